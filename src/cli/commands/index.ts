@@ -1,0 +1,11 @@
+// The CLI's command registry: one module per command, each exporting a Command.
+import type { Io } from '../io';
+
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(argv: readonly string[], io: Io): Promise<number>;
+}
+
+export const commands: Command[] = [];

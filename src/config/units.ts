@@ -1,0 +1,133 @@
+// Sizes and addresses: parsing what users write and printing what the kernel would.
+//
+// Sizes are integers (bytes) or strings with binary units, case-insensitive: "4K", "128M", "1.5T",
+// "2GiB", "512 MB" (K/M/G/T/P/E are powers of 1024; a trailing "B" or "iB" is allowed). Addresses are
+// integers or hex strings ("0x3040000000"). Every value must be an exact whole number of bytes no larger
+// than Number.MAX_SAFE_INTEGER (8 PiB - 1), so that all arithmetic downstream stays exact.
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+export const TiB = 1024 * GiB;
+export const PiB = 1024 * TiB;
+
+const UNIT_SHIFT: Record<string, number> = { '': 0, k: 10, m: 20, g: 30, t: 40, p: 50, e: 60 };
+
+export type Parsed = { ok: true; value: number } | { ok: false; message: string };
+
+const SIZE_RE = /^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([kmgtpe]?)(i?b)?\s*$/i;
+
+/** Parse a size in bytes: a non-negative safe integer, or a string such as "1.5T" or "2GiB". */
+export function parseSize(v: unknown): Parsed {
+  if (typeof v === 'number') return checkWhole(v, String(v));
+  if (typeof v !== 'string') return { ok: false, message: `expected a size (bytes or a string like "128M"), got ${describe(v)}` };
+  const hex = /^\s*0x[0-9a-f]+\s*$/i.test(v);
+  if (hex) return parseAddress(v);
+  const m = SIZE_RE.exec(v);
+  if (!m) return { ok: false, message: `unparsable size "${v}": use bytes or a number with a binary unit K, M, G, T or P (e.g. "128M", "1.5T", "2GiB")` };
+  const [, num, unit, suffix] = m;
+  if (suffix && suffix.toLowerCase() === 'ib' && !unit) return { ok: false, message: `unparsable size "${v}": "iB" needs a unit before it (KiB, MiB, GiB, ...)` };
+  const shift = UNIT_SHIFT[unit.toLowerCase()];
+  // Exact decimal * 2^shift: split integer and fraction so "1.5T" does not go through a rounded float.
+  const [intPart, fracPart = ''] = num.split('.');
+  const scale = 2 ** shift;
+  const whole = Number(intPart || '0') * scale;
+  let frac = 0;
+  if (fracPart) {
+    const denom = 10 ** fracPart.length;
+    const numer = Number(fracPart) * scale;
+    if (numer % denom !== 0) return { ok: false, message: `size "${v}" is not a whole number of bytes` };
+    frac = numer / denom;
+  }
+  return checkWhole(whole + frac, v);
+}
+
+/** Parse a physical address: a non-negative safe integer or a hex string "0x...". */
+export function parseAddress(v: unknown): Parsed {
+  if (typeof v === 'number') return checkWhole(v, String(v));
+  if (typeof v !== 'string') return { ok: false, message: `expected an address (integer or hex string like "0x3040000000"), got ${describe(v)}` };
+  const s = v.trim();
+  if (/^0x[0-9a-f]+$/i.test(s)) {
+    const n = Number.parseInt(s.slice(2), 16);
+    if (!Number.isSafeInteger(n)) return { ok: false, message: `address ${s} is beyond ${formatHex(Number.MAX_SAFE_INTEGER)} (2^53 - 1), the largest value memmap-lab computes exactly` };
+    return { ok: true, value: n };
+  }
+  if (/^[0-9]+$/.test(s)) return checkWhole(Number(s), v);
+  // Allow sizes with units as addresses too ("64G" is a common way to write 0x1000000000).
+  const asSize = parseSize(s);
+  if (asSize.ok) return asSize;
+  return { ok: false, message: `unparsable address "${v}": use an integer or a hex string like "0x3040000000"` };
+}
+
+function checkWhole(n: number, shown: string): Parsed {
+  if (!Number.isFinite(n) || n < 0) return { ok: false, message: `${shown} is not a non-negative number of bytes` };
+  if (!Number.isInteger(n)) return { ok: false, message: `${shown} is not a whole number of bytes` };
+  if (!Number.isSafeInteger(n)) return { ok: false, message: `${shown} is beyond 2^53 - 1 bytes, the largest value memmap-lab computes exactly` };
+  return { ok: true, value: n };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** "0x3040000000": lower-case hex with 0x, like the kernel's %#lx. */
+export function formatHex(n: number): string {
+  return '0x' + n.toString(16);
+}
+
+/** "0x0000003040000000": the kernel's %#018Lx, as in "[mem %#018Lx-%#018Lx]". */
+export function formatHex18(n: number): string {
+  return '0x' + n.toString(16).padStart(16, '0');
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+
+/**
+ * A byte count for people: exact when it is a whole number of the largest fitting unit
+ * ("2 GiB", "126 MiB"), otherwise with up to two decimals ("1.99 GiB").
+ */
+export function formatBytes(n: number): string {
+  if (n === 0) return '0 B';
+  const neg = n < 0;
+  let v = Math.abs(n);
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const s = Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/\.?0+$/, '');
+  return `${neg ? '-' : ''}${s} ${UNITS[u]}`;
+}
+
+/** The largest power of two dividing n ("n is 2 MiB aligned"), or Infinity for 0. */
+export function alignmentOf(n: number): number {
+  if (n === 0) return Infinity;
+  let a = 1;
+  while (n % (a * 2) === 0) a *= 2;
+  return a;
+}
+
+// Exact alignment helpers for values up to 2^53 (no 32-bit bitwise operators).
+export function alignDown(n: number, a: number): number {
+  return n - (n % a);
+}
+export function alignUp(n: number, a: number): number {
+  const r = n % a;
+  return r === 0 ? n : n + (a - r);
+}
+export function isAligned(n: number, a: number): boolean {
+  return n % a === 0;
+}
+export function divRoundUp(n: number, d: number): number {
+  const r = n % d;
+  return (n - r) / d + (r === 0 ? 0 : 1);
+}
+/** Exact floor(n / d) for non-negative safe integers. */
+export function divFloor(n: number, d: number): number {
+  return (n - (n % d)) / d;
+}
+export function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n > 0 && alignmentOf(n) === n;
+}
