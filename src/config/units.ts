@@ -28,16 +28,17 @@ export function parseSize(v: unknown): Parsed {
   const [, num, unit, suffix] = m;
   if (suffix && suffix.toLowerCase() === 'ib' && !unit) return { ok: false, message: `unparsable size "${v}": "iB" needs a unit before it (KiB, MiB, GiB, ...)` };
   const shift = UNIT_SHIFT[unit.toLowerCase()];
-  // Exact decimal * 2^shift: split integer and fraction so "1.5T" does not go through a rounded float.
+  // Exact decimal * 2^shift: split integer and fraction so "1.5T" does not go through a rounded float;
+  // the fraction is computed with BigInt, as its digits (".0036220550537109375M") may exceed 2^53.
   const [intPart, fracPart = ''] = num.split('.');
   const scale = 2 ** shift;
   const whole = Number(intPart || '0') * scale;
   let frac = 0;
   if (fracPart) {
-    const denom = 10 ** fracPart.length;
-    const numer = Number(fracPart) * scale;
-    if (numer % denom !== 0) return { ok: false, message: `size "${v}" is not a whole number of bytes` };
-    frac = numer / denom;
+    const denom = 10n ** BigInt(fracPart.length);
+    const numer = BigInt(fracPart) * (1n << BigInt(shift));
+    if (numer % denom !== 0n) return { ok: false, message: `size "${v}" is not a whole number of bytes` };
+    frac = Number(numer / denom);
   }
   return checkWhole(whole + frac, v);
 }
@@ -53,9 +54,10 @@ export function parseAddress(v: unknown): Parsed {
     return { ok: true, value: n };
   }
   if (/^[0-9]+$/.test(s)) return checkWhole(Number(s), v);
-  // Allow sizes with units as addresses too ("64G" is a common way to write 0x1000000000).
+  // Allow sizes with units as addresses too ("64G" is a common way to write 0x1000000000); a size-like
+  // string that is not a valid size ("0.3K", "16P") gets the size's reason.
   const asSize = parseSize(s);
-  if (asSize.ok) return asSize;
+  if (asSize.ok || SIZE_RE.test(s)) return asSize;
   return { ok: false, message: `unparsable address "${v}": use an integer or a hex string like "0x3040000000"` };
 }
 
@@ -97,7 +99,8 @@ export function formatBytes(n: number): string {
     v /= 1024;
     u++;
   }
-  const s = Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/\.?0+$/, '');
+  // Truncate, never round up: 2 GiB - 1 must not print as "2 GiB".
+  const s = Number.isInteger(v) ? String(v) : (Math.floor(v * 100) / 100).toFixed(2).replace(/\.?0+$/, '');
   return `${neg ? '-' : ''}${s} ${UNITS[u]}`;
 }
 

@@ -1,0 +1,85 @@
+// Findings about a config file, and how to name the place they are about.
+//
+// Every finding carries a `range` (character offsets into the document text) so that the CLI can
+// print file:line:column and the editor can underline the exact token, and a `path`: the JSON path
+// of the value it is about in the (possibly scenario-modified) config.
+import type { JsonPath } from './types';
+import type { Range } from './source';
+
+export interface ConfigError {
+  message: string;
+  path: JsonPath;
+  range: Range;
+  severity: 'error' | 'warning';
+  /** syntax: the text does not parse; schema: the format (types, fields); value: sizes, numbers,
+   * references; scenario: a scenario's overrides. */
+  source?: 'syntax' | 'schema' | 'value' | 'scenario';
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A JSON path as users write it: `devices[0].size`, `scenarios[1].set["kernel.hvo"]`.
+ * The empty path (the document itself) is "top level".
+ */
+export function formatPath(path: JsonPath): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else if (IDENT.test(p)) s += s ? `.${p}` : p;
+    else s += `[${JSON.stringify(p)}]`;
+  }
+  return s || 'top level';
+}
+
+/** A short, user-facing rendering of a parsed value for messages: `string "x86"`, `number 5`, `an object`. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Edit distance (optimal string alignment: a transposition counts as one edit), case-insensitive. */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The candidate the user most likely meant by `word` ("alignn" → "align", "x86" → "x86_64"), or
+ * undefined when nothing is close: a small edit distance, or one being a prefix of the other.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const w = word.toLowerCase();
+  for (const c of candidates) {
+    const lc = c.toLowerCase();
+    let d = distance(w, lc);
+    if (w.length >= 2 && (lc.startsWith(w) || w.startsWith(lc))) d = Math.min(d, 1);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** " (did you mean 'x'?)" or "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const c = closest(word, candidates);
+  return c === undefined ? '' : ` (did you mean '${c}'?)`;
+}

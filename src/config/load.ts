@@ -1,0 +1,242 @@
+// Loading a workload config: parse (JSON with comments or YAML) → validate against memmap.schema.json →
+// normalize into a WorkloadConfig, with every finding located at the token it is about.
+//
+// Scenarios are checked as part of the file: a base config that is valid has each scenario applied,
+// and whatever a scenario breaks is reported (prefixed with the scenario's name) at the offending
+// entry of its `set`. scenarioConfig() produces the variant itself.
+import { readFileSync } from 'node:fs';
+import { didYouMean, type ConfigError } from './diagnostics';
+import { normalize, DEFAULTS, type NormalizeDefaults } from './normalize';
+import { applySet, type Override } from './scenario';
+import { validateSchema, type Locate } from './schema';
+import { SourceDoc, type Range } from './source';
+import type { Arch, JsonPath, WorkloadConfig } from './types';
+
+export type { ConfigError } from './diagnostics';
+
+export interface LoadResult {
+  doc: SourceDoc | null;
+  /** The normalized config, or null when any finding is an error. */
+  config: WorkloadConfig | null;
+  /** Sorted by position; at most one per range. */
+  errors: ConfigError[];
+}
+
+export interface LoadOptions {
+  /** Arch when the file has none (default x86_64). */
+  defaultArch?: Arch;
+  /** kernel.version when the file has none (default "6.12"). */
+  defaultKernelVersion?: string;
+}
+
+/** Errors SourceDoc.parse found, kept for scenario variants of the same document. */
+const parseErrors = new WeakMap<SourceDoc, ConfigError[]>();
+/** How each result maps config paths to source ranges (scenario variants point into their `set`). */
+const locators = new WeakMap<LoadResult, Locate>();
+
+/** Parse, validate and normalize config text. Never throws. */
+export function loadConfigText(text: string, fileName: string, opts: LoadOptions = {}): LoadResult {
+  try {
+    return loadText(text, fileName, opts);
+  } catch (e) {
+    return internalError(e);
+  }
+}
+
+/** Read and load a config file. A file that cannot be read is one error at offset 0. */
+export function loadConfigFile(path: string, opts: LoadOptions = {}): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', ENOTDIR: 'no such file' };
+    const message = `cannot read ${path}: ${(code && why[code]) ?? (e as Error).message}`;
+    return { doc: null, config: null, errors: [{ message, path: [], range: { start: 0, end: 0 }, severity: 'error', source: 'syntax' }] };
+  }
+  return loadConfigText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path, opts);
+}
+
+/**
+ * The config with scenario `scenarioName` applied (config.scenario = its name). Errors caused by an
+ * overridden value point at that value inside the scenario's `set`; others at their place in the file.
+ * An unknown name is an error listing the known ones.
+ */
+export function scenarioConfig(base: LoadResult, scenarioName: string, opts: LoadOptions = {}): LoadResult {
+  try {
+    const doc = base.doc;
+    if (!doc) return { doc: null, config: null, errors: base.errors };
+    const parsed = parseErrors.get(doc) ?? [];
+    if (hasErrors(parsed.filter((e) => e.source === 'syntax'))) return { doc, config: null, errors: base.errors };
+    const raw = (doc.value as { scenarios?: unknown } | null)?.scenarios;
+    const list = Array.isArray(raw) ? raw : [];
+    const names = list.map((s) => (s as { name?: unknown } | null)?.name).filter((n): n is string => typeof n === 'string');
+    const index = names.length ? list.findIndex((s) => (s as { name?: unknown } | null)?.name === scenarioName) : -1;
+    if (index < 0) {
+      const message = names.length
+        ? `unknown scenario '${scenarioName}': the config defines ${names.map((n) => `'${n}'`).join(', ')}${didYouMean(scenarioName, names)}`
+        : `unknown scenario '${scenarioName}': the config defines no scenarios`;
+      const range = doc.rangeOf(['scenarios'], 'key') ?? firstLine(doc, doc.nearestRange([]));
+      return { doc, config: null, errors: [{ message, path: ['scenarios'], range, severity: 'error', source: 'scenario' }] };
+    }
+    const v = variant(doc, index, defaultsFor(doc.fileName, opts));
+    const errors = finish([...parsed, ...v.errors]);
+    const result = { doc, config: hasErrors(errors) ? null : v.config, errors };
+    locators.set(result, v.locate);
+    return result;
+  } catch (e) {
+    return internalError(e);
+  }
+}
+
+/**
+ * The source range of `path` in the config of `result`: for a scenario variant, overridden values are
+ * found inside the scenario's `set`. Use it to point at the objects of result.config (their `path`).
+ */
+export function configRange(result: LoadResult, path: JsonPath, part: 'value' | 'key' = 'value'): Range {
+  const locate = locators.get(result);
+  if (locate) return locate(path, part);
+  return result.doc ? baseLocator(result.doc)(path, part) : { start: 0, end: 0 };
+}
+
+/** "file:line:column: error: message" (just "file: error: message" without a document). */
+export function formatError(doc: SourceDoc | null, fileName: string, e: ConfigError): string {
+  if (!doc) return `${fileName}: ${e.severity}: ${e.message}`;
+  const p = doc.positionAt(e.range.start);
+  return `${fileName}:${p.line}:${p.column}: ${e.severity}: ${e.message}`;
+}
+
+// ---- internals ----
+
+function loadText(text: string, fileName: string, opts: LoadOptions): LoadResult {
+  const { doc, errors: parsed } = SourceDoc.parse(text, fileName);
+  if (!doc) return { doc, config: null, errors: parsed };
+  parseErrors.set(doc, parsed);
+  if (hasErrors(parsed.filter((e) => e.source === 'syntax'))) return { doc, config: null, errors: finish(parsed) };
+
+  const defaults = defaultsFor(fileName, opts);
+  const locate = baseLocator(doc);
+  const base = analyze(doc, doc.value, locate, defaults, null);
+  let errors = finish([...parsed, ...base.errors]);
+  if (!hasErrors(errors) && base.config) {
+    // Check every scenario now, so that the editor and `check` report a broken one.
+    const extra: ConfigError[] = [];
+    base.config.scenarios.forEach((_, i) => extra.push(...variant(doc, i, defaults).errors));
+    errors = finish([...errors, ...extra], true);
+  }
+  const result = { doc, config: hasErrors(errors) ? null : base.config, errors };
+  locators.set(result, locate);
+  return result;
+}
+
+/** Schema validation, then normalization if the value conforms. */
+function analyze(doc: SourceDoc, value: unknown, locate: Locate, defaults: NormalizeDefaults, scenario: string | null) {
+  const sourceOf = (path: JsonPath) => {
+    const r = locate(path);
+    return doc.text.slice(r.start, r.end);
+  };
+  const schemaErrors = validateSchema(value, { locate, sourceOf });
+  if (schemaErrors.length) return { config: null, errors: schemaErrors };
+  return normalize(value, locate, defaults, scenario);
+}
+
+/** Apply scenario `index` of the document to a copy of its value and analyze the result. */
+function variant(doc: SourceDoc, index: number, defaults: NormalizeDefaults) {
+  const root = doc.value as { scenarios: { name: string; set?: unknown }[] };
+  const sc = root.scenarios[index];
+  const name = String(sc.name);
+  const set = typeof sc.set === 'object' && sc.set !== null && !Array.isArray(sc.set) ? (sc.set as Record<string, unknown>) : {};
+  const { value, overrides, problems } = applySet(root, set, ['scenarios', index]);
+  const base = baseLocator(doc);
+  const locate = scenarioLocator(doc, overrides, base);
+  const errors: ConfigError[] = problems.map((p) => ({
+    message: p.message,
+    path: p.entry,
+    range: base(p.entry, 'key'),
+    severity: 'error',
+    source: 'scenario',
+  }));
+  const res = analyze(doc, value, locate, defaults, name);
+  errors.push(...res.errors);
+  for (const e of errors) e.message = `scenario '${name}': ${e.message}`;
+  return { config: problems.length ? null : res.config, errors, locate };
+}
+
+/** Ranges in the file: the token itself; for a key without a value (YAML "a:") the key. */
+function baseLocator(doc: SourceDoc): Locate {
+  return (path, part = 'value') => {
+    const r = doc.rangeOf(path, part);
+    if (r) {
+      if (r.start === r.end && part === 'value') return doc.rangeOf(path, 'key') ?? r;
+      return path.length === 0 ? firstLine(doc, r) : r;
+    }
+    // A missing field: its nearest existing ancestor (its key when it has one; the top level's first line).
+    let p = path.slice(0, -1);
+    while (p.length && !doc.rangeOf(p)) p = p.slice(0, -1);
+    if (p.length === 0) return firstLine(doc, doc.nearestRange([]));
+    return doc.rangeOf(p) ?? doc.nearestRange(p);
+  };
+}
+
+/** Overridden paths (and what lies inside them) are located in the scenario's `set`. */
+function scenarioLocator(doc: SourceDoc, overrides: Override[], base: Locate): Locate {
+  return (path, part = 'value') => {
+    for (let i = overrides.length - 1; i >= 0; i--) {
+      const o = overrides[i];
+      if (!isPrefix(o.target, path)) continue;
+      const rest = path.slice(o.target.length);
+      if (rest.length === 0) return base(o.entry, part);
+      const inner = [...o.entry, ...rest];
+      return doc.rangeOf(inner, part) ? base(inner, part) : base(o.entry, 'value');
+    }
+    // A path the scenario created on the way to an override (e.g. an unknown intermediate field).
+    if (!doc.rangeOf(path)) {
+      const o = [...overrides].reverse().find((x) => isPrefix(path, x.target));
+      if (o) return base(o.entry, 'key');
+    }
+    return base(path, part);
+  };
+}
+
+function isPrefix(prefix: JsonPath, path: JsonPath): boolean {
+  if (prefix.length > path.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== path[i]) return false;
+  return true;
+}
+
+/** The first line of a (top-level) range, so a finding about the whole document does not underline all of it. */
+function firstLine(doc: SourceDoc, r: Range): Range {
+  const nl = doc.text.slice(r.start, r.end).search(/[\r\n]/);
+  return nl < 0 ? r : { start: r.start, end: r.start + nl };
+}
+
+function defaultsFor(fileName: string, opts: LoadOptions): NormalizeDefaults {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  return {
+    arch: opts.defaultArch ?? DEFAULTS.arch,
+    kernelVersion: opts.defaultKernelVersion ?? DEFAULTS.kernelVersion,
+    name: base.replace(/(\.memmap)?\.(jsonc?|ya?ml)$/i, '') || 'config',
+  };
+}
+
+function hasErrors(errors: readonly ConfigError[]): boolean {
+  return errors.some((e) => e.severity === 'error');
+}
+
+/** Sort by position and keep one finding per range (or per range and message, for scenario checks). */
+function finish(errors: ConfigError[], byMessage = false): ConfigError[] {
+  const seen = new Set<string>();
+  const out: ConfigError[] = [];
+  for (const e of errors) {
+    const k = `${e.range.start}:${e.range.end}${byMessage ? `:${e.message}` : ''}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(e);
+  }
+  return out.sort((a, b) => a.range.start - b.range.start);
+}
+
+function internalError(e: unknown): LoadResult {
+  const message = `internal error while loading the config: ${e instanceof Error ? e.message : String(e)}`;
+  return { doc: null, config: null, errors: [{ message, path: [], range: { start: 0, end: 0 }, severity: 'error' }] };
+}

@@ -1,0 +1,225 @@
+// From a schema-valid raw value to the WorkloadConfig the core consumes: sizes and addresses become
+// exact byte counts, defaults are filled in, every object records its path, and the checks the schema
+// cannot express are made (node references, unique ids and names).
+import { formatPath, type ConfigError } from './diagnostics';
+import type { Locate } from './schema';
+import { parseAddress, parseSize, MiB, type Parsed } from './units';
+import type {
+  Arch,
+  DeviceConfig,
+  HotplugConfig,
+  HugetlbPoolConfig,
+  JsonPath,
+  KernelOptions,
+  MemRange,
+  NodeConfig,
+  ScenarioConfig,
+  WorkloadConfig,
+} from './types';
+
+/** Defaults the format does not fix itself (the CLI and the extension let users choose them). */
+export interface NormalizeDefaults {
+  arch: Arch;
+  kernelVersion: string;
+  /** Config name when the file has none (derived from the file name). */
+  name: string;
+}
+
+/** Defaults of the format, as the schema documents them. */
+export const DEFAULTS = {
+  arch: 'x86_64' as Arch,
+  kernelVersion: '6.12',
+  structPageSize: 64,
+  nodeCpus: 1,
+  deviceNode: 0,
+  deviceKind: 'pmem' as const,
+  deviceMode: 'fsdax' as const,
+  deviceAlign: 2 * MiB,
+  deviceMap: 'dev' as const,
+} as const;
+
+// The raw shapes the schema guarantees (optional fields may be absent).
+type Num = number | string;
+interface RawKernel {
+  version?: string;
+  structPageSize?: number;
+  hvo?: boolean;
+  memmapOnMemory?: KernelOptions['memmapOnMemory'];
+  deferredInit?: boolean;
+  hypervisor?: boolean;
+  memoryBlockSize?: Num | null;
+}
+interface RawNode {
+  id: number;
+  cpus?: number;
+  ranges: { start: Num; size: Num }[];
+}
+interface RawDevice {
+  name: string;
+  node?: number;
+  kind?: DeviceConfig['kind'];
+  mode?: DeviceConfig['mode'];
+  start: Num;
+  size: Num;
+  align?: Num;
+  map?: DeviceConfig['map'];
+  memmapOnMemory?: boolean;
+}
+interface RawHotplug {
+  node?: number;
+  start: Num;
+  size: Num;
+  memmapOnMemory?: boolean;
+}
+interface RawHugetlb {
+  node?: number;
+  pageSize: Num;
+  count: number;
+}
+interface RawScenario {
+  name: string;
+  description?: string;
+  set?: Record<string, unknown>;
+}
+interface RawConfig {
+  name?: string;
+  arch?: Arch;
+  kernel?: RawKernel;
+  nodes: RawNode[];
+  devices?: RawDevice[];
+  hotplug?: RawHotplug[];
+  hugetlb?: RawHugetlb[];
+  machine?: Record<string, unknown>;
+  scenarios?: RawScenario[];
+}
+
+/** Normalize a value that passed schema validation. `config` is null when any finding is an error. */
+export function normalize(
+  value: unknown,
+  locate: Locate,
+  defaults: NormalizeDefaults,
+  scenario: string | null,
+): { config: WorkloadConfig | null; errors: ConfigError[] } {
+  const raw = value as RawConfig;
+  const errors: ConfigError[] = [];
+  const report = (path: JsonPath, message: string, part: 'value' | 'key' = 'value') =>
+    errors.push({ message, path, range: locate(path, part), severity: 'error', source: 'value' });
+
+  const num = (parse: (v: unknown) => Parsed) => (v: unknown, path: JsonPath): number => {
+    const r = parse(v);
+    if (r.ok) return r.value;
+    report(path, `${formatPath(path)}: ${r.message}`);
+    return 0;
+  };
+  const size = num(parseSize);
+  const address = num(parseAddress);
+
+  const kernel = normalizeKernel(raw.kernel ?? {}, defaults, size, report);
+
+  // Nodes: unique ids.
+  const nodes: NodeConfig[] = [];
+  const nodeAt = new Map<number, number>();
+  raw.nodes.forEach((n, i) => {
+    const path = ['nodes', i];
+    const prev = nodeAt.get(n.id);
+    if (prev !== undefined) report([...path, 'id'], `nodes[${i}].id: node ${n.id} is already defined by nodes[${prev}]`);
+    else nodeAt.set(n.id, i);
+    const ranges: MemRange[] = n.ranges.map((r, j) => {
+      const rp = [...path, 'ranges', j];
+      return { start: address(r.start, [...rp, 'start']), size: size(r.size, [...rp, 'size']), path: rp };
+    });
+    nodes.push({ id: n.id, cpus: n.cpus ?? DEFAULTS.nodeCpus, ranges, path });
+  });
+  const nodeIds = [...nodeAt.keys()];
+  const nodeRef = (v: number | undefined, path: JsonPath): number => {
+    const id = v ?? DEFAULTS.deviceNode;
+    if (!nodeAt.has(id)) {
+      const defined = `defined nodes: ${nodeIds.join(', ')}`;
+      if (v === undefined) report(path, `${formatPath(path)}: no 'node' given, and the default node ${id} is not defined (${defined})`);
+      else report([...path, 'node'], `${formatPath([...path, 'node'])}: node ${id} is not defined (${defined})`);
+    }
+    return id;
+  };
+
+  const names = new Map<string, number>();
+  const devices: DeviceConfig[] = (raw.devices ?? []).map((d, i) => {
+    const path = ['devices', i];
+    const prev = names.get(d.name);
+    if (prev !== undefined) report([...path, 'name'], `devices[${i}].name: '${d.name}' is already the name of devices[${prev}]`);
+    else names.set(d.name, i);
+    return {
+      name: d.name,
+      node: nodeRef(d.node, path),
+      kind: d.kind ?? DEFAULTS.deviceKind,
+      mode: d.mode ?? DEFAULTS.deviceMode,
+      start: address(d.start, [...path, 'start']),
+      size: size(d.size, [...path, 'size']),
+      align: d.align === undefined ? DEFAULTS.deviceAlign : size(d.align, [...path, 'align']),
+      map: d.map ?? DEFAULTS.deviceMap,
+      memmapOnMemory: d.memmapOnMemory ?? false,
+      path,
+    };
+  });
+
+  const hotplug: HotplugConfig[] = (raw.hotplug ?? []).map((h, i) => {
+    const path = ['hotplug', i];
+    return {
+      node: nodeRef(h.node, path),
+      start: address(h.start, [...path, 'start']),
+      size: size(h.size, [...path, 'size']),
+      memmapOnMemory: h.memmapOnMemory ?? true,
+      path,
+    };
+  });
+
+  const hugetlb: HugetlbPoolConfig[] = (raw.hugetlb ?? []).map((h, i) => {
+    const path = ['hugetlb', i];
+    return { node: nodeRef(h.node, path), pageSize: size(h.pageSize, [...path, 'pageSize']), count: h.count, path };
+  });
+
+  const scenarioAt = new Map<string, number>();
+  const scenarios: ScenarioConfig[] = (raw.scenarios ?? []).map((s, i) => {
+    const path = ['scenarios', i];
+    const prev = scenarioAt.get(s.name);
+    if (prev !== undefined) report([...path, 'name'], `scenarios[${i}].name: '${s.name}' is already the name of scenarios[${prev}]`);
+    else scenarioAt.set(s.name, i);
+    return { name: s.name, set: structuredClone(s.set ?? {}), path };
+  });
+
+  const config: WorkloadConfig = {
+    name: raw.name ?? defaults.name,
+    arch: raw.arch ?? defaults.arch,
+    kernel,
+    nodes,
+    devices,
+    hotplug,
+    hugetlb,
+    machine: structuredClone(raw.machine ?? {}),
+    scenarios,
+    scenario,
+  };
+  return { config: errors.length ? null : config, errors };
+}
+
+function normalizeKernel(
+  k: RawKernel,
+  defaults: NormalizeDefaults,
+  size: (v: unknown, path: JsonPath) => number,
+  report: (path: JsonPath, message: string) => void,
+): KernelOptions {
+  const path = ['kernel'];
+  const version = k.version ?? defaults.kernelVersion;
+  const m = /^(\d+)\.(\d+)$/.exec(version);
+  if (!m) report([...path, 'version'], `kernel.version: "${version}" is not a kernel version "major.minor" (e.g. "6.12")`);
+  return {
+    version,
+    versionNum: m ? [Number(m[1]), Number(m[2])] : [0, 0],
+    structPageSize: k.structPageSize ?? DEFAULTS.structPageSize,
+    hvo: k.hvo ?? false,
+    memmapOnMemory: k.memmapOnMemory ?? 'off',
+    deferredInit: k.deferredInit ?? true,
+    hypervisor: k.hypervisor ?? false,
+    memoryBlockSize: k.memoryBlockSize === undefined || k.memoryBlockSize === null ? null : size(k.memoryBlockSize, [...path, 'memoryBlockSize']),
+    path,
+  };
+}

@@ -1,0 +1,344 @@
+// loadConfigText / loadConfigFile: parse → schema → normalized WorkloadConfig, every finding located.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatError, loadConfigFile, loadConfigText, type ConfigError, type LoadResult } from '../../src/config/load';
+import { GiB, MiB, TiB } from '../../src/config/units';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'config');
+
+/** [line, column, message] of every finding, for compact assertions. */
+function where(r: LoadResult): [number, number, string][] {
+  return r.errors.map((e) => {
+    const p = r.doc!.positionAt(e.range.start);
+    return [p.line, p.column, e.message];
+  });
+}
+
+function only(r: LoadResult): ConfigError & { line: number; column: number; text: string } {
+  assert.equal(r.errors.length, 1, `expected one finding, got:\n${r.errors.map((e) => e.message).join('\n')}`);
+  assert.equal(r.config, null);
+  const e = r.errors[0];
+  const p = r.doc!.positionAt(e.range.start);
+  return { ...e, line: p.line, column: p.column, text: r.doc!.text.slice(e.range.start, e.range.end) };
+}
+
+const MIN_NODES = 'nodes:\n  - id: 0\n    ranges:\n      - { start: 0x100000000, size: 16G }\n';
+
+describe('the same config in JSON and YAML', () => {
+  const y = loadConfigFile(join(FIXTURES, 'full.memmap.yaml'));
+  const j = loadConfigFile(join(FIXTURES, 'full.memmap.json'));
+
+  it('loads without findings', () => {
+    assert.deepEqual(y.errors, []);
+    assert.deepEqual(j.errors, []);
+    assert.ok(y.config && j.config);
+  });
+
+  it('normalizes to deep-equal configs, paths included', () => {
+    assert.deepEqual(j.config, y.config);
+  });
+
+  it('turns sizes and addresses into exact byte counts and records paths', () => {
+    const c = y.config!;
+    assert.equal(c.name, 'two-socket');
+    assert.equal(c.scenario, null);
+    assert.deepEqual(c.kernel, {
+      version: '6.6',
+      versionNum: [6, 6],
+      structPageSize: 64,
+      hvo: true,
+      memmapOnMemory: 'force',
+      deferredInit: true,
+      hypervisor: false,
+      memoryBlockSize: 2 * GiB,
+      path: ['kernel'],
+    });
+    assert.deepEqual(c.nodes[0].ranges[1], { start: 0x100000000, size: 126 * GiB, path: ['nodes', 0, 'ranges', 1] });
+    assert.deepEqual(c.nodes[2], { id: 2, cpus: 0, ranges: [{ start: 0x4000000000, size: 64 * GiB, path: ['nodes', 2, 'ranges', 0] }], path: ['nodes', 2] });
+    assert.equal(c.devices[0].size, 1.5 * TiB);
+    assert.equal(c.devices[0].start, 0x3040000000);
+    assert.deepEqual(c.devices[2], {
+      name: 'namespace1.0',
+      node: 1,
+      kind: 'pmem',
+      mode: 'fsdax',
+      start: 0x30000000000,
+      size: 16 * GiB,
+      align: 2 * MiB,
+      map: 'dev',
+      memmapOnMemory: false,
+      path: ['devices', 2],
+    });
+    assert.deepEqual(c.hotplug[1], { node: 0, start: 0x6000000000, size: GiB, memmapOnMemory: true, path: ['hotplug', 1] });
+    assert.deepEqual(c.hugetlb[1], { node: 1, pageSize: 2 * MiB, count: 1024, path: ['hugetlb', 1] });
+    assert.deepEqual(c.machine, { threadsPerNode: 4, nsPerStructPage: { x86_64: 1.5 } });
+    assert.deepEqual(c.scenarios[1], {
+      name: 'big-align',
+      set: { 'devices[namespace0.0].align': '1G', 'kernel.hvo': false, 'nodes[1].ranges[0].size': '64G' },
+      path: ['scenarios', 1],
+    });
+  });
+
+  it('paths lead back to the tokens', () => {
+    for (const r of [y, j]) {
+      const dev = r.config!.devices[1];
+      const range = r.doc!.rangeOf([...dev.path, 'align'])!;
+      assert.match(r.doc!.text.slice(range.start, range.end), /^"?1G"?$/);
+    }
+  });
+});
+
+describe('defaults', () => {
+  it('fills every optional field', () => {
+    const r = loadConfigFile(join(FIXTURES, 'minimal.memmap.yaml'));
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.config, {
+      name: 'minimal',
+      arch: 'x86_64',
+      kernel: {
+        version: '6.12',
+        versionNum: [6, 12],
+        structPageSize: 64,
+        hvo: false,
+        memmapOnMemory: 'off',
+        deferredInit: true,
+        hypervisor: false,
+        memoryBlockSize: null,
+        path: ['kernel'],
+      },
+      nodes: [{ id: 0, cpus: 1, ranges: [{ start: 0x100000000, size: 16 * GiB, path: ['nodes', 0, 'ranges', 0] }], path: ['nodes', 0] }],
+      devices: [],
+      hotplug: [],
+      hugetlb: [],
+      machine: {},
+      scenarios: [],
+      scenario: null,
+    });
+  });
+
+  it('device defaults: node 0, pmem, fsdax, align 2M, map dev', () => {
+    const r = loadConfigText(`${MIN_NODES}devices:\n  - { name: ns, start: 64G, size: 1G }\n`, 'd.memmap.yaml');
+    assert.deepEqual(r.errors, []);
+    const d = r.config!.devices[0];
+    assert.deepEqual([d.node, d.kind, d.mode, d.align, d.map, d.memmapOnMemory], [0, 'pmem', 'fsdax', 2 * MiB, 'dev', false]);
+  });
+
+  it('the CLI/extension defaults apply only when the file says nothing', () => {
+    const opts = { defaultArch: 'arm64-64k' as const, defaultKernelVersion: '6.1' };
+    const r = loadConfigText(MIN_NODES, 'x.yaml', opts);
+    assert.equal(r.config!.arch, 'arm64-64k');
+    assert.deepEqual(r.config!.kernel.versionNum, [6, 1]);
+    const r2 = loadConfigText(`arch: s390x\nkernel: { version: "6.8" }\n${MIN_NODES}`, 'x.yaml', opts);
+    assert.equal(r2.config!.arch, 's390x');
+    assert.equal(r2.config!.kernel.version, '6.8');
+  });
+
+  it('the name defaults to the file name without its extensions', () => {
+    assert.equal(loadConfigText(MIN_NODES, '/a/b/server-1.memmap.yaml').config!.name, 'server-1');
+    assert.equal(loadConfigText(JSON.stringify({ nodes: [{ id: 0, ranges: [{ start: 0, size: 1 }] }] }), 'C:\\x\\lab.json').config!.name, 'lab');
+  });
+});
+
+describe('findings are located at the offending token', () => {
+  it('YAML: one of each mistake (fixture errors.memmap.yaml)', () => {
+    const r = loadConfigFile(join(FIXTURES, 'errors.memmap.yaml'));
+    assert.equal(r.config, null);
+    assert.deepEqual(where(r), [
+      [2, 7, "arch: 'x86' is not one of x86_64, arm64-4k, arm64-16k, arm64-64k, ppc64-radix, ppc64-hash, s390x, riscv64 (did you mean 'x86_64'?)"],
+      [4, 12, 'kernel.version: expected a string, got number 6.1: quote it, "6.10"'],
+      [5, 19, 'kernel.structPageSize: must be a multiple of 8, got 60'],
+      [10, 15, 'nodes[0].ranges[0].size: unparsable size "12Q": use bytes or a number with a binary unit K, M, G, T or P (e.g. "128M", "1.5T", "2GiB")'],
+      [11, 5, "nodes[1]: missing required field 'ranges'"],
+      [12, 11, 'nodes[1].cpus: must be at least 0, got -1'],
+      [18, 5, "unknown field 'alignn' in devices[0] (did you mean 'align'?)"],
+      [19, 10, "devices[0].map: 'memory' is not one of dev, mem (did you mean 'mem'?)"],
+    ]);
+    assert.ok(r.errors.every((e) => e.severity === 'error' && e.source === 'schema'));
+    assert.deepEqual(r.errors[6].path, ['devices', 0, 'alignn']);
+  });
+
+  it('JSON: the same mistakes', () => {
+    const text = [
+      '{',
+      '  "arch": "x86",',
+      '  "kernel": { "version": 6.10, "structPageSize": 60 },',
+      '  "nodes": [',
+      '    { "id": 0, "ranges": [ { "start": "0x100000000", "size": "12Q" } ] },',
+      '    { "id": 1, "cpus": -1 }',
+      '  ],',
+      '  "devices": [ { "name": "namespace0.0", "start": "0x3040000000", "size": "128G", "alignn": "2M", "map": "memory" } ]',
+      '}',
+    ].join('\n');
+    const r = loadConfigText(text, 'x.memmap.json');
+    assert.deepEqual(
+      where(r).map(([l, c, m]) => [l, c, m.split(':')[0]]),
+      [
+        [2, 11, 'arch'],
+        [3, 26, 'kernel.version'],
+        [3, 50, 'kernel.structPageSize'],
+        [5, 62, 'nodes[0].ranges[0].size'],
+        [6, 5, 'nodes[1]'],
+        [6, 24, 'nodes[1].cpus'],
+        [8, 83, "unknown field 'alignn' in devices[0] (did you mean 'align'?)"],
+        [8, 106, 'devices[0].map'],
+      ],
+    );
+    assert.match(r.errors[1].message, /quote it, "6.10"/);
+  });
+
+  it('syntax error: located, and no schema noise after it', () => {
+    const e = only(loadConfigText('{\n  "nodes": [\n    { "id": 0 "ranges": [] }\n  ]\n}', 'x.json'));
+    assert.deepEqual([e.line, e.column, e.message, e.source], [3, 15, 'expected a comma', 'syntax']);
+    const y = only(loadConfigText('nodes:\n  - id: 0\n   ranges: []\n', 'x.yaml'));
+    assert.equal(y.source, 'syntax');
+    assert.equal(y.line, 3);
+  });
+
+  it('wrong type', () => {
+    const e = only(loadConfigText(`${MIN_NODES}kernel:\n  hvo: "yes"\n`, 'x.yaml'));
+    assert.deepEqual([e.line, e.column, e.text], [6, 8, '"yes"']);
+    assert.equal(e.message, 'kernel.hvo: expected a boolean (true or false), got string "yes"');
+    const e2 = only(loadConfigText(`${MIN_NODES}devices:\n  - { name: 5, start: 0, size: 1G }\n`, 'x.yaml'));
+    assert.equal(e2.message, 'devices[0].name: expected a string, got number 5: quote it, "5"');
+    const e3 = only(loadConfigText(`${MIN_NODES}devices: { name: x }\n`, 'x.yaml'));
+    assert.equal(e3.message, 'devices: expected a list, got an object');
+  });
+
+  it('wrong type of a size or address', () => {
+    const e = only(loadConfigText(`${MIN_NODES}devices:\n  - { name: x, start: [1], size: true }\n`.replace('size: true', 'size: 1G'), 'x.yaml'));
+    assert.equal(e.message, 'devices[0].start: expected an address (integer or hex string like "0x3040000000"), got an array');
+    const e2 = only(loadConfigText(`${MIN_NODES}devices:\n  - { name: x, start: 0, size: true }\n`, 'x.yaml'));
+    assert.equal(e2.message, 'devices[0].size: expected a size (bytes or a string like "128M"), got boolean true');
+    assert.equal(e2.text, 'true');
+    const e3 = only(loadConfigText(`${MIN_NODES}kernel: { memoryBlockSize: true }\n`, 'x.yaml'));
+    assert.match(e3.message, /^kernel\.memoryBlockSize: expected a size .* or null, got boolean true$/);
+  });
+
+  it('unknown field: at the key, with a suggestion or the known fields', () => {
+    const e = only(loadConfigText(`${MIN_NODES}kernel:\n  hvoo: true\n`, 'x.yaml'));
+    assert.deepEqual([e.line, e.column, e.text], [6, 3, 'hvoo']);
+    assert.equal(e.message, "unknown field 'hvoo' in kernel (did you mean 'hvo'?)");
+    const e2 = only(loadConfigText(`${MIN_NODES}colour: blue\n`, 'x.yaml'));
+    assert.deepEqual([e2.line, e2.column], [5, 1]);
+    assert.match(e2.message, /^unknown field 'colour' at the top level \(known fields: \$schema, name, description, arch, kernel, nodes/);
+  });
+
+  it('unparsable size, and a size that is not a whole number of bytes', () => {
+    const e = only(loadConfigText(`${MIN_NODES}hugetlb:\n  - { pageSize: 2X, count: 1 }\n`, 'x.yaml'));
+    assert.deepEqual([e.line, e.column, e.text], [6, 17, '2X']);
+    assert.match(e.message, /^hugetlb\[0\]\.pageSize: unparsable size "2X"/);
+    const e2 = only(loadConfigText(`${MIN_NODES}hugetlb:\n  - { pageSize: 0.3K, count: 1 }\n`, 'x.yaml'));
+    assert.equal(e2.message, 'hugetlb[0].pageSize: size "0.3K" is not a whole number of bytes');
+    assert.equal(e2.source, 'value');
+    assert.equal(e2.text, '0.3K');
+  });
+
+  it('unknown arch, with the closest one suggested', () => {
+    const e = only(loadConfigText(`arch: arm64\n${MIN_NODES}`, 'x.yaml'));
+    assert.deepEqual([e.line, e.column, e.text], [1, 7, 'arm64']);
+    assert.match(e.message, /^arch: 'arm64' is not one of x86_64, .* \(did you mean 'arm64-4k'\?\)$/);
+    const e2 = only(loadConfigText(`arch: sparc\n${MIN_NODES}`, 'x.yaml'));
+    assert.ok(!e2.message.includes('did you mean'));
+  });
+
+  it('missing required fields: at the object that lacks them', () => {
+    const e = only(loadConfigText('nodes:\n  - id: 0\n    ranges:\n      - { start: 0 }\n', 'x.yaml'));
+    assert.equal(e.message, "nodes[0].ranges[0]: missing required field 'size'");
+    assert.equal(e.text, '{ start: 0 }');
+    const e2 = only(loadConfigText('{\n  "name": "x",\n  "arch": "x86_64"\n}', 'x.json'));
+    assert.equal(e2.message, "top level: missing required field 'nodes'");
+    assert.deepEqual([e2.line, e2.column, e2.text], [1, 1, '{']);
+    const e3 = only(loadConfigText('nodes:\n  - cpus: 1\n', 'x.yaml'));
+    assert.equal(e3.message, "nodes[0]: missing required fields 'id' and 'ranges'");
+    const e4 = only(loadConfigText('nodes: []\n', 'x.yaml'));
+    assert.equal(e4.message, 'nodes: needs at least 1 entry');
+  });
+
+  it('memory-less nodes are fine, but some node needs boot RAM', () => {
+    const ok = loadConfigText(`${MIN_NODES}  - id: 1\n    cpus: 0\n    ranges: []\n`, 'x.yaml');
+    assert.deepEqual(ok.errors, []);
+    assert.deepEqual(ok.config!.nodes[1], { id: 1, cpus: 0, ranges: [], path: ['nodes', 1] });
+    const e = only(loadConfigText('nodes:\n  - id: 0\n    ranges: []\n  - id: 1\n    ranges: []\n', 'x.yaml'));
+    assert.equal(e.message, 'nodes: no node has a memory range: at least one node needs boot RAM (memblock.memory would be empty)');
+    assert.deepEqual([e.line, e.column], [2, 3]);
+  });
+
+  it('a node reference to an undefined node', () => {
+    const e = only(loadConfigText(`${MIN_NODES}devices:\n  - name: ns\n    node: 3\n    start: 64G\n    size: 1G\n`, 'x.yaml'));
+    assert.deepEqual([e.line, e.column, e.text], [7, 11, '3']);
+    assert.equal(e.message, 'devices[0].node: node 3 is not defined (defined nodes: 0)');
+    const text = 'nodes:\n  - id: 1\n    ranges: [{ start: 0, size: 1G }]\nhotplug:\n  - { start: 4G, size: 1G }\n';
+    const e2 = only(loadConfigText(text, 'x.yaml'));
+    assert.equal(e2.message, "hotplug[0]: no 'node' given, and the default node 0 is not defined (defined nodes: 1)");
+    assert.equal(e2.text, '{ start: 4G, size: 1G }');
+    const e3 = only(loadConfigText(`${MIN_NODES}hugetlb:\n  - { node: 2, pageSize: 2M, count: 1 }\n`, 'x.yaml'));
+    assert.equal(e3.message, 'hugetlb[0].node: node 2 is not defined (defined nodes: 0)');
+  });
+
+  it('duplicate device names, node ids and scenario names: at the second one', () => {
+    const devs = `${MIN_NODES}devices:\n  - { name: ns0, start: 64G, size: 1G }\n  - { name: ns0, start: 65G, size: 1G }\n`;
+    const e = only(loadConfigText(devs, 'x.yaml'));
+    assert.deepEqual([e.line, e.column], [7, 13]);
+    assert.equal(e.message, "devices[1].name: 'ns0' is already the name of devices[0]");
+    const nodes = `${MIN_NODES}  - id: 0\n    ranges: [{ start: 0, size: 1G }]\n`;
+    const e2 = only(loadConfigText(nodes, 'x.yaml'));
+    assert.deepEqual([e2.line, e2.column], [5, 9]);
+    assert.equal(e2.message, 'nodes[1].id: node 0 is already defined by nodes[0]');
+    const sc = `${MIN_NODES}scenarios:\n  - name: a\n  - name: b\n  - name: a\n`;
+    const e3 = only(loadConfigText(sc, 'x.yaml'));
+    assert.deepEqual([e3.line, e3.column, e3.message], [8, 11, "scenarios[2].name: 'a' is already the name of scenarios[0]"]);
+  });
+
+  it('values beyond 2^53: one finding per token, wherever the number is', () => {
+    const e = only(loadConfigText(`${MIN_NODES}hugetlb:\n  - { pageSize: 2M, count: 100000000000000000000 }\n`, 'x.yaml'));
+    assert.match(e.message, /^number 100000000000000000000 is beyond 2\^53 - 1/);
+    assert.equal(e.text, '100000000000000000000');
+    const e2 = only(loadConfigText(`${MIN_NODES}devices:\n  - { name: x, start: 0x20000000000000, size: 1G }\n`, 'x.yaml'));
+    assert.match(e2.message, /^number 0x20000000000000 is beyond/);
+    const e3 = only(loadConfigText(`${MIN_NODES}devices:\n  - { name: x, start: "0x20000000000000", size: 1G }\n`, 'x.yaml'));
+    assert.match(e3.message, /^devices\[0\]\.start: address 0x20000000000000 is beyond/);
+  });
+
+  it('documents that are not a config at all', () => {
+    assert.equal(only(loadConfigText('', 'x.yaml')).message, 'the document is empty: a memmap config is an object with at least "nodes"');
+    assert.equal(only(loadConfigText('# nothing\n', 'x.yaml')).message, 'the document is empty: a memmap config is an object with at least "nodes"');
+    assert.match(only(loadConfigText('[1, 2]', 'x.json')).message, /^the config must be an object .* got an array$/);
+    assert.match(only(loadConfigText('', 'x.json')).message, /expected a value/);
+  });
+
+  it('config is null exactly when there is an error-level finding', () => {
+    for (const text of [MIN_NODES, `${MIN_NODES}x: 1\n`, 'nodes: 1', '{']) {
+      const r = loadConfigText(text, 'x.yaml');
+      assert.equal(r.config === null, r.errors.some((e) => e.severity === 'error'), text);
+    }
+  });
+});
+
+describe('formatError and files', () => {
+  it('formats file:line:column: severity: message', () => {
+    const r = loadConfigText(`${MIN_NODES}kernel: { hvo: 1 }\n`, 'lab.memmap.yaml');
+    assert.equal(formatError(r.doc, 'lab.memmap.yaml', r.errors[0]), 'lab.memmap.yaml:5:16: error: kernel.hvo: expected a boolean (true or false), got number 1');
+  });
+
+  it('a missing file is one error at offset 0', () => {
+    const path = join(tmpdir(), 'memmap-lab-no-such-dir', 'nope.memmap.yaml');
+    const r = loadConfigFile(path);
+    assert.equal(r.doc, null);
+    assert.equal(r.config, null);
+    assert.deepEqual(r.errors.map((e) => [e.message, e.range]), [[`cannot read ${path}: no such file`, { start: 0, end: 0 }]]);
+    assert.equal(formatError(r.doc, path, r.errors[0]), `${path}: error: cannot read ${path}: no such file`);
+  });
+
+  it('reads a file with a byte order mark', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-lab-config-'));
+    const file = join(dir, 'bom.memmap.json');
+    const json = readFileSync(join(FIXTURES, 'full.memmap.json'), 'utf8');
+    writeFileSync(file, '\ufeff' + json);
+    const r = loadConfigFile(file);
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.config!.name, 'two-socket');
+  });
+});

@@ -1,0 +1,109 @@
+// memmap.schema.json is the single source of truth: check that it is complete and agrees with the loader.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import schema from '../../src/config/memmap.schema.json';
+import { loadConfigText } from '../../src/config/load';
+import { ARCHES } from '../../src/config/types';
+import { parseSize } from '../../src/config/units';
+
+type S = Record<string, unknown>;
+
+/** Every subschema with the JSON path that leads to it. */
+function* walk(s: unknown, at: string): Generator<[string, S]> {
+  if (typeof s !== 'object' || s === null) return;
+  const o = s as S;
+  yield [at, o];
+  for (const [k, v] of Object.entries((o.properties as S) ?? {})) yield* walk(v, `${at}.${k}`);
+  for (const [k, v] of Object.entries((o.definitions as S) ?? {})) yield* walk(v, `#${k}`);
+  if (o.items) yield* walk(o.items, `${at}[]`);
+  for (const v of (o.anyOf as unknown[]) ?? []) yield* walk(v, `${at}|`);
+}
+
+const NODES = { nodes: [{ id: 0, ranges: [{ start: 0, size: '1G' }] }] };
+
+describe('memmap.schema.json', () => {
+  it('is draft-07 and closed: every object with properties has additionalProperties false', () => {
+    assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+    const open: string[] = [];
+    for (const [at, s] of walk(schema, '')) {
+      if (s.properties && s.additionalProperties !== false) open.push(at);
+      if (s.type === 'object' && !s.properties && s.additionalProperties !== true) open.push(at);
+    }
+    assert.deepEqual(open, []);
+  });
+
+  it('describes every field', () => {
+    const missing: string[] = [];
+    for (const [at, s] of walk(schema, '')) {
+      for (const [k, v] of Object.entries((s.properties as S) ?? {})) {
+        if (typeof (v as S).description !== 'string' || ((v as S).description as string).length < 20) missing.push(`${at}.${k}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('lists the same arches as the types', () => {
+    assert.deepEqual(schema.properties.arch.enum, [...ARCHES]);
+  });
+
+  it('documents the defaults the loader applies', () => {
+    // For each documented default: leaving the field out and writing the default give the same config.
+    const cases: [string, (v: unknown) => S][] = [];
+    for (const [k, v] of Object.entries(schema.properties.kernel.properties)) {
+      if ('default' in v) cases.push([`kernel.${k}`, (d) => ({ ...NODES, kernel: { [k]: d } })]);
+    }
+    const device = { name: 'd', start: '64G', size: '1G' };
+    for (const [k, v] of Object.entries(schema.properties.devices.items.properties)) {
+      if ('default' in v) cases.push([`devices[].${k}`, (d) => ({ ...NODES, devices: [{ ...device, [k]: d }] })]);
+    }
+    for (const [k, v] of Object.entries(schema.properties.hotplug.items.properties)) {
+      if ('default' in v) cases.push([`hotplug[].${k}`, (d) => ({ ...NODES, hotplug: [{ start: '4G', size: '1G', [k]: d }] })]);
+    }
+    for (const [k, v] of Object.entries(schema.properties.hugetlb.items.properties)) {
+      if ('default' in v) cases.push([`hugetlb[].${k}`, (d) => ({ ...NODES, hugetlb: [{ pageSize: '2M', count: 1, [k]: d }] })]);
+    }
+    const node = { id: 0, ranges: [{ start: 0, size: '1G' }] };
+    cases.push(['nodes[].cpus', (d) => ({ nodes: [{ ...node, cpus: d }] })]);
+    for (const k of ['devices', 'hotplug', 'hugetlb', 'machine', 'scenarios', 'kernel'] as const) cases.push([k, (d) => ({ ...NODES, [k]: d })]);
+    assert.ok(cases.length >= 17);
+
+    const defaultOf = (name: string): unknown => {
+      let s: S = schema as unknown as S;
+      for (const part of name.split('.')) {
+        const p = part.replace('[]', '');
+        s = (s.properties as S)[p] as S;
+        if (part.endsWith('[]')) s = s.items as S;
+      }
+      return s.default;
+    };
+    for (const [name, make] of cases) {
+      const d = defaultOf(name);
+      const withDefault = loadConfigText(JSON.stringify(make(d)), 'x.json');
+      const without = loadConfigText(JSON.stringify(make(undefined)), 'x.json');
+      assert.deepEqual(withDefault.errors, [], name);
+      assert.deepEqual(withDefault.config, without.config, `${name}: default ${JSON.stringify(d)}`);
+    }
+  });
+
+  it('size pattern and parseSize agree', () => {
+    const pattern = new RegExp(schema.definitions.size.anyOf[1].pattern as string);
+    const spelled = fc.tuple(
+      fc.constantFrom('', ' '),
+      fc.stringMatching(/^[0-9]{0,4}(\.[0-9]{0,3})?$/),
+      fc.constantFrom('', ' '),
+      fc.constantFrom('', 'k', 'M', 'g', 'T', 'p', 'Q', 'x', '0x1f'),
+      fc.constantFrom('', 'b', 'B', 'iB', 'ib', 'i'),
+      fc.constantFrom('', ' '),
+    ).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(spelled, fc.string({ maxLength: 8 })), (s) => {
+        const r = parseSize(s);
+        // Whatever parses must be accepted by editors too; the schema may accept more ("0.3K" is not whole).
+        if (r.ok) assert.ok(pattern.test(s), `pattern rejects ${JSON.stringify(s)}`);
+        if (!pattern.test(s)) assert.ok(!r.ok, `parseSize accepts ${JSON.stringify(s)}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
