@@ -87,21 +87,25 @@ export function formatHex18(n: number): string {
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 /**
- * A byte count for people: exact when it is a whole number of the largest fitting unit
- * ("2 GiB", "126 MiB"), otherwise with up to two decimals ("1.99 GiB").
+ * A byte count for people: exact whenever possible, in the largest unit with at most two decimals
+ * ("2 GiB", "1.5 TiB") or else in the largest unit that divides it with at most five digits ("2050 MiB",
+ * "16380 KiB"); otherwise truncated to two decimals ("16.89 GiB"; never rounded
+ * up, so 2 GiB - 1 does not print as "2 GiB").
  */
 export function formatBytes(n: number): string {
   if (n === 0) return '0 B';
-  const neg = n < 0;
-  let v = Math.abs(n);
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
+  const sign = n < 0 ? '-' : '';
+  const a = Math.abs(n);
+  let top = 0;
+  while (top < UNITS.length - 1 && a >= 1024 ** (top + 1)) top++;
+  const inTop = a / 1024 ** top;
+  if (Number.isInteger(inTop * 100)) return `${sign}${inTop} ${UNITS[top]}`; // exact: "1.5 TiB", "1023.75 MiB"
+  for (let u = top; u >= 0; u--) {
+    const unit = 1024 ** u;
+    if (a % unit === 0 && a / unit < 100000) return `${sign}${a / unit} ${UNITS[u]}`;
   }
-  // Truncate, never round up: 2 GiB - 1 must not print as "2 GiB".
-  const s = Number.isInteger(v) ? String(v) : (Math.floor(v * 100) / 100).toFixed(2).replace(/\.?0+$/, '');
-  return `${neg ? '-' : ''}${s} ${UNITS[u]}`;
+  const v = a / 1024 ** top;
+  return `${sign}${(Math.floor(v * 100) / 100).toFixed(2).replace(/\.?0+$/, '')} ${UNITS[top]}`;
 }
 
 /** The largest power of two dividing n ("n is 2 MiB aligned"), or Infinity for 0. */

@@ -98,7 +98,9 @@ describe('formatBytes / formatHex', () => {
     assert.equal(formatBytes(126 * MiB), '126 MiB');
     assert.equal(formatBytes(2 * GiB), '2 GiB');
     assert.equal(formatBytes(1.5 * TiB), '1.5 TiB');
-    assert.equal(formatBytes(1.25 * GiB + 3 * MiB), '1.25 GiB');
+    assert.equal(formatBytes(1.25 * GiB + 3 * MiB), '1283 MiB'); // exact in MiB beats a rounded GiB
+    assert.equal(formatBytes(2 * GiB + 2 * MiB), '2050 MiB');
+    assert.equal(formatBytes(2 * GiB - 1), '1.99 GiB');
     assert.equal(formatBytes(-2 * MiB), '-2 MiB');
   });
 

@@ -1,5 +1,6 @@
 // The CLI's command registry: one module per command, each exporting a Command.
 import type { Io } from '../io';
+import { simulateCommand } from './simulate';
 
 export interface Command {
   name: string;
@@ -8,4 +9,7 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  simulateCommand,
+];
+import { analyzeCommand } from './analyze'; commands.push(analyzeCommand);

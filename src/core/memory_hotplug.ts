@@ -1,0 +1,488 @@
+// mm/memory_hotplug.c: __add_pages() (shared by hot-add and ZONE_DEVICE), memmap_on_memory and
+// add_memory_resource().
+//
+// __add_pages() ([both]): validate the altmap ("memory add fail, invalid altmap"), check_pfn_span()
+// (sub-section granularity), then split at section boundaries and sparse_add_section() each piece:
+// section_activate() reuses the boot memmap for a sub-section piece of an early section, otherwise
+// populate_section_memmap(). A run of whole sections is one closed-form piece here.
+//
+// memmap_on_memory:
+//   6.1  mhp_supports_memmap_on_memory(size): param on && size == memory_block_size_bytes()
+//        && IS_ALIGNED(vmemmap_size, PMD_SIZE) && IS_ALIGNED(size - vmemmap_size, pageblock bytes);
+//        flag passed but unsupported -> add_memory_resource() fails with -EINVAL. One altmap
+//        { base_pfn = start, free = size / PAGE_SIZE }; the block records altmap.alloc pages.
+//   6.6+ (reference documents 6.12) memory_block_memmap_on_memory_pages() with `force` padding,
+//        mhp_supports_memmap_on_memory(void); unsupported -> silent fallback to a RAM memmap; one altmap
+//        per memory block { base_pfn = block start, end_pfn = block end - 1, free = memmap_pages }.
+
+import { bytesExact } from './format';
+import { divFloor, divRoundUp, formatHex, isAligned, alignUp } from '../config/units';
+import { type ArchProfile, BOUNDARY, atLeast } from './arch';
+import { type Altmap, newAltmap } from './altmap';
+import type { SimContext } from './context';
+import type { CoreError, HotplugMemmap, SectionPiece } from './types';
+import { type CompoundGeometry, type PopulateOutcome, addOutcome, emptyOutcome } from './vmemmap';
+import type { MemmapOnMemoryMode, JsonPath } from '../config/types';
+
+// ---------------------------------------------------------------------------------------------
+// __add_pages()
+
+export interface AddPagesRequest {
+  startPfn: number;
+  nrPages: number;
+  altmap: Altmap | null;
+  compound: CompoundGeometry | null;
+}
+
+export interface AddPagesResult {
+  ok: boolean;
+  failure: { message: string; kernelMessage?: string } | null;
+  pieces: SectionPiece[];
+  total: PopulateOutcome;
+  /** nr_memmap_pages this add contributes (section_nr_vmemmap_pages per populated piece). */
+  nrMemmapPages: number;
+}
+
+interface RawPiece {
+  startPfn: number;
+  nrPages: number;
+  fullSections: number;
+}
+
+/** cur_nr_pages = min(end_pfn - pfn, SECTION_ALIGN_UP(pfn + 1) - pfn), whole-section runs merged. */
+export function splitAtSections(startPfn: number, nrPages: number, pagesPerSection: number): RawPiece[] {
+  const end = startPfn + nrPages;
+  const out: RawPiece[] = [];
+  let cur = startPfn;
+  if (cur % pagesPerSection !== 0) {
+    const e = Math.min(end, cur - (cur % pagesPerSection) + pagesPerSection);
+    out.push({ startPfn: cur, nrPages: e - cur, fullSections: 0 });
+    cur = e;
+  }
+  const k = divFloor(end - cur, pagesPerSection);
+  if (k > 0) {
+    out.push({ startPfn: cur, nrPages: k * pagesPerSection, fullSections: k });
+    cur += k * pagesPerSection;
+  }
+  if (cur < end) out.push({ startPfn: cur, nrPages: end - cur, fullSections: 0 });
+  return out;
+}
+
+/** check_pfn_span(): sub-section granularity with SPARSEMEM_VMEMMAP. */
+export function checkPfnSpan(profile: ArchProfile, startPfn: number, nrPages: number): { message: string; kernelMessage: string } | null {
+  const min = profile.pagesPerSubsection;
+  if (isAligned(startPfn, min) && isAligned(nrPages, min)) return null;
+  const modern = atLeast(profile.version, BOUNDARY.modern);
+  const end = startPfn + nrPages - 1;
+  // 6.1 prints the end as "#%lx" (a typo for %#lx).
+  const endText = modern ? formatHex(end) : `#${end.toString(16)}`;
+  return {
+    message: `range pfn ${formatHex(startPfn)}+${nrPages} is not aligned to a sub-section (${bytesExact(profile.subsectionSize)}, ${min} pages): check_pfn_span() fails, -EINVAL`,
+    kernelMessage: `Misaligned __add_pages start: ${formatHex(startPfn)} end: ${endText}\n`,
+  };
+}
+
+/** section_nr_vmemmap_pages() ([6.12.117] mm/sparse-vmemmap.c) for one piece or a run of whole sections. */
+function sectionNrVmemmapPages(profile: ArchProfile, piece: RawPiece, compound: CompoundGeometry | null): number {
+  const SP = profile.structPageSize;
+  const P = profile.pageSize;
+  const PPS = profile.pagesPerSection;
+  if (!compound) {
+    if (piece.fullSections > 0) return piece.fullSections * divRoundUp(PPS * SP, P);
+    return divRoundUp(piece.nrPages * SP, P);
+  }
+  const C = compound.pfns;
+  if (C < PPS) return divFloor(2 * piece.nrPages, C);
+  // order >= PFN_SECTION_SHIFT: 2 for a section whose pfn is compound-aligned (absolute pfn), else 0.
+  if (piece.fullSections === 0) return isAligned(piece.startPfn, C) ? 2 : 0;
+  const s = piece.startPfn / PPS;
+  const m = C / PPS;
+  const k = piece.fullSections;
+  return 2 * (divFloor(s + k - 1, m) - (s === 0 ? -1 : divFloor(s - 1, m)));
+}
+
+function mappingOf(o: PopulateOutcome, compound: boolean, hash: boolean): SectionPiece['mapping'] {
+  if (compound) return 'compound';
+  if (hash) return 'hash';
+  if (o.leafBlocks > 0 && o.basePages > 0) return 'mixed';
+  if (o.leafBlocks > 0) return 'pmd';
+  return 'base';
+}
+
+function describePiece(profile: ArchProfile, p: RawPiece, o: PopulateOutcome, altmap: Altmap | null, compound: CompoundGeometry | null): string {
+  const P = profile.pageSize;
+  const what = p.fullSections > 0 ? `${p.fullSections} full section${p.fullSections === 1 ? '' : 's'} (${bytesExact(p.nrPages * P)})` : `sub-section piece ${bytesExact(p.nrPages * P)} at pfn ${formatHex(p.startPfn)}`;
+  const parts: string[] = [];
+  if (compound) {
+    parts.push(`compound devmap (${compound.pfns} pfns per compound page): ${o.basePages} vmemmap pages from RAM, ${o.reusedPages} PTEs reuse a tail page`);
+  } else {
+    const leafName = profile.vmemmap.kind === 'hash' ? 'bolted vmemmap pages' : profile.vmemmap.kind === 'pmd-always' && profile.arch === 's390x' ? '1 MiB frames' : 'PMD blocks';
+    if (o.leafBlocks > 0) parts.push(`${o.leafBlocks} ${leafName} of ${bytesExact(profile.vmemmap.leafBytes)}`);
+    if (o.basePages > 0) parts.push(`${o.basePages} base vmemmap pages`);
+    if (o.altmapPages > 0) parts.push(`${o.altmapPages} pages from the altmap${o.alignPages ? ` (+${o.alignPages} alignment padding)` : ''}`);
+    if (o.ramBytes > 0) parts.push(`${o.ramBytes / P} pages (${bytesExact(o.ramBytes)}) from RAM`);
+    if (altmap && o.altmapPages === 0 && o.ramBytes > 0 && p.fullSections === 0 && profile.vmemmap.kind === 'x86') {
+      parts.push('x86 vmemmap_populate() ignores the altmap for pieces smaller than a section');
+    }
+    if (parts.length === 0) parts.push('already mapped, nothing allocated');
+  }
+  return `${what}: ${parts.join(', ')}`;
+}
+
+/**
+ * __add_pages(nid, pfn, nr_pages, params). On failure the vmemmap state is rolled back and the
+ * result carries the kernel's reason; the caller reports it and accounts nothing.
+ */
+export function addPages(ctx: SimContext, req: AddPagesRequest): AddPagesResult {
+  const { profile, space } = ctx;
+  const fail = (message: string, kernelMessage?: string): AddPagesResult => ({ ok: false, failure: { message, kernelMessage }, pieces: [], total: emptyOutcome(), nrMemmapPages: 0 });
+  const alt = req.altmap;
+  if (alt) {
+    if (alt.basePfn !== req.startPfn || alt.reserve + alt.free > req.nrPages) {
+      return fail(
+        `invalid altmap: base_pfn ${formatHex(alt.basePfn)} must equal the first pfn ${formatHex(req.startPfn)} and reserve + free (${alt.reserve + alt.free}) must not exceed the ${req.nrPages} pages added; __add_pages() returns -EINVAL`,
+        'memory add fail, invalid altmap\n',
+      );
+    }
+    alt.alloc = 0;
+  }
+  const span = checkPfnSpan(profile, req.startPfn, req.nrPages);
+  if (span) return fail(span.message, span.kernelMessage);
+
+  const snap = space.snapshot();
+  const altSave = alt ? { alloc: alt.alloc, align: alt.align } : null;
+  const PPS = profile.pagesPerSection;
+  const pieces: SectionPiece[] = [];
+  const total = emptyOutcome();
+  let nrMemmap = 0;
+  for (const p of splitAtSections(req.startPfn, req.nrPages, PPS)) {
+    const section = divFloor(p.startPfn, PPS);
+    if (p.fullSections === 0 && ctx.earlySections.intersects(section, section + 1)) {
+      pieces.push({
+        startPfn: p.startPfn,
+        nrPages: p.nrPages,
+        fullSections: 0,
+        mapping: 'early-reuse',
+        ramBytes: 0,
+        deviceBytes: 0,
+        alignPages: 0,
+        pageTableBytes: 0,
+        note: `sub-section piece ${bytesExact(p.nrPages * profile.pageSize)} at pfn ${formatHex(p.startPfn)} lies in early (boot) section ${section}: its boot memmap is reused, nothing allocated`,
+      });
+      continue;
+    }
+    const o = space.populate(p.startPfn, p.nrPages, alt, req.compound);
+    if (o.failure) {
+      space.restore(snap);
+      if (alt && altSave) {
+        alt.alloc = altSave.alloc;
+        alt.align = altSave.align;
+      }
+      const sec = divFloor(o.failure.pfn, PPS);
+      return fail(
+        `${o.failure.message}; section_activate() fails for section ${sec} (pfn ${formatHex(o.failure.pfn)}), so __add_pages() and the whole add fail with -ENOMEM` +
+          (profile.arch === 'x86_64' ? ' (x86 add_pages() WARN_ON_ONCE splat, no dedicated message)' : '') +
+          '. The kernel does not unwind the sections added before the failing one; nothing is accounted here',
+        o.failure.kernelMessage,
+      );
+    }
+    addOutcome(total, o);
+    nrMemmap += sectionNrVmemmapPages(profile, p, req.compound);
+    pieces.push({
+      startPfn: p.startPfn,
+      nrPages: p.nrPages,
+      fullSections: p.fullSections,
+      mapping: mappingOf(o, !!req.compound, profile.vmemmap.kind === 'hash'),
+      ramBytes: o.ramBytes,
+      deviceBytes: o.altmapPages * profile.pageSize,
+      alignPages: o.alignPages,
+      pageTableBytes: o.pageTableBytes,
+      note: describePiece(profile, p, o, alt, req.compound),
+    });
+  }
+  return { ok: true, failure: null, pieces, total, nrMemmapPages: nrMemmap };
+}
+
+// ---------------------------------------------------------------------------------------------
+// memmap_on_memory
+
+export interface MemmapOnMemoryPlan {
+  /** The self-hosted memmap would be used. */
+  supported: boolean;
+  /** Why not / how. */
+  reason: string;
+  /** memory_block_memmap_size(): memmap bytes of one block. */
+  memmapSize: number;
+  /** Pages reserved per block (altmap->free; 6.1: the vmemmap pages the altmap hands out). */
+  memmapPages: number;
+  /** force padding per block. */
+  wastePages: number;
+  /** "Memory hotplug will waste %ld pages in each memory block\n" (force mode, 6.6+). */
+  kernelMessage?: string;
+}
+
+/**
+ * Can memory of `size` bytes (one add) self-host its memmap? `mode` is memory_hotplug.memmap_on_memory.
+ * 6.6+: per block (memory_block_memmap_on_memory_pages / mhp_supports_memmap_on_memory(void)).
+ * < 6.6: mhp_supports_memmap_on_memory(size) with size == one block.
+ */
+export function memmapOnMemoryPlan(profile: ArchProfile, blockBytes: number, size: number, mode: MemmapOnMemoryMode): MemmapOnMemoryPlan {
+  const P = profile.pageSize;
+  const SP = profile.structPageSize;
+  const memmapSize = (blockBytes / P) * SP;
+  const base = { memmapSize, memmapPages: divRoundUp(memmapSize, P), wastePages: 0 };
+  const no = (reason: string): MemmapOnMemoryPlan => ({ ...base, supported: false, reason });
+  if (!profile.features.memmapOnMemory) return no(`memmap_on_memory is not available on ${profile.arch} with Linux ${profile.version.join('.')} (no ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE)`);
+  if (!profile.features.memmapOnMemoryFallback) {
+    // 6.1 form.
+    if (mode === 'off') return no('memory_hotplug.memmap_on_memory is off');
+    if (mode === 'force') return no('memory_hotplug.memmap_on_memory=force is not understood before 6.6 (boolean parameter): treated as off');
+    const vmemmapSize = (size / P) * SP;
+    if (size !== blockBytes) return no(`the add is ${bytesExact(size)}, not exactly one memory block (${bytesExact(blockBytes)}): mhp_supports_memmap_on_memory(size) requires size == memory_block_size_bytes()`);
+    if (!isAligned(vmemmapSize, profile.pmdSize)) return no(`the memmap of one block (${bytesExact(vmemmapSize)}) is not a multiple of PMD_SIZE (${bytesExact(profile.pmdSize)})`);
+    if (!isAligned(size - vmemmapSize, profile.pageblockPages * P)) return no(`the memory left after the memmap is not a multiple of a pageblock (${bytesExact(profile.pageblockPages * P)})`);
+    return { ...base, memmapPages: vmemmapSize / P, supported: true, reason: `the first ${vmemmapSize / P} pages (${bytesExact(vmemmapSize)}) of the block hold its memmap` };
+  }
+  // 6.6+ form.
+  if (mode === 'off') return no('memory_hotplug.memmap_on_memory is off');
+  let memmapPages = divRoundUp(memmapSize, P);
+  const exact = memmapPages;
+  if (mode === 'force') memmapPages = alignUp(memmapPages, profile.pageblockPages);
+  const plan = { memmapSize, memmapPages, wastePages: memmapPages - exact };
+  const forceMsg = mode === 'force' ? `Memory hotplug will waste ${memmapPages - exact} pages in each memory block\n` : undefined;
+  const no2 = (reason: string): MemmapOnMemoryPlan => ({ ...plan, supported: false, reason, kernelMessage: forceMsg });
+  if (!isAligned(memmapSize, P)) return no2(`the memmap of one block (${memmapSize} bytes) is not a whole number of pages`);
+  if (!isAligned(memmapPages, profile.pageblockPages))
+    return no2(`the memmap of one block is ${memmapPages} pages, not a multiple of pageblock_nr_pages (${profile.pageblockPages}); memory_hotplug.memmap_on_memory=force would pad it`);
+  if (memmapPages === blockBytes / P) return no2(`the memmap would take the whole ${bytesExact(blockBytes)} block ("No effective hotplugged memory doesn't make sense")`);
+  // arch_supports_memmap_on_memory(): default IS_ALIGNED(memmap_size, PMD_SIZE); powerpc: radix (64K pages: always).
+  if (profile.arch === 'ppc64-hash') return no2('ppc64 hash MMU: arch_supports_memmap_on_memory() is false');
+  if (profile.arch !== 'ppc64-radix' && !isAligned(memmapSize, profile.pmdSize))
+    return no2(`the memmap of one block (${bytesExact(memmapSize)}) is not a multiple of PMD_SIZE (${bytesExact(profile.pmdSize)}): arch_supports_memmap_on_memory() is false`);
+  return {
+    ...plan,
+    supported: true,
+    reason: `each ${bytesExact(blockBytes)} block keeps its memmap in its first ${memmapPages} pages` + (plan.wastePages ? ` (${plan.wastePages} of them force-mode padding)` : ''),
+    kernelMessage: forceMsg,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// add_memory_resource()
+
+export interface HotAddRequest {
+  source: 'hotplug' | 'kmem';
+  device: string | null;
+  node: number;
+  start: number;
+  size: number;
+  /** MHP_MEMMAP_ON_MEMORY passed by the caller. */
+  memmapOnMemory: boolean;
+  path: JsonPath;
+  /** For kmem, the caller already decided memmap_on_memory against the dax attribute; false forces RAM. */
+  allowMemmapOnMemory?: boolean;
+}
+
+function hotplugRecord(req: HotAddRequest): HotplugMemmap {
+  return {
+    source: req.source,
+    device: req.device,
+    node: req.node,
+    start: req.start,
+    size: req.size,
+    status: 'failed',
+    requested: req.memmapOnMemory,
+    memmapOnMemory: false,
+    blocks: 0,
+    memmapPagesPerBlock: 0,
+    wastedPagesPerBlock: 0,
+    selfHostedBytes: 0,
+    ramBytes: 0,
+    memmapBytes: 0,
+    wastedBytes: 0,
+    reservedBytes: 0,
+    usableBytes: 0,
+    pageTableBytes: 0,
+    structPages: 0,
+    pieces: [],
+    notes: [],
+    path: req.path,
+  };
+}
+
+/** Pluggable range check (mhp_range_allowed): returns the kernel warning or null. */
+export function mhpRangeAllowed(profile: ArchProfile, start: number, size: number): string | null {
+  const max = 2 ** profile.maxPhysmemBits - 1;
+  const end = start + size;
+  if (size > 0 && end - 1 <= max) return null;
+  return `Hotplug memory [${formatHex(start)}-${formatHex(end)}] exceeds maximum addressable range [0x0-${formatHex(max)}]\n`;
+}
+
+/**
+ * add_memory_resource(nid, [start, start + size), flags): hot-add System RAM. Records a HotplugMemmap
+ * (status "failed" with an error when the kernel refuses) and returns it.
+ */
+export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
+  const { profile } = ctx;
+  const P = profile.pageSize;
+  const MB = ctx.memoryBlockBytes;
+  const rec = hotplugRecord(req);
+  const err = (e: Omit<CoreError, 'path' | 'severity'> & { severity?: CoreError['severity'] }) => {
+    ctx.errors.push({ severity: e.severity ?? 'error', message: e.message, kernelMessage: e.kernelMessage, path: req.path });
+  };
+  const what = req.source === 'kmem' ? `dax/kmem add of ${req.device}` : 'hot-add';
+
+  // check_hotplug_memory_range()
+  if (!req.size || !isAligned(req.start, MB) || !isAligned(req.size, MB)) {
+    err({
+      message: `${what} ${formatHex(req.start)}+${bytesExact(req.size)} is not aligned to the memory block size ${bytesExact(MB)}: add_memory_resource() fails with -EINVAL`,
+      kernelMessage: `Block size [${formatHex(MB)}] unaligned hotplug range: start ${formatHex(req.start)}, size ${formatHex(req.size)}`,
+    });
+    return rec;
+  }
+  const tooHigh = mhpRangeAllowed(profile, req.start, req.size);
+  if (tooHigh) {
+    err({ message: `${what} ${formatHex(req.start)}+${bytesExact(req.size)} lies beyond MAX_PHYSMEM_BITS (${profile.maxPhysmemBits}): -E2BIG`, kernelMessage: tooHigh });
+    return rec;
+  }
+  const startPfn = req.start / P;
+  const nrPages = req.size / P;
+  const endPfn = startPfn + nrPages;
+  if (ctx.bootRam.intersects(startPfn, endPfn) || ctx.hotplugRam.intersects(startPfn, endPfn) || ctx.deviceClaims.some((c) => c.startPfn < endPfn && startPfn < c.endPfn)) {
+    err({
+      message: `${what} ${formatHex(req.start)}-${formatHex(req.start + req.size - 1)} overlaps memory that is already present (boot RAM, another hot-add or a device): register_memory_resource() fails with -EEXIST`,
+      kernelMessage: `Unable to reserve System RAM region: ${req.start.toString(16).padStart(16, '0')}->${(req.start + req.size).toString(16).padStart(16, '0')}\n`,
+    });
+    return rec;
+  }
+
+  const blocks = req.size / MB;
+  const mode = ctx.cfg.kernel.memmapOnMemory;
+  let useMom = false;
+  let plan: MemmapOnMemoryPlan | null = null;
+  if (req.memmapOnMemory && req.allowMemmapOnMemory !== false) {
+    plan = memmapOnMemoryPlan(profile, MB, req.size, mode);
+    if (plan.supported) useMom = true;
+    else if (!profile.features.memmapOnMemoryFallback) {
+      err({
+        message: `${what}: MHP_MEMMAP_ON_MEMORY is passed but not supported (${plan.reason}); Linux ${profile.version.join('.')} add_memory_resource() fails with -EINVAL (6.6+ falls back to a RAM memmap). ACPI and virtio-mem check mhp_supports_memmap_on_memory() first and add without the flag`,
+      });
+      return rec;
+    } else {
+      rec.notes.push(`memmap_on_memory requested but not used, memmap from RAM (silent fallback): ${plan.reason}`);
+    }
+  }
+
+  const snap = ctx.space.snapshot();
+  let result: AddPagesResult;
+  let perBlockFree = 0;
+  let altAlloc = 0;
+  let altAlign = 0;
+  if (!useMom) {
+    result = addPages(ctx, { startPfn, nrPages, altmap: null, compound: null });
+  } else if (!profile.features.memmapOnMemoryFallback) {
+    // 6.1: one altmap for the (single-block) add, free = all pages.
+    const alt = newAltmap(startPfn, endPfn - 1, 0, nrPages);
+    result = addPages(ctx, { startPfn, nrPages, altmap: alt, compound: null });
+    perBlockFree = alt.alloc;
+    altAlloc = alt.alloc;
+    altAlign = alt.align;
+  } else {
+    // 6.6+: create_altmaps_and_memory_blocks(): one altmap per block. Blocks are identical translated
+    // copies, so block 0 is populated exactly and the others follow in closed form when their vmemmap
+    // area is untouched; otherwise each block is populated in turn.
+    const blockPages = MB / P;
+    const mk = (b: number) => newAltmap(startPfn + b * blockPages, startPfn + (b + 1) * blockPages - 1, 0, plan!.memmapPages);
+    const a0 = mk(0);
+    result = addPages(ctx, { startPfn, nrPages: blockPages, altmap: a0, compound: null });
+    perBlockFree = plan!.memmapPages;
+    altAlloc = a0.alloc;
+    altAlign = a0.align;
+    if (result.ok && blocks > 1) {
+      const restVa = ctx.space.vaOf(startPfn + blockPages, nrPages - blockPages);
+      const blockVa = blockPages * profile.structPageSize;
+      const uniform =
+        (result.total.basePages === 0 && result.total.leafBlocks > 0 && isAligned(blockVa, profile.vmemmap.leafBytes)) ||
+        (result.total.leafBlocks === 0 && result.total.basePages > 0 && isAligned(blockVa, P));
+      if (uniform && ctx.space.isUnmapped(restVa.start, restVa.end)) {
+        const kind = result.total.leafBlocks > 0 ? 'leaf' : 'pte';
+        const ptBytes = ctx.space.markMapped(restVa.start, restVa.end, kind);
+        const n = blocks - 1;
+        const o = result.total;
+        const rest: PopulateOutcome = {
+          ramBytes: o.ramBytes * n,
+          altmapPages: o.altmapPages * n,
+          alignPages: o.alignPages * n,
+          leafBlocks: o.leafBlocks * n,
+          basePages: o.basePages * n,
+          reusedPages: 0,
+          pageTableBytes: ptBytes,
+          failure: null,
+        };
+        addOutcome(result.total, rest);
+        result.nrMemmapPages *= blocks;
+        result.pieces.push({
+          startPfn: startPfn + blockPages,
+          nrPages: nrPages - blockPages,
+          fullSections: (nrPages - blockPages) / profile.pagesPerSection,
+          mapping: kind === 'leaf' ? 'pmd' : 'base',
+          ramBytes: rest.ramBytes,
+          deviceBytes: rest.altmapPages * P,
+          alignPages: rest.alignPages,
+          pageTableBytes: ptBytes,
+          note: `${n} more memory blocks, each like the first (per-block altmap): ${o.altmapPages} vmemmap pages from its own start`,
+        });
+        altAlloc *= blocks;
+        altAlign *= blocks;
+      } else {
+        for (let b = 1; b < blocks && result.ok; b++) {
+          const ab = mk(b);
+          const rb = addPages(ctx, { startPfn: startPfn + b * blockPages, nrPages: blockPages, altmap: ab, compound: null });
+          if (!rb.ok) {
+            result = rb;
+            break;
+          }
+          addOutcome(result.total, rb.total);
+          result.pieces.push(...rb.pieces);
+          result.nrMemmapPages += rb.nrMemmapPages;
+          altAlloc += ab.alloc;
+          altAlign += ab.align;
+        }
+      }
+    }
+  }
+
+  if (!result.ok) {
+    ctx.space.restore(snap);
+    err({ message: `${what} ${formatHex(req.start)}+${bytesExact(req.size)} fails: ${result.failure!.message}`, kernelMessage: result.failure!.kernelMessage });
+    return rec;
+  }
+
+  ctx.hotplugRam.add(startPfn, endPfn);
+  ctx.nrMemmapPages += result.nrMemmapPages;
+  const t = result.total;
+  rec.status = 'ok';
+  rec.memmapOnMemory = useMom;
+  rec.blocks = blocks;
+  rec.structPages = nrPages;
+  rec.pieces = result.pieces;
+  rec.selfHostedBytes = t.altmapPages * P;
+  rec.ramBytes = t.ramBytes;
+  rec.memmapBytes = rec.selfHostedBytes + rec.ramBytes;
+  rec.pageTableBytes = t.pageTableBytes;
+  if (useMom) {
+    const fallback = profile.features.memmapOnMemoryFallback;
+    rec.memmapPagesPerBlock = fallback ? perBlockFree : altAlloc;
+    rec.wastedPagesPerBlock = fallback ? perBlockFree - altAlloc / blocks - altAlign / blocks : 0;
+    rec.reservedBytes = rec.memmapPagesPerBlock * blocks * P;
+    rec.wastedBytes = rec.wastedPagesPerBlock * blocks * P;
+    rec.usableBytes = req.size - rec.reservedBytes;
+    rec.notes.push(plan!.reason);
+    if (plan!.kernelMessage) rec.notes.push(`kernel: ${plan!.kernelMessage.trim()}`);
+    if (rec.wastedPagesPerBlock > 0)
+      rec.notes.push(`${rec.wastedPagesPerBlock} pages per block are force-mode padding (self-hosted but unused): ${bytesExact(rec.wastedBytes)} in total`);
+  } else {
+    rec.usableBytes = req.size;
+  }
+  return rec;
+}

@@ -1,0 +1,309 @@
+// ZONE_DEVICE mapping of a device (mm/memremap.c memremap_pages()/pagemap_range()), compound devmaps
+// and vmemmap dedup, and dax/kmem.
+//
+// Device kinds and modes:
+//   pmem fsdax/devdax, cxl fsdax  nvdimm pfn/dax info block (nd_pfn_init, §4c): altmap for map=dev
+//   cxl/hmem devdax               dynamic dax region: no info block, no altmap (memmap always in RAM)
+//   raw                           no struct pages (pmem raw mode uses devm_memremap() without a pgmap)
+//   kmem                          hot-added as System RAM by dax/kmem (memory-block aligned), see hotAdd()
+// Compound devmaps: devdax with align > PAGE_SIZE sets vmemmap_shift = order_base_2(align >> PAGE_SHIFT);
+// fsdax never. vmemmap_can_optimize(): arch (ARCH_WANT_OPTIMIZE_DAX_VMEMMAP) && pgmap &&
+// is_power_of_2(sizeof(struct page)) && !altmap && (nr * SP) >> PAGE_SHIFT > VMEMMAP_RESERVE_NR (2).
+
+import { bytesExact } from './format';
+import type { DeviceConfig } from '../config/types';
+import { alignDown, alignUp, divFloor, divRoundUp, formatHex, isPowerOfTwo } from '../config/units';
+import { type ArchProfile } from './arch';
+import { type Altmap, altmapInfo } from './altmap';
+import type { SimContext } from './context';
+import { addPages, hotAdd, memmapOnMemoryPlan, mhpRangeAllowed } from './memory_hotplug';
+import { ndPfnInit } from './nvdimm';
+import type { CoreError, DeviceMemmap, HotplugMemmap, MemmapLocation } from './types';
+import type { CompoundGeometry } from './vmemmap';
+
+/** VMEMMAP_RESERVE_NR: vmemmap pages kept per compound page with dedup. */
+export const VMEMMAP_RESERVE_NR = 2;
+
+/** vmemmap_can_optimize(altmap, pgmap) for a pgmap with `compoundPfns` pfns per compound page. */
+export function vmemmapCanOptimize(profile: ArchProfile, hasAltmap: boolean, compoundPfns: number): boolean {
+  if (!profile.features.daxVmemmapDedup || hasAltmap || compoundPfns <= 1) return false;
+  const SP = profile.structPageSize;
+  if (!isPowerOfTwo(SP)) return false;
+  return divFloor(compoundPfns * SP, profile.pageSize) > VMEMMAP_RESERVE_NR;
+}
+
+/** compound_nr_pages(): struct pages memmap_init_zone_device() writes per compound page. */
+export function compoundNrPages(profile: ArchProfile, optimized: boolean, compoundPfns: number): number {
+  return optimized ? VMEMMAP_RESERVE_NR * (profile.pageSize / profile.structPageSize) : compoundPfns;
+}
+
+function emptyDevice(d: DeviceConfig): DeviceMemmap {
+  return {
+    name: d.name,
+    node: d.node,
+    kind: d.kind,
+    mode: d.mode,
+    map: d.map,
+    status: 'failed',
+    start: d.start,
+    size: d.size,
+    mappedRange: null,
+    structPages: 0,
+    initializedStructPages: 0,
+    memmapBytes: 0,
+    location: 'none',
+    ramBytes: 0,
+    deviceBytes: 0,
+    dedupSavedBytes: 0,
+    pageTableBytes: 0,
+    dataOffsetBytes: 0,
+    endTruncBytes: 0,
+    usablePages: 0,
+    altmap: null,
+    vmemmapShift: 0,
+    compoundPages: 0,
+    dedup: false,
+    pieces: [],
+    hotplugIndex: null,
+    notes: [],
+    path: d.path,
+  };
+}
+
+function locationOf(ram: number, dev: number): MemmapLocation {
+  if (ram > 0 && dev > 0) return 'split';
+  if (dev > 0) return 'device';
+  if (ram > 0) return 'ram';
+  return 'none';
+}
+
+/**
+ * Map one device. Returns its record; kmem adds also append to `hotplug`.
+ */
+export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemmap[]): DeviceMemmap {
+  const { profile } = ctx;
+  const P = profile.pageSize;
+  const rec = emptyDevice(d);
+  const err = (e: Omit<CoreError, 'path'> & { path?: CoreError['path'] }) => ctx.errors.push({ ...e, path: e.path ?? d.path });
+  const fail = (message: string, kernelMessage?: string, path = d.path): DeviceMemmap => {
+    err({ severity: 'error', message: `device ${d.name}: ${message}`, kernelMessage, path });
+    rec.status = 'failed';
+    return rec;
+  };
+
+  if (d.size <= 0) return fail('size is 0', undefined, [...d.path, 'size']);
+
+  if (d.mode === 'raw') {
+    rec.status = 'no-struct-pages';
+    rec.usablePages = divFloor(d.size, P);
+    rec.notes.push('raw mode: the namespace is mapped with devm_memremap() and has no struct pages, so no memmap at all');
+    return rec;
+  }
+
+  if (d.mode !== 'kmem' && !profile.features.zoneDevice) {
+    return fail(`${d.mode} needs ZONE_DEVICE, which ${profile.arch} does not have with Linux ${profile.version.join('.')} (no ARCH_HAS_PTE_DEVMAP)`, undefined, [...d.path, 'mode']);
+  }
+  const nvdimmLayout = d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax');
+  if (d.kind === 'hmem' && d.mode === 'fsdax') {
+    return fail('hmem (Soft Reserved / HMAT) memory is exposed through device-dax only; fsdax needs a pmem namespace', undefined, [...d.path, 'mode']);
+  }
+
+  // ---- nvdimm info block layout (pmem fsdax/devdax/kmem, cxl fsdax)
+  let rangeStart = d.start;
+  let rangeEnd = d.start + d.size;
+  let altmap: Altmap | null = null;
+  let dataStart = d.start;
+  if (nvdimmLayout) {
+    const r = ndPfnInit(profile, d);
+    if (!r.ok) {
+      rec.dataOffsetBytes = r.layout.offset ?? 0;
+      rec.endTruncBytes = r.layout.endTrunc ?? 0;
+      return fail(r.failure.message, r.failure.kernelMessage);
+    }
+    const L = r.layout;
+    rec.dataOffsetBytes = L.offset;
+    rec.endTruncBytes = L.endTrunc;
+    rec.usablePages = L.dataPages;
+    rangeStart = L.rangeStart;
+    rangeEnd = L.rangeEnd;
+    dataStart = d.start + L.offset;
+    altmap = d.mode === 'kmem' ? null : L.altmap;
+    rec.notes.push(
+      `nvdimm info block: data offset ${bytesExact(L.offset)} (${d.map === 'dev' ? `8 KiB info block + 64 B × ${L.npfnsRaw} pfns of memmap reservation` : '8 KiB info block'} rounded up to ${bytesExact(L.effectiveAlign)})` +
+        (L.endTrunc ? `, ${bytesExact(L.endTrunc)} truncated at the end` : '') +
+        `, ${L.dataPages} usable data pages`,
+    );
+    if (d.mode === 'fsdax' && d.align > P) rec.notes.push('fsdax never uses compound devmaps (pmem does not set vmemmap_shift): align only shapes the layout');
+  } else {
+    // Dynamic dax region (CXL region, HMEM): no info block; alloc_dax_region() needs the range PMD-aligned.
+    if (d.map === 'dev') {
+      err({
+        severity: 'error',
+        message: `device ${d.name}: ${d.kind} ${d.mode} is a dynamic dax region and has no info block; memmap is always in RAM (map "dev" is impossible, simulated as map "mem")`,
+        path: [...d.path, 'map'],
+      });
+    }
+    if (d.start % profile.pmdSize !== 0 || d.size % profile.pmdSize !== 0) {
+      return fail(`the dax region ${formatHex(d.start)}+${bytesExact(d.size)} is not aligned to ${bytesExact(profile.pmdSize)}: alloc_dax_region() fails (-ENOMEM, no message)`);
+    }
+    rec.usablePages = divFloor(d.size, P);
+  }
+
+  // ---- dax/kmem: hot-add as System RAM
+  if (d.mode === 'kmem') return kmem(ctx, d, rec, dataStart, rangeEnd, hotplug);
+
+  if (d.mode === 'devdax' && !profile.daxAlignments.includes(d.align)) {
+    return fail(`align ${bytesExact(d.align)} is not a supported device-dax alignment (${profile.daxAlignments.map(bytesExact).join(', ')})`, undefined, [...d.path, 'align']);
+  }
+  if (d.mode === 'devdax' && !nvdimmLayout && (d.start % d.align !== 0 || d.size % d.align !== 0)) {
+    return fail(`the range is not a multiple of its align ${bytesExact(d.align)}: dev_dax_validate_align() refuses it (-EINVAL)`, undefined, [...d.path, 'align']);
+  }
+
+  // ---- pagemap_range() checks
+  const startPfn = divFloor(rangeStart, P);
+  const nrPages = divFloor(rangeEnd - rangeStart, P);
+  const endPfn = startPfn + nrPages;
+  const ramOverlap = ctx.bootRam.measure(startPfn, endPfn) + ctx.hotplugRam.measure(startPfn, endPfn);
+  if (ramOverlap > 0) {
+    const mixed = ramOverlap < nrPages;
+    return fail(
+      `the range overlaps System RAM${mixed ? ' in part' : ''}: pagemap_range() refuses it with -ENXIO`,
+      `attempted on ${mixed ? 'mixed' : 'ram'} region ${formatHex(rangeStart)}-${formatHex(rangeEnd - 1)}\n`,
+    );
+  }
+  const conflict = ctx.deviceClaims.find((c) => (startPfn >= c.startPfn && startPfn < c.endPfn) || (endPfn - 1 >= c.startPfn && endPfn - 1 < c.endPfn));
+  if (conflict) return fail(`its first or last pfn belongs to device ${conflict.name}: -ENOMEM`, 'Conflicting mapping in same section\n');
+  const inside = ctx.deviceClaims.find((c) => c.startPfn < endPfn && startPfn < c.endPfn);
+  if (inside) return fail(`it overlaps device ${inside.name}: fill_subsection_map() finds the sub-sections already present, -EEXIST`);
+  const tooHigh = mhpRangeAllowed(profile, rangeStart, rangeEnd - rangeStart);
+  if (tooHigh) return fail(`the range lies beyond MAX_PHYSMEM_BITS (${profile.maxPhysmemBits}): -EINVAL`, tooHigh);
+
+  // ---- compound geometry and dedup
+  let compound: CompoundGeometry | null = null;
+  const compoundPfns = d.mode === 'devdax' && d.align > P ? d.align / P : 1;
+  rec.vmemmapShift = Math.round(Math.log2(compoundPfns));
+  const dedup = compoundPfns > 1 && vmemmapCanOptimize(profile, altmap !== null, compoundPfns);
+  if (dedup) compound = { pfns: compoundPfns, rangeStartPfn: startPfn };
+  rec.dedup = dedup;
+  if (compoundPfns > 1 && !dedup) {
+    const why = altmap
+      ? 'the memmap is in the device (map=dev): dedup needs the memmap in RAM'
+      : !profile.features.daxVmemmapDedup
+        ? `${profile.arch} with Linux ${profile.version.join('.')} has no ARCH_WANT_OPTIMIZE_DAX_VMEMMAP`
+        : !isPowerOfTwo(profile.structPageSize)
+          ? `sizeof(struct page) ${profile.structPageSize} is not a power of two`
+          : `a compound page's memmap (${divFloor(compoundPfns * profile.structPageSize, P)} vmemmap pages) is not more than ${VMEMMAP_RESERVE_NR} pages`;
+    rec.notes.push(`compound devmap (vmemmap_shift ${rec.vmemmapShift}) without vmemmap dedup: ${why}`);
+  }
+
+  const res = addPages(ctx, { startPfn, nrPages, altmap, compound });
+  if (!res.ok) {
+    if (altmap) rec.altmap = altmapInfo(altmap);
+    return fail(res.failure!.message, res.failure!.kernelMessage);
+  }
+  ctx.deviceClaims.push({ name: d.name, startPfn, endPfn });
+  ctx.nrMemmapPages += res.nrMemmapPages;
+
+  const t = res.total;
+  rec.status = 'ok';
+  rec.mappedRange = { start: rangeStart, end: rangeEnd };
+  rec.pieces = res.pieces;
+  rec.structPages = nrPages;
+  rec.ramBytes = t.ramBytes;
+  rec.deviceBytes = t.altmapPages * P;
+  rec.memmapBytes = rec.ramBytes + rec.deviceBytes;
+  rec.location = locationOf(rec.ramBytes, rec.deviceBytes);
+  rec.pageTableBytes = t.pageTableBytes;
+  rec.altmap = altmap ? altmapInfo(altmap) : null;
+
+  // memmap_init_zone_device(): from base_pfn + vmem_altmap_offset with an altmap, else the range start.
+  const initStart = altmap ? altmap.basePfn + altmap.reserve + altmap.free : startPfn;
+  const initPages = endPfn - initStart;
+  if (compoundPfns > 1) {
+    rec.compoundPages = divRoundUp(initPages, compoundPfns);
+    const perCompound = compoundNrPages(profile, dedup, compoundPfns);
+    // Compound pages whose head is in an early section reuse the unoptimised boot memmap.
+    const earlyHeads = dedup ? res.pieces.filter((p) => p.mapping === 'early-reuse').reduce((s, p) => s + divRoundUp(p.nrPages, compoundPfns), 0) : 0;
+    rec.initializedStructPages = Math.min(initPages, (rec.compoundPages - earlyHeads) * perCompound + earlyHeads * compoundPfns);
+  } else {
+    rec.initializedStructPages = initPages;
+  }
+  if (dedup) {
+    // Without dedup: section_nr_vmemmap_pages() unoptimised, DIV_ROUND_UP(nr_pages * SP, PAGE_SIZE) per piece.
+    const SP = profile.structPageSize;
+    const without = res.pieces
+      .filter((p) => p.mapping !== 'early-reuse')
+      .reduce((s, p) => s + (p.fullSections > 0 ? p.fullSections * divRoundUp(profile.pagesPerSection * SP, P) : divRoundUp(p.nrPages * SP, P)) * P, 0);
+    rec.dedupSavedBytes = without - rec.ramBytes;
+    rec.notes.push(
+      `compound devmap with vmemmap dedup: ${compoundPfns} pfns per compound page keep ${VMEMMAP_RESERVE_NR} vmemmap pages each; ${bytesExact(rec.ramBytes)} instead of ${bytesExact(without)} (saves ${bytesExact(rec.dedupSavedBytes)}; the vmemmap is PTE-mapped, ${bytesExact(rec.pageTableBytes)} of page tables)`,
+    );
+  }
+  if (altmap) {
+    const a = rec.altmap!;
+    rec.notes.push(
+      `altmap: base_pfn ${formatHex(a.basePfn)}, reserve ${a.reserve}, free ${a.free}; used alloc ${a.alloc} + align ${a.align}` + (a.unusedPages ? `, ${a.unusedPages} pages (${bytesExact(a.unusedPages * P)}) of the metadata area never used` : ''),
+    );
+  }
+  for (const p of res.pieces) rec.notes.push(p.note);
+  return rec;
+}
+
+/** dax/kmem: memory-block-align each range and add it as driver-managed System RAM. */
+function kmem(ctx: SimContext, d: DeviceConfig, rec: DeviceMemmap, rangeStart: number, rangeEnd: number, hotplug: HotplugMemmap[]): DeviceMemmap {
+  const { profile } = ctx;
+  const MB = ctx.memoryBlockBytes;
+  const P = profile.pageSize;
+  // dax_kmem_range(): r->start = ALIGN(start, block); r->end = ALIGN_DOWN(end + 1, block) - 1
+  const s = alignUp(rangeStart, MB);
+  const e = alignDown(rangeEnd, MB);
+  if (s >= e) {
+    ctx.errors.push({
+      severity: 'error',
+      message: `device ${d.name}: the dax range ${formatHex(rangeStart)}-${formatHex(rangeEnd - 1)} holds no whole ${bytesExact(MB)} memory block: dax/kmem rejects it (-EINVAL)`,
+      kernelMessage: `mapping0: ${formatHex(rangeStart)}-${formatHex(rangeEnd - 1)} too small after alignment\nrejecting DAX region without any memory after alignment\n`,
+      path: d.path,
+    });
+    return rec;
+  }
+  if (s !== rangeStart || e !== rangeEnd) {
+    rec.notes.push(`dax/kmem aligns the range to memory blocks: ${bytesExact(s - rangeStart + rangeEnd - e)} at the edges are not added`);
+  }
+  if (d.kind === 'pmem' && d.map === 'dev') {
+    rec.notes.push(`map=dev reserved ${bytesExact(rec.dataOffsetBytes)} for a memmap that kmem never uses (kmem memory gets a hot-plug memmap)`);
+  }
+  let mom = false;
+  if (d.memmapOnMemory) {
+    if (!profile.features.daxKmemMemmapOnMemory) {
+      ctx.errors.push({
+        severity: 'warning',
+        message: `device ${d.name}: the dax memmap_on_memory attribute exists from Linux 6.8 only; with ${profile.version.join('.')} the memmap of kmem memory is in RAM`,
+        path: [...d.path, 'memmapOnMemory'],
+      });
+    } else {
+      const plan = memmapOnMemoryPlan(profile, MB, e - s, ctx.cfg.kernel.memmapOnMemory);
+      if (!plan.supported) {
+        ctx.errors.push({
+          severity: 'warning',
+          message: `device ${d.name}: writing 1 to memmap_on_memory fails with -EOPNOTSUPP (${plan.reason}); the memmap is in RAM`,
+          kernelMessage: 'memmap_on_memory is not available\n',
+          path: [...d.path, 'memmapOnMemory'],
+        });
+      } else mom = true;
+    }
+  }
+  const h = hotAdd(ctx, { source: 'kmem', device: d.name, node: d.node, start: s, size: e - s, memmapOnMemory: mom, path: d.path });
+  hotplug.push(h);
+  rec.hotplugIndex = hotplug.length - 1;
+  if (h.status !== 'ok') return rec;
+  rec.status = 'ok';
+  rec.mappedRange = { start: s, end: e };
+  rec.structPages = (e - s) / P;
+  rec.initializedStructPages = h.usableBytes / P;
+  rec.usablePages = h.usableBytes / P;
+  rec.location = 'none';
+  rec.notes.push(
+    `dax/kmem hot-adds ${bytesExact(e - s)} as System RAM; its memmap (${bytesExact(h.memmapBytes)}, ${h.memmapOnMemory ? 'self-hosted' : 'from RAM'}) is accounted in memmap.hotplug[${rec.hotplugIndex}], not here`,
+  );
+  return rec;
+}

@@ -1,0 +1,164 @@
+// `memmap-lab simulate`: exit codes, the JSON document's fields, located bad-input errors, and the
+// kernel's numbers for the bundled examples (kernel-mm.md §4d Case A for the seed 003 namespace).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { main } from '../../src/cli/main';
+import type { Io } from '../../src/cli/io';
+import type { SimulateJson } from '../../src/cli/commands/simulate';
+import { GiB, MiB, KiB } from '../../src/config/units';
+
+const root = join(__dirname, '..', '..');
+const example = (name: string) => join(root, 'examples', name);
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: root };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+function tmpConfig(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'memmap-cli-'));
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('simulate --json', () => {
+  it('gives the kernel numbers for the 128 GiB seed 003 namespace (Case A)', async () => {
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as SimulateJson;
+    assert.equal(j.schemaVersion, 1);
+    assert.equal(j.arch, 'x86_64');
+    assert.equal(j.kernel, '6.12');
+    assert.equal(j.scenario, null);
+    const d = j.memmap!.devices[0];
+    assert.equal(d.name, 'namespace0.0');
+    assert.equal(d.dataOffsetBytes, 2 * GiB + 2 * MiB);
+    assert.equal(d.usablePages, 33_029_632);
+    assert.deepEqual(
+      { basePfn: d.altmap!.basePfn, reserve: d.altmap!.reserve, free: d.altmap!.free, alloc: d.altmap!.alloc, align: d.altmap!.align },
+      { basePfn: 0x1000000, reserve: 2, free: 524_798, alloc: 524_288, align: 510 },
+    );
+    assert.equal(d.location, 'device');
+    assert.equal(d.deviceBytes, 2 * GiB);
+    assert.equal(d.ramBytes, 0);
+    assert.equal(d.memmapBytes, d.ramBytes + d.deviceBytes);
+    const m = j.memmap!;
+    assert.equal(m.totalBytes, m.ramBytes + m.deviceBytes + m.pageTableBytes);
+    assert.deepEqual(j.errors, []);
+  });
+
+  it('applies a scenario: align 1G moves the data offset to 3 GiB (Case B)', async () => {
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--json', '--scenario', 'align 1G');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as SimulateJson;
+    assert.equal(j.scenario, 'align 1G');
+    assert.equal(j.memmap!.devices[0].dataOffsetBytes, 3 * GiB);
+    assert.equal(j.memmap!.devices[0].altmap!.free, 786_430);
+  });
+
+  it('reports HVO savings per pool (28 KiB per 2 MiB page, 16380 KiB per 1 GiB page)', async () => {
+    const r = await cli('simulate', example('default.memmap.yaml'), '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as SimulateJson;
+    const [g1, m2] = j.memmap!.hugetlb;
+    assert.equal(g1.freedBytesPerPage, 16380 * KiB);
+    assert.equal(g1.freedBytes, 64 * 16380 * KiB);
+    assert.equal(m2.freedBytesPerPage, 28 * KiB);
+    assert.equal(j.memmap!.savedBytes.hvo, g1.freedBytes + m2.freedBytes);
+    // 1.5 TiB devdax, 2M align, map=mem: dedup keeps 2 of 8 vmemmap pages.
+    const d = j.memmap!.devices[0];
+    assert.equal(d.ramBytes, 6 * GiB);
+    assert.equal(d.dedupSavedBytes, 18 * GiB);
+  });
+
+  it('simulates every bundled example without error', async () => {
+    for (const f of readdirSync(join(root, 'examples')).filter((n) => /\.memmap\.(ya?ml|json)$/.test(n))) {
+      const r = await cli('simulate', example(f), '--json');
+      assert.equal(r.code, 0, `${f}: ${r.err}`);
+      const j = JSON.parse(r.out) as SimulateJson;
+      assert.equal(j.errors.filter((e) => e.severity === 'error').length, 0, f);
+      assert.ok(j.memmap!.totalBytes > 0, f);
+    }
+  });
+});
+
+describe('simulate: human summary', () => {
+  it('prints tables per node and device and the headline', async () => {
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /memmap .* = RAM .* \+ on device 2 GiB \+ page tables/);
+    assert.match(r.out, /namespace0\.0\s+pmem\/fsdax\s+128 GiB\s+dev\s+33,554,432/);
+    assert.match(r.out, /0x1000000\s+2\s+524,798\s+524,288\s+510/);
+    assert.match(r.out, /2050 MiB/); // data offset 2 GiB + 2 MiB, printed exactly
+  });
+});
+
+describe('simulate: bad input', () => {
+  it('a missing file is exit 2 with a message, no stack', async () => {
+    const r = await cli('simulate', '/nonexistent/x.memmap.yaml');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cannot read \/nonexistent\/x\.memmap\.yaml: no such file/);
+    assert.doesNotMatch(r.err, /at .*\.ts:\d+/);
+  });
+
+  it('a syntax error is located', async () => {
+    const p = tmpConfig('bad.memmap.json', '{\n  "nodes": [\n    { "id": 0 "ranges": [] }\n  ]\n}\n');
+    const r = await cli('simulate', p);
+    assert.equal(r.code, 2);
+    assert.match(r.err, new RegExp(`${p.replace(/[.]/g, '\\.')}:3:15: error: `));
+  });
+
+  it('an unparsable size, an unknown field and an unknown arch are each located', async () => {
+    const p = tmpConfig('bad.memmap.yaml', 'arch: x86\nnodes:\n  - id: 0\n    ranges:\n      - { start: 0, size: 12Q }\ndevices:\n  - { name: a, start: 64G, size: 1G, alignn: 2M }\n');
+    const r = await cli('simulate', p);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /bad\.memmap\.yaml:1:7: error: .*x86/);
+    assert.match(r.err, /bad\.memmap\.yaml:5:27: error: .*12Q/);
+    assert.match(r.err, /bad\.memmap\.yaml:7:\d+: error: .*alignn/);
+  });
+
+  it('--json on bad input still prints a document with located errors', async () => {
+    const p = tmpConfig('bad.memmap.yaml', 'nodes:\n  - id: 0\n    ranges:\n      - { start: 0, size: 12Q }\n');
+    const r = await cli('simulate', p, '--json');
+    assert.equal(r.code, 2);
+    const j = JSON.parse(r.out) as SimulateJson;
+    assert.equal(j.memmap, null);
+    assert.equal(j.errors.length, 1);
+    assert.deepEqual([j.errors[0].line, j.errors[0].column], [4, 27]);
+  });
+
+  it('an unknown scenario lists the known ones', async () => {
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--scenario', 'nope');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown scenario 'nope': the config defines 'align 1G', 'map=mem'/);
+  });
+
+  it('unknown options and missing arguments are usage errors (exit 2)', async () => {
+    assert.equal((await cli('simulate', '--frobnicate', 'x')).code, 2);
+    assert.equal((await cli('simulate')).code, 2);
+    assert.equal((await cli('no-such-command')).code, 2);
+  });
+
+  it('a kernel failure (altmap too small for a hand-made layout) is exit 1 with the kernel text', async () => {
+    // riscv64 on 6.12: a map=dev namespace starting 2 MiB past a section boundary runs its altmap dry
+    // (the sub-section piece takes a whole PMD block from the altmap): -ENOMEM from __add_pages.
+    const p = tmpConfig(
+      'enomem.memmap.yaml',
+      'arch: riscv64\nkernel: { version: "6.12" }\nnodes:\n  - id: 0\n    ranges: [ { start: 0x80000000, size: 8G } ]\ndevices:\n  - { name: ns0, kind: pmem, mode: fsdax, start: 0x1000200000, size: 1G, align: 2M, map: dev }\n',
+    );
+    const r = await cli('simulate', p, '--json');
+    const j = JSON.parse(r.out) as SimulateJson;
+    assert.equal(r.code, 1, r.out);
+    const e = j.errors.find((x) => x.severity === 'error')!;
+    assert.equal(e.path, 'devices[0]');
+    assert.equal(e.line, 7);
+    assert.equal(j.memmap!.devices[0].status, 'failed');
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GiB, KiB, MiB } from '../../src/config/units';
+import { archProfile, compoundNrPages, simulateMemmap, vmemmapCanOptimize } from '../../src/core';
+import { makeConfig } from './core-helpers';
+
+const devdax = (o: Parameters<typeof makeConfig>[0] = {}, dev: Record<string, unknown> = {}) => {
+  const r = simulateMemmap(makeConfig({ ...o, devices: [{ mode: 'devdax', map: 'mem', ...dev }] }));
+  return { r, d: r.memmap.devices[0] };
+};
+
+describe('core compound devmaps and vmemmap dedup (§5)', () => {
+  it('128 GiB devdax map=mem align 2 MiB: 2 of 8 vmemmap pages per compound page = 512 MiB + 4 MiB of PTE tables', () => {
+    const { d, r } = devdax();
+    assert.equal(d.status, 'ok');
+    assert.equal(d.vmemmapShift, 9);
+    assert.equal(d.dedup, true);
+    assert.equal(d.compoundPages, 65536);
+    assert.equal(d.ramBytes, 512 * MiB);
+    assert.equal(d.dedupSavedBytes, 2 * GiB - 512 * MiB);
+    // 1024 PTE tables (4 MiB) + 2 PMD tables.
+    assert.equal(d.pageTableBytes, 4 * MiB + 2 * 4 * KiB);
+    assert.equal(r.memmap.pageTables.pte.tables, 1024);
+    // memmap_init_zone_device: 65,536 compound pages × 128 struct pages = a quarter of 33,554,432.
+    assert.equal(d.initializedStructPages, 8388608);
+    assert.equal(d.structPages, 33554432);
+    assert.equal(r.memmap.savedBytes.dedup, d.dedupSavedBytes);
+  });
+
+  it('align 1 GiB: 2 vmemmap pages per 1 GiB compound page (reuse_compound_section) = 1 MiB + 4 MiB', () => {
+    const { d } = devdax({}, { align: GiB });
+    assert.equal(d.vmemmapShift, 18);
+    assert.equal(d.dataOffsetBytes, GiB);
+    assert.equal(d.compoundPages, 128);
+    assert.equal(d.ramBytes, MiB);
+    assert.equal(d.dedupSavedBytes, 2 * GiB - MiB);
+    assert.equal(d.pageTableBytes, 4 * MiB + 2 * 4 * KiB);
+    assert.equal(d.initializedStructPages, 128 * 128);
+  });
+
+  it('dedup needs the memmap in RAM: map=dev keeps the full memmap in the device', () => {
+    const { d } = devdax({}, { map: 'dev' });
+    assert.equal(d.dedup, false);
+    assert.equal(d.vmemmapShift, 9);
+    assert.equal(d.deviceBytes, 2 * GiB);
+    assert.equal(d.dedupSavedBytes, 0);
+    assert.ok(d.notes.some((n) => /map=dev/.test(n)));
+  });
+
+  it('fsdax is never compound', () => {
+    const r = simulateMemmap(makeConfig({ devices: [{ mode: 'fsdax', map: 'mem' }] }));
+    assert.equal(r.memmap.devices[0].vmemmapShift, 0);
+    assert.equal(r.memmap.devices[0].ramBytes, 2 * GiB);
+  });
+
+  it('no dedup on arm64 (no ARCH_WANT_OPTIMIZE_DAX_VMEMMAP), nor with a 72/80-byte struct page', () => {
+    assert.equal(devdax({ arch: 'arm64-4k' }).d.ramBytes, 2 * GiB);
+    const kmsan = devdax({ kernel: { structPageSize: 80 } }).d;
+    assert.equal(kmsan.dedup, false);
+    assert.equal(kmsan.ramBytes, 2.5 * GiB);
+  });
+
+  it('6.1 x86 has dedup; ppc radix 64K only for 1 GiB (2 MiB needs 32 struct pages, under one vmemmap page)', () => {
+    assert.equal(devdax({ version: '6.1' }).d.ramBytes, 512 * MiB);
+    const p = archProfile(makeConfig({ arch: 'ppc64-radix' }));
+    assert.equal(vmemmapCanOptimize(p, false, (2 * MiB) / (64 * KiB)), false);
+    assert.equal(vmemmapCanOptimize(p, false, GiB / (64 * KiB)), true);
+    const radix = devdax({ arch: 'ppc64-radix', ram: { size: 16 * GiB } }, { size: 64 * GiB, align: GiB });
+    assert.equal(radix.d.dedup, true);
+    assert.equal(radix.d.ramBytes, 64 * 2 * 64 * KiB);
+  });
+
+  it('compound_nr_pages: 2 × PAGE_SIZE / SP with dedup, the whole compound page without', () => {
+    const p = archProfile(makeConfig());
+    assert.equal(compoundNrPages(p, true, 512), 128);
+    assert.equal(compoundNrPages(p, false, 512), 512);
+  });
+
+  it('dynamic dax (CXL/HMEM devdax): no info block, whole range, memmap in RAM; map=dev is an error', () => {
+    const { d } = devdax({}, { kind: 'cxl', start: 64 * GiB, size: 8 * GiB });
+    assert.equal(d.dataOffsetBytes, 0);
+    assert.equal(d.usablePages, (8 * GiB) / 4096);
+    assert.equal(d.ramBytes, 32 * MiB);
+    const bad = devdax({}, { kind: 'hmem', size: 8 * GiB, map: 'dev' });
+    assert.equal(bad.d.status, 'ok');
+    assert.equal(bad.d.ramBytes, 32 * MiB);
+    assert.ok(bad.r.errors.some((e) => e.severity === 'error' && /has no info block; memmap is always in RAM/.test(e.message)));
+    const unaligned = devdax({}, { kind: 'cxl', start: 64 * GiB + MiB, size: 8 * GiB });
+    assert.equal(unaligned.d.status, 'failed');
+  });
+});

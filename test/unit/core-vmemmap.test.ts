@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { GiB, KiB, MiB, alignmentOf } from '../../src/config/units';
+import { type Altmap, VmemmapSpace, altmapAllocRun, archProfile, newAltmap, simulateMemmap } from '../../src/core';
+import { makeConfig } from './core-helpers';
+
+const one = (o: Parameters<typeof makeConfig>[0]) => {
+  const r = simulateMemmap(makeConfig(o));
+  return { r, d: r.memmap.devices[0] };
+};
+
+/** The kernel's altmap_alloc_block_buf(), one call at a time. */
+function kernelAltmapAlloc(a: Altmap, nrPfns: number): boolean {
+  const pfn = a.basePfn + a.reserve + a.alloc + a.align;
+  let nrAlign = alignmentOf(nrPfns);
+  nrAlign = Math.ceil(pfn / nrAlign) * nrAlign - pfn;
+  const allocated = a.alloc + a.align;
+  const nrFree = a.free > allocated ? a.free - allocated : 0;
+  if (nrPfns + nrAlign > nrFree) return false;
+  a.alloc += nrPfns;
+  a.align += nrAlign;
+  return true;
+}
+
+describe('core altmap_alloc_block_buf() in closed form (§2e)', () => {
+  it('§2e worked example: 1024 PMD requests from base 0x1000000, reserve 2, free 524,798', () => {
+    const a = newAltmap(0x1000000, 0x2ffffff, 2, 524798);
+    const r = altmapAllocRun(a, 512, 1024);
+    assert.equal(r.done, 1024);
+    assert.equal(r.padding, 510);
+    assert.equal(r.firstPfn, 0x1000000 + 512);
+    assert.equal(a.alloc, 524288);
+    assert.equal(a.align, 510);
+    assert.equal(altmapAllocRun(a, 512, 1).done, 0);
+  });
+
+  it('matches the per-call kernel loop for any altmap and request run (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 30 }),
+        fc.integer({ min: 0, max: 600 }),
+        fc.integer({ min: 0, max: 40000 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.constantFrom(1, 32, 256, 512, 2048, 3, 24),
+        fc.integer({ min: 0, max: 80 }),
+        (base, reserve, free, used, nrPfns, count) => {
+          const a = newAltmap(base, base + 2 ** 31, reserve, free);
+          const b = newAltmap(base, base + 2 ** 31, reserve, free);
+          // Some earlier single-page allocations shift the next pfn.
+          const pre = Math.min(used, free);
+          a.alloc = pre;
+          b.alloc = pre;
+          const r = altmapAllocRun(a, nrPfns, count);
+          let done = 0;
+          while (done < count && kernelAltmapAlloc(b, nrPfns)) done++;
+          assert.equal(r.done, done);
+          assert.equal(a.alloc, b.alloc);
+          assert.equal(a.align, b.align);
+          assert.ok(a.alloc + a.align <= Math.max(a.free, pre));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('core ZONE_DEVICE vmemmap population (§2, §4d)', () => {
+  it('Case A: 1024 PMD blocks from the altmap, exactly its free pages; RAM pays only page tables', () => {
+    const { d, r } = one({ devices: [{}] });
+    assert.equal(d.status, 'ok');
+    assert.equal(d.structPages, 33554432);
+    assert.equal(d.deviceBytes, 2 * GiB);
+    assert.equal(d.ramBytes, 0);
+    assert.equal(d.memmapBytes, 2 * GiB);
+    assert.equal(d.location, 'device');
+    assert.deepEqual(
+      { alloc: d.altmap!.alloc, align: d.altmap!.align, free: d.altmap!.free, unused: d.altmap!.unusedPages },
+      { alloc: 524288, align: 510, free: 524798, unused: 0 },
+    );
+    assert.equal(d.usablePages, 33029632);
+    assert.equal(d.initializedStructPages, 33029632);
+    assert.equal(d.pieces.length, 1);
+    assert.equal(d.pieces[0].mapping, 'pmd');
+    // vmemmap [1 GiB, 3 GiB): two new PMD tables, no PTE tables.
+    assert.equal(d.pageTableBytes, 2 * 4 * KiB);
+    assert.equal(r.memmap.pageTables.pte.tables, 0);
+    assert.deepEqual(d.mappedRange, { start: 64 * GiB, end: 192 * GiB });
+  });
+
+  it('Case B: align 1 GiB wastes 261,632 altmap pages', () => {
+    const { d } = one({ devices: [{ align: GiB }] });
+    assert.equal(d.dataOffsetBytes, 3 * GiB);
+    assert.equal(d.altmap!.alloc + d.altmap!.align, 524798);
+    assert.equal(d.altmap!.unusedPages, 786430 - 524798);
+  });
+
+  it('Case C: start 64 GiB + 2 MiB: sub-section pieces 504 + 8 pages from RAM, 1023 PMD blocks from the altmap', () => {
+    const { d } = one({ devices: [{ start: 64 * GiB + 2 * MiB }] });
+    assert.equal(d.status, 'ok');
+    assert.equal(d.pieces.length, 3);
+    assert.deepEqual(
+      d.pieces.map((p) => [p.mapping, p.fullSections, p.ramBytes / 4096, p.deviceBytes / 4096]),
+      [
+        ['base', 0, 504, 0],
+        ['pmd', 1023, 0, 1023 * 512],
+        ['base', 0, 8, 0],
+      ],
+    );
+    assert.match(d.pieces[0].note, /sub-section piece 126 MiB/);
+    assert.match(d.pieces[0].note, /504 pages \(2016 KiB\) from RAM/);
+    assert.equal(d.ramBytes, 512 * 4096);
+    assert.equal(d.altmap!.alloc + d.altmap!.align, 524286);
+    assert.equal(d.location, 'split');
+    // vmemmap [1 GiB + 32 KiB, 3 GiB + 32 KiB): 2 PTE tables (the partial sections) + 3 PMD tables.
+    assert.equal(d.pageTableBytes, 2 * 4 * KiB + 3 * 4 * KiB);
+  });
+
+  it('Case C in a boot section: the first piece reuses the early section memmap', () => {
+    const { d } = one({ ram: { size: 64 * GiB }, devices: [{ start: 64 * GiB + 2 * MiB }] });
+    // RAM ends at 64 GiB exactly: section 512 is not early.
+    assert.equal(d.ramBytes, 512 * 4096);
+    const { d: d2 } = one({ nodes: [{ ranges: [{ start: 0, size: 64 * GiB + 2 * MiB }] }], devices: [{ start: 64 * GiB + 2 * MiB }] });
+    assert.equal(d2.pieces[0].mapping, 'early-reuse');
+    assert.equal(d2.pieces[0].ramBytes, 0);
+    assert.equal(d2.ramBytes, 8 * 4096);
+  });
+
+  it('Case D: map=mem fsdax: the 2 GiB memmap comes from RAM (1024 PMD blocks)', () => {
+    const { d } = one({ devices: [{ map: 'mem' }] });
+    assert.equal(d.ramBytes, 2 * GiB);
+    assert.equal(d.deviceBytes, 0);
+    assert.equal(d.altmap, null);
+    assert.equal(d.usablePages, 33553920);
+    assert.equal(d.location, 'ram');
+  });
+
+  it('Case F: 1 GiB map=dev: 8 PMD blocks + 510 padding = free 4606', () => {
+    const { d } = one({ devices: [{ size: GiB }] });
+    assert.equal(d.dataOffsetBytes, 18 * MiB);
+    assert.deepEqual([d.altmap!.alloc, d.altmap!.align, d.altmap!.free], [4096, 510, 4606]);
+  });
+
+  it('Case G: 16 MiB map=dev: one sub-section piece, 64 RAM pages, the altmap unused', () => {
+    const { d } = one({ devices: [{ size: 16 * MiB }] });
+    assert.equal(d.ramBytes, 64 * 4096);
+    assert.equal(d.deviceBytes, 0);
+    assert.equal(d.altmap!.alloc, 0);
+    assert.equal(d.usablePages, 3584);
+    assert.equal(d.location, 'ram');
+  });
+
+  it('arm64 4K: sub-section base pages DO use the altmap', () => {
+    const { d } = one({ arch: 'arm64-4k', ram: { size: 16 * GiB }, devices: [{ start: 64 * GiB + 2 * MiB, size: 16 * GiB }] });
+    assert.equal(d.status, 'ok');
+    assert.equal(d.ramBytes, 0);
+    assert.equal(d.altmap!.alloc, 504 + 127 * 512 + 8);
+    assert.equal(d.altmap!.align, 6); // after 504 single pages the first PMD block pads from base+506 to base+512
+  });
+
+  it('riscv64 6.12: every piece gets a whole PMD, so a misaligned map=dev namespace exhausts its altmap (-ENOMEM)', () => {
+    const { d, r } = one({ arch: 'riscv64', ram: { size: 16 * GiB }, devices: [{ start: 64 * GiB + 2 * MiB, size: 16 * GiB }] });
+    assert.equal(d.status, 'failed');
+    assert.equal(d.memmapBytes, 0);
+    assert.equal(d.pageTableBytes, 0);
+    const e = r.errors.find((x) => x.severity === 'error');
+    assert.ok(e);
+    assert.match(e.message, /altmap runs out/);
+    assert.match(e.message, /-ENOMEM/);
+    assert.deepEqual(e.path, ['devices', 0]);
+    // Nothing leaked into the totals or the page tables.
+    assert.equal(r.memmap.totalBytes, r.memmap.bootMemmapBytes + r.memmap.nodes[0].pageTableBytes);
+    // Aligned, it fits.
+    assert.equal(one({ arch: 'riscv64', ram: { size: 16 * GiB }, devices: [{ start: 64 * GiB, size: 16 * GiB }] }).d.status, 'ok');
+  });
+
+  it('riscv64 6.1: base pages from RAM, altmap ignored', () => {
+    const { d } = one({ arch: 'riscv64', version: '6.1', devices: [{ size: 16 * GiB }] });
+    // 6.1 riscv has no ZONE_DEVICE (ARCH_HAS_PTE_DEVMAP): fsdax is refused.
+    assert.equal(d.status, 'failed');
+  });
+
+  it('ppc64 radix and hash: the nvdimm reservation is exactly what PMD / 16 MiB blocks need', () => {
+    const radix = one({ arch: 'ppc64-radix', ram: { size: 16 * GiB }, devices: [{ size: 64 * GiB }] }).d;
+    assert.equal(radix.status, 'ok');
+    assert.deepEqual([radix.altmap!.alloc, radix.altmap!.align, radix.altmap!.free], [1024, 31, 1055]);
+    const hash = one({ arch: 'ppc64-hash', ram: { size: 16 * GiB }, devices: [{ size: 64 * GiB, align: 16 * MiB }] }).d;
+    assert.equal(hash.status, 'ok');
+    assert.deepEqual([hash.altmap!.alloc, hash.altmap!.align, hash.altmap!.free], [1024, 255, 1279]);
+    assert.equal(hash.pageTableBytes, 0);
+  });
+
+  it('overlaps: System RAM, another device', () => {
+    const ram = one({ ram: { size: 256 * GiB }, devices: [{ start: 64 * GiB }] });
+    assert.equal(ram.d.status, 'failed');
+    assert.equal(ram.r.errors[0].kernelMessage, 'attempted on ram region 0x1000000000-0x2fffffffff\n');
+    const mixed = one({ ram: { size: 128 * GiB }, devices: [{ start: 64 * GiB }] });
+    assert.equal(mixed.r.errors[0].kernelMessage, 'attempted on mixed region 0x1000000000-0x2fffffffff\n');
+    const two = simulateMemmap(makeConfig({ devices: [{ name: 'a' }, { name: 'b', start: 128 * GiB }] }));
+    assert.equal(two.memmap.devices[1].status, 'failed');
+    assert.equal(two.errors[0].kernelMessage, 'Conflicting mapping in same section\n');
+  });
+
+  it('raw mode has no struct pages; s390 has no ZONE_DEVICE', () => {
+    const raw = one({ devices: [{ mode: 'raw' }] }).d;
+    assert.equal(raw.status, 'no-struct-pages');
+    assert.equal(raw.memmapBytes, 0);
+    const s390 = one({ arch: 's390x', devices: [{}] });
+    assert.equal(s390.d.status, 'failed');
+    assert.match(s390.r.errors[0].message, /ZONE_DEVICE/);
+  });
+});
+
+describe('core vmemmap_populate_hugepages() over an existing PTE table (x86 6.1 vs 6.12)', () => {
+  // A PMD that already holds a PTE table (from base pages) gets base pages: 6.12 passes the altmap,
+  // 6.1 passes NULL (RAM). Not reachable through nvdimm layouts with a 64-byte struct page, so the
+  // engine is driven directly.
+  for (const [version, fromAltmap] of [
+    ['6.12', true],
+    ['6.1', false],
+  ] as const) {
+    it(`${version}: the rest of the section comes from ${fromAltmap ? 'the altmap' : 'RAM'}`, () => {
+      const space = new VmemmapSpace(archProfile(makeConfig({ version })));
+      const section = 1000 * 32768;
+      const sub = space.populate(section, 512, null, null); // a sub-section piece: 8 base pages from RAM
+      assert.equal(sub.basePages, 8);
+      assert.equal(sub.pageTableBytes > 0, true);
+      const alt = newAltmap(section, section + 32767, 0, 4096);
+      const o = space.populate(section, 32768, alt, null);
+      assert.equal(o.leafBlocks, 0);
+      assert.equal(o.basePages, 504);
+      assert.equal(o.altmapPages, fromAltmap ? 504 : 0);
+      assert.equal(o.ramBytes, fromAltmap ? 0 : 504 * 4096);
+    });
+  }
+});
+
+describe('core run-of-sections closed form equals per-section populate calls (property)', () => {
+  const arches = ['x86_64', 'arm64-4k', 'arm64-16k', 'arm64-64k', 'ppc64-radix', 'ppc64-hash', 's390x', 'riscv64'] as const;
+  it('same frames, altmap use and page tables for any arch, position, length and altmap', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...arches),
+        fc.constantFrom('6.1', '6.12'),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.option(fc.integer({ min: 0, max: 3000 })),
+        fc.option(fc.integer({ min: 0, max: 600 })),
+        fc.constantFrom(64, 80),
+        (arch, version, firstSection, k, freeExtra, preSub, structPageSize) => {
+          const p = archProfile(makeConfig({ arch, version, kernel: { structPageSize } }), 0, 16 * GiB);
+          const PPS = p.pagesPerSection;
+          const start = firstSection * PPS;
+          const mkAlt = () => (freeExtra === null ? null : newAltmap(start, start + k * PPS - 1, 2, Math.floor((k * PPS * p.structPageSize) / p.pageSize) + freeExtra));
+          const run = new VmemmapSpace(p);
+          const each = new VmemmapSpace(p);
+          // Optionally a sub-section piece populated first just below the run (a neighbour).
+          if (preSub !== null && firstSection > 0) {
+            const pre = start - p.pagesPerSubsection * (1 + (preSub % (p.subsectionsPerSection - 1)));
+            run.populate(pre, start - pre, null, null);
+            each.populate(pre, start - pre, null, null);
+          }
+          const a1 = mkAlt();
+          const a2 = mkAlt();
+          const o = run.populate(start, k * PPS, a1, null);
+          let ram = 0;
+          let alt = 0;
+          let pt = 0;
+          let failed = false;
+          for (let i = 0; i < k && !failed; i++) {
+            const oi = each.populate(start + i * PPS, PPS, a2, null);
+            ram += oi.ramBytes;
+            alt += oi.altmapPages;
+            pt += oi.pageTableBytes;
+            failed = oi.failure !== null;
+          }
+          assert.equal(o.failure !== null, failed);
+          if (!failed) {
+            assert.equal(o.ramBytes, ram);
+            assert.equal(o.altmapPages, alt);
+            assert.equal(o.pageTableBytes, pt);
+            assert.deepEqual(a1, a2);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('core compound dedup: a run equals per-section vmemmap_populate_compound_pages() calls (property)', () => {
+  it('same frames and reused PTEs for any compound size and range offset', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(512, 4096, 32768, 262144, 1048576),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 63 }),
+        fc.integer({ min: 1, max: 4000 }),
+        (C, k, subOff, firstSection) => {
+          const p = archProfile(makeConfig());
+          const PPS = p.pagesPerSection;
+          const start = firstSection * PPS;
+          const geo = { pfns: C, rangeStartPfn: start - subOff * p.pagesPerSubsection };
+          const o = new VmemmapSpace(p).populate(start, k * PPS, null, geo);
+          const each = new VmemmapSpace(p);
+          let ram = 0;
+          let reused = 0;
+          for (let i = 0; i < k; i++) {
+            const oi = each.populate(start + i * PPS, PPS, null, geo);
+            ram += oi.ramBytes;
+            reused += oi.reusedPages;
+          }
+          assert.equal(o.ramBytes, ram);
+          assert.equal(o.reusedPages, reused);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
