@@ -2,12 +2,12 @@
 // kernel's numbers for the bundled examples (kernel-mm.md §4d Case A for the seed 003 namespace).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { main } from '../../src/cli/main';
 import type { Io } from '../../src/cli/io';
-import type { SimulateJson } from '../../src/cli/commands/simulate';
+import type { CompareJson, SimulateJson } from '../../src/cli/commands/simulate';
 import { GiB, MiB, KiB } from '../../src/config/units';
 
 const root = join(__dirname, '..', '..');
@@ -86,6 +86,53 @@ describe('simulate --json', () => {
       assert.equal(j.errors.filter((e) => e.severity === 'error').length, 0, f);
       assert.ok(j.memmap!.totalBytes > 0, f);
     }
+  });
+});
+
+describe('simulate: timing, --trace and --compare', () => {
+  it('--json carries the timing object with spans and a critical path summing to endMs', async () => {
+    const r = await cli('simulate', example('two-socket-dram.memmap.yaml'), '--json');
+    assert.equal(r.code, 0, r.err);
+    const t = (JSON.parse(r.out) as SimulateJson).timing!;
+    assert.equal(t.nodes.length, 2);
+    assert.ok(t.nodes.every((n) => n.deferredMs > 0 && n.threads === 52));
+    assert.ok(t.spans.length > 0);
+    const pathMs = t.criticalPath.reduce((a, e) => a + (e.endUs - e.startUs), 0) / 1000;
+    assert.ok(Math.abs(pathMs - t.endMs) < 0.01, `${pathMs} vs ${t.endMs}`);
+  });
+
+  it('--trace writes Chrome Trace Event JSON that a trace viewer loads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-trace-'));
+    const out = join(dir, 'boot.trace.json');
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--trace', out);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; pid: number; tid: number; ts: number; dur?: number; name: string }[] };
+    const x = doc.traceEvents.filter((e) => e.ph === 'X');
+    assert.ok(x.length > 0);
+    assert.ok(x.every((e) => Number.isInteger(e.pid) && Number.isInteger(e.tid) && e.ts >= 0 && (e.dur ?? -1) >= 0));
+    assert.ok(x.some((e) => /zoneDeviceInit/.test(e.name)), 'the device init span is in the trace');
+    assert.deepEqual(readdirSync(dir), ['boot.trace.json'], 'no temporary file left behind');
+  });
+
+  it('--trace to an unwritable place is exit 2 and leaves nothing', async () => {
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--trace', '/nonexistent-dir/x.json');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cannot write \/nonexistent-dir\/x\.json/);
+  });
+
+  it('--compare runs every scenario side by side with deltas (Case A vs Case B)', async () => {
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--compare', '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as CompareJson;
+    assert.deepEqual(j.columns, ['base', 'align 1G', 'map=mem']);
+    const off = j.memory.rows.find((x) => x.key === 'devices.namespace0.0.dataOffsetBytes')!;
+    assert.deepEqual(off.values, [2 * GiB + 2 * MiB, 3 * GiB, 2 * MiB]);
+    assert.equal(off.deltas[1], 1022 * MiB);
+    const ram = j.memory.rows.find((x) => x.key === 'devices.namespace0.0.ramBytes')!;
+    assert.equal(ram.deltas[2], 2 * GiB, 'map=mem moves the 2 GiB memmap into RAM');
+    assert.ok(j.timing.rows.some((x) => x.key === 'devices.namespace0.0.initMs'));
+    const text = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--compare');
+    assert.match(text.out, /dataOffsetBytes\s+2050 MiB\s+3 GiB \(\+1022 MiB\)\s+2 MiB \(-2 GiB\)/);
   });
 });
 

@@ -1,10 +1,15 @@
-// memmap-lab simulate <config> [--scenario NAME] [--json]
+// memmap-lab simulate <config> [--scenario NAME] [--json] [--trace out.json] [--compare]
 //
-// Loads a workload config, runs the simulated mm core on it (or on one of its scenarios) and prints a
-// human summary or the stable JSON document described in docs/cli-json.md.
+// Loads a workload config, runs the simulated mm core on it (or on one of its scenarios): memory
+// accounting and the init timing model. Prints a human summary or the stable JSON document described
+// in docs/cli-json.md; writes the timeline as Chrome Trace Event JSON; compares scenarios side by side.
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { loadConfigFile, scenarioConfig, formatError, formatBytes, type LoadResult } from '../../config/index';
 import { simulateMemmap } from '../../core/simulate';
 import type { MemmapResult, CoreError } from '../../core/types';
+import { simulateTiming, formatTimingTable, compareTimings, formatTimingComparison, type TimingResult } from '../../core/init/index';
+import { changedRows, compareFlat, memmapFlat, type Comparison } from '../../core/compare';
+import { writeChromeTrace } from '../../trace/chrome-export';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { locate, formatLocation } from '../located';
 import { num, table } from '../table';
@@ -12,13 +17,16 @@ import type { Command } from './index';
 
 export const SCHEMA_VERSION = 1;
 
-const help = `usage: memmap-lab simulate <config> [--scenario NAME] [--json]
+const help = `usage: memmap-lab simulate <config> [--scenario NAME] [--json] [--trace FILE] [--compare]
 
-Runs the simulated mm core on a workload config (*.memmap.yaml / *.memmap.json) and prints where every
-struct page and vmemmap page lives and what it costs.
+Runs the simulated mm core on a workload config (*.memmap.yaml / *.memmap.json): where every struct
+page and vmemmap page lives and what it costs, and how long struct page initialization takes, on which
+threads and why.
 
   --scenario NAME   simulate one of the config's what-if scenarios instead of the base config
   --json            print the JSON document (docs/cli-json.md) instead of the summary
+  --trace FILE      also write the init timeline as Chrome Trace Event JSON (Perfetto, chrome://tracing)
+  --compare         run the base config and every scenario side by side: memory and timing deltas
 
 exit: 0 simulated, 1 the kernel would refuse a device or range (see errors), 2 bad input
 `;
@@ -44,19 +52,25 @@ export interface SimulateJson {
   kernel: string | null;
   archProfile: MemmapResult['arch'] | null;
   memmap: MemmapResult['memmap'] | null;
+  timing: TimingResult | null;
   errors: JsonError[];
 }
 
 export interface SimulateOutcome {
   load: LoadResult;
   result: MemmapResult | null;
+  timing: TimingResult | null;
   json: SimulateJson;
   exitCode: number;
 }
 
 /** Load, pick the scenario, simulate: what the command and its tests share. */
 export function simulateFile(file: string, scenario: string | null): SimulateOutcome {
-  const base = loadConfigFile(file);
+  return simulateLoaded(loadConfigFile(file), file, scenario);
+}
+
+/** Simulate an already loaded config (or one of its scenarios). */
+export function simulateLoaded(base: LoadResult, file: string, scenario: string | null): SimulateOutcome {
   const load = scenario !== null && base.doc ? scenarioConfig(base, scenario) : base;
   const json: SimulateJson = {
     schemaVersion: SCHEMA_VERSION,
@@ -67,6 +81,7 @@ export function simulateFile(file: string, scenario: string | null): SimulateOut
     kernel: null,
     archProfile: null,
     memmap: null,
+    timing: null,
     errors: [],
   };
   if (!load.config) {
@@ -74,23 +89,26 @@ export function simulateFile(file: string, scenario: string | null): SimulateOut
       const p = load.doc ? load.doc.positionAt(e.range.start) : { line: 1, column: 1 };
       return { severity: e.severity, message: e.message, kernelMessage: null, file, line: p.line, column: p.column, path: pathString(e.path) };
     });
-    return { load, result: null, json, exitCode: EXIT_BAD_INPUT };
+    return { load, result: null, timing: null, json, exitCode: EXIT_BAD_INPUT };
   }
   const result = simulateMemmap(load.config);
+  const timing = simulateTiming(load.config, result);
   json.name = load.config.name;
   json.arch = load.config.arch;
   json.kernel = load.config.kernel.version;
   json.archProfile = result.arch;
   json.memmap = result.memmap;
+  json.timing = timing;
   json.errors = [
     ...load.errors.map((e) => {
       const p = load.doc!.positionAt(e.range.start);
       return { severity: e.severity, message: e.message, kernelMessage: null, file, line: p.line, column: p.column, path: pathString(e.path) };
     }),
     ...result.errors.map((e) => coreError(load, file, e)),
+    ...timing.problems.map((e) => coreError(load, file, { severity: e.severity, message: `machine: ${e.message}`, path: e.path })),
   ];
-  const failed = result.errors.some((e) => e.severity === 'error');
-  return { load, result, json, exitCode: failed ? EXIT_FINDINGS : EXIT_OK };
+  const failed = result.errors.some((e) => e.severity === 'error') || timing.problems.some((e) => e.severity === 'error');
+  return { load, result, timing, json, exitCode: failed ? EXIT_FINDINGS : EXIT_OK };
 }
 
 function coreError(load: LoadResult, file: string, e: CoreError): JsonError {
@@ -108,10 +126,25 @@ export const simulateCommand: Command = {
   summary: 'simulate a workload config: struct pages, vmemmap, where the memmap lives, savings',
   help,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { flags, options, positionals } = parseArgs(argv, { flags: ['json'], options: ['scenario'] });
+    const { flags, options, positionals } = parseArgs(argv, { flags: ['json', 'compare'], options: ['scenario', 'trace'] });
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one config file' : 'missing <config>');
     const file = positionals[0];
+    if (flags.has('compare')) {
+      if (options.has('scenario')) throw new UsageError('--compare runs every scenario; it does not take --scenario');
+      if (options.has('trace')) throw new UsageError('--compare does not write a trace; run one scenario with --trace');
+      return runCompare(file, flags.has('json'), io);
+    }
     const outcome = simulateFile(file, options.get('scenario') ?? null);
+    const tracePath = options.get('trace');
+    if (tracePath !== undefined && outcome.timing) {
+      const cfg = outcome.load.config!;
+      const written = writeFileAtomic(tracePath, (write) => writeChromeTrace(outcome.timing!, { config: cfg.name, scenario: cfg.scenario, file }, write));
+      if (!written.ok) {
+        io.err(`memmap-lab simulate: cannot write ${tracePath}: ${written.message}\n`);
+        return EXIT_BAD_INPUT;
+      }
+      if (!flags.has('json')) io.err(`trace: ${written.events} events written to ${tracePath}\n`);
+    }
     if (flags.has('json')) {
       io.out(JSON.stringify(outcome.json, null, 2) + '\n');
       if (outcome.exitCode === EXIT_BAD_INPUT) for (const e of outcome.load.errors) io.err(formatError(outcome.load.doc, file, e) + '\n');
@@ -125,6 +158,93 @@ export const simulateCommand: Command = {
     return outcome.exitCode;
   },
 };
+
+/** Write a file through a temporary file and a rename, so a failure never leaves half a file behind. */
+function writeFileAtomic(path: string, body: (write: (chunk: string) => void) => number): { ok: true; events: number } | { ok: false; message: string } {
+  const tmp = `${path}.${process.pid}.tmp`;
+  let fd = -1;
+  try {
+    fd = openSync(tmp, 'w');
+    const f = fd;
+    const events = body((chunk) => void writeSync(f, chunk));
+    closeSync(fd);
+    fd = -1;
+    renameSync(tmp, path);
+    return { ok: true, events };
+  } catch (e) {
+    if (fd >= 0) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was created
+    }
+    return { ok: false, message: (e as Error).message };
+  }
+}
+
+/** The document `simulate --compare --json` prints. */
+export interface CompareJson {
+  schemaVersion: number;
+  config: string;
+  columns: string[];
+  memory: Comparison;
+  timing: Comparison;
+  errors: JsonError[];
+}
+
+/** simulate --compare: the base config and every scenario, side by side. */
+function runCompare(file: string, json: boolean, io: Io): number {
+  const base = loadConfigFile(file);
+  const baseOutcome = simulateLoaded(base, file, null);
+  if (!baseOutcome.result) {
+    if (json) io.out(JSON.stringify(baseOutcome.json, null, 2) + '\n');
+    for (const e of base.errors) io.err(formatError(base.doc, file, e) + '\n');
+    return baseOutcome.exitCode;
+  }
+  const cfg = base.config!;
+  const outcomes = [{ name: 'base', o: baseOutcome }, ...cfg.scenarios.map((sc) => ({ name: sc.name, o: simulateLoaded(base, file, sc.name) }))];
+  const ok = outcomes.filter((c) => c.o.result && c.o.timing);
+  const memory = compareFlat(ok.map((c) => ({ name: c.name, values: memmapFlat(c.o.result!.memmap) })));
+  const timing = compareTimings(ok.map((c) => ({ name: c.name, timing: c.o.timing! })));
+  const errors = outcomes.flatMap((c) => c.o.json.errors.map((e) => ({ ...e, message: c.name === 'base' ? e.message : `scenario '${c.name}': ${e.message}` })));
+  const exitCode = Math.max(...outcomes.map((c) => c.o.exitCode));
+  if (json) {
+    const doc: CompareJson = { schemaVersion: SCHEMA_VERSION, config: file, columns: memory.columns, memory, timing, errors };
+    io.out(JSON.stringify(doc, null, 2) + '\n');
+    return exitCode;
+  }
+  const out: string[] = [`${cfg.name}  (${file}): ${ok.length} runs side by side; deltas against the base config`, ''];
+  if (cfg.scenarios.length === 0) out.push('(the config defines no scenarios: add `scenarios:` to compare what-if variants)', '');
+  out.push('Memory');
+  out.push(formatMemoryComparison(memory));
+  out.push('Timing');
+  out.push(formatTimingComparison(timing));
+  if (errors.length) {
+    out.push('Problems');
+    for (const e of errors) out.push(`  ${formatLocation(e)}: ${e.severity}: ${e.message}` + (e.kernelMessage ? `\n      kernel: ${e.kernelMessage.trimEnd()}` : ''));
+    out.push('');
+  }
+  io.out(out.join('\n'));
+  return exitCode;
+}
+
+function formatMemoryComparison(cmp: Comparison): string {
+  const rows = changedRows(cmp);
+  if (rows.length === 0) return '  no memory differences\n';
+  const fmt = (key: string, v: number) => (/Bytes$/.test(key) ? formatBytes(v) : num(v));
+  return table(
+    ['quantity', ...cmp.columns.map((c, i) => (i === 0 ? c : `${c} (delta)`))],
+    rows.map((r) => [
+      r.key,
+      ...r.values.map((v, i) => {
+        if (v === null) return '-';
+        if (i === 0) return fmt(r.key, v);
+        const d = r.deltas[i] ?? 0;
+        return `${fmt(r.key, v)} (${d >= 0 ? '+' : '-'}${fmt(r.key, Math.abs(d))})`;
+      }),
+    ]),
+  );
+}
 
 /** The human summary: headline, tables per node, device, HugeTLB pool and hot-add, then problems and notes. */
 export function formatSummary(o: SimulateOutcome): string {
@@ -214,6 +334,7 @@ export function formatSummary(o: SimulateOutcome): string {
       ),
     );
   }
+  if (o.timing) out.push(formatTimingTable(o.timing));
   const problems = o.json.errors;
   if (problems.length) {
     out.push('Problems');

@@ -1,0 +1,85 @@
+// Early boot on the boot CPU, before SMP: sparse_init() populates the vmemmap of every present
+// section, memmap_init() initializes the struct pages that are not deferred (low zones, the first
+// PAGES_PER_SECTION pages of each node's last zone, holes and unavailable ranges), and, before 6.7,
+// memmap_init_reserved_pages() initializes every struct page of the memblock-reserved gigantic
+// HugeTLB pages (mm/sparse.c, mm/mm_init.c, mm/memblock.c).
+
+import { pageWork, populateWork } from './cost_model';
+import type { Ctx, Env, Program } from './env';
+import { hstateName } from './hugetlb_init';
+
+/** sparse_init(): per node, map the boot memmap (no struct page writes). */
+export function* sparseInit(env: Env, _ctx: Ctx): Program {
+  for (const node of env.w.nodes) {
+    const v = node.bootVmemmap;
+    if (v.pmdBlocks + v.basePages + v.reusedPtes === 0) continue;
+    yield {
+      op: 'work',
+      work: populateWork(env.m, env.scales, {
+        phase: 'sparseInit',
+        pmdBlocks: v.pmdBlocks,
+        basePages: v.basePages,
+        reusedPtes: v.reusedPtes,
+        boot: true,
+        node: node.id,
+        device: null,
+        media: node.memmapHome.media,
+      }),
+    };
+  }
+}
+
+/** memmap_init(): the early struct pages of every node, on the boot CPU (remote for other nodes). */
+export function* memmapInitEarly(env: Env, ctx: Ctx): Program {
+  for (const node of env.w.nodes) {
+    if (node.earlyPages <= 0) continue;
+    yield {
+      op: 'work',
+      work: pageWork(env.m, env.w.features.structPageSize, env.scales, {
+        phase: 'memmapInitEarly',
+        term: 'initPage',
+        pages: node.earlyPages,
+        extraCpuNs: 0,
+        extraLabel: '',
+        home: node.memmapHome,
+        cpuNode: ctx.cpuNode,
+        node: node.id,
+        device: null,
+        era: env.era,
+        factor: 1,
+        factorLabel: '',
+      }),
+    };
+  }
+}
+
+/**
+ * memmap_init_reserved_pages() -> reserve_bootmem_region(): before MEMBLOCK_RSRV_NOINIT (6.7), every
+ * struct page of a boot-allocated gigantic HugeTLB page is initialized here, on the boot CPU.
+ */
+export function* memmapInitReserved(env: Env, ctx: Ctx): Program {
+  // Without deferred init, memmap_init() already initialized them and init_reserved_page() is a stub.
+  if (env.w.features.hugetlbGiganticNoinit || !env.w.features.deferredInit) return;
+  for (const pool of env.w.hugetlb) {
+    if (!pool.gigantic || pool.count === 0) continue;
+    const node = env.w.nodes.find((n) => n.id === pool.node);
+    const home = node ? node.memmapHome : { media: 'dram' as const, node: pool.node };
+    yield {
+      op: 'work',
+      work: pageWork(env.m, env.w.features.structPageSize, env.scales, {
+        phase: 'memmapInitReserved',
+        term: 'reservedInitPage',
+        pages: pool.count * pool.structPagesPerPage,
+        extraCpuNs: 0,
+        extraLabel: '',
+        home,
+        cpuNode: ctx.cpuNode,
+        node: pool.node,
+        device: hstateName(pool.pageSizeBytes),
+        era: env.era,
+        factor: 1,
+        factorLabel: '',
+      }),
+    };
+  }
+}

@@ -1,0 +1,306 @@
+// The seam between the memory half of the core and the timing model: turns a config and its
+// MemmapResult (simulateMemmap) into an InitWorkload - what has to be initialized, where it lives,
+// and which kernel behaviour applies. Every memory figure comes from the memory result or the arch
+// profile; the only derivations here are timing-specific:
+//   - defer_init() (mm/mm_init.c): which struct pages of the last zone memmap_init() does early
+//     (the first PAGES_PER_SECTION, up to the next section boundary) and where deferred init starts;
+//   - the padata jobs of deferred_init_memmap() (one per memblock range from first_deferred_pfn);
+//   - memblock-reserved gigantic HugeTLB pages, which deferred init skips (memblock allocates them
+//     top-down in the node, the same placement the memory half assumes);
+//   - the version boundaries of the timing structure (TIMING_BOUNDARY below).
+
+import type { DeviceKind, WorkloadConfig } from '../../config/types';
+import { type ArchProfile, BOUNDARY, archProfile, atLeast, deferredInitMaxThreads } from '../arch';
+import { highestAddress } from '../layout';
+import type { DeviceMemmap, HotplugMemmap, HugetlbMemmap, MemmapResult, NodeLayout, PfnRange, SectionPiece } from '../types';
+import type {
+  DeferredRange,
+  DeviceInitWork,
+  HotplugInitWork,
+  HugetlbPoolInitWork,
+  InitKernelFeatures,
+  InitWorkload,
+  Media,
+  MemmapHome,
+  NodeInitWork,
+  VmemmapPopulation,
+  ZoneDeviceInitWork,
+} from './types';
+
+/** What the timing model reads from the memory half: the result of simulateMemmap(cfg). */
+export type MemoryLayoutInput = MemmapResult;
+
+/**
+ * Version boundaries of the timing structure (UNVERIFIED "merged in" versions; the 6.12.117 tree has
+ * both features, the 6.1 reference has neither).
+ */
+export const TIMING_BOUNDARY = {
+  /** MEMBLOCK_RSRV_NOINIT: gigantic HugeTLB tail struct pages not initialized early (Usama Arif, v6.7). */
+  hugetlbGiganticNoinit: [6, 7],
+  /** padata for hugetlb boot allocation and gigantic gather (Gang Li, v6.9). */
+  hugetlbParallel: [6, 9],
+} as const;
+
+export function mediaOf(kind: DeviceKind): Media {
+  return kind === 'pmem' ? 'pmem' : kind === 'cxl' ? 'cxl' : 'dram';
+}
+
+function totalRamOf(cfg: WorkloadConfig): number {
+  return cfg.nodes.reduce((s, n) => s + n.ranges.reduce((t, r) => t + r.size, 0), 0);
+}
+
+/** Build the init workload of a config from its memory result. */
+export function buildInitWorkload(cfg: WorkloadConfig, r: MemmapResult): InitWorkload {
+  const profile = archProfile(cfg, highestAddress(cfg), totalRamOf(cfg));
+  const v = cfg.kernel.versionNum;
+  const features: InitKernelFeatures = {
+    version: [v[0], v[1]],
+    deferredInit: cfg.kernel.deferredInit,
+    memoryLineAfterDeferred: atLeast(v, BOUNDARY.modern),
+    hugetlbGiganticNoinit: atLeast(v, TIMING_BOUNDARY.hugetlbGiganticNoinit),
+    hugetlbParallel: atLeast(v, TIMING_BOUNDARY.hugetlbParallel),
+    structPageSize: profile.structPageSize,
+    pageSize: profile.pageSize,
+    pagesPerSection: profile.pagesPerSection,
+    maxOrderNrPages: 2 ** profile.maxPageOrder,
+  };
+  const P = profile.pageSize;
+  const hugetlb = r.memmap.hugetlb.map((h) => hugetlbPoolWork(profile, h)).filter((h): h is HugetlbPoolInitWork => h !== null);
+  const memoryNodes = r.layout.nodes.filter((n) => n.presentPages > 0).map((n) => n.id);
+  const dramHome = (node: number): MemmapHome => ({ media: 'dram', node: nearest(memoryNodes, node) });
+
+  const nodes: NodeInitWork[] = r.layout.nodes.map((n) => {
+    const nm = r.memmap.nodes.find((x) => x.id === n.id);
+    const bootBytes = nm ? nm.bootMemmapBytes : 0;
+    const gigantic = hugetlb.filter((h) => h.node === n.id && h.gigantic).reduce((s, h) => s + h.count * h.structPagesPerPage, 0);
+    const d = deferSplit(n, profile.pagesPerSection, features.deferredInit, gigantic);
+    return {
+      id: n.id,
+      cpus: n.cpus,
+      hasMemory: n.presentPages > 0,
+      bootVmemmap: bootPopulation(profile, bootBytes),
+      earlyPages: d.earlyPages,
+      maxThreads: deferredInitMaxThreads(profile, n.cpus),
+      deferredRanges: d.jobs,
+      deferredMemory: d.memory,
+      deferredPages: d.memory.reduce((s, x) => s + x.endPfn - x.startPfn, 0),
+      memmapHome: { media: 'dram', node: n.id },
+    };
+  });
+
+  const devices: DeviceInitWork[] = [];
+  r.memmap.devices.forEach((d, index) => {
+    if (d.status !== 'ok') return;
+    const cfgDev = cfg.devices.find((x) => x.name === d.name);
+    const media = mediaOf(cfgDev ? cfgDev.kind : d.kind);
+    if (d.hotplugIndex !== null) {
+      const h = r.memmap.hotplug[d.hotplugIndex];
+      if (h && h.status === 'ok') devices.push(hotplugWork(profile, h, d.name, index, 'device', media, dramHome));
+      return;
+    }
+    if (d.structPages === 0 || d.location === 'none') return; // raw namespaces: no struct pages
+    devices.push(zoneDeviceWork(profile, d, index, media, dramHome, P));
+  });
+  let hi = 0;
+  r.memmap.hotplug.forEach((h) => {
+    if (h.source !== 'hotplug') return;
+    const i = hi++;
+    if (h.status !== 'ok') return;
+    devices.push(hotplugWork(profile, h, `hotplug[${i}]`, i, 'hotplug', 'dram', dramHome));
+  });
+
+  return { features, nodes, devices, hugetlb, hypervisor: cfg.kernel.hypervisor };
+}
+
+/** The memory node nearest to `node` (by id distance; ties: lower id). */
+function nearest(memoryNodes: number[], node: number): number {
+  if (memoryNodes.length === 0 || memoryNodes.includes(node)) return node;
+  let best = memoryNodes[0];
+  for (const m of memoryNodes) if (Math.abs(m - node) < Math.abs(best - node)) best = m;
+  return best;
+}
+
+/** sparse_init()'s mapping work for `bytes` of boot memmap. */
+function bootPopulation(profile: ArchProfile, bytes: number): VmemmapPopulation {
+  const leaf = profile.vmemmap.leafBytes;
+  if (leaf > 0 && profile.sectionMemmapBytes % leaf === 0) return { pmdBlocks: Math.floor(bytes / leaf), basePages: 0, reusedPtes: 0 };
+  return { pmdBlocks: 0, basePages: Math.floor(bytes / profile.pageSize), reusedPtes: 0 };
+}
+
+/** Mapping work of __add_pages() pieces (counts from the piece when the memory half provides them). */
+export function populationOf(profile: ArchProfile, pieces: readonly SectionPiece[]): VmemmapPopulation {
+  const P = profile.pageSize;
+  const SP = profile.structPageSize;
+  const out: VmemmapPopulation = { pmdBlocks: 0, basePages: 0, reusedPtes: 0 };
+  for (const p of pieces) {
+    const extra = p as SectionPiece & { leafBlocks?: number; basePages?: number; reusedPages?: number };
+    if (extra.leafBlocks !== undefined && extra.basePages !== undefined) {
+      out.pmdBlocks += extra.leafBlocks;
+      out.basePages += extra.basePages;
+      out.reusedPtes += extra.reusedPages ?? 0;
+      continue;
+    }
+    const bytes = p.ramBytes + p.deviceBytes;
+    const leaf = profile.vmemmap.leafBytes;
+    switch (p.mapping) {
+      case 'early-reuse':
+        break;
+      case 'pmd':
+      case 'hash':
+        if (leaf > 0) out.pmdBlocks += Math.floor(bytes / leaf);
+        else out.basePages += Math.floor(bytes / P);
+        break;
+      case 'base':
+        out.basePages += Math.floor(bytes / P);
+        break;
+      case 'mixed':
+        if (leaf > 0) {
+          out.pmdBlocks += Math.floor(bytes / leaf);
+          out.basePages += Math.floor((bytes % leaf) / P);
+        } else out.basePages += Math.floor(bytes / P);
+        break;
+      case 'compound': {
+        const own = Math.floor(bytes / P);
+        out.basePages += own;
+        out.reusedPtes += Math.max(0, Math.ceil((p.nrPages * SP) / P) - own);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function zoneDeviceWork(
+  profile: ArchProfile,
+  d: DeviceMemmap,
+  index: number,
+  media: Media,
+  dramHome: (node: number) => MemmapHome,
+  P: number,
+): ZoneDeviceInitWork {
+  // memmap_init_zone_device() nr_pages: from base_pfn + vmem_altmap_offset() with an altmap.
+  const endPfn = d.mappedRange ? Math.floor(d.mappedRange.end / P) : 0;
+  const initPages = d.altmap ? Math.max(0, endPfn - (d.altmap.basePfn + d.altmap.reserve + d.altmap.free)) : d.structPages;
+  const compound =
+    d.vmemmapShift > 0 && d.compoundPages > 0
+      ? { pfnsPerCompound: 2 ** d.vmemmapShift, compoundPages: d.compoundPages, structPagesPerCompound: d.initializedStructPages / d.compoundPages }
+      : null;
+  const home: MemmapHome = d.location === 'device' || d.location === 'split' ? { media, node: d.node } : dramHome(d.node);
+  return {
+    kind: 'zoneDevice',
+    name: d.name,
+    index,
+    node: d.node,
+    media,
+    populate: populationOf(profile, d.pieces),
+    // move_pfn_range_to_zone() -> memmap_init_range(): [base_pfn + reserve, base_pfn + vmem_altmap_offset)
+    altmapInitPages: d.altmap ? d.altmap.free : 0,
+    initPages,
+    structPagesWritten: d.initializedStructPages,
+    compound,
+    memmapHome: home,
+  };
+}
+
+function hotplugWork(
+  profile: ArchProfile,
+  h: HotplugMemmap,
+  name: string,
+  index: number,
+  source: 'device' | 'hotplug',
+  media: Media,
+  dramHome: (node: number) => MemmapHome,
+): HotplugInitWork {
+  const pagesPerBlock = h.blocks > 0 ? Math.floor(h.structPages / h.blocks) : 0;
+  return {
+    kind: 'hotplug',
+    name,
+    index,
+    source,
+    node: h.node,
+    media,
+    blocks: h.blocks,
+    pagesPerBlock,
+    memmapPagesPerBlock: h.memmapOnMemory ? h.memmapPagesPerBlock : 0,
+    populate: populationOf(profile, h.pieces),
+    memmapHome: h.memmapOnMemory ? { media, node: h.node } : dramHome(h.node),
+  };
+}
+
+function hugetlbPoolWork(profile: ArchProfile, h: HugetlbMemmap): HugetlbPoolInitWork | null {
+  if (h.allocated <= 0) return null;
+  const P = profile.pageSize;
+  const perPage = h.pageSizeBytes / P;
+  return {
+    node: h.node,
+    pageSizeBytes: h.pageSizeBytes,
+    count: h.allocated,
+    gigantic: perPage > 2 ** profile.maxPageOrder, // hstate_is_gigantic(): order > MAX_PAGE_ORDER
+    structPagesPerPage: perPage,
+    hvoPages: h.freedBytesPerPage > 0 ? h.optimizedPages : 0,
+    vmemmapPagesFreedPerPage: Math.floor(h.freedBytesPerPage / P),
+    // HUGETLB_VMEMMAP_RESERVE_PAGES = HUGETLB_VMEMMAP_RESERVE_SIZE / sizeof(struct page)
+    reserveStructPages: Math.floor((profile.features.hvoReservePages * P) / profile.structPageSize),
+  };
+}
+
+/**
+ * defer_init() and deferred_init_memmap() for one node: the early struct pages (everything but the
+ * deferred part of the last zone, plus holes), the padata jobs and the memory they initialize.
+ * `giganticReservedPages` of memblock-reserved HugeTLB memory at the top of the node are skipped
+ * (deferred init walks free ranges only).
+ */
+export function deferSplit(
+  n: NodeLayout,
+  pagesPerSection: number,
+  deferredInit: boolean,
+  giganticReservedPages: number,
+): { earlyPages: number; jobs: DeferredRange[]; memory: DeferredRange[] } {
+  const unavailable = n.unavailablePages;
+  const last = n.zones.find((z) => z.isLastZone);
+  if (!deferredInit || !last) return { earlyPages: n.presentPages + unavailable, jobs: [], memory: [] };
+  // first_deferred_pfn: the first section-aligned pfn reached after PAGES_PER_SECTION initialized pages.
+  let count = 0;
+  let first: number | null = null;
+  for (const r of last.ranges) {
+    const candidate = alignUpTo(r.startPfn + Math.max(0, pagesPerSection - count), pagesPerSection);
+    if (candidate < r.endPfn) {
+      first = candidate;
+      break;
+    }
+    count += r.endPfn - r.startPfn;
+  }
+  if (first === null) return { earlyPages: n.presentPages + unavailable, jobs: [], memory: [] };
+  const firstDeferred = first;
+  const area: PfnRange[] = last.ranges.filter((r) => r.endPfn > firstDeferred).map((r) => ({ startPfn: Math.max(r.startPfn, firstDeferred), endPfn: r.endPfn }));
+  const areaPages = area.reduce((s, x) => s + x.endPfn - x.startPfn, 0);
+  // Gigantic HugeTLB pages are memblock-reserved: neither memmap_init() nor deferred init touches them.
+  const memory = trimTop(area, giganticReservedPages);
+  // Jobs: for each free range, start at max(spfn, first_init_pfn); first_init_pfn = ALIGN(epfn, PPS).
+  const jobs: DeferredRange[] = [];
+  let firstInit = firstDeferred;
+  for (const r of memory) {
+    if (r.endPfn <= firstInit) continue;
+    jobs.push({ startPfn: Math.max(r.startPfn, firstInit), endPfn: r.endPfn });
+    firstInit = alignUpTo(r.endPfn, pagesPerSection);
+  }
+  return { earlyPages: n.presentPages - areaPages + unavailable, jobs, memory };
+}
+
+function alignUpTo(n: number, a: number): number {
+  const r = n % a;
+  return r === 0 ? n : n + (a - r);
+}
+
+/** Remove `pages` from the top of sorted ranges. */
+function trimTop(ranges: PfnRange[], pages: number): PfnRange[] {
+  const out = ranges.map((r) => ({ ...r }));
+  let left = pages;
+  for (let i = out.length - 1; i >= 0 && left > 0; i--) {
+    const len = out[i].endPfn - out[i].startPfn;
+    const cut = Math.min(len, left);
+    out[i].endPfn -= cut;
+    left -= cut;
+  }
+  return out.filter((r) => r.endPfn > r.startPfn);
+}

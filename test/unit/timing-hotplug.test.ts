@@ -1,0 +1,105 @@
+// Hot-add (memmap_on_memory, seed 001), the seeds' alternatives (000, 002, 003) and the memory-half seam.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { timing, workloadOf } from './timing-helpers';
+
+const CXL = (mom: boolean) => `
+arch: x86_64
+kernel: { version: "6.12", memmapOnMemory: "on" }
+nodes:
+  - { id: 0, cpus: 32, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 126G } ] }
+  - { id: 1, cpus: 0, ranges: [ { start: 0x2080000000, size: 2G } ] }
+devices:
+  - { name: dax0.0, node: 1, kind: cxl, mode: kmem, start: 0x2100000000, size: 64G, align: 2M, map: mem, memmapOnMemory: ${mom} }
+`;
+
+describe('memory hot-add (dax/kmem, memmap_on_memory)', () => {
+  it('onlines block by block under the lock; the self-hosted memmap is written to the CXL media', () => {
+    const w = workloadOf(CXL(true));
+    const d = w.devices[0];
+    assert.equal(d.kind, 'hotplug');
+    if (d.kind !== 'hotplug') return;
+    assert.equal(d.blocks, 32); // 64 GiB / 2 GiB blocks (bare metal, > 64 GiB of RAM)
+    assert.ok(d.memmapPagesPerBlock > 0);
+    assert.deepEqual(d.memmapHome, { media: 'cxl', node: 1 });
+    const t = timing(w);
+    const online = t.spans.filter((s) => s.phase === 'memoryBlockOnline');
+    assert.equal(online.length, 1, 'uncontended blocks merge into one span');
+    assert.equal(online[0].pages, 32 * 524288);
+    assert.match(online[0].costTerm, /memmap_on_memory/);
+    assert.match(online[0].costTerm, /cxl:1/);
+    assert.match(online[0].costTerm, /remote \(CPU node 0\)/, 'node 1 has no CPUs');
+    assert.equal(t.devices[0].kind, 'hotplug');
+    assert.ok(t.devices[0].initMs > 0 && t.devices[0].populateMs > 0);
+  });
+  it('without memmap_on_memory the memmap is in DRAM of the nearest memory node', () => {
+    const w = workloadOf(CXL(false));
+    const d = w.devices[0];
+    assert.ok(d.kind === 'hotplug' && d.memmapPagesPerBlock === 0);
+    assert.deepEqual(d.memmapHome, { media: 'dram', node: 1 });
+  });
+  it('a hot-add and a namespace probing together interleave on mem_hotplug_lock', () => {
+    const w = workloadOf(`
+arch: x86_64
+kernel: { version: "6.12", memmapOnMemory: "on" }
+nodes:
+  - { id: 0, cpus: 32, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 126G } ] }
+devices:
+  - { name: dax0.0, node: 0, kind: cxl, mode: kmem, start: 0x4000000000, size: 64G, align: 2M, map: mem, memmapOnMemory: true }
+  - { name: pmem1, node: 0, kind: pmem, mode: fsdax, start: 0x8000000000, size: 64G, align: 2M, map: dev }
+`);
+    const t = timing(w);
+    const pmem = t.devices.find((d) => d.name === 'pmem1');
+    assert.ok(pmem && pmem.lockWaitMs > 0, 'the namespace waits for the hot-add holding the lock');
+    // FIFO: add_memory_resource() releases the lock before onlining, the waiting probe gets it, then the blocks.
+    const add = t.spans.find((s) => s.phase === 'hotplugAdd')!;
+    const populate = t.spans.find((s) => s.phase === 'devicePopulate')!;
+    const firstOnline = t.spans.find((s) => s.phase === 'memoryBlockOnline')!;
+    assert.ok(add.endUs <= populate.startUs && populate.endUs <= firstOnline.startUs);
+  });
+});
+
+describe("the seeds' alternatives", () => {
+  const w = workloadOf(`
+arch: x86_64
+kernel: { version: "6.12" }
+nodes:
+  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 60G } ] }
+devices:
+  - { name: ns0, node: 0, kind: pmem, mode: devdax, start: 0x1000000000, size: 128G, align: 2M, map: mem }
+  - { name: ns1, node: 0, kind: pmem, mode: devdax, start: 0x3000000000, size: 128G, align: 2M, map: mem }
+  - { name: ns2, node: 0, kind: pmem, mode: devdax, start: 0x5000000000, size: 128G, align: 2M, map: mem }
+`);
+  it('seed 000: a per-page indirect call is slower than bulk init by indirectCallNs per struct page', () => {
+    const bulk = timing(w);
+    const ind = timing(w, { zoneDeviceInit: 'indirectCall' });
+    const d = ind.devices[0].initMs - bulk.devices[0].initMs;
+    assert.ok(Math.abs(d - (bulk.devices[0].pages * 10) / 1e6) < 0.01, `${d} ms`);
+  });
+  it('seeds 000/002: init under the lock serializes the namespaces; outside it they overlap', () => {
+    const out = timing(w);
+    const under = timing(w, { deviceInitLock: 'under' });
+    const last = (t: typeof out) => Math.max(...t.devices.map((d) => d.readyAtMs));
+    assert.ok(last(under) > last(out) * 1.5, `${last(under)} vs ${last(out)}`);
+    assert.ok(under.devices[2].lockWaitMs >= 2 * under.devices[0].initMs * 0.99);
+    assert.equal(out.devices[2].lockWaitMs > 0, true, 'population is still serialized');
+  });
+  it('seed 003: NR_MEMMAP_THREADS pieces on DRAM struct pages scale until the DRAM bandwidth', () => {
+    const one = timing(w).devices[0].initMs;
+    const eight = timing(w, { memmapInitThreads: 8 }).devices[0].initMs;
+    assert.ok(one / eight > 3, `${(one / eight).toFixed(2)}x`);
+  });
+  it('first bind under a hypervisor costs firstBindVmFactor (Z1/Z2); a rebind does not', () => {
+    const vm = workloadOf(`
+arch: x86_64
+kernel: { version: "6.12", hypervisor: true }
+nodes:
+  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 60G } ] }
+devices:
+  - { name: ns0, node: 0, kind: pmem, mode: fsdax, start: 0x1000000000, size: 100G, align: 2M, map: mem }
+`);
+    const first = timing(vm).devices[0].initMs;
+    const rebind = timing(vm, { deviceBind: 'rebind' }).devices[0].initMs;
+    assert.ok(Math.abs(first / rebind - 1486 / 273.52) < 0.01);
+  });
+});

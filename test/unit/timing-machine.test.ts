@@ -1,0 +1,120 @@
+// The `machine` section: defaults with sources, validation with located problems, calibration,
+// reports and comparisons.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { COST_SOURCES, MEDIA_SOURCES, defaultMachine } from '../../src/core/init/cost_model';
+import { normalizeMachine } from '../../src/core/init/machine';
+import { compareTimings, formatTimingComparison, formatTimingTable } from '../../src/core/init/report';
+import configSchema from '../../src/config/memmap.schema.json';
+
+const schemaFragment = configSchema.properties.machine;
+import { SKYLAKE_J3, timing, workloadOf } from './timing-helpers';
+
+describe('normalizeMachine', () => {
+  it('fills every default; each default names its source rows or says it is an estimate', () => {
+    const { params, problems } = normalizeMachine(undefined);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(params, defaultMachine());
+    for (const [k, s] of Object.entries(COST_SOURCES)) {
+      assert.ok(s.estimate ? s.derivation.startsWith('estimate') : s.rows.length > 0, `${k}: a default needs rows or to be marked as an estimate`);
+      assert.equal(params.costs[k as keyof typeof params.costs], s.value);
+    }
+    assert.ok(Math.abs(params.costs.initPageNs - 17.745) < 0.001, 'J3: 1785.7 ms / 100,630,528 pages');
+    assert.ok(Math.abs(params.media.dram.nodeWriteGBps - 38.76) < 0.01);
+    assert.ok(Math.abs(params.media.pmem.threadWriteGBps - 2.653) < 0.001);
+    assert.ok(MEDIA_SOURCES.cxl.nodeWriteGBps.estimate);
+  });
+  it('accepts overrides and reports located problems', () => {
+    const { params, problems } = normalizeMachine(
+      {
+        costs: { initPageNs: 10, bogus: 1, zoneDevicePageNs: -1 },
+        media: { pmem: { nodeWriteGBps: 8 }, tape: {} },
+        deferredInitThreads: 13,
+        memmapInitThreads: 0,
+        zoneDeviceInit: 'indirectCall',
+        deviceInitLock: 'sideways',
+        era: 'pre-4.20',
+        calibration: [
+          { phase: 'deferred', node: 0, threads: 1, ms: 1785.7 },
+          { phase: 'zoneDevice', node: null, device: null, ms: 3412 },
+          { phase: 'boot', ms: 1 },
+        ],
+        colour: 'blue',
+      },
+      ['machine'],
+    );
+    assert.equal(params.costs.initPageNs, 10);
+    assert.equal(params.costs.zoneDevicePageNs, COST_SOURCES.zoneDevicePageNs.value);
+    assert.equal(params.media.pmem.nodeWriteGBps, 8);
+    assert.equal(params.options.deferredInitThreads, 13);
+    assert.equal(params.options.memmapInitThreads, 1);
+    assert.equal(params.options.zoneDeviceInit, 'indirectCall');
+    assert.equal(params.options.deviceInitLock, 'outside');
+    assert.equal(params.options.era, 'pre-4.20');
+    assert.equal(params.calibration.length, 1);
+    const where = problems.map((p) => `${p.severity} ${p.path.join('.')}`);
+    assert.deepEqual(where.sort(), [
+      'error machine.calibration.1.device',
+      'error machine.calibration.2.phase',
+      'error machine.costs.zoneDevicePageNs',
+      'error machine.deviceInitLock',
+      'error machine.memmapInitThreads',
+      'warning machine.colour',
+      'warning machine.costs.bogus',
+      'warning machine.media.tape',
+    ]);
+  });
+  it('the schema fragment lists every key normalizeMachine knows', () => {
+    const props = (schemaFragment as { properties: Record<string, { properties?: Record<string, unknown> }> }).properties;
+    for (const k of ['costs', 'media', 'numaRemoteFactor', 'firstBindVmFactor', 'deferredInitThreads', 'memmapInitThreads', 'zoneDeviceInit', 'deviceInitLock', 'deviceBind', 'era', 'hugetlbRequest', 'deviceProbeDelayMs', 'calibration']) {
+      assert.ok(k in props, `schema fragment lacks ${k}`);
+    }
+    for (const k of Object.keys(COST_SOURCES)) assert.ok(k in (props.costs.properties ?? {}), `schema fragment lacks costs.${k}`);
+  });
+});
+
+describe('calibration', () => {
+  const w = workloadOf(SKYLAKE_J3);
+  it('a measured point scales the matching per-page cost; other thread counts follow', () => {
+    const t = timing(w, { deferredInitThreads: 1, calibration: [{ phase: 'deferred', node: 1, threads: 1, ms: 3571.4 }] });
+    assert.equal(t.calibration.length, 1);
+    assert.ok(Math.abs(t.calibration[0].scale - 2) < 0.001);
+    assert.ok(Math.abs(t.nodes[1].deferredMs - 3571.4) < 0.5);
+    assert.ok(Math.abs(t.params.costs.initPageNs - COST_SOURCES.initPageNs.value) < 1e-12, 'the defaults are not mutated');
+  });
+  it('a point below the bandwidth bound is reported, not forced', () => {
+    const t = timing(w, { calibration: [{ phase: 'deferred', node: 1, threads: 52, ms: 10 }] });
+    assert.equal(t.calibration.length, 0);
+    assert.equal(t.problems.length, 1);
+    assert.match(t.problems[0].message, /bandwidth/);
+    assert.deepEqual(t.problems[0].path, ['machine', 'calibration', 0, 'ms']);
+  });
+  it('a point naming something absent is reported', () => {
+    const t = timing(w, { calibration: [{ phase: 'zoneDevice', device: 'nope', ms: 10 }] });
+    assert.match(t.problems[0].message, /no device or hot-add entry named "nope"/);
+  });
+});
+
+describe('reports', () => {
+  const w = workloadOf(SKYLAKE_J3);
+  const a = timing(w);
+  const b = timing(w, { deferredInitThreads: 8 });
+  it('formatTimingTable shows the nodes and the critical path', () => {
+    const text = formatTimingTable(a);
+    assert.match(text, /^Timing: boot memory init \d+\.\d ms/);
+    assert.match(text, /critical path \(\d+\.\d ms = sum of \d+ spans\)/);
+    assert.match(text, /pgdatinit1|padata n1\./);
+  });
+  it('compareTimings gives stable keys, values and deltas', () => {
+    const cmp = compareTimings([
+      { name: 'base', timing: a },
+      { name: '8 threads', timing: b },
+    ]);
+    assert.deepEqual(cmp.columns, ['base', '8 threads']);
+    const row = cmp.rows.find((r) => r.key === 'nodes.node 1.deferredMs');
+    assert.ok(row);
+    assert.equal(row.values[0], a.nodes[1].deferredMs);
+    assert.ok((row.deltas[1] as number) > 0);
+    assert.match(formatTimingComparison(cmp), /nodes\.node 1\.deferredMs/);
+  });
+});
