@@ -74,7 +74,7 @@ describe('the same config in JSON and YAML', () => {
     });
     assert.deepEqual(c.hotplug[1], { node: 0, start: 0x6000000000, size: GiB, memmapOnMemory: true, path: ['hotplug', 1] });
     assert.deepEqual(c.hugetlb[1], { node: 1, pageSize: 2 * MiB, count: 1024, path: ['hugetlb', 1] });
-    assert.deepEqual(c.machine, { threadsPerNode: 4, nsPerStructPage: { x86_64: 1.5 } });
+    assert.deepEqual(c.machine, { deferredInitThreads: 4, costs: { initPageNs: 1.5 } });
     assert.deepEqual(c.scenarios[1], {
       name: 'big-align',
       set: { 'devices[namespace0.0].align': '1G', 'kernel.hvo': false, 'nodes[1].ranges[0].size': '64G' },

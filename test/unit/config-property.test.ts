@@ -97,7 +97,7 @@ const modelArb: fc.Arbitrary<Model> = fc
         devices,
         hotplug: fc.array(fc.record({ node: nodeRef, start: sizedArb, size: sizedArb, memmapOnMemory: fc.boolean() }, { requiredKeys: ['start', 'size'] }), { maxLength: 2 }),
         hugetlb: fc.array(fc.record({ node: nodeRef, pageSize: sizedArb, count: fc.nat() }, { requiredKeys: ['pageSize', 'count'] }), { maxLength: 2 }),
-        machine: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.oneof(fc.integer(), fc.boolean(), fc.constantFrom('x', 'y z'))),
+        machine: fc.record({ deferredInitThreads: fc.integer({ min: 1, max: 256 }), numaRemoteFactor: fc.constantFrom(1, 1.5, 2) }, { requiredKeys: [] }),
         scenarios: fc.uniqueArray(nameArb, { maxLength: 2 }).map((names) => names.map((name) => ({ name, set: { 'kernel.hvo': true } }))),
       },
       { requiredKeys: ['nodes'] },

@@ -1,6 +1,7 @@
 // The CLI's command registry: one module per command, each exporting a Command.
 import type { Io } from '../io';
 import { simulateCommand } from './simulate';
+import { analyzeCommand } from './analyze';
 
 export interface Command {
   name: string;
@@ -9,7 +10,4 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-export const commands: Command[] = [
-  simulateCommand,
-];
-import { analyzeCommand } from './analyze'; commands.push(analyzeCommand);
+export const commands: Command[] = [simulateCommand, analyzeCommand];

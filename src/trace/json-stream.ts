@@ -1,0 +1,311 @@
+// A small streaming JSON tokenizer: text in chunks of any size, SAX-style callbacks out. Memory is bounded
+// by the longest string it keeps (longer strings are cut to MAX_STRING, the scan goes on) and the nesting
+// depth. It stops at the first syntax error and reports where (byte offset, for input decoded one character
+// per byte).
+
+export interface JsonHandler {
+  startObject(): void;
+  endObject(): void;
+  startArray(): void;
+  endArray(): void;
+  key(k: string): void;
+  value(v: string | number | boolean | null): void;
+}
+
+export const MAX_STRING = 4096;
+const MAX_DEPTH = 512;
+
+const enum S {
+  Value, // a value is expected
+  ValueOrEnd, // after "[": a value or "]"
+  KeyOrEnd, // after "{": a key or "}"
+  Key, // after "," in an object
+  Colon,
+  After, // after a value: "," or a closing bracket
+  Str,
+  Num,
+  Lit,
+  Done,
+  Failed,
+}
+
+const WS = /[^ \t\r\n]/g;
+const STR_STOP = /["\\]/g;
+const NUM_CHARS = /[^0-9eE+.-]/g;
+const LIT_CHARS = /[^a-z]/g;
+
+export class JsonTokenizer {
+  /** Characters consumed before the current chunk. */
+  private base = 0;
+  private state = S.Value;
+  private stack: number[] = []; // 1 object, 2 array
+  private buf = '';
+  private cut = false;
+  private isKey = false;
+  /** An escape split across chunks: "\\" or "\\uXY". */
+  private esc = '';
+  error: string | null = null;
+  errorAt: number | null = null;
+
+  constructor(private readonly h: JsonHandler) {}
+
+  /** The document is complete (the root value ended). */
+  get done(): boolean {
+    return this.state === S.Done;
+  }
+
+  get failed(): boolean {
+    return this.state === S.Failed;
+  }
+
+  /** Where reading stopped: the error offset, or the end of the input read so far. */
+  get position(): number {
+    return this.errorAt ?? this.base;
+  }
+
+  push(s: string): void {
+    if (this.state === S.Failed) return;
+    if (this.base === 0 && s.charCodeAt(0) === 0xef && s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
+    let i = 0;
+    const n = s.length;
+    while (i < n) {
+      switch (this.state) {
+        case S.Str: {
+          if (this.esc) {
+            i = this.escape(s, i);
+            if (i < 0) return;
+            continue;
+          }
+          STR_STOP.lastIndex = i;
+          const m = STR_STOP.exec(s);
+          const stop = m ? m.index : n;
+          this.append(s, i, stop);
+          if (!m) {
+            i = n;
+            continue;
+          }
+          if (s.charCodeAt(stop) === 34) {
+            i = stop + 1;
+            this.endString();
+          } else {
+            this.esc = '\\';
+            i = stop + 1;
+          }
+          continue;
+        }
+        case S.Num: {
+          NUM_CHARS.lastIndex = i;
+          const m = NUM_CHARS.exec(s);
+          const stop = m ? m.index : n;
+          this.buf += s.slice(i, stop);
+          i = stop;
+          if (m) this.endNumber(i);
+          continue;
+        }
+        case S.Lit: {
+          LIT_CHARS.lastIndex = i;
+          const m = LIT_CHARS.exec(s);
+          const stop = m ? m.index : n;
+          this.buf += s.slice(i, stop);
+          if (this.buf.length > 5) {
+            this.fail(i, 'bad literal');
+            return;
+          }
+          i = stop;
+          if (m) this.endLiteral(i);
+          continue;
+        }
+        default: {
+          WS.lastIndex = i;
+          const m = WS.exec(s);
+          if (!m) {
+            i = n;
+            continue;
+          }
+          i = m.index;
+          if (!this.token(s, i)) return;
+          i++;
+        }
+      }
+    }
+    this.base += n;
+  }
+
+  /** End of input: a number or literal at the very end of the document is complete now. */
+  end(): void {
+    if (this.state === S.Num) this.endNumber(0);
+    else if (this.state === S.Lit) this.endLiteral(0);
+  }
+
+  private token(s: string, i: number): boolean {
+    const c = s.charCodeAt(i);
+    const st = this.state;
+    if (st === S.Done) return this.fail(i, 'data after the end of the document');
+    if (st === S.Colon) {
+      if (c !== 58) return this.fail(i, 'expected ":"');
+      this.state = S.Value;
+      return true;
+    }
+    if (st === S.After) {
+      const top = this.stack[this.stack.length - 1];
+      if (c === 44 /* , */) {
+        this.state = top === 1 ? S.Key : S.Value;
+        return true;
+      }
+      if (c === 125 /* } */ && top === 1) return this.close(1);
+      if (c === 93 /* ] */ && top === 2) return this.close(2);
+      return this.fail(i, `unexpected "${s[i]}"`);
+    }
+    if (st === S.KeyOrEnd || st === S.Key) {
+      if (c === 125 && st === S.KeyOrEnd) return this.close(1);
+      if (c !== 34) return this.fail(i, 'expected a key');
+      this.startString(true);
+      return true;
+    }
+    // a value
+    if (c === 93 && st === S.ValueOrEnd) return this.close(2);
+    switch (c) {
+      case 123:
+        return this.open(1, i);
+      case 91:
+        return this.open(2, i);
+      case 34:
+        this.startString(false);
+        return true;
+      case 116:
+      case 102:
+      case 110:
+        this.state = S.Lit;
+        this.buf = s[i];
+        return true;
+      default:
+        if (c === 45 || (c >= 48 && c <= 57)) {
+          this.state = S.Num;
+          this.buf = s[i];
+          return true;
+        }
+        return this.fail(i, `unexpected "${s[i]}"`);
+    }
+  }
+
+  private open(kind: number, i: number): boolean {
+    if (this.stack.length >= MAX_DEPTH) return this.fail(i, 'nested too deep');
+    this.stack.push(kind);
+    if (kind === 1) {
+      this.state = S.KeyOrEnd;
+      this.h.startObject();
+    } else {
+      this.state = S.ValueOrEnd;
+      this.h.startArray();
+    }
+    return true;
+  }
+
+  private close(kind: number): boolean {
+    this.stack.pop();
+    if (kind === 1) this.h.endObject();
+    else this.h.endArray();
+    this.afterValue();
+    return true;
+  }
+
+  private afterValue(): void {
+    this.state = this.stack.length ? S.After : S.Done;
+  }
+
+  private startString(isKey: boolean): void {
+    this.state = S.Str;
+    this.isKey = isKey;
+    this.buf = '';
+    this.cut = false;
+  }
+
+  private append(s: string, from: number, to: number): void {
+    if (this.cut || to <= from) return;
+    const room = MAX_STRING - this.buf.length;
+    if (to - from > room) {
+      this.buf += s.slice(from, from + room);
+      this.cut = true;
+    } else {
+      this.buf += s.slice(from, to);
+    }
+  }
+
+  /** Continue an escape sequence at s[i]; returns the next index, or -1 on error. */
+  private escape(s: string, i: number): number {
+    while (i < s.length) {
+      this.esc += s[i++];
+      const e = this.esc;
+      if (e.length === 2) {
+        const map: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e[1] === 'u') continue;
+        const v = map[e[1]];
+        if (v === undefined) {
+          this.fail(i - 1, 'bad escape');
+          return -1;
+        }
+        this.esc = '';
+        this.appendChar(v);
+        return i;
+      }
+      if (e.length === 6) {
+        if (!/^\\u[0-9a-fA-F]{4}$/.test(e)) {
+          this.fail(i - 1, 'bad \\u escape');
+          return -1;
+        }
+        this.esc = '';
+        this.appendChar(String.fromCharCode(Number.parseInt(e.slice(2), 16)));
+        return i;
+      }
+    }
+    return i;
+  }
+
+  private appendChar(c: string): void {
+    if (!this.cut && this.buf.length < MAX_STRING) this.buf += c;
+    else this.cut = true;
+  }
+
+  private endString(): void {
+    const v = this.buf;
+    this.buf = '';
+    if (this.isKey) {
+      this.state = S.Colon;
+      this.h.key(v);
+    } else {
+      this.h.value(v);
+      this.afterValue();
+    }
+  }
+
+  private endNumber(i: number): void {
+    const v = Number(this.buf);
+    if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(this.buf) || !Number.isFinite(v)) {
+      this.fail(i, `bad number "${this.buf.slice(0, 20)}"`);
+      return;
+    }
+    this.buf = '';
+    this.h.value(v);
+    this.afterValue();
+  }
+
+  private endLiteral(i: number): void {
+    const b = this.buf;
+    this.buf = '';
+    if (b === 'true') this.h.value(true);
+    else if (b === 'false') this.h.value(false);
+    else if (b === 'null') this.h.value(null);
+    else {
+      this.fail(i, `bad literal "${b}"`);
+      return;
+    }
+    this.afterValue();
+  }
+
+  private fail(i: number, msg: string): false {
+    this.state = S.Failed;
+    this.errorAt = this.base + i;
+    this.error = msg;
+    return false;
+  }
+}

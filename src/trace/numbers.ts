@@ -1,0 +1,49 @@
+// Numbers as the kernel prints them: hex addresses, "2.00 MiB" (string_get_size), "2048MB", lsmem's "2G",
+// hstate names "hugepages-2048kB". Everything is exact or null: a value that is not a safe integer
+// (above 2^53) is null rather than a rounded number.
+
+import { KiB, MiB, GiB, TiB } from '../config/units';
+
+/** "0x1f000" / "1f000" (hex without prefix) -> number, or null when empty, malformed or above 2^53. */
+export function hexOrNull(s: string | undefined): number | null {
+  if (!s) return null;
+  const h = s.startsWith('0x') || s.startsWith('0X') ? s.slice(2) : s.startsWith('#') ? s.slice(1) : s;
+  if (!/^[0-9a-fA-F]{1,16}$/.test(h)) return null;
+  const n = Number.parseInt(h, 16);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** A decimal integer (possibly negative) or null when it is not a safe integer. */
+export function intOrNull(s: string | undefined): number | null {
+  if (s === undefined || !/^-?\d{1,16}$/.test(s)) return null;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+const UNIT: Record<string, number> = { '': 1, B: 1, K: KiB, M: MiB, G: GiB, T: TiB, P: 1024 * TiB };
+
+/**
+ * A size with a binary unit as the kernel or util-linux print it, in bytes: "2.00 MiB", "16.0 GiB",
+ * "512 MiB" (string_get_size, STRING_UNITS_2), "2048MB" (x86 memory block size: MB means MiB there),
+ * "2G" / "136G" / "0B" (lsmem). Returns null when the text is not such a size or not a whole number of bytes.
+ */
+export function binarySize(num: string, unit: string): number | null {
+  const u = unit.trim().replace(/i?B$/i, '').toUpperCase();
+  const mult = UNIT[u];
+  if (mult === undefined || !/^\d+(\.\d+)?$/.test(num)) return null;
+  const [i, f = ''] = num.split('.');
+  // string_get_size prints 3 significant digits ("1.00 GiB", "16.0 GiB"); huge page sizes are powers of
+  // two, so the printed value is exact. Round the fraction to whole bytes.
+  const whole = Number(i) * mult;
+  const frac = f ? Math.round((Number(f) / 10 ** f.length) * mult) : 0;
+  const v = whole + frac;
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+/** "hugepages-1048576kB" -> bytes. */
+export function hstateSize(name: string): number | null {
+  const m = /^hugepages-(\d+)kB$/.exec(name);
+  if (!m) return null;
+  const v = Number(m[1]) * KiB;
+  return Number.isSafeInteger(v) ? v : null;
+}
