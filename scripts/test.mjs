@@ -1,6 +1,8 @@
-// The project's test command (`npm test`, called by .ci/run): type check, lint, build,
-// then every unit and integration test under test/ with node's built-in test runner.
+// The project's test command (`npm test`, called by .ci/run): type check, lint, build, every unit and
+// integration test under test/ with node's built-in test runner, then the end-to-end tests in a real
+// VS Code (scripts/e2e/run.sh: code-server + Debian Chromium, installed by the script itself).
 // Each step's failure stops the run with a non-zero exit code.
+//   node scripts/test.mjs --no-e2e   the fast default for development (`npm run test:fast`)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,3 +38,4 @@ run('lint', npx('eslint'), ['.']);
 run('build', process.execPath, ['scripts/build.mjs']);
 const files = testFiles(join(root, 'test')).map((f) => f.slice(root.length));
 run('unit and integration tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
+if (!process.argv.includes('--no-e2e')) run('end-to-end tests in VS Code (code-server)', 'bash', ['scripts/e2e/run.sh']);

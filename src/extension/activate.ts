@@ -1,0 +1,37 @@
+// Entry point (package.json "main" = dist/extension.js, bundled from this file). Activation only wires
+// things up: the config loader and the mm core are imported on first use (analysis.ts).
+import * as vscode from 'vscode';
+import { Ctx } from './ctx';
+import { DiagnosticsController } from './diagnostics';
+import { StatusBar } from './statusBar';
+import { registerCommands } from './commands';
+
+/** What activate() returns: other components (and the tests) plug into it. */
+export interface MemmapLabApi {
+  diagnostics: DiagnosticsController;
+  statusBar: StatusBar;
+}
+
+let ctx: Ctx | undefined;
+
+export function activate(context: vscode.ExtensionContext): MemmapLabApi | undefined {
+  const c = new Ctx(context);
+  ctx = c;
+  try {
+    const diagnostics = new DiagnosticsController(c);
+    const statusBar = new StatusBar(c, diagnostics);
+    registerCommands(c, diagnostics);
+    c.log.info(`Memmap Lab ${context.extension.packageJSON.version} activated (${vscode.env.appName} ${vscode.version}, ${context.extensionMode === vscode.ExtensionMode.Test ? 'test' : 'normal'} mode)`);
+    return { diagnostics, statusBar };
+  } catch (e) {
+    c.log.error('activation failed', e);
+    void vscode.window.showErrorMessage(`Memmap Lab failed to start: ${(e as Error)?.message ?? String(e)}`, 'Show Log').then((a) => a && c.log.show());
+    // Keep only the log channel alive so the user can read what went wrong.
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  ctx?.dispose();
+  ctx = undefined;
+}

@@ -1,0 +1,218 @@
+// Runs inside a real VS Code extension host (code-server's remote extension host) against the
+// workspace scripts/e2e/run.sh prepares: the repository's examples/*.memmap.yaml plus the broken
+// fixtures of test/e2e/workspace/. Real vscode API, no UI scraping.
+/// <reference types="mocha" />
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { MemmapLabApi } from '../../../src/extension/activate';
+import type { CheckAllOutcome, SimulateOutcome } from '../../../src/extension/commands';
+import { loadConfigText } from '../../../src/config/load';
+import { simulateMemmap } from '../../../src/core/simulate';
+import { formatBytes } from '../../../src/config/units';
+
+const EXTENSION_ID = 'memmap-lab.memmap-lab';
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function fileUri(name: string): Promise<vscode.Uri> {
+  const [uri] = await vscode.workspace.findFiles(`**/${name}`);
+  assert.ok(uri, `${name} not found in the test workspace`);
+  return uri;
+}
+
+async function open(name: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(await fileUri(name));
+  return vscode.window.showTextDocument(doc);
+}
+
+/** The range of the first occurrence of `token` in the document (found by text search, not by the loader). */
+function rangeOfText(doc: vscode.TextDocument, token: string): vscode.Range {
+  const i = doc.getText().indexOf(token);
+  assert.ok(i >= 0, `${token} not in ${doc.uri.path}`);
+  return new vscode.Range(doc.positionAt(i), doc.positionAt(i + token.length));
+}
+
+const at = (r: vscode.Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+const show = (d: vscode.Diagnostic) => `${at(d.range)} ${d.message}`;
+const diagnosticsOf = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'memmap-lab');
+
+/** Closes every editor without saving: a test that failed half-way must not write its edits to the fixtures. */
+async function closeAllEditors(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+let api: MemmapLabApi;
+
+suite('Memmap Lab in a real extension host', () => {
+  suiteTeardown(closeAllEditors);
+
+  test('the extension activates and returns its API', async () => {
+    const ext = vscode.extensions.getExtension<MemmapLabApi>(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} not found`);
+    api = await ext.activate();
+    assert.strictEqual(ext.isActive, true);
+    assert.ok(api?.diagnostics && api.statusBar, 'activate() returned no API (activation failed: see the Memmap Lab log)');
+    const commands = await vscode.commands.getCommands(true);
+    for (const c of ['memmapLab.simulate', 'memmapLab.newConfig', 'memmapLab.checkAll']) assert.ok(commands.includes(c), `${c} not registered`);
+  });
+
+  test('a JSON syntax error is a diagnostic at the offending token', async () => {
+    const { document: doc } = await open('syntax-error.memmap.json');
+    assert.strictEqual(doc.languageId, 'jsonc', '*.memmap.json should open as JSON with comments');
+    const diags = await waitFor('the syntax error', () => diagnosticsOf(doc.uri).length > 0 && diagnosticsOf(doc.uri));
+    assert.deepStrictEqual(diags.map(show), [show(new vscode.Diagnostic(rangeOfText(doc, '"nodes"'), 'expected a comma'))]);
+    assert.strictEqual(diags[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(diags[0].code, 'syntax');
+  });
+
+  test('*.memmap.json gets the contributed JSON schema (jsonValidation) besides the loader\'s own check', async () => {
+    const { document: doc } = await open('schema-check.memmap.json');
+    const ours = await waitFor('the loader diagnostic', () => diagnosticsOf(doc.uri).length > 0 && diagnosticsOf(doc.uri));
+    assert.deepStrictEqual(ours.map((d) => at(d.range)), [at(rangeOfText(doc, '"hugepages"'))]);
+    assert.match(ours[0].message, /^unknown field 'hugepages' at the top level/);
+    // VS Code's JSON language server validates against src/config/memmap.schema.json: additionalProperties false.
+    const json = await waitFor('a JSON schema diagnostic', () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source !== 'memmap-lab').find((d) => /hugepages/.test(d.message)), 40_000);
+    assert.strictEqual(at(json.range), at(rangeOfText(doc, '"hugepages"')));
+  });
+
+  test('an unknown field and an unparsable size are diagnostics with exact ranges and messages', async () => {
+    const { document: doc } = await open('broken.memmap.yaml');
+    const diags = await waitFor('2 diagnostics', () => diagnosticsOf(doc.uri).length === 2 && diagnosticsOf(doc.uri));
+    assert.deepStrictEqual(diags.map(show), [
+      show(new vscode.Diagnostic(rangeOfText(doc, '14Q'), 'nodes[0].ranges[1].size: unparsable size "14Q": use bytes or a number with a binary unit K, M, G, T or P (e.g. "128M", "1.5T", "2GiB")')),
+      show(new vscode.Diagnostic(rangeOfText(doc, 'alignn'), "unknown field 'alignn' in devices[0] (did you mean 'align'?)")),
+    ]);
+    assert.ok(diags.every((d) => d.severity === vscode.DiagnosticSeverity.Error && d.code === 'schema'));
+  });
+
+  test('fixing the text with a WorkspaceEdit clears the diagnostic; undo brings it back', async () => {
+    const editor = await open('broken.memmap.yaml');
+    const doc = editor.document;
+    await waitFor('2 diagnostics', () => diagnosticsOf(doc.uri).length === 2);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, rangeOfText(doc, '14Q'), '14G');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const after = await waitFor('only the alignn diagnostic', () => diagnosticsOf(doc.uri).length === 1 && diagnosticsOf(doc.uri));
+    assert.match(after[0].message, /unknown field 'alignn'/);
+    await vscode.commands.executeCommand('undo');
+    assert.ok(doc.getText().includes('14Q'), 'undo did not restore 14Q');
+    await waitFor('both diagnostics again', () => diagnosticsOf(doc.uri).length === 2);
+    assert.ok(diagnosticsOf(doc.uri).some((d) => d.message.includes('unparsable size "14Q"')));
+  });
+
+  test('edits in quick succession are debounced: only the last text is analyzed and published', async () => {
+    const config = vscode.workspace.getConfiguration('memmapLab');
+    await config.update('debounceMs', 1500, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await open('broken.memmap.yaml');
+      const doc = editor.document;
+      await waitFor('2 diagnostics', () => diagnosticsOf(doc.uri).length === 2);
+      const original = doc.getText();
+      let published = 0;
+      const sub = api.diagnostics.onDidUpdate((u) => u.toString() === doc.uri.toString() && published++);
+      try {
+        // 1: break more (a third problem), 2: fix the size, 3: fix the field. Only state 3 may be published.
+        for (const [from, to] of [['cpus: 8', 'cpus: eight'], ['14Q', '14G'], ['alignn', 'align']]) {
+          const e = new vscode.WorkspaceEdit();
+          e.replace(doc.uri, rangeOfText(doc, from), to);
+          assert.ok(await vscode.workspace.applyEdit(e));
+        }
+        const t0 = Date.now();
+        await waitFor('a publication', () => published > 0, 10_000);
+        const waited = Date.now() - t0;
+        await new Promise((r) => setTimeout(r, 500));
+        assert.strictEqual(published, 1, 'each edit should have cancelled the pending analysis');
+        assert.ok(waited > 500, `published after ${waited} ms: not debounced`);
+        assert.deepStrictEqual(diagnosticsOf(doc.uri).map(show), [show(new vscode.Diagnostic(rangeOfText(doc, 'eight'), 'nodes[0].cpus: expected an integer, got string "eight"'))]);
+      } finally {
+        sub.dispose();
+        for (let i = 0; i < 5 && doc.getText() !== original; i++) await vscode.commands.executeCommand('undo');
+      }
+      assert.strictEqual(doc.getText(), original, 'undo did not restore the fixture');
+      await waitFor('the fixture clean again', () => !doc.isDirty, 5_000); // the dirty flag follows the text asynchronously
+      await waitFor('the reverted text re-analyzed', () => diagnosticsOf(doc.uri).length === 2);
+    } finally {
+      await config.update('debounceMs', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('a kernel failure of the simulated core is a diagnostic at the config object, with the kernel message', async () => {
+    const { document: doc } = await open('kernel-failure.memmap.yaml');
+    const diags = await waitFor('the kernel failure', () => diagnosticsOf(doc.uri).length > 0 && diagnosticsOf(doc.uri));
+    assert.strictEqual(diags.length, 1, diags.map(show).join('\n'));
+    const [d] = diags;
+    assert.strictEqual(d.code, 'MMSIM');
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(at(d.range), at(rangeOfText(doc, '{ node: 0, start: 0x400100000, size: 1G }')), 'located at hotplug[0]');
+    assert.strictEqual(
+      d.message,
+      'hot-add 0x400100000+1 GiB is not aligned to the memory block size 128 MiB: add_memory_resource() fails with -EINVAL\n' +
+        'kernel: Block size [0x8000000] unaligned hotplug range: start 0x400100000, size 0x40000000',
+    );
+    // The rest of the machine is still simulated: the status bar has a figure and the problem.
+    await waitFor('status bar with 1 problem', () => /^\$\(chip\) memmap \d[^ ]* [KMGT]?i?B · 1 problem$/.test(api.statusBar.text ?? ''));
+  });
+
+  test('memmapLab.simulate returns the core result for the active config and updates the status bar', async () => {
+    const editor = await open('default.memmap.yaml');
+    const doc = editor.document;
+    const outcome = await vscode.commands.executeCommand<SimulateOutcome>('memmapLab.simulate');
+    assert.ok(outcome?.result, `no result: ${JSON.stringify(outcome?.errors)}`);
+    assert.strictEqual(outcome.uri, doc.uri.toString());
+    assert.deepStrictEqual(outcome.errors, []);
+    // Same figures as the pure core on the same text (the glue passes the config through unchanged).
+    const direct = simulateMemmap(loadConfigText(doc.getText(), doc.uri.path).config!);
+    assert.deepStrictEqual(outcome.result.memmap, direct.memmap);
+    assert.ok(outcome.result.memmap.totalBytes > 0);
+    const expected = `$(chip) memmap ${formatBytes(outcome.result.memmap.totalBytes)} · 0 problems`;
+    await waitFor(`status bar "${expected}"`, () => api.statusBar.text === expected);
+  });
+
+  test('memmapLab.checkAll loads every config in the workspace and publishes their diagnostics', async () => {
+    await closeAllEditors();
+    const all = await vscode.workspace.findFiles('**/*.memmap.{json,yaml,yml}');
+    const outcome = await vscode.commands.executeCommand<CheckAllOutcome>('memmapLab.checkAll');
+    assert.ok(outcome, 'checkAll returned nothing');
+    assert.strictEqual(outcome.files, all.length);
+    assert.strictEqual(outcome.byFile['broken.memmap.yaml'], 2);
+    assert.strictEqual(outcome.byFile['syntax-error.memmap.json'], 1);
+    assert.strictEqual(outcome.byFile['default.memmap.yaml'], 0);
+    assert.strictEqual(outcome.byFile['kernel-failure.memmap.yaml'], 1);
+    assert.strictEqual(outcome.byFile['schema-check.memmap.json'], 1);
+    assert.ok(outcome.errors >= 5);
+    // Published for files that are not open, too.
+    assert.strictEqual(diagnosticsOf(await fileUri('syntax-error.memmap.json')).length, 1);
+    assert.strictEqual(diagnosticsOf(await fileUri('broken.memmap.yaml')).length, 2);
+  });
+
+  test('memmapLab.newConfig opens an unsaved copy of an example that checks clean', async () => {
+    const uri = await vscode.commands.executeCommand<string>('memmapLab.newConfig', 'two-socket-dram');
+    assert.ok(uri, 'newConfig returned nothing');
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    assert.ok(doc, 'the new document is not open');
+    assert.strictEqual(doc.uri.scheme, 'untitled');
+    // two-socket-dram.memmap.yaml exists in the workspace: the new file gets the next free name.
+    assert.match(doc.uri.path, /\/two-socket-dram-2\.memmap\.yaml$/);
+    assert.ok(doc.getText().includes('nodes:') && !doc.getText().includes('$schema'));
+    await waitFor('the new config analyzed', () => api.diagnostics.latestFor(doc.uri)?.snapshot.version === doc.version);
+    assert.deepStrictEqual(diagnosticsOf(doc.uri).map(show), []);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
