@@ -7,7 +7,6 @@ import { formatBytes } from '../config/units';
 import type { Ctx } from './ctx';
 import type { DiagnosticsController } from './diagnostics';
 import { findConfigs, isConfigDocument, readSnapshot } from './configFiles';
-import { formatSummary } from './summary';
 
 export interface SimulateOutcome {
   uri: string;
@@ -79,7 +78,14 @@ async function simulate(ctx: Ctx, diagnostics: DiagnosticsController, arg?: vsco
     return outcome;
   }
   ctx.log.info(`simulate ${file}`);
-  ctx.log.appendBlock(formatSummary(load.config, sim));
+  const [{ simulateTiming }, { formatSimulationSummary }] = await Promise.all([import('../core/init/index'), import('../report/summary')]);
+  const timing = simulateTiming(load.config, sim);
+  const at = (r: vscode.Range) => ({ file, line: r.start.line + 1, column: r.start.character + 1 });
+  const problems = [
+    ...load.errors.map((e) => ({ severity: e.severity, message: e.message, kernelMessage: null, ...at(analysis.toRange(e.range)) })),
+    ...sim.errors.map((e) => ({ severity: e.severity, message: e.message, kernelMessage: e.kernelMessage ?? null, ...at(analysis.locate(e.path)) })),
+  ];
+  ctx.log.appendBlock(formatSimulationSummary({ config: load.config, result: sim, timing, problems, source: file }));
   const m = sim.memmap;
   const failures = sim.errors.length ? ` · ${sim.errors.length} kernel failure${sim.errors.length === 1 ? '' : 's'}` : '';
   const headline = `Memmap Lab: ${load.config.name}: memmap ${formatBytes(m.totalBytes)} (RAM ${formatBytes(m.ramBytes)}, devices ${formatBytes(m.deviceBytes)})${failures}`;

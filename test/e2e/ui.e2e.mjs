@@ -123,9 +123,9 @@ try {
 
   // --- (3) "Show Summary" opens the Memmap Lab output channel with the summary
   await item.locator('.monaco-button', { hasText: 'Show Summary' }).first().click();
-  const output = page.locator('.part.panel .view-lines', { hasText: /memmap\s\(struct\spage\)\stotal/ }).first();
+  const output = page.locator('.part.panel .view-lines', { hasText: /memmap\s[\d.]+\s[KMGTP]?i?B\s=\sRAM/ }).first();
   await output.waitFor({ timeout: 20_000 }).then(
-    async () => check(/memmap \(struct page\) total +\d/.test(squash(await output.innerText()).replace(/\u00a0/g, ' ')), 'the Memmap Lab output channel shows the simulation summary'),
+    async () => check(/memmap [\d.]+ [KMGTP]?i?B = RAM [\d.]+ [KMGTP]?i?B \+ on device/.test(squash(await output.innerText()).replace(/\u00a0/g, ' ')), 'the Memmap Lab output channel shows the simulation summary'),
     () => check(false, 'the Memmap Lab output channel shows the simulation summary'),
   );
   await page.screenshot({ path: join(shots, '03-output-summary.png') });

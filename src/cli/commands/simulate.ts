@@ -7,12 +7,13 @@ import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { loadConfigFile, scenarioConfig, formatError, formatBytes, type LoadResult } from '../../config/index';
 import { simulateMemmap } from '../../core/simulate';
 import type { MemmapResult, CoreError } from '../../core/types';
-import { simulateTiming, formatTimingTable, compareTimings, formatTimingComparison, type TimingResult } from '../../core/init/index';
+import { simulateTiming, compareTimings, formatTimingComparison, type TimingResult } from '../../core/init/index';
 import { changedRows, compareFlat, memmapFlat, type Comparison } from '../../core/compare';
 import { writeChromeTrace } from '../../trace/chrome-export';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { locate, formatLocation } from '../located';
-import { num, table } from '../table';
+import { num, table } from '../../report/table';
+import { formatSimulationSummary } from '../../report/summary';
 import type { Command } from './index';
 
 export const SCHEMA_VERSION = 1;
@@ -246,109 +247,7 @@ function formatMemoryComparison(cmp: Comparison): string {
   );
 }
 
-/** The human summary: headline, tables per node, device, HugeTLB pool and hot-add, then problems and notes. */
+/** The human summary of one simulation (shared with the extension's output channel). */
 export function formatSummary(o: SimulateOutcome): string {
-  const r = o.result!;
-  const m = r.memmap;
-  const cfg = o.load.config!;
-  const a = r.arch;
-  const out: string[] = [];
-  const title = cfg.name + (cfg.scenario ? ` — scenario "${cfg.scenario}"` : '');
-  out.push(`${title}  (${o.json.config})`);
-  out.push(
-    `${a.arch}, Linux ${a.kernel}: ${formatBytes(a.pageSize)} pages, ${a.structPageSize}-byte struct page, ` +
-      `${formatBytes(a.sectionSize)} sections, memory block ${formatBytes(m.memoryBlockBytes)}`,
-  );
-  out.push('');
-  out.push(
-    `memmap ${formatBytes(m.totalBytes)} = RAM ${formatBytes(m.ramBytes)} + on device ${formatBytes(m.deviceBytes)} + page tables ${formatBytes(m.pageTableBytes)}`,
-  );
-  if (m.savedBytes.dedup || m.savedBytes.hvo)
-    out.push(`saved: compound devmap vmemmap dedup ${formatBytes(m.savedBytes.dedup)}, HugeTLB vmemmap optimization ${formatBytes(m.savedBytes.hvo)}`);
-  out.push('');
-  out.push('Nodes (boot memory)');
-  out.push(
-    table(
-      ['node', 'RAM', 'sections', 'struct pages', 'boot memmap', 'page tables', 'zones'],
-      m.nodes.map((n) => [
-        n.id,
-        formatBytes(n.presentPages * a.pageSize),
-        num(n.presentSections),
-        num(n.structPages),
-        formatBytes(n.bootMemmapBytes),
-        formatBytes(n.pageTableBytes),
-        n.zones.map((z) => z.name).join(' ') || '-',
-      ]),
-    ),
-  );
-  if (m.devices.length) {
-    out.push('Devices (ZONE_DEVICE and dax/kmem)');
-    out.push(
-      table(
-        ['device', 'kind/mode', 'size', 'map', 'struct pages', 'memmap', 'location', 'dedup saved', 'data offset', 'usable pages', 'status'],
-        m.devices.map((d) => {
-          const hp = d.hotplugIndex !== null ? m.hotplug[d.hotplugIndex] : null;
-          return [
-            d.name,
-            `${d.kind}/${d.mode}`,
-            formatBytes(d.size),
-            d.mode === 'kmem' ? (hp?.memmapOnMemory ? 'on-mem' : 'mem') : d.map,
-            num(hp ? hp.structPages : d.structPages),
-            formatBytes(hp ? hp.memmapBytes : d.memmapBytes),
-            hp ? (hp.memmapOnMemory ? 'self-hosted' : 'ram') : d.location,
-            formatBytes(d.dedupSavedBytes),
-            formatBytes(d.dataOffsetBytes),
-            num(hp ? hp.usableBytes / a.pageSize : d.usablePages),
-            d.status,
-          ];
-        }),
-      ),
-    );
-    const alt = m.devices.filter((d) => d.altmap);
-    if (alt.length) {
-      out.push('altmaps (struct vmem_altmap, in pages)');
-      out.push(
-        table(
-          ['device', 'base_pfn', 'reserve', 'free', 'alloc', 'align', 'unused'],
-          alt.map((d) => [d.name, '0x' + d.altmap!.basePfn.toString(16), num(d.altmap!.reserve), num(d.altmap!.free), num(d.altmap!.alloc), num(d.altmap!.align), num(d.altmap!.unusedPages)]),
-        ),
-      );
-    }
-  }
-  const hot = m.hotplug.filter((h) => h.source === 'hotplug');
-  if (hot.length) {
-    out.push('Hot-added memory');
-    out.push(
-      table(
-        ['node', 'start', 'size', 'blocks', 'memmap_on_memory', 'self-hosted', 'RAM', 'wasted', 'status'],
-        hot.map((h) => [h.node, '0x' + h.start.toString(16), formatBytes(h.size), num(h.blocks), h.memmapOnMemory ? 'yes' : h.requested ? 'fallback' : 'no', formatBytes(h.selfHostedBytes), formatBytes(h.ramBytes), formatBytes(h.wastedBytes), h.status]),
-      ),
-    );
-  }
-  if (m.hugetlb.length) {
-    out.push('HugeTLB pools');
-    out.push(
-      table(
-        ['node', 'page size', 'pages', 'vmemmap/page', 'freed/page', 'freed', 'HVO'],
-        m.hugetlb.map((h) => [h.node, formatBytes(h.pageSizeBytes), num(h.allocated), formatBytes(h.vmemmapBytesPerPage), formatBytes(h.freedBytesPerPage), formatBytes(h.freedBytes), h.hvo]),
-      ),
-    );
-  }
-  if (o.timing) out.push(formatTimingTable(o.timing));
-  const problems = o.json.errors;
-  if (problems.length) {
-    out.push('Problems');
-    for (const e of problems) {
-      out.push(`  ${formatLocation(e)}: ${e.severity}: ${e.message}`);
-      if (e.kernelMessage) out.push(`      kernel: ${e.kernelMessage.trimEnd()}`);
-    }
-    out.push('');
-  }
-  const notes = [...m.notes, ...m.devices.flatMap((d) => d.notes.map((n) => `${d.name}: ${n}`)), ...m.hugetlb.flatMap((h) => h.notes.map((n) => `hugetlb node ${h.node} ${formatBytes(h.pageSizeBytes)}: ${n}`))];
-  if (notes.length) {
-    out.push('Notes');
-    for (const n of notes) out.push(`  - ${n}`);
-    out.push('');
-  }
-  return out.join('\n');
+  return formatSimulationSummary({ config: o.load.config!, result: o.result!, timing: o.timing, problems: o.json.errors, source: o.json.config });
 }
