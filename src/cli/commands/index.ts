@@ -1,6 +1,7 @@
 // The CLI's command registry: one module per command, each exporting a Command.
 import type { Io } from '../io';
 import { simulateCommand } from './simulate';
+import { checkCommand } from './check';
 import { analyzeCommand } from './analyze';
 
 export interface Command {
@@ -10,4 +11,4 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-export const commands: Command[] = [simulateCommand, analyzeCommand];
+export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand];

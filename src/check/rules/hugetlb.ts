@@ -1,0 +1,219 @@
+// HugeTLB and HVO rules (mm/hugetlb.c, mm/hugetlb_vmemmap.c).
+
+import { isPowerOfTwo, GiB, MiB, KiB } from '../../config/index';
+import { hvoKernelMessage, stringGetSize } from '../../core/index';
+import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
+import type { HugetlbPoolConfig } from '../../config/types';
+import { bool, bytesExact, int, set, size } from './util';
+
+/** hugepagesz= as the user would write it: their own spelling when it has a unit, else 2M / 1G. */
+function sizeToken(ctx: RuleContext, pool: HugetlbPoolConfig): string {
+  const raw = ctx.raw([...pool.path, 'pageSize']);
+  if (raw && /^\s*[0-9.]+\s*[kmgt]/i.test(raw)) return raw.replace(/\s+/g, '').replace(/i?b$/i, '');
+  const b = pool.pageSize;
+  if (b % GiB === 0) return `${b / GiB}G`;
+  if (b % MiB === 0) return `${b / MiB}M`;
+  return `${b / KiB}K`;
+}
+
+export const hugetlbSizeUnsupported: Rule = {
+  id: 'MM027',
+  slug: 'hugetlb-size-unsupported',
+  severity: 'error',
+  area: 'hugetlb',
+  title: 'Huge page size the architecture does not support',
+  reference: '§6',
+  kernelCitation: '[6.12] mm/hugetlb.c: hugepagesz_setup(), arch_hugetlb_valid_size()',
+  kernelText: ['HugeTLB: unsupported hugepagesz=%s\\n'],
+  appliesTo: {},
+  doc: [
+    '`hugepagesz=` accepts only the sizes the architecture supports (`arch_hugetlb_valid_size()`): x86_64 2M and 1G; arm64 4K',
+    '64K, 2M, 32M, 1G; arm64 64K 2M, 512M, 16G; ppc64 radix 2M, 1G. Other sizes are refused at boot and the pool is not',
+    'allocated (the following `hugepages=` is ignored too).',
+    '',
+    '**Fix:** use a supported size (the fix keeps the pool\'s total size).',
+  ].join('\n'),
+  check(ctx) {
+    const p = ctx.profile;
+    const out: RuleFinding[] = [];
+    for (const pool of ctx.config.hugetlb) {
+      if (p.hugepageSizes.includes(pool.pageSize)) continue;
+      const sorted = [...p.hugepageSizes].sort((a, b) => a - b);
+      const below = sorted.filter((s) => s < pool.pageSize).pop();
+      const above = sorted.find((s) => s > pool.pageSize);
+      const fixes: FixSpec[] = [];
+      for (const s of [below, above]) {
+        if (s === undefined) continue;
+        const count = Math.floor((pool.count * pool.pageSize) / s);
+        if (count === 0 && pool.count > 0) continue;
+        fixes.push({
+          title: `Use ${bytesExact(s)} pages (count ${count})`,
+          ops: [set([...pool.path, 'pageSize'], size(s)), ...(count !== pool.count ? [set([...pool.path, 'count'], int(count))] : [])],
+        });
+      }
+      out.push({
+        path: [...pool.path, 'pageSize'],
+        message: `huge page size ${bytesExact(pool.pageSize)} is not supported on ${p.arch} (${p.hugepageSizes.map(bytesExact).join(', ')}): the kernel refuses hugepagesz= and allocates none of the ${pool.count} pages`,
+        kernelText: `HugeTLB: unsupported hugepagesz=${sizeToken(ctx, pool)}`,
+        fixes,
+      });
+    }
+    return out;
+  },
+};
+
+export const hugetlbPoolTooLarge: Rule = {
+  id: 'MM028',
+  slug: 'hugetlb-pool-too-large',
+  severity: 'warning',
+  area: 'hugetlb',
+  title: 'HugeTLB pool larger than its node',
+  reference: '§6 (cross-object)',
+  kernelCitation: '[6.12] mm/hugetlb.c: hugetlb_hstate_alloc_pages_onenode()',
+  kernelText: ['HugeTLB: allocating %u of page size %s failed node%d.  Only allocated %lu hugepages.\\n'],
+  appliesTo: {},
+  doc: [
+    'Boot-time huge pages are allocated per node from that node\'s memory (aligned to the page size). When the node has too',
+    'little, the kernel allocates what fits and warns; the pool is silently smaller than configured. The simulated mm core',
+    'places pools top-down in each node\'s boot RAM, then in its hot-added memory.',
+    '',
+    '**Fix:** reduce the count, or move part of the pool to another node.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    ctx.config.hugetlb.forEach((pool, i) => {
+      const rec = ctx.sim.memmap.hugetlb[i];
+      if (!rec || rec.allocated >= pool.count || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
+      const node = ctx.sim.layout.nodes.find((n) => n.id === pool.node);
+      const ram = node ? node.presentPages * ctx.profile.pageSize : 0;
+      const nodeCfg = ctx.config.nodes.find((n) => n.id === pool.node);
+      const before = ctx.config.hugetlb.slice(0, i).filter((h, j) => h.node === pool.node && (ctx.sim.memmap.hugetlb[j]?.allocated ?? 0) > 0);
+      const others = before.length ? `; ${before.map((h) => `hugetlb[${ctx.config.hugetlb.indexOf(h)}]`).join(', ')} ${before.length === 1 ? 'is' : 'are'} allocated on the node first` : '';
+      out.push({
+        path: [...pool.path, 'count'],
+        message: `node ${pool.node} has ${bytesExact(ram)} of boot RAM${ctx.config.hotplug.some((h) => h.node === pool.node) ? ' (plus hot-added memory)' : ''}: room for only ${rec.allocated} of the ${pool.count} huge pages of ${bytesExact(pool.pageSize)} (${bytesExact(pool.count * pool.pageSize)} asked)${others}`,
+        kernelText: `HugeTLB: allocating ${pool.count} of page size ${stringGetSize(pool.pageSize)} failed node${pool.node}.  Only allocated ${rec.allocated} hugepages.`,
+        related: nodeCfg ? [{ path: nodeCfg.path, message: `node ${pool.node}` }] : [],
+        fixes: [{ title: `Set the count to ${rec.allocated}`, ops: [set([...pool.path, 'count'], int(rec.allocated))] }],
+      });
+    });
+    return out;
+  },
+};
+
+export const hugetlbDuplicatePool: Rule = {
+  id: 'MM029',
+  slug: 'hugetlb-duplicate-pool',
+  severity: 'warning',
+  area: 'hugetlb',
+  title: 'Two pools for the same node and page size',
+  reference: '§6 (cross-object)',
+  kernelCitation: '[6.12] mm/hugetlb.c: hugepagesz_setup(), hugepages_setup()',
+  kernelText: ['HugeTLB: hugepagesz=%s specified twice, ignoring\\n'],
+  appliesTo: {},
+  doc: [
+    'The command line gives one count per page size and node (`hugepagesz=2M hugepages=0:512,1:512`). A second',
+    '`hugepagesz=` of the same size is ignored with a warning (and so is the `hugepages=` after it); a node repeated in one',
+    '`hugepages=` list keeps only its last count. Two config pools for the same node and size therefore do not add up.',
+    '',
+    '**Fix:** merge them into one pool.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    const first = new Map<string, number>();
+    ctx.config.hugetlb.forEach((pool, j) => {
+      const key = `${pool.node}:${pool.pageSize}`;
+      const i = first.get(key);
+      if (i === undefined) {
+        first.set(key, j);
+        return;
+      }
+      const a = ctx.config.hugetlb[i];
+      const tok = sizeToken(ctx, pool);
+      out.push({
+        path: [...pool.path, 'pageSize'],
+        message: `hugetlb[${j}] repeats hugetlb[${i}] (node ${pool.node}, ${bytesExact(pool.pageSize)} pages): the kernel takes one count per node and page size — a second hugepagesz=${tok} is ignored, and in hugepages=${pool.node}:${a.count},${pool.node}:${pool.count} only the last count counts`,
+        kernelText: `HugeTLB: hugepagesz=${tok} specified twice, ignoring`,
+        related: [{ path: a.path, message: `the first pool for node ${pool.node} and ${bytesExact(pool.pageSize)}` }],
+        fixes: [{ title: `Merge into hugetlb[${i}] (count ${a.count + pool.count})`, ops: [set([...a.path, 'count'], int(a.count + pool.count)), { op: 'delete', path: pool.path }] }],
+      });
+    });
+    return out;
+  },
+};
+
+export const hvoUnavailable: Rule = {
+  id: 'MM030',
+  slug: 'hvo-unavailable',
+  severity: 'warning',
+  area: 'hugetlb',
+  title: 'HVO requested but not available',
+  reference: '§9.27, §6',
+  kernelCitation: '[6.12] mm/hugetlb_vmemmap.c: hugetlb_vmemmap_optimizable_size(); mm/hugetlb.c: report_hugepages(); mm/Kconfig: HUGETLB_PAGE_OPTIMIZE_VMEMMAP',
+  kernelText: ['HugeTLB: %d KiB vmemmap can be freed for a %s page\\n'],
+  appliesTo: {},
+  doc: [
+    'HugeTLB Vmemmap Optimization needs `CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP`, selected by x86_64 (6.1) and x86_64, riscv and',
+    'loongarch (6.12) — never arm64 or ppc64 — and a power-of-two `sizeof(struct page)`. Otherwise `hugetlb_free_vmemmap=on`',
+    'does nothing, the boot log says `0 KiB vmemmap can be freed` and `vm.hugetlb_optimize_vmemmap` does not exist.',
+    '',
+    '**Fix:** drop the setting (and budget the full memmap of the pools).',
+  ].join('\n'),
+  check(ctx) {
+    const p = ctx.profile;
+    if (!ctx.config.kernel.hvo) return [];
+    const pow2 = isPowerOfTwo(p.structPageSize);
+    if (p.features.hvo && pow2) return [];
+    const pool = ctx.config.hugetlb.find((h) => p.hugepageSizes.includes(h.pageSize));
+    const hs = pool?.pageSize ?? (p.hugepageSizes.includes(p.pmdSize) ? p.pmdSize : p.hugepageSizes[0]);
+    const why = !p.features.hvo
+      ? `${p.arch} with Linux ${p.version.join('.')} does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP, so CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP does not exist`
+      : `sizeof(struct page) is ${p.structPageSize} bytes, not a power of two`;
+    return [
+      {
+        path: ['kernel', 'hvo'],
+        message: `hugetlb_free_vmemmap=on has no effect: ${why}; every huge page keeps its full memmap and vm.hugetlb_optimize_vmemmap is absent`,
+        kernelText: (hvoKernelMessage(p, hs) ?? '').trimEnd(),
+        related: pow2 ? [] : [{ path: ['kernel', 'structPageSize'], message: `struct page is ${p.structPageSize} bytes` }],
+        fixes: [{ title: 'Set hvo to false', ops: [set(['kernel', 'hvo'], bool(false))] }],
+      },
+    ];
+  },
+};
+
+export const hvoSelfHosted: Rule = {
+  id: 'MM031',
+  slug: 'hvo-self-hosted',
+  severity: 'warning',
+  area: 'hugetlb',
+  title: 'HVO skips huge pages in memory with a self-hosted memmap',
+  reference: '§9.26, §3',
+  kernelCitation: '[6.12] mm/hugetlb_vmemmap.c: vmemmap_should_optimize_folio() / vmemmap_pmd_entry(); Documentation/admin-guide/kernel-parameters.txt (memory_hotplug.memmap_on_memory)',
+  kernelText: [],
+  appliesTo: {},
+  doc: [
+    'Memory hot-added with memmap_on_memory keeps its memmap at the start of each memory block; HVO never optimizes huge pages',
+    'whose vmemmap is self-hosted (6.12: `vmemmap_pmd_entry()` returns -ENOTSUPP), silently. kernel-parameters.txt documents',
+    'the trade-off.',
+    '',
+    '**Fix:** choose between memmap_on_memory and HVO for the memory the pool lives in.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    ctx.config.hugetlb.forEach((pool, i) => {
+      const rec = ctx.sim.memmap.hugetlb[i];
+      if (!rec || (rec.hvo !== 'self-hosted' && rec.hvo !== 'partly-self-hosted')) return;
+      const skipped = rec.allocated - rec.optimizedPages;
+      const related = ctx.config.hotplug
+        .filter((h) => h.node === pool.node && h.memmapOnMemory)
+        .map((h) => ({ path: [...h.path, 'memmapOnMemory'], message: 'memmap_on_memory memory on this node' }));
+      out.push({
+        path: pool.path,
+        message: `${skipped} of the ${rec.allocated} huge pages of ${bytesExact(pool.pageSize)} on node ${pool.node} lie in hot-added memory whose memmap is self-hosted (memmap_on_memory): HVO skips them and ${bytesExact(skipped * rec.optimizableBytesPerPage)} of vmemmap stay allocated`,
+        kernelText: '',
+        related,
+      });
+    });
+    return out;
+  },
+};

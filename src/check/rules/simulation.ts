@@ -1,0 +1,47 @@
+// The simulated mm core as the last rule: whatever the core refuses that no specific rule explained.
+
+import type { JsonPath } from '../../config/types';
+import type { Rule, RuleFinding } from '../types';
+
+/** The config object a path is about: devices[i], hotplug[i], hugetlb[i], nodes[i].ranges[j], kernel. */
+export function objectKey(path: JsonPath): string {
+  if (path[0] === 'nodes' && path[2] === 'ranges') return path.slice(0, 4).join('/');
+  if (path[0] === 'devices' || path[0] === 'hotplug' || path[0] === 'hugetlb' || path[0] === 'nodes') return path.slice(0, 2).join('/');
+  return String(path[0] ?? '');
+}
+
+export const kernelFailure: Rule = {
+  id: 'MM037',
+  slug: 'kernel-failure',
+  severity: 'error',
+  area: 'simulation',
+  title: 'The simulated kernel refuses or ignores part of the config',
+  reference: '§2-§8 (simulation)',
+  kernelCitation: 'src/core (simulateMemmap): the mm paths of §2-§8',
+  kernelText: [],
+  appliesTo: {},
+  runsLast: true,
+  doc: [
+    'Every config is also run through the simulated mm core (`simulateMemmap`). A failure or warning of the core that none of',
+    'the specific rules above explains is reported here with the core\'s own explanation and, when the kernel prints one, its',
+    'message — so that `check` never calls a config clean that the simulation rejects.',
+    '',
+    '**Fix:** see the message; the specific rules usually catch the cause first.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    const covered = (path: JsonPath, severity: 'error' | 'warning') => {
+      const key = objectKey(path);
+      return ctx.prior.some((f) => objectKey(f.path) === key && (severity === 'warning' || f.severity === 'error'));
+    };
+    const seen = new Set<string>();
+    for (const e of ctx.sim.errors) {
+      if (covered(e.path, e.severity)) continue;
+      const k = `${e.path.join('/')}:${e.message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ path: e.path, severity: e.severity, message: e.message, kernelText: (e.kernelMessage ?? '').trimEnd() });
+    }
+    return out;
+  },
+};

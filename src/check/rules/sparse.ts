@@ -1,0 +1,223 @@
+// Sparse memory model rules: sub-section granularity, the addressable maximum, and the x86 rule that
+// puts the memmap of partial sections in RAM even with map=dev.
+
+import { MiB, formatHex18 } from '../../config/index';
+import { checkPfnSpan } from '../../core/index';
+import { mhpRangeAllowed } from '../../core/memory_hotplug';
+import type { JsonPath } from '../../config/types';
+import type { Rule, RuleFinding } from '../types';
+import { usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isFree, isNdctlNamespace, rangeFix, set, shrinkInto, str } from './util';
+
+const SZ_16M = 16 * MiB;
+
+export const subsectionMisaligned: Rule = {
+  id: 'MM002',
+  slug: 'subsection-misaligned',
+  severity: 'error',
+  area: 'memremap',
+  title: 'Device range not aligned to a 2 MiB sub-section',
+  reference: '§9.2, §9.12',
+  kernelCitation: '[6.12] mm/memory_hotplug.c: check_pfn_span(); drivers/nvdimm/pfn_devs.c: nd_pfn_init(); drivers/dax/bus.c: alloc_dax_region()',
+  kernelText: ['Misaligned %s start: %#lx end: %#lx\\n', '%s: start %pa misaligned to %#lx\\n'],
+  appliesTo: {},
+  doc: [
+    'ZONE_DEVICE memory is mapped in whole sub-sections: `__add_pages()` → `check_pfn_span()` refuses a range whose start pfn or',
+    'length is not a multiple of `PAGES_PER_SUBSECTION` (2 MiB on every architecture) with the WARN',
+    '`Misaligned __add_pages start: … end: …` and -EINVAL (6.1 prints the end as `#%lx`).',
+    '',
+    'The drivers stop earlier: an nvdimm pfn/dax namespace whose start is not aligned to `memremap_compat_align()` fails in',
+    '`nd_pfn_init()` (`%s: start %pa misaligned to %#lx`); a CXL / soft-reserved dax region that is not PMD aligned makes',
+    '`alloc_dax_region()` return NULL (-ENOMEM, no message). Drivers without such a check (P2PDMA BARs, device-private',
+    'memory) meet the `check_pfn_span()` WARN itself.',
+    '',
+    '**Fix:** start the namespace on a 16 MiB boundary (ndctl\'s own namespace alignment) and keep the size a multiple of it.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    const p = ctx.profile;
+    const SUB = p.subsectionSize;
+    ctx.config.devices.forEach((d) => {
+      if (!hasStructPages(d)) return;
+      const end = d.start + d.size;
+      if (hasInfoBlock(d)) {
+        if (isAligned(d.start, SUB)) return;
+        const startAlign = isNdctlNamespace(d) ? Math.max(SZ_16M, p.memremapCompatAlign) : Math.max(SUB, p.memremapCompatAlign);
+        const align = usableAlign(ctx, d);
+        const sizeAlign = isNdctlNamespace(d) ? Math.max(SZ_16M, align) : Math.max(SUB, align);
+        const fixes = [];
+        const a = shrinkInto(d.start, d.size, startAlign, sizeAlign);
+        if (a) fixes.push(rangeFix(`Start at ${formatHex(a.start)} (${bytesExact(startAlign)} aligned), size ${bytesExact(a.size)}`, d.path, d, a));
+        const b = shrinkInto(d.start, d.size, p.sectionSize, Math.max(p.sectionSize, sizeAlign));
+        if (b && (!a || b.start !== a.start || b.size !== a.size)) fixes.push(rangeFix(`Start at the section boundary ${formatHex(b.start)}, size ${bytesExact(b.size)}`, d.path, d, b));
+        out.push({
+          path: [...d.path, 'start'],
+          message:
+            `namespace ${d.name} starts at ${formatHex(d.start)}, which is not aligned to a ${bytesExact(SUB)} sub-section (it is ${alignedTo(d.start)}): ` +
+            `memory is mapped in whole sub-sections, and nd_pfn_init() refuses a start not aligned to memremap_compat_align() (${bytesExact(p.memremapCompatAlign)}) with -EINVAL`,
+          kernelText: `${d.name}: start ${formatHex18(d.start)} misaligned to ${formatHex(p.memremapCompatAlign)}`,
+          fixes,
+        });
+        return;
+      }
+      // Dynamic dax regions (CXL, soft-reserved): alloc_dax_region(.., PMD_SIZE, ..) checks start and size.
+      const badStart = !isAligned(d.start, SUB);
+      const badSize = !isAligned(d.size, SUB);
+      if (!badStart && !badSize) return;
+      const A = Math.max(SUB, p.pmdSize, d.mode === 'devdax' ? usableAlign(ctx, d) : 0);
+      const g = growTo(d.start, d.size, A, A);
+      const span = checkPfnSpan(p, Math.floor(d.start / p.pageSize), Math.floor(d.size / p.pageSize));
+      const a = shrinkInto(d.start, d.size, A, A);
+      out.push({
+        path: [...d.path, badStart ? 'start' : 'size'],
+        message:
+          `dax region ${d.name} ${hexRange(d.start, end)}: ` +
+          (badStart ? `start ${formatHex(d.start)} is not ${bytesExact(SUB)} aligned (it is ${alignedTo(d.start)})` : `size ${bytesExact(d.size)} is not a multiple of ${bytesExact(SUB)}`) +
+          `: memory is mapped in whole ${bytesExact(SUB)} sub-sections; alloc_dax_region() refuses a range that is not ${bytesExact(p.pmdSize)} (PMD) aligned and the device never appears (-ENOMEM, no message)` +
+          (span ? ` — a driver without that check (P2PDMA, device-private memory) meets check_pfn_span(): "${span.kernelMessage.trimEnd()}"` : ''),
+        kernelText: '',
+        fixes: [
+          ...(a ? [rangeFix(`Shrink to ${formatHex(a.start)}, size ${bytesExact(a.size)} (${bytesExact(A)} aligned)`, d.path, d, a)] : []),
+          ...(isFree(ctx, g.start, g.start + g.size, d.path) ? [rangeFix(`Grow to ${formatHex(g.start)}, size ${bytesExact(g.size)} (${bytesExact(A)} aligned)`, d.path, d, g)] : []),
+        ],
+      });
+    });
+    return out;
+  },
+};
+
+export const beyondMaxPhysmem: Rule = {
+  id: 'MM003',
+  slug: 'beyond-max-physmem',
+  severity: 'error',
+  area: 'hotplug',
+  title: 'Range beyond the maximum addressable physical address',
+  reference: '§9.3',
+  kernelCitation: '[6.12] mm/memory_hotplug.c: mhp_range_allowed(), mhp_get_pluggable_range()',
+  kernelText: ['Hotplug memory [%#llx-%#llx] exceeds maximum addressable range [%#llx-%#llx]\\n'],
+  appliesTo: {},
+  doc: [
+    'Hot-added and ZONE_DEVICE memory must lie below `1 << MAX_PHYSMEM_BITS` (x86_64: 46 bits with 4-level paging, 52 with',
+    'la57; arm64: `PHYS_MASK_SHIFT`; ppc64: 51; s390: `CONFIG_MAX_PHYSMEM_BITS`). `mhp_range_allowed()` refuses anything',
+    'above with the warning below and -E2BIG / -EINVAL.',
+    '',
+    '**Fix:** the address comes from firmware (SRAT/CEDT, the device tree): check the config against `/proc/iomem`.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    const p = ctx.profile;
+    const max = 2 ** p.maxPhysmemBits;
+    const consider = (path: JsonPath, what: string, start: number, sz: number) => {
+      if (sz <= 0) return;
+      const msg = mhpRangeAllowed(p, start, sz);
+      if (!msg) return;
+      out.push({
+        path: [...path, start >= max ? 'start' : 'size'],
+        message: `${what} ${hexRange(start, start + sz)} ends above ${formatHex(max)}, the ${p.maxPhysmemBits}-bit limit of ${p.arch} (MAX_PHYSMEM_BITS): memory there cannot be hot-added or mapped`,
+        kernelText: msg.trimEnd(),
+      });
+    };
+    ctx.config.devices.forEach((d) => hasStructPages(d) && consider(d.path, `device ${d.name}`, d.start, d.size));
+    ctx.config.hotplug.forEach((h, i) => consider(h.path, `hotplug[${i}]`, h.start, h.size));
+    return out;
+  },
+};
+
+export const subsectionMemmapInRam: Rule = {
+  id: 'MM004',
+  slug: 'subsection-memmap-in-ram',
+  severity: 'warning',
+  area: 'memremap',
+  title: 'Partial sections of a map=dev device get their memmap from RAM',
+  reference: '§9.11, §2b',
+  kernelCitation: '[6.12] arch/x86/mm/init_64.c: vmemmap_populate(); mm/sparse-vmemmap.c: __populate_section_memmap()',
+  kernelText: [],
+  appliesTo: {},
+  doc: [
+    '`__add_pages()` splits a range at section boundaries (128 MiB on x86_64). On x86 `vmemmap_populate()` maps a piece',
+    'smaller than a section with base pages **from RAM** and ignores the altmap (`vmemmap_populate_basepages(start, end,',
+    'node, NULL)`), so a map=dev namespace that does not start and end on a section boundary keeps part of its memmap in',
+    'system RAM, silently. (A partial piece inside a section that already holds boot RAM reuses the boot memmap instead.)',
+    'riscv64 on 6.1 ignores the altmap altogether.',
+    '',
+    '**Fix:** start and end the namespace on section boundaries.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    const p = ctx.profile;
+    const P = p.pageSize;
+    const SS = p.sectionSize;
+    ctx.config.devices.forEach((d, i) => {
+      if (d.map !== 'dev' || !hasInfoBlock(d) || d.mode === 'kmem') return;
+      const rec = ctx.sim.memmap.devices[i];
+      if (!rec || rec.status !== 'ok' || !rec.mappedRange) return;
+      // Partial sections only: whole sections in RAM (ppc64 hash, riscv64 6.1) are MM038's.
+      const pieces = rec.pieces.filter((x) => x.ramBytes > 0 && x.mapping !== 'compound' && x.fullSections === 0);
+      if (pieces.length === 0) return;
+      const total = pieces.reduce((s, x) => s + x.ramBytes, 0);
+      const parts: string[] = [];
+      let atStart = false;
+      for (const x of pieces) {
+        const s = x.startPfn * P;
+        const e = s + x.nrPages * P;
+        const where = s === rec.mappedRange.start ? 'the first' : e === rec.mappedRange.end ? 'the last' : 'the';
+        if (s === rec.mappedRange.start) atStart = true;
+        parts.push(`${where} ${bytesExact(x.nrPages * P)} (partial section ${hexRange(s, e)}): ${x.ramBytes / P} memmap pages (${bytesExact(x.ramBytes)}) from RAM`);
+      }
+      const lead = !isAligned(d.start, SS)
+        ? `start ${formatHex(d.start)} is ${alignedTo(d.start)} but not ${bytesExact(SS)} (section) aligned`
+        : `the namespace ends at ${formatHex(rec.mappedRange.end)}, inside a ${bytesExact(SS)} section`;
+      const why = `${p.arch} vmemmap_populate() ignores the altmap for pieces smaller than a section`;
+      const pmem = isNdctlNamespace(d);
+      const fix = shrinkInto(d.start, d.size, pmem ? Math.max(SS, SZ_16M) : SS, Math.max(SS, pmem ? SZ_16M : 0, usableAlign(ctx, d)));
+      out.push({
+        path: [...d.path, atStart ? 'start' : 'size'],
+        message: `${lead}: ${why}, so ${bytesExact(total)} of the memmap of map=dev device ${d.name} comes from RAM — ${parts.join('; ')}`,
+        kernelText: '',
+        related: [{ path: [...d.path, 'map'], message: 'map=dev: the memmap was meant to live on the device' }],
+        fixes: fix ? [rangeFix(`Shrink to whole sections: start ${formatHex(fix.start)}, size ${bytesExact(fix.size)}`, d.path, d, fix)] : [],
+      });
+    });
+    return out;
+  },
+};
+
+export const mapDevMemmapInRam: Rule = {
+  id: 'MM038',
+  slug: 'map-dev-memmap-in-ram',
+  severity: 'warning',
+  area: 'memremap',
+  title: 'map=dev, but the architecture puts whole sections of the memmap in RAM',
+  reference: '§2c, §9.11',
+  kernelCitation: '[6.12] arch/powerpc/mm/init_64.c: vmemmap_populate() (altmap_cross_boundary()); [6.1] arch/riscv/mm/init.c: vmemmap_populate()',
+  kernelText: [],
+  appliesTo: { arches: ['ppc64-hash', 'riscv64'] },
+  doc: [
+    'Some architectures take memmap pages of full sections from RAM although the device has an altmap: ppc64 with the hash',
+    'MMU bolts the vmemmap in 16 MiB pages (`mmu_vmemmap_psize`), and a page that would describe memory outside the device',
+    '(`altmap_cross_boundary()`) comes from RAM — a 16 MiB vmemmap page describes 16 GiB with 64K pages, so namespaces smaller',
+    'than that, or not aligned to it, keep their memmap in RAM; riscv64 on 6.1 calls `vmemmap_populate_basepages(…, NULL)` and',
+    'ignores the altmap altogether. The map=dev reservation is then (partly) wasted, silently.',
+    '',
+    '**Fix:** map=mem when nothing of the memmap lands on the device; otherwise size and place the namespace in whole',
+    'vmemmap pages.',
+  ].join('\n'),
+  check(ctx) {
+    const out: RuleFinding[] = [];
+    const p = ctx.profile;
+    ctx.config.devices.forEach((d, i) => {
+      if (d.map !== 'dev' || !hasInfoBlock(d) || d.mode === 'kmem') return;
+      const rec = ctx.sim.memmap.devices[i];
+      if (!rec || rec.status !== 'ok') return;
+      const ram = rec.pieces.filter((x) => x.fullSections > 0 && x.mapping !== 'compound').reduce((s, x) => s + x.ramBytes, 0);
+      if (ram <= 0) return;
+      const all = rec.deviceBytes === 0;
+      out.push({
+        path: [...d.path, 'map'],
+        message: `${bytesExact(ram)} of the memmap of map=dev device ${d.name} comes from RAM${all ? ' (all of it)' : ''}: ${p.vmemmap.describe}`,
+        kernelText: '',
+        fixes: all ? [{ title: 'Set map to mem (the memmap is in RAM anyway; frees the reservation)', ops: [set([...d.path, 'map'], str('mem'))] }] : [],
+      });
+    });
+    return out;
+  },
+};

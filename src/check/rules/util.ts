@@ -1,0 +1,194 @@
+// Helpers shared by the rules: device classes, config ranges, fix builders, number formatting.
+// No kernel arithmetic lives here: layouts, plans and alignments come from src/core.
+
+import { formatHex, isAligned, alignDown, alignUp, type DeviceConfig, type JsonPath } from '../../config/index';
+import { bytesExact } from '../../core/format';
+import { ndPfnInit, type NdPfnResult } from '../../core/index';
+import type { FixOp, FixSpec, FixValue, RuleContext } from '../types';
+
+export { bytesExact, formatHex };
+
+/** Devices with struct pages (everything but raw namespaces). */
+export function hasStructPages(d: DeviceConfig): boolean {
+  return d.mode !== 'raw';
+}
+
+/**
+ * Devices that get an nvdimm pfn/dax info block (nd_pfn_init): pmem namespaces and CXL fsdax.
+ * Mirrors the device classification of src/core/memremap.ts mapDevice() (see the report: a core
+ * predicate would avoid the copy).
+ */
+export function hasInfoBlock(d: DeviceConfig): boolean {
+  return d.mode !== 'raw' && (d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax'));
+}
+
+/** Dynamic dax regions (CXL / soft-reserved memory through device-dax): no info block, no altmap. */
+export function isDynamicDax(d: DeviceConfig): boolean {
+  return d.mode !== 'raw' && !hasInfoBlock(d);
+}
+
+/** Namespaces that ndctl creates: NVDIMM (and CXL persistent memory) namespaces. */
+export function isNdctlNamespace(d: DeviceConfig): boolean {
+  return d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax');
+}
+
+/** The ndctl mode name of a namespace ("kmem" devices are devdax namespaces given to dax/kmem). */
+export function ndctlMode(d: DeviceConfig): string {
+  return d.mode === 'kmem' ? 'devdax' : d.mode;
+}
+
+/** The device's align when the architecture supports it (0 otherwise): safe to align fixes to. */
+export function usableAlign(ctx: RuleContext, d: DeviceConfig): number {
+  return ctx.profile.daxAlignments.includes(d.align) ? d.align : 0;
+}
+
+/** The region of an ndctl-style name (namespace0.1 -> region0), for ndctl's messages. */
+export function regionOf(name: string): string {
+  const m = /^namespace(\d+)\.\d+$/.exec(name);
+  return m ? `region${m[1]}` : 'region';
+}
+
+/** nd_pfn_init() for a device (memoized per device index and settings). */
+export function ndLayout(ctx: RuleContext, d: DeviceConfig, override: Partial<Pick<DeviceConfig, 'align' | 'map' | 'start' | 'size'>> = {}): NdPfnResult {
+  const dev = { ...d, ...override };
+  return ctx.memo(`nd:${dev.name}:${dev.start}:${dev.size}:${dev.align}:${dev.map}:${dev.mode}`, () => ndPfnInit(ctx.profile, dev));
+}
+
+/** "1 MiB aligned": the largest power of two dividing n. */
+export function alignedTo(n: number): string {
+  if (n === 0) return 'aligned to everything';
+  let a = 1;
+  while (n % (a * 2) === 0) a *= 2;
+  return `${bytesExact(a)} aligned`;
+}
+
+/** An address range [start, end) as the kernel prints ranges: 0x...-0x... (inclusive end). */
+export function hexRange(start: number, end: number): string {
+  return `${formatHex(start)}-${formatHex(end - 1)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fix builders
+
+export const size = (bytes: number): FixValue => ({ kind: 'size', bytes });
+export const address = (bytes: number): FixValue => ({ kind: 'address', bytes });
+export const str = (value: string): FixValue => ({ kind: 'string', value });
+export const bool = (value: boolean): FixValue => ({ kind: 'boolean', value });
+export const int = (value: number): FixValue => ({ kind: 'integer', value });
+export const set = (path: JsonPath, value: FixValue): FixOp => ({ op: 'set', path, value });
+
+/** A fix moving/resizing an object with start and size (only the values that change). */
+export function rangeFix(title: string, path: JsonPath, old: { start: number; size: number }, next: { start: number; size: number }): FixSpec {
+  const ops: FixOp[] = [];
+  if (next.start !== old.start) ops.push(set([...path, 'start'], address(next.start)));
+  if (next.size !== old.size) ops.push(set([...path, 'size'], size(next.size)));
+  return { title, ops };
+}
+
+/**
+ * The largest range inside [start, start + size) whose start is a multiple of `startAlign` and whose
+ * size is a multiple of `sizeAlign`; null when none is left.
+ */
+export function shrinkInto(start: number, sz: number, startAlign: number, sizeAlign: number): { start: number; size: number } | null {
+  const s = alignUp(start, startAlign);
+  const end = start + sz;
+  if (s >= end) return null;
+  const n = alignDown(end - s, sizeAlign);
+  return n > 0 ? { start: s, size: n } : null;
+}
+
+/** The smallest range covering [start, start + size) with aligned start and size. */
+export function growTo(start: number, sz: number, startAlign: number, sizeAlign: number): { start: number; size: number } {
+  const s = alignDown(start, startAlign);
+  return { start: s, size: alignUp(start + sz - s, sizeAlign) || sizeAlign };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What occupies the physical address space
+
+export interface Occupant {
+  kind: 'ram' | 'device' | 'hotplug';
+  start: number;
+  end: number;
+  path: JsonPath;
+  /** "node 0 RAM 0x0-0x7fffffff", "device namespace0.0 0x…-0x…", "hotplug[1] 0x…-0x…" */
+  readonly label: string;
+}
+
+function occupant(kind: Occupant['kind'], start: number, end: number, path: JsonPath, what: string): Occupant {
+  // Labels are only needed for findings: built on first use.
+  return {
+    kind,
+    start,
+    end,
+    path,
+    get label() {
+      return `${what} ${hexRange(start, end)}`;
+    },
+  };
+}
+
+/** Boot RAM ranges, devices and hot-add ranges of the config, in config order. */
+export function occupants(ctx: RuleContext): Occupant[] {
+  return ctx.memo('occupants', () => {
+    const out: Occupant[] = [];
+    for (const n of ctx.config.nodes) for (const r of n.ranges) out.push(occupant('ram', r.start, r.start + r.size, r.path, `node ${n.id} RAM`));
+    for (const d of ctx.config.devices) out.push(occupant('device', d.start, d.start + d.size, d.path, `device ${d.name}`));
+    ctx.config.hotplug.forEach((h, i) => out.push(occupant('hotplug', h.start, h.start + h.size, h.path, `hotplug[${i}]`)));
+    return out;
+  });
+}
+
+/** Occupants sorted by start with a running maximum of their ends: overlap queries in O(log n + k). */
+export class RangeIndex {
+  private readonly sorted: Occupant[];
+  private readonly maxEnd: number[];
+
+  constructor(list: readonly Occupant[]) {
+    this.sorted = list.filter((o) => o.end > o.start).sort((a, b) => a.start - b.start);
+    this.maxEnd = [];
+    let m = -Infinity;
+    for (const o of this.sorted) this.maxEnd.push((m = Math.max(m, o.end)));
+  }
+
+  /** The first occupant (in address order, from the top) overlapping [start, end), other than `self`. */
+  find(start: number, end: number, self?: JsonPath): Occupant | undefined {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid].start < end) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = lo - 1; j >= 0 && this.maxEnd[j] > start; j--) {
+      const o = this.sorted[j];
+      if (o.end > start && o.path !== self) return o;
+    }
+    return undefined;
+  }
+}
+
+/** The index of all occupants (memoized per config). */
+export function occupantIndex(ctx: RuleContext): RangeIndex {
+  return ctx.memo('occupantIndex', () => new RangeIndex(occupants(ctx)));
+}
+
+/** Is [start, end) free of every occupant but the one at `self` (the config object's own path array)? */
+export function isFree(ctx: RuleContext, start: number, end: number, self: JsonPath): boolean {
+  return occupantIndex(ctx).find(start, end, self) === undefined;
+}
+
+/** The first `align`-aligned address >= from where [a, a + length) is free (besides `self`), or null. */
+export function firstFree(ctx: RuleContext, from: number, length: number, align: number, self: JsonPath): number | null {
+  let a = alignUp(from, align);
+  const limit = Number.MAX_SAFE_INTEGER - length;
+  const index = occupantIndex(ctx);
+  for (let guard = 0; guard < 10_000 && a <= limit; guard++) {
+    const hit = index.find(a, a + length, self);
+    if (!hit) return a;
+    a = alignUp(hit.end, align);
+  }
+  return null;
+}
+
+export { isAligned };

@@ -1,0 +1,499 @@
+// Every rule: a config that triggers it (range, numbers in the message, the kernel's text), one that
+// does not, and every fix of the finding produces a config where the rule is gone and the simulated
+// core succeeds.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RULES } from '../../src/check/index';
+import { arch, assertFixWorks, at, byRule, check, x86 } from './check-helpers';
+
+interface Case {
+  rule: string;
+  /** What the case shows. */
+  name: string;
+  trigger: string;
+  clean: string;
+  /** The source text of the finding's range. */
+  range: string;
+  /** Substrings of the message (the computed numbers). */
+  message: string[];
+  /** The exact kernel / ndctl text ('' when the kernel is silent). */
+  kernelText: string;
+  severity?: 'error' | 'warning' | 'info';
+  /** Number of fixes expected (each is verified). */
+  fixes: number;
+}
+
+const ns = (fields: string) => `devices:\n  - name: namespace0.0\n${fields}`;
+
+const CASES: Case[] = [
+  {
+    rule: 'MM001',
+    name: 'hot-add 64 MiB into a 128 MiB memory block',
+    trigger: x86('hotplug:\n  - { start: 0x1004000000, size: 1G }\n'),
+    clean: x86('hotplug:\n  - { start: 0x1000000000, size: 1G }\n'),
+    range: '0x1004000000',
+    message: ['128 MiB memory block size', 'it is 64 MiB aligned', '-EINVAL'],
+    kernelText: 'Block size [0x8000000] unaligned hotplug range: start 0x1004000000, size 0x40000000',
+    fixes: 2,
+  },
+  {
+    rule: 'MM002',
+    name: 'namespace start only 1 MiB aligned',
+    trigger: x86(ns('    start: 0x1000100000\n    size: 16G\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16G\n')),
+    range: '0x1000100000',
+    message: ['0x1000100000', '2 MiB sub-section', 'it is 1 MiB aligned', 'nd_pfn_init()'],
+    kernelText: 'namespace0.0: start 0x0000001000100000 misaligned to 0x200000',
+    fixes: 2,
+  },
+  {
+    rule: 'MM002',
+    name: 'CXL dax region 1 MiB aligned (the 1 MiB CMB of corpus 06)',
+    trigger: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: devdax\n    map: mem\n    start: 0xfdd00000\n    size: 1M\n'),
+    clean: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: devdax\n    map: mem\n    start: 0x1000000000\n    size: 2M\n'),
+    range: '0xfdd00000',
+    message: ['start 0xfdd00000 is not 2 MiB aligned (it is 1 MiB aligned)', 'alloc_dax_region()', '"Misaligned __add_pages start: 0xfdd00 end: 0xfddff"'],
+    kernelText: '',
+    fixes: 1,
+  },
+  {
+    rule: 'MM003',
+    name: 'ppc64 namespace beyond 51 physical address bits',
+    trigger: arch('ppc64-radix', ns('    start: 0x7ffffc0000000\n    size: 2G\n')),
+    clean: arch('ppc64-radix', ns('    start: 0x2000000000\n    size: 2G\n')),
+    range: '2G',
+    message: ['0x8000000000000', '51-bit limit of ppc64-radix'],
+    kernelText: 'Hotplug memory [0x7ffffc0000000-0x8000040000000] exceeds maximum addressable range [0x0-0x7ffffffffffff]',
+    fixes: 0,
+  },
+  {
+    rule: 'MM004',
+    name: 'map=dev namespace 16 MiB aligned, not section aligned',
+    trigger: x86(ns('    start: 0x1002000000\n    size: 16G\n    map: dev\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16G\n    map: dev\n')),
+    range: '0x1002000000',
+    message: ['start 0x1002000000 is 32 MiB aligned but not 128 MiB (section) aligned', '2 MiB of the memmap', 'the first 96 MiB', '384 memmap pages (1536 KiB)', 'the last 32 MiB', '128 memmap pages (512 KiB)'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM005',
+    name: 'ppc64 memory block size not a power of two',
+    trigger: arch('ppc64-radix', '', 'kernel: { memoryBlockSize: 24M }\n'),
+    clean: arch('ppc64-radix', '', 'kernel: { memoryBlockSize: 256M }\n'),
+    range: '24M',
+    message: ['25165824', 'memory_dev_init() panics'],
+    kernelText: 'Memory block size not suitable: 0x1800000',
+    fixes: 1,
+  },
+  {
+    rule: 'MM005',
+    name: 'x86 memory block size override rejected',
+    trigger: x86('', 'kernel: { memoryBlockSize: 96M }\n'),
+    clean: x86('', 'kernel: { memoryBlockSize: 256M }\n'),
+    range: '96M',
+    message: ['100663296', 'the memory block size is 128 MiB instead'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM006',
+    name: 'ppc64 radix memmap_on_memory without force',
+    trigger: arch('ppc64-radix', 'hotplug:\n  - { start: 0x1000000000, size: 1G, memmapOnMemory: true }\n', 'kernel: { memmapOnMemory: "on", memoryBlockSize: 256M }\n'),
+    clean: arch('ppc64-radix', 'hotplug:\n  - { start: 0x1000000000, size: 1G, memmapOnMemory: true }\n', 'kernel: { memmapOnMemory: "force", memoryBlockSize: 256M }\n'),
+    range: 'true',
+    message: ['4 pages, not a multiple of pageblock_nr_pages (32)', 'silently falls back', '4 blocks (1 MiB)'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 2,
+  },
+  {
+    rule: 'MM007',
+    name: 'memmap_on_memory=force on 6.1',
+    trigger: x86('', 'kernel: { version: "6.1", memmapOnMemory: "force" }\n'),
+    clean: x86('', 'kernel: { version: "6.1", memmapOnMemory: "on" }\n'),
+    range: '"force"',
+    message: ['from Linux 6.6 on', 'Linux 6.1 has a boolean parameter'],
+    kernelText: "Booting kernel: `force' invalid for parameter `memory_hotplug.memmap_on_memory'",
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM008',
+    name: '1 GiB CXL kmem region with 2 GiB memory blocks',
+    trigger: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: kmem\n    map: mem\n    start: 0x1000000000\n    size: 1G\n', 'kernel: { memoryBlockSize: 2G }\n'),
+    clean: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: kmem\n    map: mem\n    start: 0x1000000000\n    size: 2G\n', 'kernel: { memoryBlockSize: 2G }\n'),
+    range: '1G',
+    message: ['0x1000000000-0x103fffffff holds no whole 2 GiB memory block'],
+    kernelText: 'mapping0: 0x1000000000-0x103fffffff too small after alignment\nrejecting DAX region without any memory after alignment',
+    fixes: 1,
+  },
+  {
+    rule: 'MM009',
+    name: '5 GiB CXL kmem region with 2 GiB memory blocks',
+    trigger: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: kmem\n    map: mem\n    start: 0x1000000000\n    size: 5G\n', 'kernel: { memoryBlockSize: 2G }\n'),
+    clean: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: kmem\n    map: mem\n    start: 0x1000000000\n    size: 4G\n', 'kernel: { memoryBlockSize: 2G }\n'),
+    range: '5G',
+    message: ['whole 2 GiB memory blocks', '1 GiB at the end (0x1100000000-0x113fffffff)'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 2,
+  },
+  {
+    rule: 'MM010',
+    name: 'map=dev pmem namespace given to dax/kmem',
+    trigger: x86(ns('    mode: kmem\n    start: 0x1000000000\n    size: 64G\n    map: dev\n')),
+    clean: x86(ns('    mode: kmem\n    start: 0x1000000000\n    size: 64G\n    map: mem\n')),
+    range: 'dev',
+    message: ['reserve its first 1026 MiB', '1 GiB more than map=mem'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM011',
+    name: 'fsdax on s390x',
+    trigger: arch('s390x', ns('    mode: fsdax\n    start: 0x1000000000\n    size: 1G\n    align: 1M\n')),
+    clean: arch('s390x', ns('    mode: raw\n    start: 0x1000000000\n    size: 1G\n    align: 1M\n')),
+    range: 'fsdax',
+    message: ['needs ZONE_DEVICE', 's390x'],
+    kernelText: '',
+    fixes: 1,
+  },
+  {
+    rule: 'MM012',
+    name: 'CXL devdax with map=dev',
+    trigger: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: devdax\n    map: dev\n    start: 0x1000000000\n    size: 8G\n'),
+    clean: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: devdax\n    map: mem\n    start: 0x1000000000\n    size: 8G\n'),
+    range: 'dev',
+    message: ['dynamic dax region', 'no info block'],
+    kernelText: '',
+    fixes: 1,
+  },
+  {
+    rule: 'MM013',
+    name: 'arm64 16K dax region not 32 MiB aligned',
+    trigger: arch('arm64-16k', 'devices:\n  - name: dax0.0\n    kind: hmem\n    mode: devdax\n    map: mem\n    start: 0x1000200000\n    size: 1G\n    align: 32M\n', '', '0x80000000'),
+    clean: arch('arm64-16k', 'devices:\n  - name: dax0.0\n    kind: hmem\n    mode: devdax\n    map: mem\n    start: 0x1000000000\n    size: 1G\n    align: 32M\n', '', '0x80000000'),
+    range: '0x1000200000',
+    message: ['not aligned to PMD_SIZE (32 MiB)', 'alloc_dax_region() returns NULL'],
+    kernelText: '',
+    fixes: 1,
+  },
+  {
+    rule: 'MM014',
+    name: 'riscv64 map=dev namespace not section aligned: the altmap runs out',
+    trigger: arch('riscv64', ns('    start: 0x1001000000\n    size: 1G\n    map: dev\n'), '', '0x80000000'),
+    clean: arch('riscv64', ns('    start: 0x1000000000\n    size: 1G\n    map: dev\n'), '', '0x80000000'),
+    range: 'dev',
+    message: ['the altmap runs out', 'vmemmap_populate_hugepages() returns -ENOMEM'],
+    kernelText: '',
+    fixes: 1,
+  },
+  {
+    rule: 'MM015',
+    name: 'arm64 devdax map=mem: no dedup',
+    trigger: arch('arm64-4k', ns('    mode: devdax\n    start: 0x1000000000\n    size: 64G\n    align: 2M\n    map: mem\n'), '', '0x80000000'),
+    clean: x86(ns('    mode: devdax\n    start: 0x1000000000\n    size: 64G\n    align: 2M\n    map: mem\n')),
+    range: '2M',
+    message: ['does not select ARCH_WANT_OPTIMIZE_DAX_VMEMMAP', 'the full memmap, 1 GiB, stays in RAM'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM016',
+    name: 'x86 devdax map=dev: no dedup',
+    trigger: x86(ns('    mode: devdax\n    start: 0x1000000000\n    size: 64G\n    align: 2M\n    map: dev\n')),
+    clean: x86(ns('    mode: devdax\n    start: 0x1000000000\n    size: 64G\n    align: 2M\n    map: mem\n')),
+    range: 'dev',
+    message: ['takes 1 GiB of the device', 'keep 2 of every 8 vmemmap pages'],
+    kernelText: '',
+    severity: 'info',
+    fixes: 1,
+  },
+  {
+    rule: 'MM017',
+    name: 'ppc64 hash namespace 2 MiB aligned, not 16 MiB',
+    trigger: arch('ppc64-hash', ns('    start: 0x1000200000\n    size: 16G\n    align: 16M\n')),
+    clean: arch('ppc64-hash', ns('    start: 0x1000000000\n    size: 16G\n    align: 16M\n')),
+    range: '0x1000200000',
+    message: ['memremap_compat_align() = 16 MiB on ppc64-hash', 'it is 2 MiB aligned'],
+    kernelText: 'namespace0.0: start 0x0000001000200000 misaligned to 0x1000000',
+    fixes: 1,
+  },
+  {
+    rule: 'MM018',
+    name: 'align 16M on x86',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 16G\n    align: 16M\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16G\n    align: 2M\n')),
+    range: '16M',
+    message: ['align 16 MiB is not supported on x86_64', '4 KiB, 2 MiB, 1 GiB'],
+    kernelText: 'unsupported align: 16M',
+    fixes: 2,
+  },
+  {
+    rule: 'MM018',
+    name: 'align not a power of two',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 16G\n    align: 3M\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16G\n    align: 1G\n')),
+    range: '3M',
+    message: ['align 3 MiB is not supported'],
+    kernelText: 'align must be a power-of-2 greater than 4096',
+    fixes: 2,
+  },
+  {
+    rule: 'MM019',
+    name: '1 GiB align on a 512 MiB namespace',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 512M\n    align: 1G\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 512M\n    align: 2M\n')),
+    range: '1G',
+    message: ['align 1 GiB is larger than namespace namespace0.0 (512 MiB)'],
+    kernelText: 'namespace0.0 unable to satisfy requested alignment\nalignment: 40000000 exceeds capacity 20000000',
+    fixes: 2,
+  },
+  {
+    rule: 'MM020',
+    name: 'map=dev 1 GiB namespace with 1 GiB align',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 1G\n    align: 1G\n    map: dev\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 1G\n    align: 2M\n    map: dev\n')),
+    range: 'dev',
+    message: ['memmap reservation (64 B × 262142 pfns = 16777088 B)', 'rounded up to 1 GiB put the data at offset 1 GiB', 'only 1 GiB exist', '-ENXIO'],
+    kernelText: 'namespace0.0 unable to satisfy requested alignment',
+    fixes: 2,
+  },
+  {
+    rule: 'MM021',
+    name: 'KMSAN-sized struct page with map=dev',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 16G\n    map: dev\n'), 'kernel: { structPageSize: 80 }\n'),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16G\n    map: mem\n'), 'kernel: { structPageSize: 80 }\n'),
+    range: 'dev',
+    message: ['sizeof(struct page) is 80 bytes', 'reserves 64 bytes per page'],
+    kernelText: 'Memory debug options prevent using pmem for the page map',
+    fixes: 1,
+  },
+  {
+    rule: 'MM022',
+    name: '128 GiB map=dev namespace with 1 GiB align (case B)',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 128G\n    align: 1G\n    map: dev\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 128G\n    align: 2M\n    map: dev\n')),
+    range: '1G',
+    message: ['rounds the data offset up to 3 GiB', '2050 MiB with align 2 MiB', '1022 MiB of namespace0.0 never hold data'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM023',
+    name: 'namespace 2 MiB past a 16 MiB boundary',
+    trigger: x86(ns('    start: 0x1000200000\n    size: 16G\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16G\n')),
+    range: '0x1000200000',
+    message: ['2 MiB past a 16 MiB boundary', 'unless --force'],
+    kernelText: 'namespace0.0 misaligned to 16M, adjust region alignment and retry',
+    fixes: 1,
+  },
+  {
+    rule: 'MM024',
+    name: '8 MiB fsdax namespace',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 8M\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16M\n')),
+    range: '8M',
+    message: ['is 8 MiB', 'at least 16 MiB'],
+    kernelText: "'--size=' must be >= 16MiB for 'fsdax' mode\nnamespace0.0 too small to host",
+    fixes: 1,
+  },
+  {
+    rule: 'MM025',
+    name: '130 MiB namespace (not a multiple of the 16 MiB region align)',
+    trigger: x86(ns('    start: 0x1000000000\n    size: 130M\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 128M\n')),
+    range: '130M',
+    message: ['130 MiB, not a multiple of the 16 MiB region alignment', '2 MiB too many'],
+    kernelText: 'region0: align setting is 0x1000000 size 0x8200000 is misaligned\n136314880 is not 16384K aligned',
+    fixes: 2,
+  },
+  {
+    rule: 'MM026',
+    name: '3088 MiB devdax namespace with 1 GiB align',
+    trigger: x86(ns('    mode: devdax\n    start: 0x1000000000\n    size: 3088M\n    align: 1G\n    map: mem\n')),
+    clean: x86(ns('    mode: devdax\n    start: 0x1000000000\n    size: 3G\n    align: 1G\n    map: mem\n')),
+    range: '3088M',
+    message: ['3088 MiB, not a multiple of its align 1 GiB'],
+    kernelText: "'--size=' must align to interleave-width: 1 and alignment: 1073741824\ndid you intend --size=4096M?",
+    fixes: 2,
+  },
+  {
+    rule: 'MM027',
+    name: '4 MiB huge pages on x86',
+    trigger: x86('hugetlb:\n  - { node: 0, pageSize: 4M, count: 10 }\n'),
+    clean: x86('hugetlb:\n  - { node: 0, pageSize: 2M, count: 20 }\n'),
+    range: '4M',
+    message: ['4 MiB is not supported on x86_64 (2 MiB, 1 GiB)', 'none of the 10 pages'],
+    kernelText: 'HugeTLB: unsupported hugepagesz=4M',
+    fixes: 1,
+  },
+  {
+    rule: 'MM028',
+    name: '64 GiB of 1 GiB pages on a 32 GiB node',
+    trigger: x86('hugetlb:\n  - { node: 0, pageSize: 1G, count: 64 }\n'),
+    clean: x86('hugetlb:\n  - { node: 0, pageSize: 1G, count: 16 }\n'),
+    range: '64',
+    message: ['node 0 has 32 GiB of boot RAM', 'room for only 32 of the 64 huge pages of 1 GiB'],
+    kernelText: 'HugeTLB: allocating 64 of page size 1.00 GiB failed node0.  Only allocated 32 hugepages.',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM029',
+    name: 'two 2 MiB pools on node 0',
+    trigger: x86('hugetlb:\n  - { node: 0, pageSize: 2M, count: 64 }\n  - { node: 0, pageSize: 2M, count: 128 }\n'),
+    clean: x86('hugetlb:\n  - { node: 0, pageSize: 2M, count: 192 }\n'),
+    range: '2M',
+    message: ['hugetlb[1] repeats hugetlb[0]', 'hugepages=0:64,0:128'],
+    kernelText: 'HugeTLB: hugepagesz=2M specified twice, ignoring',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM030',
+    name: 'HVO on arm64',
+    trigger: arch('arm64-4k', 'hugetlb:\n  - { node: 0, pageSize: 2M, count: 100 }\n', 'kernel: { hvo: true }\n', '0x80000000'),
+    clean: x86('hugetlb:\n  - { node: 0, pageSize: 2M, count: 100 }\n', 'kernel: { hvo: true }\n'),
+    range: 'true',
+    message: ['arm64-4k with Linux 6.12 does not select ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP'],
+    kernelText: 'HugeTLB: 0 KiB vmemmap can be freed for a 2.00 MiB page',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM031',
+    name: 'HVO and a pool in memmap_on_memory memory',
+    trigger:
+      'arch: x86_64\nkernel: { memmapOnMemory: "on", hvo: true }\nnodes:\n  - id: 0\n    cpus: 8\n    ranges:\n      - { start: 0x0, size: 2G }\n      - { start: 0x100000000, size: 2G }\nhotplug:\n  - { node: 0, start: 0x200000000, size: 16G }\nhugetlb:\n  - { node: 0, pageSize: 2M, count: 4000 }\n',
+    clean:
+      'arch: x86_64\nkernel: { memmapOnMemory: "off", hvo: true }\nnodes:\n  - id: 0\n    cpus: 8\n    ranges:\n      - { start: 0x0, size: 2G }\n      - { start: 0x100000000, size: 2G }\nhotplug:\n  - { node: 0, start: 0x200000000, size: 16G }\nhugetlb:\n  - { node: 0, pageSize: 2M, count: 4000 }\n',
+    range: '{ node: 0, pageSize: 2M, count: 4000 }',
+    message: ['1952 of the 4000 huge pages of 2 MiB', '54656 KiB of vmemmap stay allocated'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 0,
+  },
+  {
+    rule: 'MM032',
+    name: 'namespace over the end of boot RAM',
+    trigger: x86(ns('    start: 0x800000000\n    size: 16G\n')),
+    clean: x86(ns('    start: 0x1000000000\n    size: 16G\n')),
+    range: '0x800000000',
+    message: ['overlaps boot RAM (node 0 RAM 0x100000000-0x87fffffff)', 'partly RAM range with -ENXIO'],
+    kernelText: 'attempted on mixed region 0x800000000-0xbffffffff',
+    fixes: 1,
+  },
+  {
+    rule: 'MM033',
+    name: 'second namespace starts inside the first (corpus 14)',
+    trigger: x86('devices:\n  - { name: namespace0.0, start: 0x1000000000, size: 16G }\n  - { name: namespace0.1, start: 0x1200000000, size: 16G }\n'),
+    clean: x86('devices:\n  - { name: namespace0.0, start: 0x1000000000, size: 16G }\n  - { name: namespace0.1, start: 0x1400000000, size: 16G }\n'),
+    range: '0x1200000000',
+    message: ['overlaps device namespace0.0 0x1000000000-0x13ffffffff by 8 GiB', 'first or last pfn already mapped'],
+    kernelText: 'Conflicting mapping in same section',
+    fixes: 1,
+  },
+  {
+    rule: 'MM034',
+    name: 'hot-add over boot RAM',
+    trigger: x86('hotplug:\n  - { start: 0x800000000, size: 1G }\n'),
+    clean: x86('hotplug:\n  - { start: 0x1000000000, size: 1G }\n'),
+    range: '0x800000000',
+    message: ['hotplug[0] 0x800000000-0x83fffffff overlaps node 0 RAM 0x100000000-0x87fffffff', '-EEXIST'],
+    kernelText: 'Unable to reserve System RAM region: 0000000800000000->0000000840000000',
+    fixes: 1,
+  },
+  {
+    rule: 'MM035',
+    name: 'two nodes claim the same RAM',
+    trigger: x86('  - id: 1\n    ranges:\n      - { start: 0x800000000, size: 4G }\n'),
+    clean: x86('  - id: 1\n    ranges:\n      - { start: 0x900000000, size: 4G }\n'),
+    range: '0x800000000',
+    message: ['node 1 RAM 0x800000000-0x8ffffffff overlaps node 0 RAM 0x100000000-0x87fffffff by 2 GiB'],
+    kernelText: '',
+    fixes: 1,
+  },
+  {
+    rule: 'MM036',
+    name: 'device on node 0 in a hole of node 1',
+    trigger: x86('  - id: 1\n    ranges:\n      - { start: 0x1000000000, size: 16G }\n      - { start: 0x1800000000, size: 16G }\ndevices:\n  - name: namespace0.0\n    node: 0\n    start: 0x1400000000\n    size: 4G\n'),
+    clean: x86('  - id: 1\n    ranges:\n      - { start: 0x1000000000, size: 16G }\n      - { start: 0x1800000000, size: 16G }\ndevices:\n  - name: namespace0.0\n    node: 1\n    start: 0x1400000000\n    size: 4G\n'),
+    range: '0',
+    message: ['assigned to node 0 but lies inside the span of node 1 (0x1000000000-0x1bffffffff)'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM037',
+    name: 'what only the core notices: RAM not page aligned',
+    trigger: 'arch: x86_64\nnodes:\n  - id: 0\n    ranges:\n      - { start: 0x100000800, size: 4G }\n',
+    clean: 'arch: x86_64\nnodes:\n  - id: 0\n    ranges:\n      - { start: 0x100000000, size: 4G }\n',
+    range: '{ start: 0x100000800, size: 4G }',
+    message: ['is not page aligned'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 0,
+  },
+  {
+    rule: 'MM038',
+    name: 'ppc64 hash: 16 MiB bolted vmemmap pages cross a 1 GiB namespace',
+    trigger: arch('ppc64-hash', ns('    start: 0x1400000000\n    size: 1G\n    align: 16M\n    map: dev\n'), '', '0x0'),
+    clean: arch('ppc64-hash', ns('    start: 0x1400000000\n    size: 1G\n    align: 16M\n    map: mem\n'), '', '0x0'),
+    range: 'dev',
+    message: ['16 MiB of the memmap of map=dev device namespace0.0 comes from RAM (all of it)', 'bolted in 16 MiB pages'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+];
+
+describe('check rules', () => {
+  it('every rule has a case', () => {
+    const covered = new Set(CASES.map((c) => c.rule));
+    assert.deepEqual(
+      RULES.map((r) => r.id).filter((id) => !covered.has(id)),
+      [],
+    );
+  });
+
+  for (const c of CASES) {
+    describe(`${c.rule} ${c.name}`, () => {
+      it('fires, located at the offending value, with the numbers and the kernel text', () => {
+        const r = check(c.trigger);
+        const found = byRule(r, c.rule);
+        assert.equal(found.length, 1, `expected one ${c.rule}, got ${JSON.stringify(r.findings.map((f) => `${f.rule} ${f.message}`), null, 1)}`);
+        const f = found[0];
+        assert.equal(at(r, f), c.range);
+        for (const m of c.message) assert.ok(f.message.includes(m), `message lacks "${m}":\n${f.message}`);
+        assert.equal(f.kernelText, c.kernelText);
+        assert.equal(f.severity, c.severity ?? 'error');
+        assert.equal(f.slug, RULES.find((x) => x.id === c.rule)!.slug);
+        assert.equal(f.scenario, null);
+        assert.equal(f.fixes.length, c.fixes, `fixes: ${f.fixes.map((x) => x.title).join(' | ')}`);
+      });
+
+      it('does not fire on the corrected config', () => {
+        const r = check(c.clean);
+        assert.deepEqual(
+          byRule(r, c.rule).map((f) => f.message),
+          [],
+        );
+      });
+
+      it('each fix yields a config where the rule is gone and the simulation succeeds', () => {
+        const r = check(c.trigger);
+        const f = byRule(r, c.rule)[0];
+        f.fixes.forEach((_, i) => assertFixWorks(c.trigger, f, i));
+      });
+    });
+  }
+});
