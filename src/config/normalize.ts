@@ -1,9 +1,10 @@
 // From a schema-valid raw value to the WorkloadConfig the core consumes: sizes and addresses become
 // exact byte counts, defaults are filled in, every object records its path, and the checks the schema
 // cannot express are made (node references, unique ids and names).
+import { archProfile, defaultDaxAlign } from '../core/arch';
 import { formatPath, type ConfigError } from './diagnostics';
 import type { Locate } from './schema';
-import { parseAddress, parseSize, MiB, type Parsed } from './units';
+import { parseAddress, parseSize, type Parsed } from './units';
 import type {
   Arch,
   DeviceConfig,
@@ -34,7 +35,6 @@ export const DEFAULTS = {
   deviceNode: 0,
   deviceKind: 'pmem' as const,
   deviceMode: 'fsdax' as const,
-  deviceAlign: 2 * MiB,
   deviceMap: 'dev' as const,
 } as const;
 
@@ -141,6 +141,9 @@ export function normalize(
     return id;
   };
 
+  // ndctl / nd_pfn default align: HPAGE_PMD_SIZE with THP (2 MiB on x86, 512 MiB on arm64 64K, ...).
+  const arch = raw.arch ?? defaults.arch;
+  const defaultAlign = defaultDaxAlign(archProfile({ arch, kernel }));
   const names = new Map<string, number>();
   const devices: DeviceConfig[] = (raw.devices ?? []).map((d, i) => {
     const path = ['devices', i];
@@ -154,7 +157,7 @@ export function normalize(
       mode: d.mode ?? DEFAULTS.deviceMode,
       start: address(d.start, [...path, 'start']),
       size: size(d.size, [...path, 'size']),
-      align: d.align === undefined ? DEFAULTS.deviceAlign : size(d.align, [...path, 'align']),
+      align: d.align === undefined ? defaultAlign : size(d.align, [...path, 'align']),
       map: d.map ?? DEFAULTS.deviceMap,
       memmapOnMemory: d.memmapOnMemory ?? false,
       path,
@@ -188,7 +191,7 @@ export function normalize(
 
   const config: WorkloadConfig = {
     name: raw.name ?? defaults.name,
-    arch: raw.arch ?? defaults.arch,
+    arch,
     kernel,
     nodes,
     devices,

@@ -450,6 +450,11 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
 }
 
 /** deferred_page_init_max_threads() for a node with `cpus` CPUs (the timing model uses this). */
+/** The default nd_pfn / dev_dax align: HPAGE_PMD_SIZE when THP is available (the second supported alignment), else PAGE_SIZE. */
+export function defaultDaxAlign(profile: Pick<ArchProfile, 'daxAlignments'>): number {
+  return profile.daxAlignments[1] ?? profile.daxAlignments[0];
+}
+
 export function deferredInitMaxThreads(profile: ArchProfile, cpus: number): number {
   return profile.features.deferredInitThreads === 'node-cpus' ? Math.max(cpus, 1) : 1;
 }
