@@ -3,6 +3,8 @@ import type { Io } from '../io';
 import { simulateCommand } from './simulate';
 import { checkCommand } from './check';
 import { analyzeCommand } from './analyze';
+import { importCommand } from './import';
+import { compareCommand } from './compare';
 
 export interface Command {
   name: string;
@@ -11,4 +13,4 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand];
+export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand, importCommand, compareCommand];

@@ -1,0 +1,153 @@
+// memmap-lab import <dmesg-file | ndctl-list.json>... [-o FILE] [--force] [--boot N] [--calibrate]
+//
+// Builds a workload config from a real machine: its boot log (dmesg, journalctl -k, syslog, a log pasted
+// in mail) and/or `ndctl list -N` JSON. Every value carries a comment saying where it came from
+// (docs/import-compare.md). Prints the YAML, or writes it atomically with -o (never over an existing
+// file without --force).
+import { closeSync, existsSync, linkSync, openSync, readSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { buildImport, inputKind, parseNdctlJson, readLog, type LogInput, type NdctlInput } from '../../trace/import';
+import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import type { Command } from './index';
+
+const help = `usage: memmap-lab import <dmesg-file | ndctl-list.json>... [-o FILE] [--force] [--boot N] [--calibrate]
+
+Builds a workload config (*.memmap.yaml) from a real machine: arch and kernel version, NUMA nodes with
+their memory ranges and CPU counts, HugeTLB pools, memory block size, hypervisor and deferred init from
+a boot log (dmesg, journalctl -k, syslog, serial console, a log pasted in mail), and pmem namespaces from
+\`ndctl list -N\` JSON. Give a log, an ndctl JSON, or one of each. Every value carries a comment saying
+where it came from; "guess:" marks values the input does not give.
+
+  -o, --output FILE  write the config to FILE (atomically) instead of printing it
+  --force            with -o: replace FILE if it exists
+  --boot N           the boot to import when the log holds several (0-based; default: the one with the
+                     most memory facts)
+  --calibrate        write the log's deferred-init and ZONE_DEVICE times as machine.calibration points
+                     (otherwise they are comments)
+
+exit: 0 imported, 2 bad input (unreadable file, malformed ndctl JSON, a log without node memory)
+`;
+
+/** Read the first bytes of a file (to tell a log from ndctl JSON); an error message for unreadable files. */
+function head(path: string): { ok: true; text: string } | { ok: false; message: string } {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return { ok: true, text: buf.toString('utf8', 0, n) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    return { ok: false, message: `cannot read ${path}: ${why}` };
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/**
+ * Write `text` to `path` through a temporary file in the same directory. Without `force`, an existing
+ * file is never replaced (the final step is a link, which fails if the name exists); with it, a rename.
+ */
+export function writeAtomic(path: string, text: string, force: boolean): { ok: true } | { ok: false; message: string } {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+  } catch (e) {
+    return { ok: false, message: `cannot write ${path}: ${(e as Error).message}` };
+  }
+  try {
+    if (force) renameSync(tmp, path);
+    else {
+      try {
+        linkSync(tmp, path);
+      } catch (e) {
+        // File systems without hard links: check, then rename (not race-free, but never silently replaces).
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+        if (existsSync(path)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
+        renameSync(tmp, path);
+        return { ok: true };
+      }
+      unlinkSync(tmp);
+    }
+    return { ok: true };
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return { ok: false, message: `${path} exists: use --force to replace it` };
+    return { ok: false, message: `cannot write ${path}: ${(e as Error).message}` };
+  }
+}
+
+/** A --boot value. */
+export function bootOption(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--boot needs a boot number (0, 1, ...), got "${v}"`);
+  return Number(v);
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'build a workload config from a real machine: boot log and/or ndctl list JSON',
+  help,
+  async run(argv: readonly string[], io: Io): Promise<number> {
+    const { flags, options, positionals } = parseArgs(argv, { flags: ['force', 'calibrate'], options: ['output', 'boot'] });
+    if (positionals.length === 0) throw new UsageError('missing <dmesg-file | ndctl-list.json>');
+    if (positionals.length > 2) throw new UsageError('give at most two inputs: a kernel log and an ndctl JSON');
+    const boot = bootOption(options.get('boot'));
+    const output = options.get('output');
+    if (flags.has('force') && output === undefined) throw new UsageError('--force only applies with -o FILE');
+
+    let log: LogInput | null = null;
+    let ndctl: NdctlInput | null = null;
+    for (const p of positionals) {
+      const abs = resolve(io.cwd, p);
+      const h = head(abs);
+      if (!h.ok) {
+        io.err(`memmap-lab import: ${h.message.replace(abs, p)}\n`);
+        return EXIT_BAD_INPUT;
+      }
+      if (inputKind(h.text) === 'ndctl') {
+        if (ndctl) throw new UsageError(`two ndctl JSON files (${ndctl.path}, ${p}): give one`);
+        ndctl = { path: p, parse: parseNdctlJson(readFileSync(abs, 'utf8')) };
+      } else {
+        if (log) throw new UsageError(`two logs (${log.path}, ${p}): give one (and --boot N to pick a boot)`);
+        const r = await readLog(abs, { boot });
+        if (!r.ok) {
+          io.err(`memmap-lab import: ${r.message.split(abs).join(p)}\n`);
+          return EXIT_BAD_INPUT;
+        }
+        log = { ...r.log, path: p };
+      }
+    }
+    if (boot !== null && !log) throw new UsageError('--boot applies to a kernel log');
+
+    const result = buildImport({ log, ndctl, calibrate: flags.has('calibrate'), outputName: output ? basename(output) : undefined });
+    if (!result.ok) {
+      for (const e of result.errors) io.err(`memmap-lab import: ${e}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    for (const w of result.warnings) io.err(`memmap-lab import: note: ${w}\n`);
+    if (output === undefined) {
+      io.out(result.text);
+      return EXIT_OK;
+    }
+    const written = writeAtomic(resolve(io.cwd, output), result.text, flags.has('force'));
+    if (!written.ok) {
+      io.err(`memmap-lab import: ${written.message.split(resolve(io.cwd, output)).join(output)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const c = result.config;
+    io.err(
+      `wrote ${output}: ${c.arch}, Linux ${c.kernel.version}, ${c.nodes.length} node${c.nodes.length === 1 ? '' : 's'}, ${c.devices.length} device${c.devices.length === 1 ? '' : 's'}, ${c.hugetlb.length} HugeTLB pool${c.hugetlb.length === 1 ? '' : 's'}` +
+        (result.calibration.length ? `, ${result.calibration.length} calibration point${result.calibration.length === 1 ? '' : 's'}` : '') +
+        '\n',
+    );
+    return EXIT_OK;
+  },
+};
