@@ -348,7 +348,7 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
   const startPfn = req.start / P;
   const nrPages = req.size / P;
   const endPfn = startPfn + nrPages;
-  if (ctx.bootRam.intersects(startPfn, endPfn) || ctx.hotplugRam.intersects(startPfn, endPfn) || ctx.deviceClaims.some((c) => c.startPfn < endPfn && startPfn < c.endPfn)) {
+  if (ctx.bootRam.intersects(startPfn, endPfn) || ctx.hotplugRam.intersects(startPfn, endPfn) || ctx.deviceClaims.overlapping(startPfn, endPfn)) {
     err({
       message: `${what} ${formatHex(req.start)}-${formatHex(req.start + req.size - 1)} overlaps memory that is already present (boot RAM, another hot-add or a device): register_memory_resource() fails with -EEXIST`,
       kernelMessage: `Unable to reserve System RAM region: ${req.start.toString(16).padStart(16, '0')}->${(req.start + req.size).toString(16).padStart(16, '0')}\n`,

@@ -171,9 +171,9 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
       `attempted on ${mixed ? 'mixed' : 'ram'} region ${formatHex(rangeStart)}-${formatHex(rangeEnd - 1)}\n`,
     );
   }
-  const conflict = ctx.deviceClaims.find((c) => (startPfn >= c.startPfn && startPfn < c.endPfn) || (endPfn - 1 >= c.startPfn && endPfn - 1 < c.endPfn));
+  const conflict = ctx.deviceClaims.owner(startPfn) ?? ctx.deviceClaims.owner(endPfn - 1);
   if (conflict) return fail(`its first or last pfn belongs to device ${conflict.name}: -ENOMEM`, 'Conflicting mapping in same section\n');
-  const inside = ctx.deviceClaims.find((c) => c.startPfn < endPfn && startPfn < c.endPfn);
+  const inside = ctx.deviceClaims.overlapping(startPfn, endPfn);
   if (inside) return fail(`it overlaps device ${inside.name}: fill_subsection_map() finds the sub-sections already present, -EEXIST`);
   const tooHigh = mhpRangeAllowed(profile, rangeStart, rangeEnd - rangeStart);
   if (tooHigh) return fail(`the range lies beyond MAX_PHYSMEM_BITS (${profile.maxPhysmemBits}): -EINVAL`, tooHigh);
@@ -201,7 +201,7 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
     if (altmap) rec.altmap = altmapInfo(altmap);
     return fail(res.failure!.message, res.failure!.kernelMessage);
   }
-  ctx.deviceClaims.push({ name: d.name, startPfn, endPfn });
+  ctx.deviceClaims.add({ name: d.name, startPfn, endPfn });
   ctx.nrMemmapPages += res.nrMemmapPages;
 
   const t = res.total;

@@ -9,7 +9,7 @@ import { bytesExact } from './format';
 import type { WorkloadConfig } from '../config/types';
 
 import type { ArchProfile } from './arch';
-import type { SimContext } from './context';
+import { DeviceClaims, type SimContext } from './context';
 import { HugetlbPlacer, hugetlbPool } from './hugetlb_vmemmap';
 import { IntervalSet } from './intervals';
 import { buildMemoryLayout } from './layout';
@@ -33,7 +33,7 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
     earlySections: built.earlySections,
     bootRam: built.bootRam,
     hotplugRam: new IntervalSet(),
-    deviceClaims: [],
+    deviceClaims: new DeviceClaims(),
     memoryBlockBytes: layout.memoryBlockBytes,
     errors: built.errors,
     nrMemmapPages: 0,
