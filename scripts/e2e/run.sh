@@ -148,6 +148,9 @@ phase "npm: code-server@4.139.1 (+ native modules)"
 # not /usr (Node 20, ~/.npmrc here) and not a header download.
 (
   export PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME"
+  # The postinstall reads the Node version from $npm_config_user_agent; under `npm test` that variable
+  # is inherited from the outer npm (Node 20) and wins over the inner npm's own: drop it.
+  unset npm_config_user_agent
   npm_ci_once "$CS_DIR" "$WORK/logs/npm-code-server.log"
 )
 CS="$CS_DIR/node_modules/.bin/code-server"
