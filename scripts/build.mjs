@@ -1,15 +1,21 @@
-// One build for every bundle: the CLI and the extension host code (node, CJS).
-// Later bundles (the webview) are added to `bundles` below.
+// One build for every bundle: the CLI and the extension host code (node, CJS; the extension's split is
+// in scripts/extension-bundles.mjs).
+// The dashboard webview (browser IIFE + CSS) is configured in scripts/webview-bundle.mjs.
 import * as esbuild from 'esbuild';
+import { webviewBundle } from './webview-bundle.mjs';
+import { extensionBundles } from './extension-bundles.mjs';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'node20', platform: 'node', format: 'cjs', mainFields: ['module', 'main'] };
 
 const bundles = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
-  { ...common, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // dist/extension.js (activation) + dist/extension-lazy.js (loader, core, checker: on first use).
+  ...(await extensionBundles(common)),
   // The mocha suite the e2e harness runs inside a real extension host (scripts/e2e/run.sh); not in the .vsix.
   { ...common, entryPoints: ['test/e2e/suite/*.ts'], outdir: 'dist/test/e2e', external: ['vscode', 'mocha'] },
+  // The dashboard: dist/webview.js + dist/webview.css, also inlined by `memmap-lab report`.
+  webviewBundle(),
 ];
 
 await Promise.all(bundles.map((b) => esbuild.build(b)));

@@ -5,11 +5,18 @@ import { Ctx } from './ctx';
 import { DiagnosticsController } from './diagnostics';
 import { StatusBar } from './statusBar';
 import { registerCommands } from './commands';
+import { registerDashboard, type Dashboards } from './dashboard/index';
+import { registerEditorFeatures } from './editor';
+import type { EditorAnalyses } from './checker';
 
 /** What activate() returns: other components (and the tests) plug into it. */
 export interface MemmapLabApi {
   diagnostics: DiagnosticsController;
   statusBar: StatusBar;
+  /** The dashboard panels (commands memmapLab.openDashboard / compareScenarios / exportTimeline). */
+  dashboards: Dashboards;
+  /** The checker's findings, quick fixes, hovers and CodeLens (editor.ts). */
+  editor: EditorAnalyses;
 }
 
 let ctx: Ctx | undefined;
@@ -21,8 +28,10 @@ export function activate(context: vscode.ExtensionContext): MemmapLabApi | undef
     const diagnostics = new DiagnosticsController(c);
     const statusBar = new StatusBar(c, diagnostics);
     registerCommands(c, diagnostics);
+    const dashboards = registerDashboard(c, diagnostics);
+    const editor = registerEditorFeatures(c, diagnostics);
     c.log.info(`Memmap Lab ${context.extension.packageJSON.version} activated (${vscode.env.appName} ${vscode.version}, ${context.extensionMode === vscode.ExtensionMode.Test ? 'test' : 'normal'} mode)`);
-    return { diagnostics, statusBar };
+    return { diagnostics, statusBar, dashboards, editor };
   } catch (e) {
     c.log.error('activation failed', e);
     void vscode.window.showErrorMessage(`Memmap Lab failed to start: ${(e as Error)?.message ?? String(e)}`, 'Show Log').then((a) => a && c.log.show());

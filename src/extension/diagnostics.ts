@@ -1,7 +1,8 @@
 // Diagnostics for workload configs, live as the user types: every open config is analyzed (debounced
 // by memmapLab.debounceMs; a newer edit cancels the pending or running analysis) and every registered
 // DiagnosticsProvider turns the analysis into vscode.Diagnostics. The loader's errors and the core's
-// kernel failures are the first two providers; the checker's rules plug in through register().
+// kernel failures are the first two providers; the checker's rules plug in through register() (and
+// replace the kernel-failure provider: see checker.ts).
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { analyze, type Analysis } from './analysis';
@@ -12,6 +13,8 @@ export const DIAGNOSTIC_SOURCE = 'memmap-lab';
 export interface DiagnosticsProvider {
   /** Shown in the log when the provider fails. */
   readonly id: string;
+  /** The id of a provider this one supersedes: while both are registered, only this one runs. */
+  readonly replaces?: string;
   provide(analysis: Analysis, token: vscode.CancellationToken): vscode.Diagnostic[] | Promise<vscode.Diagnostic[]>;
 }
 
@@ -179,7 +182,9 @@ export class DiagnosticsController implements vscode.Disposable {
       const stale = () => token.isCancellationRequested || !!snapshot.document && (snapshot.document.isClosed || snapshot.document.version !== snapshot.version);
       if (stale()) return analysis;
       const diagnostics: vscode.Diagnostic[] = [];
+      const replaced = new Set(this.providers.map((p) => p.replaces));
       for (const p of this.providers) {
+        if (replaced.has(p.id)) continue;
         try {
           diagnostics.push(...(await p.provide(analysis, token)));
         } catch (e) {

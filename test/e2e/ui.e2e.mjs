@@ -6,7 +6,8 @@
 // env: CODE_SERVER_URL (e.g. http://127.0.0.1:18080), WORKSPACE_DIR (examples + test/e2e/workspace),
 //      SHOTS_DIR (default test-output/e2e), CHROMIUM (default /usr/bin/chromium), HEADED=1 to watch.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,9 +38,16 @@ const context = await chromium.launchPersistentContext(profile, {
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const external = new Set();
+// Webview resources (asWebviewUri) have https://*.vscode-resource.vscode-cdn.net URLs that the webview's
+// service worker answers from code-server itself: allowed only when a service worker really answered.
+const WEBVIEW_RESOURCE = /^https:\/\/[^/]+\.vscode-resource\.vscode-cdn\.net\//;
 context.on('request', (r) => {
   const u = r.url();
+  if (WEBVIEW_RESOURCE.test(u)) return;
   if (!/^(https?:\/\/(127\.0\.0\.1|localhost)[:/]|data:|blob:|about:|chrome)/.test(u)) external.add(u);
+});
+context.on('response', (res) => {
+  if (WEBVIEW_RESOURCE.test(res.url()) && !res.fromServiceWorker()) external.add(res.url());
 });
 const page = context.pages()[0] ?? (await context.newPage());
 const consoleErrors = [];
@@ -95,6 +103,322 @@ async function openFile(name) {
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 20_000 });
 }
 
+// ---------------------------------------------------------------- dashboard webview helpers
+/* global window, document -- the functions passed to frame.evaluate() run in the webview's document */
+/**
+ * The dashboard's webview document (the inner iframe of VS Code's webview host), once its script has
+ * reported a drawn view (body[data-ready]). Re-found every time: hiding, showing and reloading the
+ * panel replace the frame.
+ */
+async function dashboardFrame(timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      try {
+        if (await f.locator('body[data-host="vscode"][data-ready="true"] #app').count()) return f;
+      } catch {
+        /* frame navigated or detached while probing */
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the dashboard webview never reported a drawn view');
+}
+
+/** Waits until the dashboard shows `view` and has measured it. */
+const waitView = (frame, view) => frame.waitForFunction((v) => document.body.dataset.view === v && window.memmapDashboard?.ready, view, { timeout: 30_000 });
+
+/** Non-blank pixels of each chart canvas of the visible view (getImageData in the webview document). */
+const chartPixels = (frame) =>
+  frame.evaluate(() => {
+    const view = document.body.dataset.view;
+    return [...document.querySelectorAll(`.mm-view[data-view="${view}"] canvas`)].map((c) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+      return { id: c.id, width: c.width, height: c.height, nonBlank: n, chartJs: !!window.memmapDashboard.charts.get(c.id.replace(/^chart-/, '')) };
+    });
+  });
+
+/** Polls until every chart of the visible view has more than `min` non-blank pixels. */
+async function chartsDrawn(frame, min = 1000, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  let last = [];
+  while (Date.now() < end) {
+    last = await chartPixels(frame).catch(() => []);
+    if (last.length && last.every((c) => c.nonBlank > min && c.chartJs)) return last;
+    await page.waitForTimeout(200);
+  }
+  return last;
+}
+
+/** The editor cursor as the status bar shows it ("Ln 38, Col 45 (2 selected)"). */
+const statusSelection = (text) => page.locator('.statusbar-item', { hasText: text }).first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+
+/** "37:42-37:44" (0-based, from data-loc) -> "Ln 38, Col 45": where the status bar puts the cursor after the selection. */
+const cursorText = (dataLoc) => {
+  const [, , el, ec] = dataLoc.match(/^(\d+):(\d+)-(\d+):(\d+)$/).slice(1).map(Number);
+  return `Ln ${el + 1}, Col ${ec + 1}`;
+};
+
+/**
+ * Preferences: Color Theme, then pick `name`. The palette's first match for "Preferences: Color Theme" is
+ * "Preferences: Browse Color Themes in Marketplace", so the right row is clicked; filters are filled into
+ * the quick input itself (never typed into whatever has the focus, e.g. an editor).
+ */
+async function switchTheme(name) {
+  await runExact('Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /(Light|Dark) Modern/ }).first().waitFor({ timeout: 20_000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${name}`) }).first().click({ timeout: 10_000 });
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+}
+
+/** Runs the palette command whose label starts with `label` (clicking that very row, not the first match). */
+async function runExact(label) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first().click({ timeout: 20_000 });
+}
+
+/** The dashboard: charts drawn in light and dark, a finding and a bar reveal the config, state survives hide/show and reload, the HTML report. */
+async function dashboardChecks() {
+  await openFile('default.memmap.yaml');
+  // Room for the dashboard: hide the panel (Problems, from the steps above) and the side bar.
+  if (await page.locator('.part.panel').first().isVisible()) await page.keyboard.press('Control+J');
+  if (await page.locator('.part.sidebar').first().isVisible()) await page.keyboard.press('Control+B');
+  await runFromPalette('Memmap Lab: Open Dashboard');
+  let frame = await dashboardFrame();
+  await waitView(frame, 'memory');
+  let px = await chartsDrawn(frame);
+  log('dashboard memory charts (light):', JSON.stringify(px));
+  check(px.length === 1 && px[0].id === 'chart-memory' && px[0].nonBlank > 1000, 'dashboard (light theme): the memory chart is drawn');
+  let dbg = await frame.evaluate(() => ({ theme: window.memmapDashboard.theme, csp: window.memmapDashboard.cspViolations, cards: document.querySelectorAll('.mm-card').length, title: document.querySelector('.mm-h1')?.textContent }));
+  check(dbg.theme.includes('vscode-light') && dbg.cards === 9 && /2-socket server/.test(dbg.title), `dashboard header and cards in the light theme (${JSON.stringify(dbg)})`);
+  check(dbg.csp.length === 0, `no Content-Security-Policy violation in the webview (${dbg.csp.join('; ')})`);
+  await page.screenshot({ path: join(shots, '10-dashboard-light.png') });
+
+  // A click on a bar reveals its config object: node 1's RAM bar -> nodes[1].
+  const bar = await frame.evaluate(() => {
+    const d = window.memmapDashboard;
+    const el = d.charts.get('memory').getDatasetMeta(0).data[1];
+    return { x: Math.round((el.base + el.x) / 2), y: Math.round(el.y), loc: d.model.memory[1].loc };
+  });
+  await frame.locator('#chart-memory').click({ position: { x: bar.x, y: bar.y } });
+  const barCursor = `Ln ${bar.loc.endLine + 1}, Col ${bar.loc.endCharacter + 1}`;
+  check(await statusSelection(barCursor), `a click on node 1's bar selects nodes[1] in the editor (${barCursor})`);
+
+  // A click on a finding reveals it.
+  frame = await dashboardFrame();
+  await frame.locator('#tab-findings').click();
+  await waitView(frame, 'findings');
+  const finding = frame.locator('.mm-finding[data-code="MM022"]').first();
+  const findingLoc = await finding.getAttribute('data-loc');
+  await page.screenshot({ path: join(shots, '11-dashboard-findings.png') });
+  await finding.click();
+  check(await statusSelection(cursorText(findingLoc)), `a click on finding MM022 selects its range (${findingLoc} -> ${cursorText(findingLoc)})`);
+  const selected = await page.locator('.monaco-editor .selected-text').count();
+  check(selected > 0, 'the editor shows a selection');
+
+  // Dark theme: the charts are drawn again with the new palette.
+  frame = await dashboardFrame();
+  await frame.locator('#tab-timeline').click();
+  await waitView(frame, 'timeline');
+  const rendersBefore = await frame.evaluate(() => window.memmapDashboard.renders);
+  await switchTheme('Dark Modern');
+  await frame.waitForFunction((n) => document.body.classList.contains('vscode-dark') && window.memmapDashboard.theme.includes('vscode-dark') && window.memmapDashboard.renders > n, rendersBefore, { timeout: 30_000 }).then(
+    () => check(true, 'the dashboard re-renders on the theme change (body class vscode-dark)'),
+    () => check(false, 'the dashboard re-renders on the theme change (body class vscode-dark)'),
+  );
+  px = await chartsDrawn(frame);
+  log('dashboard timeline (dark):', JSON.stringify(px));
+  check(px.length === 1 && px[0].id === 'chart-timeline' && px[0].nonBlank > 1000, 'dashboard (dark theme): the timeline Gantt is drawn');
+  // Zoom: the buttons narrow the window; the status line says which.
+  const status0 = await frame.locator('#timeline-status').textContent();
+  // Each click redraws asynchronously: wait for each one's status before the next (and before reading it).
+  let zoomed = status0;
+  for (let i = 0; i < 2; i++) {
+    await frame.locator('#zoom-in').click();
+    await frame.waitForFunction((s) => document.getElementById('timeline-status')?.textContent !== s, zoomed, { timeout: 5_000 }).catch(() => {});
+    zoomed = await frame.locator('#timeline-status').textContent();
+  }
+  log('timeline status:', status0, '->', zoomed);
+  check(zoomed !== status0 && /^[\d.]+ – [\d.]+ ms/.test(zoomed), `zoom in narrows the timeline window (${zoomed})`);
+  await page.waitForTimeout(400); // the zoom window is persisted (setState) after 250 ms
+  await page.screenshot({ path: join(shots, '12-dashboard-timeline-dark.png') });
+
+  // Hide and show (no retainContextWhenHidden): the webview is rebuilt from its saved state.
+  await page.locator('.tabs-container .tab', { hasText: 'Memmap Lab: default.memmap.yaml' }).first().click();
+  await openFile('two-socket-dram.memmap.yaml');
+  await page.locator('.tabs-container .tab', { hasText: 'Memmap Lab: default.memmap.yaml' }).first().click();
+  frame = await dashboardFrame();
+  const restored = await waitView(frame, 'timeline').then(
+    () => frame.locator('#timeline-status').textContent(),
+    () => null,
+  );
+  check(restored === zoomed, `hidden and shown again, the dashboard keeps its view and zoom (${restored})`);
+
+  // Memory view in the dark theme (for the README), then a window reload: the serializer restores the panel.
+  await frame.locator('#tab-memory').click();
+  await waitView(frame, 'memory');
+  await chartsDrawn(frame);
+  await page.screenshot({ path: join(shots, '13-dashboard-dark.png') });
+  await frame.locator('#tab-compare').click();
+  await waitView(frame, 'compare');
+  px = await chartsDrawn(frame);
+  check(px.length === 2 && px.every((c) => c.nonBlank > 1000), `scenarios side by side: both charts drawn (${px.map((c) => c.nonBlank).join(', ')})`);
+  await page.screenshot({ path: join(shots, '14-dashboard-compare-dark.png') });
+  // Developer: Reload Window shuts the workbench down properly (its state, the webview's included, is
+  // saved); a bare browser reload may lose the last seconds of workbench state in VS Code for the web.
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+  await runExact('Developer: Reload Window');
+  await reloaded;
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  frame = await dashboardFrame(90_000).catch(() => null);
+  const afterReload = frame ? await waitView(frame, 'compare').then(() => true, () => false) : false;
+  const how = frame ? await frame.evaluate(() => window.memmapDashboard.restored).catch(() => null) : null;
+  check(afterReload && how === 'state', `after a window reload the serializer restores the dashboard on its last view (from its ${how} state)`);
+  if (frame) {
+    px = await chartsDrawn(frame);
+    check(px.length === 2 && px.every((c) => c.nonBlank > 1000), 'the restored dashboard draws its charts');
+  }
+  await page.screenshot({ path: join(shots, '15-dashboard-restored.png') });
+
+  // Small dashboard-only pictures for the README (docs/images/): the panel's group expanded (double-click
+  // on its tab), the webview alone, dark timeline and scenarios, then light memory.
+  const tab = page.locator('.tabs-container .tab', { hasText: 'Memmap Lab: default.memmap.yaml' }).first();
+  await tab.dblclick();
+  await page.waitForTimeout(600);
+  frame = await dashboardFrame();
+  await frame.locator('#tab-timeline').click();
+  await waitView(frame, 'timeline');
+  await frame.locator('#zoom-boot').click();
+  await page.waitForTimeout(400);
+  await readmeShot(frame, 'readme-dashboard-timeline-dark.png');
+  await switchTheme('Light Modern');
+  await frame.waitForFunction(() => window.memmapDashboard.theme.includes('vscode-light'), null, { timeout: 20_000 }).catch(() => {});
+  await frame.locator('#tab-memory').click();
+  await waitView(frame, 'memory');
+  await readmeShot(frame, 'readme-dashboard-light.png');
+  await frame.locator('#tab-compare').click();
+  await waitView(frame, 'compare');
+  await readmeShot(frame, 'readme-dashboard-compare-light.png');
+  await tab.dblclick();
+  await page.waitForTimeout(400);
+}
+
+/** A screenshot of the dashboard webview alone (the visible webview element), once its charts are drawn. */
+async function readmeShot(frame, name) {
+  await chartsDrawn(frame);
+  await frame.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  await page.locator('iframe.webview').filter({ visible: true }).first().screenshot({ path: join(shots, name) });
+}
+
+/** `memmap-lab report`: the same dashboard as one HTML file; opened in the browser it draws, with no CSP violation. */
+async function reportChecks() {
+  const out = join(shots, 'report.html');
+  execFileSync(process.execPath, [join(process.cwd(), 'bin', 'memmap-lab.js'), 'report', join(workspace, 'default.memmap.yaml'), '-o', out, '--theme', 'dark'], { stdio: 'pipe' });
+  const report = await context.newPage();
+  const violations = [];
+  report.on('console', (m) => m.type() === 'error' && violations.push(m.text().slice(0, 200)));
+  await report.setContent(readFileSync(out, 'utf8'), { waitUntil: 'load' });
+  await report.waitForSelector('body[data-host="report"][data-ready="true"]', { timeout: 30_000 });
+  const r = await report.evaluate(() => {
+    const c = document.getElementById('chart-memory');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+    return { nonBlank: n, csp: window.memmapDashboard.cspViolations, theme: document.body.className };
+  });
+  log('report:', JSON.stringify(r), violations);
+  check(r.nonBlank > 1000 && r.csp.length === 0 && violations.length === 0 && r.theme.includes('vscode-dark'), 'memmap-lab report: the HTML file draws the dashboard with no CSP violation');
+  await report.locator('#tab-timeline').click();
+  await report.waitForFunction(() => document.body.dataset.view === 'timeline', null, { timeout: 10_000 });
+  await report.screenshot({ path: join(shots, '20-report-timeline-dark.png'), fullPage: true });
+  await report.close();
+}
+
+// ---------------------------------------------------------------- editor features (CodeLens, hover, quick fix, MM rules)
+// Section owned by the editor features (src/extension/{checker,codeActions,hover,codeLens}.ts); runs last,
+// in its own try block.
+async function editorChecks() {
+  const fixture = 'misaligned-namespace.memmap.yaml';
+  // A clean editor area (the dashboard steps leave panels open), the side bar back, the panel closed.
+  await runFromPalette('View: Close All Editors');
+  if (!(await page.locator('.part.sidebar').first().isVisible())) await page.keyboard.press('Control+B');
+  if (await page.locator('.part.panel').first().isVisible()) await page.keyboard.press('Control+J');
+  await openFile(fixture);
+  // (a) a CodeLens above the device: "▶ Simulate · … memmap (… on device, 2 MiB in RAM) · … init"
+  const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: /memmap/ });
+  await lens.first().waitFor({ timeout: 60_000 });
+  const lensTexts = (await page.locator('.monaco-editor .codelens-decoration').allInnerTexts()).map(squash);
+  log('codelens:', JSON.stringify(lensTexts));
+  check(lensTexts.some((t) => /^▶ Simulate · [\d.]+ [GM]iB memmap \([\d.]+ [GM]iB on device, 2 MiB in RAM\) · [\d.]+ m?s init$/.test(t)), 'a CodeLens above the device shows its memmap, where it lives and its init time');
+  check(lensTexts.some((t) => /^▶ Simulate · node 0 · [\d.]+ [GM]iB memmap in RAM · /.test(t)), 'a CodeLens above node 0');
+  await page.screenshot({ path: join(shots, '30-codelens.png') });
+
+  // (b) hover over the device's start: its alignment, the device's figures, the rule of its finding
+  const value = page.locator('.monaco-editor .view-line span', { hasText: /^0x3041000000$/ }).first();
+  await value.hover();
+  const hover = page.locator('.monaco-hover', { hasText: 'ndctl namespace' }).first();
+  const hoverShown = await hover.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+  const hoverText = hoverShown ? squash(await hover.innerText()) : '';
+  log('hover:', hoverText.slice(0, 400));
+  check(hoverShown && hoverText.includes('0x3041000000 is 16 MiB (ndctl namespace) aligned but not 128 MiB (section)') && hoverText.includes('namespace0.0'), 'hover on a start value: its alignment and the device figures');
+  await page.screenshot({ path: join(shots, '31-hover.png') });
+  await page.mouse.move(5, 500);
+  await page.keyboard.press('Escape');
+
+  // (c) the quick fix on the MM004 warning, with the kernel rule in its title (shown, not applied)
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget .quick-input-box input').first().waitFor({ state: 'visible', timeout: 20_000 });
+  await page.keyboard.type(':19:14', { delay: 15 });
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+.');
+  const fix = page.locator('.action-widget', { hasText: 'MM004, vmemmap_populate()' }).first();
+  const fixShown = await fix.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+  log('quick fix menu:', fixShown ? squash(await fix.innerText()) : '(not shown)');
+  check(fixShown, 'Ctrl+. on the MM004 warning offers "Shrink to whole sections: … (MM004, vmemmap_populate())"');
+  await page.screenshot({ path: join(shots, '32-quick-fix.png') });
+  await page.keyboard.press('Escape');
+
+  // (d) the Problems panel shows the checker's rules (source and code: "memmap-lab(MM001)")
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 20_000 });
+  await runFromPalette('View: Toggle Maximized Panel'); // every row rendered (virtual list)
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await rows.filter({ hasText: 'MM004' }).first().waitFor({ timeout: 30_000 }).catch(() => {});
+  const texts = (await rows.allInnerTexts()).map(squash);
+  log('problems rows (editor section):', JSON.stringify(texts.filter((t) => /MM0\d\d/.test(t))));
+  // The row reads "… memmap-lab(MM004) [Ln 19, Col 12]" (the parentheses are CSS: innerText has "memmap-lab MM004").
+  check(texts.some((t) => /memmap-lab\s*\(?MM004\)?/.test(t) && /\[Ln 19, Col 12\]/.test(t)), `Problems panel: MM004 for ${fixture} at Ln 19, Col 12`);
+  check(texts.some((t) => /memmap-lab\s*\(?MM001\)?/.test(t) && t.includes('start 0x5000100000 is not a multiple of the 2 GiB memory block size') && /\[Ln 24, Col 23\]/.test(t)), `Problems panel: MM001 for ${fixture} at Ln 24, Col 23`);
+  await page.screenshot({ path: join(shots, '33-problems-mm-rules.png') });
+  await runFromPalette('View: Toggle Maximized Panel');
+
+  // (e) the walkthrough (Welcome: Open Walkthrough... -> Get Started with Memmap Lab), its step's markdown beside it
+  if (await page.locator('.part.panel').first().isVisible()) await page.keyboard.press('Control+J');
+  await runFromPalette('Welcome: Open Walkthrough...');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with Memmap Lab' }).first().click({ timeout: 20_000 });
+  const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'See what the kernel would refuse' }).first();
+  const shown = await walkthrough.waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
+  check(shown, 'the walkthrough "Get Started with Memmap Lab" opens with its steps');
+  // The step's media (media/walkthrough/open-example.md) is rendered in a webview frame.
+  let media = false;
+  for (let i = 0; i < 80 && !media; i++) {
+    for (const f of page.frames()) if (await f.locator('text=describes one machine').count().catch(() => 0)) media = true;
+    if (!media) await page.waitForTimeout(250);
+  }
+  check(media, 'the walkthrough shows the step\'s markdown (media/walkthrough/open-example.md)');
+  await page.screenshot({ path: join(shots, '34-walkthrough.png') });
+}
+
 try {
   const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
   log('open', url);
@@ -110,7 +434,8 @@ try {
   await status.waitFor({ timeout: 60_000 });
   const statusText = squash(await status.innerText());
   log('status bar:', statusText);
-  check(/^memmap \d+(\.\d+)? [KMGTP]?i?B · 0 problems$/.test(statusText), `status bar shows the headline and 0 problems ("${statusText}")`);
+  // 2 problems: the checker's MM016 (info) and MM022 (warning) on two of the example's what-if scenarios.
+  check(/^memmap \d+(\.\d+)? [KMGTP]?i?B · 2 problems$/.test(statusText), `status bar shows the headline and 2 problems ("${statusText}")`);
 
   // --- (2) Simulate from the command palette -> notification with the headline figure
   await runFromPalette('Memmap Lab: Simulate Workload', '01-command-palette.png');
@@ -123,17 +448,33 @@ try {
 
   // --- (3) "Show Summary" opens the Memmap Lab output channel with the summary
   await item.locator('.monaco-button', { hasText: 'Show Summary' }).first().click();
-  const output = page.locator('.part.panel .view-lines', { hasText: /memmap\s[\d.]+\s[KMGTP]?i?B\s=\sRAM/ }).first();
-  await output.waitFor({ timeout: 20_000 }).then(
-    async () => check(/memmap [\d.]+ [KMGTP]?i?B = RAM [\d.]+ [KMGTP]?i?B \+ on device/.test(squash(await output.innerText()).replace(/\u00a0/g, ' ')), 'the Memmap Lab output channel shows the simulation summary'),
-    () => check(false, 'the Memmap Lab output channel shows the simulation summary'),
-  );
+  // The output follows its tail; the summary's headline is at the top of a long block: scroll up to it.
+  // The output editor may not be rendered (or may still be receiving lines) when the button returns, so
+  // focus it, go to its first line and look, until the headline shows or 30 s have passed.
+  const headline = /memmap [\d.]+ [KMGTP]?i?B = RAM [\d.]+ [KMGTP]?i?B \+ on device/;
+  let outputText = '';
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    const editor = page.locator('.part.panel .monaco-editor').first();
+    if (await editor.isVisible().catch(() => false)) {
+      await editor.click({ timeout: 2_000 }).catch(() => {});
+      await page.keyboard.press('Control+Home');
+      await page.waitForTimeout(300);
+      outputText = squash(await page.locator('.part.panel .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+      if (headline.test(outputText)) break;
+    }
+    await page.waitForTimeout(700);
+  }
+  if (!headline.test(outputText)) log('output panel text:', outputText.slice(0, 400));
+  check(headline.test(outputText), 'the Memmap Lab output channel shows the simulation summary');
   await page.screenshot({ path: join(shots, '03-output-summary.png') });
 
   // --- (4) Check All from the palette -> Problems panel lists the broken fixtures
   await runFromPalette('Memmap Lab: Check All Workload Configs');
   await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 20_000 });
+  // The checker's findings (with kernel lines and related locations) make the list longer than the
+  // panel: maximize it so that every row is rendered (the list is virtual), restored after the screenshot.
+  await runFromPalette('View: Toggle Maximized Panel');
   const rows = page.locator('.markers-panel .monaco-list-row');
   await rows.filter({ hasText: 'alignn' }).first().waitFor({ timeout: 30_000 });
   await rows.filter({ hasText: 'expected a comma' }).first().waitFor({ timeout: 30_000 });
@@ -143,9 +484,10 @@ try {
   check(texts.some((t) => t.includes("unknown field 'alignn' in devices[0] (did you mean 'align'?)") && /\[Ln 19, Col 5\]/.test(t)), 'unknown field alignn at Ln 19, Col 5');
   check(texts.some((t) => t.includes('unparsable size "14Q"') && /\[Ln 11, Col 37\]/.test(t)), 'unparsable size 14Q at Ln 11, Col 37');
   check(texts.some((t) => t.includes('expected a comma') && /\[Ln 5, Col 3\]/.test(t)), 'JSON syntax error at Ln 5, Col 3');
-  check(texts.some((t) => t.includes('is not aligned to the memory block size 128 MiB') && /\[Ln 14, Col 5\]/.test(t)), 'kernel failure (misaligned hot-add) at Ln 14, Col 5');
-  check(!texts.some((t) => t.startsWith('default.memmap.yaml')), 'no problems for default.memmap.yaml');
+  check(texts.some((t) => t.includes('start 0x400100000 is not a multiple of the 128 MiB memory block size') && /memmap-lab\s*\(?MM001\)?/.test(t) && /\[Ln 14, Col 23\]/.test(t)), 'kernel failure (misaligned hot-add, checker rule MM001) at Ln 14, Col 23');
+  check(!texts.some((t) => /default\.memmap\.yaml/.test(t) && /error/i.test(t)), 'no error for default.memmap.yaml (only its scenarios\' checker findings)');
   await page.screenshot({ path: join(shots, '04-problems-panel.png') });
+  await runFromPalette('View: Toggle Maximized Panel');
 
   // --- (5) the status bar follows the active editor: the broken file has problems
   await openFile('broken.memmap.yaml');
@@ -158,6 +500,25 @@ try {
   failures.push(String(e?.stack ?? e));
   log('ERROR', e);
   await page.screenshot({ path: join(shots, '99-failure.png') }).catch(() => {});
+}
+// --- (6) the dashboard webview, (7) the HTML report: independent of the steps above (a failure there
+// does not hide the dashboard's results, and the other way round).
+try {
+  await dashboardChecks();
+  await reportChecks();
+} catch (e) {
+  failures.push(String(e?.stack ?? e));
+  log('ERROR (dashboard)', e);
+  await page.screenshot({ path: join(shots, '98-dashboard-failure.png') }).catch(() => {});
+}
+// --- (8) editor features: CodeLens, hover, quick fix, the checker's rules in the Problems panel (last, in
+// its own try block: independent of the steps above)
+try {
+  await editorChecks();
+} catch (e) {
+  failures.push(String(e?.stack ?? e));
+  log('ERROR (editor features)', e);
+  await page.screenshot({ path: join(shots, '97-editor-failure.png') }).catch(() => {});
 } finally {
   if (external.size) log('requests to non-local hosts:', [...external]);
   check(external.size === 0, 'no request left 127.0.0.1');

@@ -5,6 +5,7 @@ import { checkCommand } from './check';
 import { analyzeCommand } from './analyze';
 import { importCommand } from './import';
 import { compareCommand } from './compare';
+import { reportCommand } from './report';
 
 export interface Command {
   name: string;
@@ -13,4 +14,4 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand, importCommand, compareCommand];
+export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand, importCommand, compareCommand, reportCommand];

@@ -1,0 +1,225 @@
+// Extension cost: (a) activation - require the bundled extension and call activate() against a stubbed
+// `vscode` module (a Module._load hook), each sample in a fresh Node process, for the production bundle
+// the .vsix ships (built here into a temp dir, as `npm run package` builds it) and for dist/extension.js;
+// target < 30 ms. (b) One full validation as the editor runs it on every (debounced) edit - load +
+// simulate + check with the simulation passed in - plus what the CodeLens and hovers add once per
+// analysis (the timing model, scenario variants), on examples/default.memmap.yaml and on a ~5,000-line
+// config. Prints figures (medians); asserts nothing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as esbuild from 'esbuild';
+import { loadConfigText, scenarioConfig } from '../src/config/load';
+import { simulateMemmap } from '../src/core/simulate';
+import { simulateTiming } from '../src/core/init/index';
+import { checkDocument } from '../src/check/index';
+
+const root = join(__dirname, '..');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const max = (xs: number[]) => Math.max(...xs);
+
+// ---------------------------------------------------------------------------------------------
+// (a) activation
+
+/**
+ * Runs in a fresh `node -e` process: a `vscode` stub answering every property and call with another stub
+ * (events give disposables, getConfiguration().get(key, default) the default, collections are empty),
+ * then require(bundle) and activate(context). Prints one JSON line.
+ */
+const CHILD = String.raw`
+const Module = require('module');
+const { performance } = require('perf_hooks');
+const calls = [];
+const overrides = { 'workspace.textDocuments': [], 'workspace.workspaceFolders': undefined, 'window.visibleTextEditors': [], 'window.activeTextEditor': undefined, version: '1.100.0', 'env.appName': 'bench' };
+function stub(path) {
+  const fn = function () {};
+  const name = path.join('.');
+  return new Proxy(fn, {
+    get(t, prop) {
+      if (prop === 'prototype') return fn.prototype;
+      if (prop === 'then') return undefined;
+      if (prop === Symbol.iterator) return function* () {};
+      if (prop === Symbol.toPrimitive || prop === 'toString' || prop === 'valueOf') return () => name;
+      if (typeof prop === 'symbol') return undefined;
+      if (prop === 'get') return (_k, d) => d;
+      const p = path.concat(prop).join('.');
+      if (p in overrides) return overrides[p];
+      return stub(path.concat(prop));
+    },
+    apply(t, self, args) { calls.push(name); return stub(path.concat('()')); },
+    construct() { return stub(path.concat('new')); },
+    set() { return true; },
+  });
+}
+// The bundle reads the module through esbuild's __toESM, which copies its own property names: the root
+// is a plain object with every name the vscode API declares.
+const vscode = {};
+for (const name of JSON.parse(process.argv[2])) Object.defineProperty(vscode, name, { enumerable: true, get: () => (name in overrides ? overrides[name] : stub([name])) });
+const load = Module._load;
+Module._load = function (request) { return request === 'vscode' ? vscode : load.apply(this, arguments); };
+const bundle = process.argv[1];
+const context = { subscriptions: [], extensionUri: vscode.Uri.file('/ext'), extensionPath: '/ext', extensionMode: 1, extension: { packageJSON: { version: '0.0.0-bench' } }, globalState: vscode.globalState, workspaceState: vscode.workspaceState };
+const t0 = performance.now();
+const ext = require(bundle);
+const t1 = performance.now();
+const api = ext.activate(context);
+const t2 = performance.now();
+ext.deactivate();
+const registered = calls.filter((c) => /\.(register\w+|createDiagnosticCollection|createStatusBarItem|createOutputChannel)$/.test(c));
+process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, ok: !!api, registered: registered.length, kinds: [...new Set(registered.map((c) => c.split('.').pop()))] }) + '\n');
+process.exit(0);
+`;
+
+interface Sample {
+  requireMs: number;
+  activateMs: number;
+  ok: boolean;
+  registered: number;
+  kinds: string[];
+}
+
+let names: string[] | undefined;
+/** The names the vscode module exports (@types/vscode: the declarations one tab deep in `declare module 'vscode'`). */
+function vscodeNames(): string[] {
+  names ??= [...new Set([...readFileSync(join(root, 'node_modules/@types/vscode/index.d.ts'), 'utf8').matchAll(/^\texport (?:namespace|class|enum|const|let|function) (\w+)/gm)].map((m) => m[1]))];
+  return names;
+}
+
+function activationSamples(bundle: string, runs: number): Sample[] {
+  const out: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['-e', CHILD, bundle, JSON.stringify(vscodeNames())], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`activation sample failed (exit ${r.status}):\n${r.stderr}`);
+    out.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+  }
+  return out;
+}
+
+function reportActivation(label: string, bundle: string, runs = 15): void {
+  activationSamples(bundle, 2); // warm the disk cache
+  const s = activationSamples(bundle, runs);
+  const req = s.map((x) => x.requireMs);
+  const act = s.map((x) => x.activateMs);
+  const total = s.map((x) => x.requireMs + x.activateMs);
+  const kb = (statSync(bundle).size / 1024).toFixed(0);
+  console.log(`  ${label} (${kb} KiB): require ${median(req).toFixed(1)} ms + activate() ${median(act).toFixed(1)} ms = ${median(total).toFixed(1)} ms median, ${max(total).toFixed(1)} ms max of ${runs} fresh processes (target < 30 ms)${s.every((x) => x.ok) ? '' : ' - ACTIVATION FAILED'}`);
+  console.log(`    registered at activation: ${s[0].registered} (${s[0].kinds.join(', ')})`);
+}
+
+/** Fresh-process time to require the lazy bundle: paid once, by the first analysis after activation. */
+function lazyRequireMs(file: string, runs = 9): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['-e', `const t0 = performance.now(); require(process.argv[1]); process.stdout.write(String(performance.now() - t0))`, file], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    t.push(Number(r.stdout));
+  }
+  return median(t);
+}
+
+async function activation(): Promise<void> {
+  console.log('activation: require the bundle + activate() with a stubbed vscode module');
+  // `--bundle <file>`: measure only that bundle (to compare build variants).
+  const only = process.argv.indexOf('--bundle');
+  if (only > 0) {
+    reportActivation(process.argv[only + 1], process.argv[only + 1]);
+    process.exit(0);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'memmap-activation-'));
+  try {
+    // The same options as scripts/build.mjs --production (what `npm run package` puts in the .vsix).
+    const common = { bundle: true, sourcemap: false, minify: true, logLevel: 'warning' as const, target: 'node20', platform: 'node' as const, format: 'cjs' as const, mainFields: ['module', 'main'] };
+    const { extensionBundles } = (await import('../scripts/extension-bundles.mjs' as string)) as { extensionBundles: (c: object, outdir: string) => Promise<esbuild.BuildOptions[]> };
+    await Promise.all((await extensionBundles(common, tmp)).map((b) => esbuild.build(b)));
+    reportActivation('production bundle (as in the .vsix)', join(tmp, 'extension.js'));
+    console.log(`    first use: require of extension-lazy.js (${(statSync(join(tmp, 'extension-lazy.js')).size / 1024).toFixed(0)} KiB: loader, core, timing, checker) ${lazyRequireMs(join(tmp, 'extension-lazy.js')).toFixed(1)} ms, once, at the first analysis`);
+    // For comparison: everything in one bundle (the lazy imports then only defer evaluation, not compilation).
+    const single = join(tmp, 'single.js');
+    await esbuild.build({ ...common, entryPoints: [join(root, 'src/extension/activate.ts')], outfile: single, external: ['vscode'] });
+    reportActivation('the same as one single bundle (for comparison)', single);
+    const dist = join(root, 'dist/extension.js');
+    if (existsSync(dist)) reportActivation('dist/extension.js (as last built)', dist);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) one validation
+
+const GiB = 2 ** 30;
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+/** ~5,000 lines in the examples' style: 8 nodes, 520 pmem namespaces one field per line, 60 hot-adds, 16 pools, 4 scenarios. */
+function bigYaml(devices = 520, scenarios = 4): string {
+  const out = ['name: big machine', 'arch: x86_64', 'kernel:', '  version: "6.12"', '  hvo: true', '  memmapOnMemory: "on"', 'nodes:'];
+  for (let n = 0; n < 8; n++) {
+    out.push(`  - id: ${n}`, '    cpus: 32', '    ranges:');
+    if (n === 0) out.push('      - { start: 0x0, size: 2G }', '      - { start: 0x100000000, size: 254G }');
+    else out.push(`      - { start: ${hex(n * 256 * GiB)}, size: 256G }`);
+  }
+  out.push('devices:');
+  const base = 8 * 256 * GiB;
+  for (let i = 0; i < devices; i++) {
+    const start = base + i * 64 * GiB + (i % 10 === 3 ? 2 * 2 ** 20 : 0);
+    out.push(`  - name: namespace${i >> 3}.${i & 7}`, `    node: ${i % 8}`, '    kind: pmem', `    mode: ${i % 3 ? 'devdax' : 'fsdax'}`, `    start: ${hex(start)}`, '    size: 32G', `    align: ${i % 10 === 7 ? '1G' : '2M'}`, `    map: ${i % 2 ? 'dev' : 'mem'}`, '    # a comment line per device, as in the examples');
+  }
+  out.push('hotplug:');
+  for (let i = 0; i < 60; i++) out.push(`  - { node: ${i % 8}, start: ${hex(base + devices * 64 * GiB + i * 8 * GiB)}, size: 8G, memmapOnMemory: ${i % 2 === 0} }`);
+  out.push('hugetlb:');
+  for (let n = 0; n < 8; n++) out.push(`  - { node: ${n}, pageSize: 1G, count: 16 }`, `  - { node: ${n}, pageSize: 2M, count: 4096 }`);
+  if (scenarios) out.push('scenarios:');
+  for (let i = 0; i < scenarios; i++) out.push(`  - name: what-if ${i}`, `    set: { "devices[${i}].map": ${i % 2 ? 'mem' : 'dev'}, "kernel.hvo": ${i % 2 === 0} }`);
+  return out.join('\n') + '\n';
+}
+
+function time(runs: number, f: () => void): { first: number; median: number; max: number } {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  const warm = t.slice(Math.min(3, t.length - 1));
+  return { first: t[0], median: median(warm), max: max(warm) };
+}
+
+function validation(label: string, text: string, fileName: string): void {
+  const lines = text.split('\n').length - 1;
+  let findings = 0;
+  // What DiagnosticsController + the checker provider do per analysis (analysis.ts, checker.ts).
+  const full = time(25, () => {
+    const load = loadConfigText(text, fileName);
+    const sim = simulateMemmap(load.config!);
+    findings = checkDocument(load, { simulation: sim }).findings.length;
+  });
+  const load = loadConfigText(text, fileName);
+  const sim = simulateMemmap(load.config!);
+  const parts = {
+    load: time(15, () => loadConfigText(text, fileName)).median,
+    simulate: time(15, () => simulateMemmap(load.config!)).median,
+    check: time(15, () => checkDocument(load, { simulation: sim })).median,
+    timing: time(10, () => simulateTiming(load.config!, sim)).median,
+    scenarios: time(5, () => {
+      for (const s of load.config!.scenarios) {
+        const v = scenarioConfig(load, s.name);
+        const vs = simulateMemmap(v.config!);
+        simulateTiming(v.config!, vs);
+      }
+    }).median,
+  };
+  const f = (n: number) => `${n.toFixed(1)} ms`;
+  console.log(`  ${label}: ${lines} lines, ${load.config!.devices.length} devices, ${load.config!.scenarios.length} scenarios, ${findings} findings`);
+  console.log(`    validation (load + simulate + check, the live path per edit): ${f(full.median)} median, ${f(full.max)} max, ${f(full.first)} first (cold) run`);
+  console.log(`      of which load ${f(parts.load)}, simulate ${f(parts.simulate)}, check with the simulation passed in ${f(parts.check)}`);
+  console.log(`    once per analysis, on first CodeLens/hover: timing model ${f(parts.timing)}; all scenario variants (simulate + timing) ${f(parts.scenarios)}`);
+}
+
+void activation().then(() => {
+  console.log('\nvalidation: one analysis of one config (median of repeated runs)');
+  validation('examples/default.memmap.yaml', readFileSync(join(root, 'examples/default.memmap.yaml'), 'utf8'), 'default.memmap.yaml');
+  validation('generated config', bigYaml(520, 0), 'big.memmap.yaml');
+  validation('the same with 4 scenarios', bigYaml(520, 4), 'big.memmap.yaml');
+});

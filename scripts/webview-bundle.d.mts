@@ -1,0 +1,3 @@
+// Types of scripts/webview-bundle.mjs (for the TypeScript tests that build the bundle).
+import type { BuildOptions } from 'esbuild';
+export function webviewBundle(outfile?: string): BuildOptions;

@@ -1,0 +1,201 @@
+// One dashboard panel: a WebviewPanel showing one workload config. It sends the model when the webview
+// says "ready" (after opening, after being shown again - no retainContextWhenHidden - and after a window
+// reload through the serializer), re-sends it when the config changes, and validates every message the
+// webview sends before acting on it: the webview only ever names a range of ITS config to reveal.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { parseWebviewMessage, type DashboardFocus, type DashboardModel, type DashboardView, type HostMessage, type RenderedReport, type SourceRange } from '../../protocol/dashboard';
+import type { Ctx } from '../ctx';
+import { dashboardHtml } from './html';
+
+export interface PanelHost {
+  readonly ctx: Ctx;
+  buildModel(uri: vscode.Uri): Promise<DashboardModel>;
+  exportTimeline(uri: vscode.Uri): Promise<unknown>;
+  disposed(panel: DashboardPanel): void;
+}
+
+/** What the extension-host tests read through the memmapLab._dashboard command. */
+export interface DashboardPanelInfo {
+  uri: string;
+  visible: boolean;
+  active: boolean;
+  view: DashboardView;
+  model: DashboardModel | null;
+  rendered: RenderedReport | null;
+  /** Models posted to the webview so far. */
+  modelsSent: number;
+  /** Messages from the webview that failed validation. */
+  rejected: number;
+  /** Ranges revealed on the webview's request. */
+  revealed: SourceRange[];
+}
+
+export class DashboardPanel implements vscode.Disposable {
+  private model: DashboardModel | null = null;
+  private stale = true;
+  private ready = false;
+  private building: Promise<void> | null = null;
+  private rebuild = false;
+  private pendingShow: { view: DashboardView | null; focus: DashboardFocus | null } | null = null;
+  private view: DashboardView;
+  private rendered: RenderedReport | null = null;
+  private modelsSent = 0;
+  private rejected = 0;
+  private readonly revealed: SourceRange[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(
+    private readonly host: PanelHost,
+    readonly panel: vscode.WebviewPanel,
+    readonly uri: vscode.Uri,
+    initial: { view: DashboardView; focus: DashboardFocus | null },
+  ) {
+    this.view = initial.view;
+    if (initial.focus) this.pendingShow = { view: initial.view, focus: initial.focus };
+    const extUri = host.ctx.extensionUri;
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extUri, 'dist'), vscode.Uri.joinPath(extUri, 'media')] };
+    panel.iconPath = { light: vscode.Uri.joinPath(extUri, 'media', 'dashboard-light.svg'), dark: vscode.Uri.joinPath(extUri, 'media', 'dashboard-dark.svg') };
+    panel.title = `Memmap Lab: ${uri.path.split('/').pop()}`;
+    const nonce = randomBytes(18).toString('base64');
+    panel.webview.html = dashboardHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extUri, 'dist', 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extUri, 'dist', 'webview.css')).toString(),
+      nonce,
+      configUri: uri.toString(),
+      view: initial.view,
+      title: panel.title,
+    });
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState((e) => {
+        // Hidden webviews are destroyed (no retainContextWhenHidden): they say "ready" again when shown.
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
+    );
+    void this.refresh();
+  }
+
+  info(): DashboardPanelInfo {
+    return { uri: this.uri.toString(), visible: this.panel.visible, active: this.panel.active, view: this.view, model: this.model, rendered: this.rendered, modelsSent: this.modelsSent, rejected: this.rejected, revealed: [...this.revealed] };
+  }
+
+  /** Bring the panel forward, optionally on a view and focused on a node, device or scenario. */
+  show(view: DashboardView | null, focus: DashboardFocus | null): void {
+    this.panel.reveal(undefined, false);
+    if (view || focus) {
+      if (view) this.view = view;
+      this.pendingShow = { view, focus };
+      this.flushShow();
+    }
+  }
+
+  /** The config changed (or settings did): rebuild the model and send it if the webview is listening. */
+  async refresh(): Promise<void> {
+    this.stale = true;
+    if (this.building) {
+      this.rebuild = true;
+      return this.building;
+    }
+    this.building = (async () => {
+      do {
+        this.rebuild = false;
+        try {
+          this.model = await this.host.buildModel(this.uri);
+          this.stale = false;
+        } catch (e) {
+          this.host.ctx.log.error(`dashboard: could not build the model of ${this.uri.fsPath}`, e);
+        }
+      } while (this.rebuild && !this.disposed);
+      this.building = null;
+      this.sendModel();
+    })();
+    return this.building;
+  }
+
+  private post(m: HostMessage): void {
+    if (!this.disposed) void this.panel.webview.postMessage(m);
+  }
+
+  private sendModel(): void {
+    if (!this.ready || !this.model || this.disposed) return;
+    this.post({ type: 'model', model: this.model });
+    this.modelsSent++;
+    this.flushShow();
+  }
+
+  private flushShow(): void {
+    if (!this.ready || !this.model || !this.pendingShow) return;
+    this.post({ type: 'show', view: this.pendingShow.view, focus: this.pendingShow.focus });
+    this.pendingShow = null;
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.rejected++;
+      this.host.ctx.log.warn(`dashboard: ignored an invalid message from the webview: ${parsed.error}`);
+      return;
+    }
+    const m = parsed.value;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.stale || !this.model) await this.refresh();
+        else this.sendModel();
+        return;
+      case 'reveal':
+        this.revealed.push(m.range);
+        await this.reveal(m.range);
+        return;
+      case 'exportTimeline':
+        try {
+          await this.host.exportTimeline(this.uri);
+        } catch (e) {
+          this.host.ctx.log.error(`dashboard: export of the timeline of ${this.uri.fsPath} failed`, e);
+          void vscode.window.showErrorMessage(`Memmap Lab: ${(e as Error)?.message ?? String(e)}`);
+        }
+        return;
+      case 'view':
+        this.view = m.view;
+        return;
+      case 'rendered':
+        this.rendered = m;
+        this.view = m.view;
+        this.host.ctx.log.debug(`dashboard ${this.uri.fsPath}: ${m.view} drawn (${m.theme}): ${m.charts.map((c) => `${c.id} ${c.width}x${c.height} ${c.nonBlankPixels}px`).join(', ') || 'no charts'}`);
+        if (m.cspViolations.length) this.host.ctx.log.warn(`dashboard: Content-Security-Policy violations: ${m.cspViolations.join('; ')}`);
+        return;
+      case 'log':
+        if (m.level === 'error') this.host.ctx.log.error(m.message);
+        else if (m.level === 'warn') this.host.ctx.log.warn(m.message);
+        else this.host.ctx.log.info(m.message);
+        return;
+    }
+  }
+
+  /** Select `range` of this panel's config in an editor beside the panel. */
+  private async reveal(r: SourceRange): Promise<void> {
+    try {
+      const doc = await vscode.workspace.openTextDocument(this.uri);
+      const range = doc.validateRange(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter));
+      const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
+      const panelColumn = this.panel.viewColumn ?? vscode.ViewColumn.One;
+      const column = visible?.viewColumn ?? (panelColumn > vscode.ViewColumn.One ? panelColumn - 1 : vscode.ViewColumn.Beside);
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, selection: range, preserveFocus: false });
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } catch (e) {
+      this.host.ctx.log.error(`dashboard: cannot reveal ${this.uri.fsPath}`, e);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.subscriptions.splice(0)) d.dispose();
+    this.host.disposed(this);
+    this.panel.dispose();
+  }
+}

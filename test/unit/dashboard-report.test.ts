@@ -1,0 +1,134 @@
+// `memmap-lab report`: one self-contained HTML file with the dashboard. Checks the page itself (a strict
+// Content-Security-Policy with a fresh nonce, every script and style nonce'd, no inline style attributes
+// or event handlers, nothing remote), the embedded model, and the CLI's exit codes. The webview bundle
+// is built into a temporary folder, so the test does not depend on the state of dist/.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { main } from '../../src/cli/main';
+import type { Io } from '../../src/cli/io';
+import { renderReport } from '../../src/cli/commands/report';
+import { loadConfigFile } from '../../src/config/load';
+import { dashboardModel } from '../../src/report/dashboard-run';
+import { inlineSafe, reportCsp, reportHtml, scriptJson } from '../../src/report/report-html';
+import { parseModel } from '../../src/protocol/dashboard';
+
+const root = join(__dirname, '..', '..');
+const example = join(root, 'examples', 'default.memmap.yaml');
+const assetsDir = mkdtempSync(join(tmpdir(), 'memmap-report-assets-'));
+
+before(async () => {
+  const { webviewBundle } = await import('../../scripts/webview-bundle.mjs');
+  await esbuild.build({ ...webviewBundle(join(assetsDir, 'webview.js')), absWorkingDir: root, logLevel: 'silent' });
+});
+
+/** The page with the contents of every <script> and <style> element removed: the markup alone. */
+const markupOf = (html: string) => html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2').replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/gi, '$1$2');
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: root };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe('report HTML', () => {
+  it('has a strict CSP with a fresh nonce, and every script and style carries it', () => {
+    const { html } = renderReport(example, { assetsDir, theme: 'light' });
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html);
+    assert.ok(meta, 'CSP meta');
+    const csp = meta[1];
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    assert.ok(nonce && nonce.length >= 16, csp);
+    assert.equal(csp, reportCsp(nonce));
+    assert.match(csp, /^default-src 'none'; /);
+    assert.match(csp, new RegExp(`style-src 'nonce-${nonce.replace(/[+/]/g, '\\$&')}'`));
+    assert.doesNotMatch(csp, /unsafe-|\*|https?:/);
+    const tags = html.match(/<(script|style)\b[^>]*>/gi)!;
+    assert.equal(tags.length, 4, 'two styles (theme, dashboard), the model, the bundle');
+    for (const t of tags) assert.ok(t.includes(`nonce="${nonce}"`), t);
+    assert.notEqual(renderReport(example, { assetsDir }).html.match(/nonce="([^"]+)"/)![1], nonce, 'a new nonce per report');
+  });
+
+  it('loads nothing: no src/href, no remote URL in the markup or the styles, no inline style attributes or handlers', () => {
+    const { html } = renderReport(example, { assetsDir });
+    const markup = markupOf(html);
+    assert.doesNotMatch(markup, /\s(src|href|srcset|action|formaction|style|on[a-z]+)=/i);
+    assert.doesNotMatch(markup, /<(link|iframe|img|object|embed|base)\b/i);
+    assert.doesNotMatch(markup, /https?:\/\//);
+    const styles = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1]).join('\n');
+    assert.doesNotMatch(styles, /@import|url\(\s*['"]?(https?:|\/\/)/i);
+    const script = /<script nonce="[^"]+">([\s\S]*?)<\/script>/.exec(html)![1];
+    assert.doesNotMatch(script, /<\/script|<!--/i);
+    // No eval: the CSP has no 'unsafe-eval'. (FAST's globalThis fallback `new Function("return this")` is
+    // only reached where globalThis does not exist, i.e. never in a browser that runs this page.)
+    assert.doesNotMatch(script, /(^|[^.\w])eval\(/);
+    assert.deepEqual(script.match(/new Function\([^)]*\)/g) ?? [], ['new Function("return this")']);
+  });
+
+  it('embeds the same model the extension shows', () => {
+    const { html } = renderReport(example, { assetsDir, shownAs: 'examples/default.memmap.yaml' });
+    const json = /<script nonce="[^"]+" type="application\/json" id="memmap-model">([\s\S]*?)<\/script>/.exec(html)![1];
+    const embedded = JSON.parse(json);
+    assert.ok(parseModel(embedded).ok);
+    assert.deepEqual(embedded, dashboardModel(loadConfigFile(example), 'examples/default.memmap.yaml'));
+    assert.match(html, /<title>2-socket server, 1\.5 TiB Optane devdax, 1 GiB HugeTLB — Memmap Lab report<\/title>/);
+  });
+
+  it('themes: fixed light or dark, or auto (the script follows prefers-color-scheme)', () => {
+    assert.match(renderReport(example, { assetsDir, theme: 'dark' }).html, /<body class="vscode-dark" data-vscode-theme-kind="vscode-dark" data-host="report"/);
+    assert.match(renderReport(example, { assetsDir, theme: 'auto' }).html, /<body data-host="report"/);
+    for (const v of ['--vscode-foreground', '--vscode-charts-blue', '--vscode-button-background', '--vscode-font-family']) assert.ok(renderReport(example, { assetsDir }).html.includes(`${v}:`), v);
+  });
+
+  it('escapes what could end a script element', () => {
+    assert.equal(scriptJson({ a: '</script><script>alert(1)</script>' }), '{"a":"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"}');
+    assert.equal(inlineSafe('x="<!--";y="</SCRIPT>"', 'script'), 'x="\\x3C!--";y="\\x3C/SCRIPT>"');
+    assert.throws(() => inlineSafe('a{}</style>', 'style'), /contains/);
+    const model = dashboardModel(loadConfigFile(example), 'x</script>.memmap.yaml');
+    const html = reportHtml(model, { js: '1', css: '' }, { nonce: 'AAAAAAAAAAAAAAAAAAAA' });
+    assert.equal(html.match(/<\/script>/g)!.length, 2, 'only the two real end tags');
+    assert.throws(() => reportHtml(model, { js: '', css: '' }, { nonce: 'short' }), /nonce/);
+  });
+});
+
+describe('memmap-lab report (CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memmap-report-'));
+
+  it('writes the report: exit 0 for a clean config', async () => {
+    const out = join(dir, 'r.html');
+    const r = await cli('report', 'examples/default.memmap.yaml', '-o', out);
+    if (!existsSync(join(root, 'dist', 'webview.js'))) {
+      // The CLI reads the bundle from dist/ (next to dist/cli.js); without a build it says so.
+      assert.equal(r.code, 2);
+      assert.match(r.err, /npm run build/);
+      return;
+    }
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^report: .*r\.html \(\d+ KiB, 2 findings\)\n$/);
+    const html = readFileSync(out, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /"file":"examples\/default\.memmap\.yaml"/);
+  });
+
+  it('exit 1 (and a report) for a config with errors; 2 for bad input', async () => {
+    const broken = join(dir, 'broken.memmap.yaml');
+    writeFileSync(broken, 'name: x\nnodes: [ { id: 0, cpus: 1, ranges: [ { start: 0, size: 14Q } ] } ]\n');
+    if (existsSync(join(root, 'dist', 'webview.js'))) {
+      const r = await cli('report', broken, '-o', join(dir, 'b.html'));
+      assert.equal(r.code, 1, r.err);
+      assert.match(readFileSync(join(dir, 'b.html'), 'utf8'), /unparsable size/);
+    }
+    assert.equal((await cli('report', broken)).code, 2, 'missing -o');
+    assert.equal((await cli('report', broken, '-o', join(dir, 'c.html'), '--theme', 'sepia')).code, 2);
+    const missing = await cli('report', join(dir, 'nope.memmap.yaml'), '-o', join(dir, 'd.html'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /no such file/);
+    assert.equal((await cli('report', 'examples/default.memmap.yaml', '-o', join(dir, 'no', 'such', 'dir', 'x.html'))).code, 2);
+    assert.match((await cli('report', '--help')).out, /self-contained HTML/);
+  });
+});

@@ -1,0 +1,231 @@
+// The editor features' pure helpers (src/extension/figures.ts): alignment facts, durations, which config
+// object is at an offset, quick fix titles, Fix All's selection, CodeLens titles and hover tables on the
+// core's real results.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfigText } from '../../src/config/load';
+import { simulateMemmap } from '../../src/core/simulate';
+import { simulateTiming } from '../../src/core/init/index';
+import { checkDocument, ruleById, RULES } from '../../src/check/index';
+import {
+  approxBytes,
+  describeAlignment,
+  deviceHover,
+  deviceLensTitle,
+  elementAt,
+  fixAllApplies,
+  formatDelta,
+  formatMs,
+  granulesOf,
+  hotplugLensTitle,
+  hugetlbHover,
+  kernelFunction,
+  nodeHover,
+  nodeLensTitle,
+  nonOverlappingFixes,
+  quickFixTitle,
+  rangeHover,
+  scenarioHover,
+  scenarioLensTitle,
+  valueFacts,
+} from '../../src/extension/figures';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+const x86 = { pageSize: 4096, sectionSize: 128 * MiB, pagesPerSubsection: 512, memoryBlockBytes: 2 * GiB };
+
+describe('alignment facts', () => {
+  const g = granulesOf(x86);
+  it('granules: ascending, equal sizes merged, extra ones included', () => {
+    assert.deepEqual(g.map((x) => [x.bytes, x.name]), [[4096, 'page'], [2 * MiB, 'sub-section'], [128 * MiB, 'section'], [2 * GiB, 'memory block']]);
+    const withAlign = granulesOf(x86, [{ bytes: 2 * MiB, name: 'namespace align' }, { bytes: 16 * MiB, name: 'ndctl namespace' }]);
+    assert.deepEqual(withAlign.map((x) => x.name), ['page', 'sub-section, namespace align', 'ndctl namespace', 'section', 'memory block']);
+    // A 128 MiB memory block (small machines) is the section granule.
+    assert.deepEqual(granulesOf({ ...x86, memoryBlockBytes: 128 * MiB }).map((x) => x.name), ['page', 'sub-section', 'section, memory block']);
+  });
+  it('an address: the granule it satisfies and the first it breaks', () => {
+    assert.equal(describeAlignment(0x3043200000, g, 'address'), '`0x3043200000` is 2 MiB (sub-section) aligned but not 128 MiB (section)');
+    assert.equal(describeAlignment(0x3048000000, g, 'address'), '`0x3048000000` is 128 MiB (section) aligned but not 2 GiB (memory block)');
+    assert.equal(describeAlignment(0x400000000, g, 'address'), '`0x400000000` is 2 GiB (memory block) aligned, and so on every smaller granule (page, sub-section, section)');
+    assert.equal(describeAlignment(0x1001, g, 'address'), '`0x1001` is not even 4 KiB (page) aligned');
+    assert.equal(describeAlignment(0, g, 'address'), '`0x0` is aligned to every granule');
+  });
+  it('a size: whole granules', () => {
+    assert.equal(describeAlignment(78 * MiB, g, 'size'), '78 MiB is a multiple of 2 MiB (sub-section) but not of 128 MiB (section)');
+    assert.equal(describeAlignment(64 * GiB, g, 'size'), '64 GiB is a multiple of 2 GiB (memory block), and so of every smaller granule (page, sub-section, section)');
+    assert.equal(describeAlignment(100, g, 'size'), '100 B is not a multiple of 4 KiB (page)');
+  });
+  it('value facts per member: start, size (with its end), align; nothing for the others', () => {
+    assert.match(valueFacts('start', 0x3043200000, g)!, /^`0x3043200000` is 2 MiB \(sub-section\) aligned but not 128 MiB \(section\)$/);
+    assert.equal(valueFacts('size', 64 * GiB, g, 0x3043200000), '64 GiB is a multiple of 2 GiB (memory block), and so of every smaller granule (page, sub-section, section); the end `0x4043200000` is 2 MiB (sub-section) aligned but not 128 MiB (section)');
+    assert.equal(valueFacts('align', 2 * MiB, g), '2 MiB = `0x200000`');
+    assert.equal(valueFacts('node', 0, g), null);
+    assert.equal(valueFacts('start', '0x0', g), null);
+  });
+});
+
+describe('durations and deltas', () => {
+  it('formatMs picks a readable unit', () => {
+    assert.deepEqual([0.42, 7.34, 137.6, 1140, 3210, 125_000].map(formatMs), ['0.42 ms', '7.3 ms', '138 ms', '1.1 s', '3.2 s', '125 s']);
+    assert.equal(formatMs(NaN), '?');
+  });
+  it('formatDelta is signed and rounded for titles', () => {
+    assert.deepEqual([24 * GiB, -6 * GiB, 0, 18384 * MiB].map(formatDelta), ['+24 GiB', '-6 GiB', '±0', '+18.0 GiB']);
+  });
+  it('approxBytes: whole units stay whole, others get 3-4 digits', () => {
+    assert.deepEqual([6 * GiB, 1.11 * GiB, 34.89 * GiB, 1022 * MiB, 1023.75 * MiB, 512, 0, -2 * MiB].map(approxBytes), ['6 GiB', '1.1 GiB', '34.9 GiB', '1022 MiB', '1024 MiB', '512 B', '0 B', '-2 MiB']);
+  });
+});
+
+describe('quick fix titles cite the kernel rule', () => {
+  it('the first kernel function of the citation', () => {
+    assert.equal(kernelFunction('[6.12] mm/memory_hotplug.c: check_pfn_span(); drivers/nvdimm/pfn_devs.c: nd_pfn_init()'), 'check_pfn_span()');
+    assert.equal(kernelFunction('src/core (simulateMemmap): the mm paths of §2-§8'), null);
+  });
+  it('every rule gets a citation in its title', () => {
+    for (const r of RULES) assert.match(quickFixTitle('Do it', r), new RegExp(`^Do it \\(${r.id}, (\\w+\\(\\)|${r.slug})\\)$`));
+    assert.equal(quickFixTitle('Shrink to whole sections: start 0x3048000000, size 65408 MiB', ruleById('MM004')!), 'Shrink to whole sections: start 0x3048000000, size 65408 MiB (MM004, vmemmap_populate())');
+  });
+});
+
+describe('Fix All', () => {
+  it('applies errors anywhere and warnings of the base config only', () => {
+    assert.equal(fixAllApplies({ severity: 'error', scenario: 'x' }), true);
+    assert.equal(fixAllApplies({ severity: 'warning', scenario: null }), true);
+    assert.equal(fixAllApplies({ severity: 'warning', scenario: 'x' }), false);
+    assert.equal(fixAllApplies({ severity: 'info', scenario: null }), false);
+  });
+  it('takes whole fixes in order and skips one overlapping a fix already taken', () => {
+    const e = (start: number, end: number, newText = 'x') => ({ range: { start, end }, newText });
+    assert.deepEqual(nonOverlappingFixes([{ edits: [e(0, 5)] }, { edits: [e(3, 8)] }, { edits: [e(8, 9), e(20, 21)] }, { edits: [] }, { edits: [e(5, 5)] }]), [0, 2, 4]);
+    // The same insertion twice is one insertion.
+    assert.deepEqual(nonOverlappingFixes([{ edits: [e(4, 4, 'a')] }, { edits: [e(4, 4, 'a')] }, { edits: [e(4, 4, 'b')] }]), [0, 2]);
+  });
+});
+
+const FIXTURE = `name: editor fixture
+arch: x86_64
+kernel:
+  version: "6.12"
+  hvo: true
+nodes:
+  - id: 0
+    cpus: 16
+    ranges:
+      - { start: 0x0, size: 2G }
+      - { start: 0x100000000, size: 62G }
+devices:
+  - name: namespace0.0
+    node: 0
+    kind: pmem
+    mode: fsdax
+    start: 0x3041000000
+    size: 64G
+    align: 2M
+    map: dev
+hotplug:
+  - { node: 0, start: 0x5080000000, size: 2G }
+hugetlb:
+  - { node: 0, pageSize: 1G, count: 8 }
+scenarios:
+  - name: memmap in RAM
+    set: { "devices[namespace0.0].map": mem }
+`;
+
+describe('the config object at an offset', () => {
+  const load = loadConfigText(FIXTURE, 'f.memmap.yaml');
+  const cfg = load.config!;
+  const rangeOf = (p: readonly (string | number)[], part?: 'value' | 'key') => load.doc!.rangeOf(p, part);
+  const at = (needle: string, delta = 0) => {
+    const i = FIXTURE.indexOf(needle);
+    assert.ok(i >= 0, needle);
+    return elementAt(cfg, rangeOf, i + delta);
+  };
+  it('the innermost object, and the member under the cursor (key or value)', () => {
+    assert.deepEqual(pick(at('0x3041000000', 3)), { kind: 'device', index: 0, field: 'start' });
+    assert.deepEqual(pick(at('start: 0x3041000000', 1)), { kind: 'device', index: 0, field: 'start' });
+    assert.deepEqual(pick(at('mode: fsdax')), { kind: 'device', index: 0, field: 'mode' });
+    assert.deepEqual(pick(at('size: 62G', 7)), { kind: 'range', index: 0, sub: 1, field: 'size' });
+    assert.deepEqual(pick(at('cpus: 16')), { kind: 'node', index: 0, field: 'cpus' });
+    assert.deepEqual(pick(at('pageSize: 1G', 10)), { kind: 'hugetlb', index: 0, field: 'pageSize' });
+    assert.deepEqual(pick(at('0x5080000000')), { kind: 'hotplug', index: 0, field: 'start' });
+    assert.deepEqual(pick(at('"devices[namespace0.0].map"', 3)), { kind: 'scenario', index: 0, field: 'set' });
+    assert.equal(at('kernel:'), null);
+    assert.equal(at('name: editor fixture'), null);
+  });
+  function pick(e: ReturnType<typeof elementAt>) {
+    if (!e) return null;
+    return { kind: e.kind, index: e.index, ...(e.sub !== undefined ? { sub: e.sub } : {}), field: e.field?.key };
+  }
+});
+
+describe('CodeLens titles and hovers on the core\'s results', () => {
+  const load = loadConfigText(FIXTURE, 'f.memmap.yaml');
+  const cfg = load.config!;
+  const sim = simulateMemmap(cfg);
+  const timing = simulateTiming(cfg, sim);
+  const m = sim.memmap;
+  const dev = m.devices[0];
+  const dt = timing.devices.find((t) => t.name === 'namespace0.0');
+
+  it('node, device, hot-add lens titles carry memmap size, where it lives and init time', () => {
+    assert.match(nodeLensTitle(m.nodes[0], timing.nodes[0]), /^▶ Simulate · node 0 · 1 GiB memmap in RAM · \d+(\.\d)? (ms|s) deferred init$/);
+    // map=dev, 16 MiB past a section: most of the memmap on the device, the partial sections' in RAM.
+    assert.equal(dev.location, 'split');
+    assert.match(deviceLensTitle(dev, dt, undefined), /^▶ Simulate · [\d.]+ [KMG]iB memmap \([\d.]+ [KMG]iB on device, 2 MiB in RAM\) · [\d.]+ (ms|s) init$/);
+    assert.match(hotplugLensTitle(m.hotplug[0], timing.devices.find((t) => t.name === 'hotplug[0]')), /^▶ Simulate · hot-add 1 block · 32 MiB memmap in RAM · [\d.]+ m?s online$/);
+  });
+  it('a refused device says so', () => {
+    assert.equal(deviceLensTitle({ ...dev, status: 'failed' }, dt, undefined), '▶ Simulate · namespace0.0 is refused by the simulated kernel (see Problems)');
+  });
+  it('scenario lens and hover compare with the base config', () => {
+    const variant = simulateMemmap({ ...cfg, devices: [{ ...cfg.devices[0], map: 'mem' }] });
+    const vt = simulateTiming({ ...cfg, devices: [{ ...cfg.devices[0], map: 'mem' }] }, variant);
+    const title = scenarioLensTitle({ sim, timing }, { sim: variant, timing: vt, error: null });
+    // The memmap moves from the device to RAM: the same total, RAM grows.
+    assert.match(title, /^▶ Simulate · memmap [\d.]+ [KMG]iB \(±0\) · RAM \+[\d.]+ [KMG]iB · init [\d.]+ m?s \(([+-][\d.]+ m?s|±0)\)$/);
+    assert.equal(scenarioLensTitle({ sim, timing }, { sim: null, timing: null, error: 'boom' }), '▶ Simulate · scenario does not simulate: boom');
+    const hover = scenarioHover('memmap in RAM', { sim, timing }, { sim: variant, timing: vt, error: null });
+    assert.match(hover, /^\*\*scenario 'memmap in RAM'\*\* compared with the base config/);
+    assert.match(hover, /\| memmap \| [\d.]+ [KMG]iB \|/);
+    assert.match(hover, /\| in RAM \| [\d.]+ [KMG]iB → [\d.]+ [KMG]iB \(\+[\d.]+ [KMG]iB\) \|/);
+  });
+  it('hovers: node, range, device, pool', () => {
+    const node = nodeHover(m.nodes[0], timing.nodes[0], m.hugetlb, sim);
+    assert.match(node, /^\*\*node 0\*\*: 1 GiB of memmap for 64 GiB of RAM/);
+    assert.match(node, /\| deferred init \| [\d.]+ m?s on 16 threads for [\d,]+ struct pages \|/);
+    const range = rangeHover(0, 0x100000000, 62 * GiB, sim, granulesOf(sim.layout));
+    assert.match(range, /\| sections \| 496 \(32 – 527\) × 128 MiB \|/);
+    assert.match(range, /\| start \| `0x100000000` is 2 GiB \(memory block\) aligned/);
+    const d = deviceHover(dev, dt, undefined, sim);
+    assert.match(d, /^\*\*namespace0\.0\*\* \(pmem fsdax, map=dev, node 0\)/);
+    assert.match(d, /\| memmap \| [\d.]+ [KMG]iB: [\d.]+ [KMG]iB on the device, 2 MiB in RAM \|/);
+    assert.match(d, /\| altmap \| reserve /);
+    assert.match(d, /\| init \| [\d.]+ m?s struct page init/);
+    const pool = hugetlbHover(m.hugetlb[0], timing.hugetlb[0]);
+    assert.match(pool, /^\*\*HugeTLB pool\*\*: 8 × 1 GiB on node 0/);
+    assert.match(pool, /\| saved \| [\d.]+ [KMG]iB freed/);
+  });
+  it('the checker on the same analysis uses the given simulation (no second simulation of the base config)', () => {
+    const r = checkDocument(load, { simulation: sim });
+    assert.deepEqual(r.findings.map((f) => f.rule), ['MM004']);
+  });
+});
+
+describe('the examples', () => {
+  it('every example gets a lens per node and device with figures', () => {
+    const dir = join(__dirname, '..', '..', 'examples');
+    for (const name of ['default.memmap.yaml', 'cxl-kmem-memmap-on-memory.memmap.yaml', 'hugetlb-1g-hvo.memmap.yaml']) {
+      const load = loadConfigText(readFileSync(join(dir, name), 'utf8'), name);
+      const sim = simulateMemmap(load.config!);
+      const timing = simulateTiming(load.config!, sim);
+      for (const n of sim.memmap.nodes) assert.match(nodeLensTitle(n, timing.nodes.find((t) => t.id === n.id)), /^▶ Simulate · node \d+ · /, name);
+      for (const d of sim.memmap.devices) {
+        const hot = d.hotplugIndex !== null ? sim.memmap.hotplug[d.hotplugIndex] : undefined;
+        assert.match(deviceLensTitle(d, timing.devices.find((t) => t.name === d.name), hot), /memmap .* · [\d.]+ m?s init$/, name);
+      }
+    }
+  });
+});
