@@ -21,6 +21,7 @@
 // result for dismissed lines (they add nothing but "the boot has absolute stamps" and the reset check,
 // which the fast path does too).
 
+import { Buffer } from 'node:buffer';
 import { BootBuilder, MAX_FACTS_PER_BOOT, foldBoot, type Fact } from './boot';
 import { functionPhase, stackPhase, baseFunctionName } from './functions';
 import { parseRecord, TsKind, type PrefixQuirks, type Rec } from './prefix';
@@ -30,6 +31,8 @@ import {
 } from './rules';
 import { hexOrNull } from './numbers';
 import { LineSplitter, MAX_LINE } from './lines';
+import { createLineScanner, DATA, OUT_MAIN, Out, ScanStatus, scannerInstance, type LineScanner } from './scan';
+import { Hdr, HDR_INTS, Kind, RecField, REC_INTS, type Shared } from './parallel';
 import { cleanText } from './text';
 import type { Boot, BootBoundary, InputQuirks, KernelError } from './types';
 
@@ -40,6 +43,8 @@ export interface KernelLogOptions {
   retainBoots?: number;
   /** false: read every line through the general path (tests check that both paths agree). */
   fastPath?: boolean;
+  /** Bytes read per block by pushBytes() (tests use small windows to exercise the block edges). */
+  windowBytes?: number;
 }
 
 const MAX_JOINS = 3;
@@ -47,6 +52,10 @@ const MAX_QP_FRAGMENTS = 64;
 const TRACE_WAIT = 40;
 const TRACE_MISSES = 3;
 const MAX_FRAMES = 48;
+/** pushBytes(): bytes per block, and at most this much of an unfinished line kept in front of the next
+ *  block (a longer line is collected as a string, like LineSplitter's carry). */
+const WINDOW_BYTES = 256 * 1024;
+const CARRY_BYTES = 64 * 1024;
 
 const GAP = /^[\s>]*(?:\.{3,}|\[\.\.\.\]|<snip>|\[ ?snip ?\]|-+ ?snip ?-+|#{3,} ?\[collector: .*)\s*$/i;
 /** Does a raw line start a log record? (Used before QP mode is established.) */
@@ -54,17 +63,104 @@ const RECORD_START = /^(?:[ \t]*>)*[ \t]*(?:(?:<\d{1,3}>)?\[\s*[+-]?\d+\.\d+\]|[
 const QP_ESCAPE = /=([0-9A-Fa-f]{2})/g;
 const QP_EVIDENCE = /=[0-9A-F]{2}/;
 
-// Module-local copies of the tables the per-line loop reads (an imported binding may be a getter).
+// Module-local copies of what the per-line code reads (an imported binding may be a getter, and an
+// imported const enum a property lookup, when modules are compiled one by one).
 const BUCKETS = RULE_BUCKETS;
+const DEV_BUCKETS = DEVICE_BUCKETS;
+const ANYWHERE = ANYWHERE_RULES;
+const DEV_ANYWHERE = DEVICE_ANYWHERE_RULES;
 const ANCHORS = ANYWHERE_RULES.map((r) => r.anchor);
+const parse = parseRecord;
+const MAX_FACTS = MAX_FACTS_PER_BOOT;
+const fold = foldBoot;
+const hex = hexOrNull;
+const clean = cleanText;
+const phaseOf = functionPhase;
+const baseName = baseFunctionName;
+const MATCHED = Match.Matched;
+const INCOMPLETE = Match.Incomplete;
+const NONE = Match.None;
+const ABSOLUTE = TsKind.Absolute;
+const RELATIVE = TsKind.Relative;
 
-/** Cheap pre-check for GAP: the first character that is not a blank or a quote mark. */
+// The scanner's result slots and statuses as plain numbers (no property lookups in the loop).
+const OUT_LINES = Out.Lines;
+const OUT_COUNTED = Out.Counted;
+const OUT_STAMPED = Out.Stamped;
+const OUT_NONZERO = Out.NonZero;
+const OUT_STATUS = Out.Status;
+const NEED_MORE = ScanStatus.NeedMore;
+const ALL_LINES = 0x7fffffff;
+// Parallel records (parallel.ts), likewise.
+const H_COUNT = Hdr.Count;
+const H_EOF = Hdr.Eof;
+const H_START = Hdr.Start;
+const H_END = Hdr.End;
+const R_HDR = HDR_INTS;
+const R_INTS = REC_INTS;
+const R_KIND = RecField.Kind;
+const R_START = RecField.Start;
+const R_STOP = RecField.Stop;
+const R_NEXT = RecField.Next;
+const R_LINES = RecField.Lines;
+const R_COUNTED = RecField.Counted;
+const R_STAMPED = RecField.Stamped;
+const R_NONZERO = RecField.NonZero;
+const R_Z1 = RecField.Z1;
+const R_Z1_LINES = RecField.Z1Lines;
+const R_Z1_STAMPED = RecField.Z1Stamped;
+const R_Z1_COUNTED = RecField.Z1Counted;
+const R_QP = RecField.Qp;
+const R_STATUS = RecField.Status;
+const R_FILE_START_HI = RecField.FileStartHi;
+const R_FILE_START_LO = RecField.FileStartLo;
+const R_FILE_END_HI = RecField.FileEndHi;
+const R_FILE_END_LO = RecField.FileEndLo;
+const R_PLAIN = RecField.Plain;
+const R_TEXT_START = RecField.TextStart;
+const R_TEXT_END = RecField.TextEnd;
+const K_SEGMENT = Kind.Segment;
+const K_GIVE_UP = Kind.GiveUp;
+const K_LONG = Kind.Long;
+const LINE_STOP = ScanStatus.Line;
+const BYTE_STOP = ScanStatus.Byte;
+
+/** Does a line hold an anywhere-rule anchor or an ESC (either keeps it off the fast path)? */
+function hasAnchorOrEsc(s: string): boolean {
+  if (s.includes('\x1b')) return true;
+  for (let i = 0; i < ANCHORS.length; i++) if (s.includes(ANCHORS[i])) return true;
+  return false;
+}
+
+/** Cheap pre-check for GAP: the first character that is not a blank or a quote mark (and for "[", the
+ *  next ones: only "[...]" and "[ snip ]" are gaps, not a "[ seconds]" stamp). */
 function mayBeGap(text: string): boolean {
   let i = 0;
   let c = text.charCodeAt(0);
   while (c === 32 || c === 9 || c === 62) c = text.charCodeAt(++i);
-  return c === 46 || c === 91 || c === 60 || c === 45 || c === 35;
+  if (c === 91) {
+    c = text.charCodeAt(i + 1);
+    if (c === 32) c = text.charCodeAt(i + 2);
+    return c === 46 || c === 115 || c === 83;
+  }
+  return c === 46 || c === 60 || c === 45 || c === 35;
 }
+
+/** The distinct base names of the frames' functions that belong to a memmap phase, in frame order
+ *  (only the frames not marked "? " when `reliable`). */
+function relatedFunctions(frames: readonly string[], reliable: boolean): string[] {
+  const out: string[] = [];
+  for (const f of frames) {
+    const guess = f.startsWith('? ');
+    if (reliable && guess) continue;
+    const name = baseName(guess ? f.slice(2) : f);
+    if (phaseOf(name) !== null && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** Buffer's latin1 decoder without toString()'s argument handling (present in every Node version). */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
 
 interface TraceState {
   line: number;
@@ -112,6 +208,20 @@ export class KernelLogReader implements Sink {
   private qpMode = false;
   private qpPend: { frags: string[]; lines: number[]; len: number } | null = null;
 
+  // byte input (pushBytes, or scanned blocks from parallel.ts): which kind of input this reader was given first
+  private mode: 'none' | 'string' | 'bytes' | 'shared' = 'none';
+  private sc: LineScanner | null = null;
+  /** The scanner's memory as a Buffer (indexOf, latin1 decoding). */
+  private mem: Latin1Buffer | null = null;
+  /** Where blocks are written in the scanner's memory; the unfinished line before it is the carry. */
+  private blockAt = 0;
+  private blockBytes = 0;
+  private carryBytes = 0;
+  /** A line longer than CARRY_BYTES being collected as a string (null: none). */
+  private longLine: string | null = null;
+  private longCut = false;
+  private longCuts = 0;
+
   // record layer
   private pending: Pending | null = null;
   private zoneBlockOn = false;
@@ -123,7 +233,261 @@ export class KernelLogReader implements Sink {
 
   /** Feed a chunk of the file, decoded one character per byte (latin1). */
   push(s: string): void {
+    if (this.mode === 'bytes') {
+      this.pushBytes(Buffer.from(s, 'latin1'));
+      return;
+    }
+    this.mode = 'string';
     this.splitter.push(s);
+  }
+
+  /**
+   * Feed a chunk of the file as bytes: the fast way. Lines are found and most of them dismissed over the
+   * bytes (scan.ts); only the lines that may matter are decoded. Same results as push() of the same bytes
+   * decoded as latin1.
+   */
+  pushBytes(chunk: Uint8Array): void {
+    const block = this.mode === 'none' ? this.byteBlock() : this.mode === 'bytes' ? this.blockView() : null;
+    if (block === null) {
+      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'));
+      return;
+    }
+    for (let i = 0; i < chunk.length; ) {
+      const n = Math.min(block.length, chunk.length - i);
+      block.set(chunk.subarray(i, i + n));
+      this.pushBlock(n);
+      i += n;
+    }
+  }
+
+  /**
+   * Where the next block of input may be written in place (then call pushBlock with its size): saves a
+   * copy when reading a file. null when this reader does not take bytes (no WebAssembly SIMD, fastPath
+   * false, or string input already).
+   */
+  byteBlock(): Uint8Array | null {
+    if (this.mode === 'string' || this.options.fastPath === false) return null;
+    if (this.mode === 'none') {
+      const block = this.options.windowBytes ?? WINDOW_BYTES;
+      const carry = Math.min(CARRY_BYTES, block);
+      const sc = createLineScanner(carry + block);
+      if (sc === null) return null;
+      this.mode = 'bytes';
+      this.sc = sc;
+      const mem = Buffer.from(sc.bytes.buffer, sc.bytes.byteOffset, sc.bytes.byteLength) as Latin1Buffer;
+      if (typeof mem.latin1Slice !== 'function') mem.latin1Slice = (start, end) => mem.toString('latin1', start, end);
+      this.mem = mem;
+      this.blockAt = DATA + carry;
+      this.blockBytes = block;
+    }
+    return this.blockView();
+  }
+
+  private blockView(): Uint8Array {
+    return this.sc!.bytes.subarray(this.blockAt, this.blockAt + this.blockBytes);
+  }
+
+  /** `n` bytes were written at byteBlock(): read the lines they complete. */
+  pushBlock(n: number): void {
+    const mem = this.mem!;
+    let pos = this.blockAt;
+    const end = this.blockAt + n;
+    if (this.longLine !== null) {
+      const nl = mem.indexOf(10, pos);
+      if (nl < 0 || nl >= end) {
+        this.addLong(pos, end);
+        return;
+      }
+      this.addLong(pos, nl);
+      const line = this.longLine;
+      this.longLine = null;
+      this.longCut = false;
+      this.byteLine(line, false);
+      pos = nl + 1;
+    } else {
+      pos -= this.carryBytes;
+    }
+    pos = this.readLines(pos, end);
+    const tail = end - pos;
+    if (tail > this.blockAt - DATA) {
+      this.carryBytes = 0;
+      this.longLine = '';
+      this.addLong(pos, end);
+    } else {
+      mem.copyWithin(this.blockAt - tail, pos, end);
+      this.carryBytes = tail;
+    }
+  }
+
+  /** The complete lines in mem[pos, end): returns where the unfinished last line starts. */
+  private readLines(pos: number, end: number): number {
+    const sc = this.sc!;
+    const mem = this.mem!;
+    const out = sc.out;
+    for (;;) {
+      let status = BYTE_STOP;
+      if (this.qpPend === null && this.pending === null && !this.zoneBlockOn && (this.trace === null || !this.trace.inFrames)) {
+        out[OUT_NONZERO] = this.cur.seenNonZeroTs ? 1 : 0;
+        pos = this.qpMode ? sc.scanQp(pos, end, sc.outAt, ALL_LINES) : sc.scan(pos, end, sc.outAt, ALL_LINES);
+        if (out[OUT_LINES] !== 0) this.dismissed(out[OUT_LINES], out[OUT_STAMPED], out[OUT_COUNTED], out[OUT_NONZERO] !== 0);
+        status = out[OUT_STATUS];
+        if (status === NEED_MORE) return pos;
+      }
+      const nl = mem.indexOf(10, pos);
+      if (nl < 0 || nl >= end) return pos;
+      this.stopLine(pos, nl, status);
+      pos = nl + 1;
+    }
+  }
+
+  /** What dismiss() does for `lines` lines, all at once (no fact can come in between). */
+  private dismissed(lines: number, stamped: number, counted: number, nonZero: boolean): void {
+    const b = this.cur;
+    this.lines += lines;
+    if (stamped !== 0) {
+      b.sawAbsolute = true;
+      this.quirks.absolute = true;
+    }
+    if (nonZero) b.seenNonZeroTs = true;
+    if (counted !== 0) {
+      const tr = this.trace;
+      if (tr !== null && (tr.wait += counted) > TRACE_WAIT) this.finishTrace();
+      if (this.badPageErr !== null && (this.badPageTtl -= counted) < 0) this.badPageErr = null;
+    }
+  }
+
+  /** The line mem[pos, nl) where a scan stopped. */
+  private stopLine(pos: number, nl: number, status: number): void {
+    const mem = this.mem!;
+    if (status === LINE_STOP) {
+      // dismiss() would say no: straight to the general path.
+      this.lines++;
+      let e = nl;
+      while (e > pos && mem[e - 1] === 13) e--;
+      this.slow(mem.latin1Slice(pos, e));
+    } else {
+      this.byteLine(mem.latin1Slice(pos, nl), true);
+    }
+  }
+
+  /**
+   * Parallel input (parallel.ts): read from the shared memory, with a scanner instance of this thread's
+   * own. false when it cannot be set up (then nothing changed).
+   */
+  attachShared(sh: Shared): boolean {
+    if (this.mode !== 'none' || this.options.fastPath === false) return false;
+    try {
+      const sc = scannerInstance(sh.module, sh.memory, OUT_MAIN);
+      const mem = Buffer.from(sh.memory.buffer) as Latin1Buffer;
+      if (typeof mem.latin1Slice !== 'function') mem.latin1Slice = (start, end) => mem.toString('latin1', start, end);
+      this.sc = sc;
+      this.mem = mem;
+      this.mode = 'shared';
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * One block scanned by the worker: its records start at recs[h] (parallel.ts). Segments the worker
+   * scanned under the assumptions that hold here are taken as they are; the rest is read again here.
+   * `longLine` reads a line too long for the carry area from the file: its text (at most MAX_LINE) and
+   * whether it was cut. The stamps of plain stop lines are at stamps[stampAt + record]. Returns whether
+   * this was the last block.
+   */
+  pushScanned(
+    recs: Int32Array,
+    h: number,
+    stamps: Float64Array,
+    stampAt: number,
+    longLine: (from: number, to: number) => { text: string; cut: boolean },
+  ): boolean {
+    const count = recs[h + H_COUNT];
+    for (let i = 0; i < count; i++) {
+      const r = h + R_HDR + i * R_INTS;
+      const kind = recs[r + R_KIND];
+      const start = recs[r + R_START];
+      const stop = recs[r + R_STOP];
+      if (kind === K_LONG) {
+        const from = recs[r + R_FILE_START_HI] * 67108864 + recs[r + R_FILE_START_LO];
+        const to = recs[r + R_FILE_END_HI] * 67108864 + recs[r + R_FILE_END_LO];
+        const { text, cut } = longLine(from, to);
+        if (cut) this.longCuts++;
+        this.byteLine(text, false);
+      } else if (kind === K_GIVE_UP) {
+        this.readLines(start, stop);
+      } else {
+        const segment = kind === K_SEGMENT;
+        const next = recs[r + R_NEXT];
+        const limit = segment ? next : stop;
+        if (
+          this.qpPend === null && this.pending === null && !this.zoneBlockOn && (this.trace === null || !this.trace.inFrames) &&
+          recs[r + R_QP] === (this.qpMode ? 1 : 0)
+        ) {
+          const z1 = recs[r + R_Z1];
+          if (z1 >= 0 && this.cur.seenNonZeroTs) {
+            // This boot has a non-zero stamp already: the scan here stops at that zero stamp.
+            this.dismissed(recs[r + R_Z1_LINES], recs[r + R_Z1_STAMPED], recs[r + R_Z1_COUNTED], false);
+            this.readLines(z1, limit);
+          } else {
+            this.dismissed(recs[r + R_LINES], recs[r + R_STAMPED], recs[r + R_COUNTED], recs[r + R_NONZERO] !== 0);
+            if (!segment) continue;
+            if (recs[r + R_PLAIN] === 1) {
+              // What slow() -> logical() -> parseRecord() make of it, read by the worker.
+              const ts = stamps[stampAt + i];
+              this.lines++;
+              this.quirks.absolute = true;
+              this.onRecord({
+                line: this.lines, text: this.mem!.latin1Slice(recs[r + R_TEXT_START], recs[r + R_TEXT_END]), ts, tsKind: ABSOLUTE,
+                zeroTs: ts === 0, prefixed: true, quote: 0, wall: null, bootId: null, t: null,
+              });
+            } else {
+              this.stopLine(stop, next - 1, recs[r + R_STATUS]);
+            }
+          }
+        } else {
+          this.readLines(start, limit);
+        }
+      }
+    }
+    if (recs[h + H_EOF] === 0) return false;
+    const start = recs[h + H_START];
+    const end = recs[h + H_END];
+    if (end > start) this.byteLine(this.mem!.latin1Slice(start, end), false);
+    return true;
+  }
+
+  /** Whether the reader is in quoted-printable mode (the parallel reader tells its worker). */
+  get quotedPrintable(): boolean {
+    return this.qpMode;
+  }
+
+  /** A line from byte input, decoded: as physical() for a line of a string chunk. */
+  private byteLine(s: string, inChunk: boolean): void {
+    this.lines++;
+    let end = s.length;
+    while (end > 0 && s.charCodeAt(end - 1) === 13) end--;
+    if (
+      inChunk && this.qpPend === null && this.pending === null && !this.zoneBlockOn &&
+      (this.trace === null || !this.trace.inFrames) && !hasAnchorOrEsc(s) && this.dismiss(s, 0, end)
+    ) {
+      return;
+    }
+    this.slow(end === s.length ? s : s.slice(0, end));
+  }
+
+  /** Add mem[from, to) to the long line being collected, cut at MAX_LINE as LineSplitter does. */
+  private addLong(from: number, to: number): void {
+    if (this.longCut) return;
+    const have = this.longLine!.length;
+    if (have + (to - from) > MAX_LINE) {
+      this.longLine += this.mem!.latin1Slice(from, from + (MAX_LINE - have));
+      this.longCut = true;
+      this.longCuts++;
+    } else {
+      this.longLine += this.mem!.latin1Slice(from, to);
+    }
   }
 
   /** Before the lines of a chunk: conditions for the fast path, and where the anywhere-anchors are. */
@@ -141,6 +505,16 @@ export class KernelLogReader implements Sink {
   /** End of input: flush the last line and the open boot. */
   end(): void {
     this.splitter.end();
+    if (this.longLine !== null) {
+      const line = this.longLine;
+      this.longLine = null;
+      this.longCut = false;
+      this.byteLine(line, false);
+    } else if (this.carryBytes > 0) {
+      const line = this.mem!.latin1Slice(this.blockAt - this.carryBytes, this.blockAt);
+      this.carryBytes = 0;
+      this.byteLine(line, false);
+    }
     const qp = this.qpPend;
     if (qp) {
       this.qpPend = null;
@@ -165,7 +539,7 @@ export class KernelLogReader implements Sink {
       timestamps,
       prefixes: [...q.prefixes].sort(),
       rejoinedLines: this.rejoined,
-      longLinesCut: this.splitter.longLinesCut,
+      longLinesCut: this.splitter.longLinesCut + this.longCuts,
     };
   }
 
@@ -321,7 +695,7 @@ export class KernelLogReader implements Sink {
       this.flushPending();
       return;
     }
-    this.onRecord(parseRecord(text, lineNo, this.quirks));
+    this.onRecord(parse(text, lineNo, this.quirks));
   }
 
   private onRecord(rec: Rec): void {
@@ -331,12 +705,12 @@ export class KernelLogReader implements Sink {
         p.conts.push(rec);
         const joined = /\s$/.test(p.text) ? p.text + rec.text.trimStart() : `${p.text} ${rec.text.trimStart()}`;
         const r = this.dispatchText(joined, p.rec, p.conts.length >= MAX_JOINS);
-        if (r === Match.Matched) {
+        if (r === MATCHED) {
           this.pending = null;
           this.rejoined += p.conts.length;
           return;
         }
-        if (r === Match.Incomplete) {
+        if (r === INCOMPLETE) {
           p.text = joined;
           return;
         }
@@ -368,7 +742,7 @@ export class KernelLogReader implements Sink {
   private isMessage(text: string): boolean {
     const body = text.trimStart();
     const c = body.charCodeAt(0);
-    const bucket = c < 128 ? RULE_BUCKETS[c] : null;
+    const bucket = c < 128 ? BUCKETS[c] : null;
     return bucket !== null && bucket.some((e) => body.startsWith(e.head) && e.rule.re.test(body));
   }
 
@@ -383,8 +757,8 @@ export class KernelLogReader implements Sink {
       const z = ZONE_LINE.exec(rec.text);
       if (z) {
         this.rec = rec;
-        const start = hexOrNull(z[3]);
-        const end = hexOrNull(z[4]);
+        const start = hex(z[3]);
+        const end = hex(z[4]);
         this.fact({ k: 'zone', v: { zone: z[1], start, end, empty: z[2] === 'empty', line: rec.line } });
         return;
       }
@@ -392,7 +766,7 @@ export class KernelLogReader implements Sink {
     }
     if (this.trace && this.traceLine(rec)) return;
     if (this.badPageErr !== null && --this.badPageTtl < 0) this.badPageErr = null;
-    if (this.dispatchText(rec.text, rec, false) === Match.Incomplete) this.pending = { rec, text: rec.text, conts: [] };
+    if (this.dispatchText(rec.text, rec, false) === INCOMPLETE) this.pending = { rec, text: rec.text, conts: [] };
   }
 
   /** Boot bookkeeping for a record: boundaries, seconds, boundary candidates. */
@@ -402,7 +776,7 @@ export class KernelLogReader implements Sink {
       if (b.bootId !== null && b.bootId !== rec.bootId) b = this.newBoot('journal-boot-id', rec.line);
       b.bootId = rec.bootId;
     }
-    if (rec.tsKind === TsKind.Absolute) {
+    if (rec.tsKind === ABSOLUTE) {
       if (rec.zeroTs) {
         if (b.seenNonZeroTs) b = this.newBoot('timestamp-reset', rec.line);
       } else {
@@ -410,7 +784,7 @@ export class KernelLogReader implements Sink {
       }
       b.sawAbsolute = true;
       rec.t = rec.ts;
-    } else if (rec.tsKind === TsKind.Relative) {
+    } else if (rec.tsKind === RELATIVE) {
       b.relSum = Math.round((b.relSum + (rec.ts ?? 0)) * 1e6) / 1e6;
       rec.t = b.relSum;
       b.sawRelative = true;
@@ -423,10 +797,10 @@ export class KernelLogReader implements Sink {
     this.rec = rec;
     this.dev = null;
     this.final = final;
-    let r = this.dispatch(text, RULE_BUCKETS, final);
-    if (r === Match.Matched) return r;
-    const a = this.anywhere(text, ANYWHERE_RULES, final);
-    if (a !== Match.None) r = a;
+    let r = this.dispatch(text, BUCKETS, final);
+    if (r === MATCHED) return r;
+    const a = this.anywhere(text, ANYWHERE, final);
+    if (a !== NONE) r = a;
     return r;
   }
 
@@ -435,7 +809,7 @@ export class KernelLogReader implements Sink {
     while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
     const c = text.charCodeAt(i);
     const bucket = c < 128 ? buckets[c] : null;
-    if (bucket === null) return Match.None;
+    if (bucket === null) return NONE;
     const body = i ? text.slice(i) : text;
     let incomplete = false;
     for (const { head, rule } of bucket) {
@@ -451,28 +825,28 @@ export class KernelLogReader implements Sink {
         if (!m) continue;
       }
       const res = rule.emit(m, this);
-      if (res === Match.Incomplete) incomplete = true;
-      else if (res !== false && res !== Match.None) return Match.Matched;
+      if (res === INCOMPLETE) incomplete = true;
+      else if (res !== false && res !== NONE) return MATCHED;
     }
-    return incomplete ? Match.Incomplete : Match.None;
+    return incomplete ? INCOMPLETE : NONE;
   }
 
   private anywhere(text: string, rules: readonly AnywhereRule[], final: boolean): Match {
-    let r = Match.None;
+    let r = NONE;
     for (const rule of rules) {
       if (!text.includes(rule.anchor)) continue;
       let m = rule.re.exec(text);
       if (!m) {
         if (!final && rule.wrap !== false) {
-          r = Match.Incomplete;
+          r = INCOMPLETE;
           continue;
         }
         m = rule.fallback ? rule.fallback.exec(text) : null;
         if (!m) continue;
       }
       const res = rule.emit(m, this);
-      if (res === Match.Incomplete) r = Match.Incomplete;
-      else if (res !== false && res !== Match.None) return Match.Matched;
+      if (res === INCOMPLETE) r = INCOMPLETE;
+      else if (res !== false && res !== NONE) return MATCHED;
     }
     return r;
   }
@@ -482,14 +856,14 @@ export class KernelLogReader implements Sink {
 
   deviceMessage(rest: string, dev: DevCtx): Match {
     this.dev = dev;
-    let r = this.dispatch(rest, DEVICE_BUCKETS, this.final);
-    if (r !== Match.Matched) {
-      const r2 = this.dispatch(rest, RULE_BUCKETS, this.final);
-      if (r2 !== Match.None) r = r2;
+    let r = this.dispatch(rest, DEV_BUCKETS, this.final);
+    if (r !== MATCHED) {
+      const r2 = this.dispatch(rest, BUCKETS, this.final);
+      if (r2 !== NONE) r = r2;
     }
-    if (r !== Match.Matched) {
-      const r3 = this.anywhere(rest, DEVICE_ANYWHERE_RULES, this.final);
-      if (r3 !== Match.None) r = r3;
+    if (r !== MATCHED) {
+      const r3 = this.anywhere(rest, DEV_ANYWHERE, this.final);
+      if (r3 !== NONE) r = r3;
     }
     this.dev = null;
     return r;
@@ -503,7 +877,7 @@ export class KernelLogReader implements Sink {
       const prev = b.once.get(once);
       if (prev !== undefined) b = this.splitBoot(prev, line);
     }
-    if (b.facts.length >= MAX_FACTS_PER_BOOT) {
+    if (b.facts.length >= MAX_FACTS) {
       b.factsDropped++;
       return;
     }
@@ -534,7 +908,7 @@ export class KernelLogReader implements Sink {
 
   traceTrigger(text: string, fn: string | null): void {
     this.finishTrace();
-    this.trace = { line: this.rec.line, t: this.rec.t, trigger: cleanText(text, 300), fn, rip: null, frames: [], inFrames: false, wait: 0, misses: 0 };
+    this.trace = { line: this.rec.line, t: this.rec.t, trigger: clean(text, 300), fn, rip: null, frames: [], inFrames: false, wait: 0, misses: 0 };
   }
 
   traceHeader(): void {
@@ -587,12 +961,15 @@ export class KernelLogReader implements Sink {
     this.trace = null;
     const frames = tr.frames;
     const lead = tr.fn ?? tr.rip;
-    if (lead && !frames.some((f) => f === lead || f === `? ${lead}`)) frames.unshift(lead);
-    const names = (list: string[]) => list.map((f) => baseFunctionName(f.replace(/^\? /, '')));
-    let related = names(frames.filter((f) => !f.startsWith('? '))).filter((f) => functionPhase(f) !== null);
-    if (!related.length) related = names(frames).filter((f) => functionPhase(f) !== null);
-    if (!related.length) return;
-    const functions = [...new Set(related)];
+    if (lead) {
+      let seen = false;
+      for (let i = 0; i < frames.length && !seen; i++) seen = frames[i] === lead || frames[i] === `? ${lead}`;
+      if (!seen) frames.unshift(lead);
+    }
+    // The functions of the memmap code in the stack: the reliable frames ("? " marks a guess), else all.
+    let functions = relatedFunctions(frames, true);
+    if (!functions.length) functions = relatedFunctions(frames, false);
+    if (!functions.length) return;
     this.fact(
       { k: 'trace', v: { line: tr.line, t: tr.t, trigger: tr.trigger, function: functions[0], phase: stackPhase(functions)!, functions, frames } },
       undefined,
@@ -629,7 +1006,7 @@ export class KernelLogReader implements Sink {
   private emitBoot(b: BootBuilder): void {
     if (b.facts.length === 0) return;
     b.index = this.emitted++;
-    const boot = foldBoot(b);
+    const boot = fold(b);
     this.options.onBoot?.(boot);
     if (this.boots.length < (this.options.retainBoots ?? Infinity)) this.boots.push(boot);
     else this.bootsNotRetained++;

@@ -7,17 +7,35 @@ import { KiB, MiB, GiB, TiB } from '../config/units';
 /** "0x1f000" / "1f000" (hex without prefix) -> number, or null when empty, malformed or above 2^53. */
 export function hexOrNull(s: string | undefined): number | null {
   if (!s) return null;
-  const h = s.startsWith('0x') || s.startsWith('0X') ? s.slice(2) : s.startsWith('#') ? s.slice(1) : s;
-  if (!/^[0-9a-fA-F]{1,16}$/.test(h)) return null;
-  const n = Number.parseInt(h, 16);
-  return Number.isSafeInteger(n) ? n : null;
+  let i = s.charCodeAt(0) === 35 ? 1 : s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 0x20) === 120 ? 2 : 0;
+  const len = s.length - i;
+  if (len < 1 || len > 16) return null;
+  // Digit by digit: exact while the value is a safe integer, and not safe whenever the value is not.
+  let v = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return null;
+    v = v * 16 + d;
+  }
+  return Number.isSafeInteger(v) ? v : null;
 }
 
 /** A decimal integer (possibly negative) or null when it is not a safe integer. */
 export function intOrNull(s: string | undefined): number | null {
-  if (s === undefined || !/^-?\d{1,16}$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : null;
+  if (s === undefined) return null;
+  const neg = s.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  const len = s.length - i;
+  if (len < 1 || len > 16) return null;
+  let v = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+    v = v * 10 + (c - 48);
+  }
+  if (!Number.isSafeInteger(v)) return null;
+  return neg ? -v : v;
 }
 
 const UNIT: Record<string, number> = { '': 1, B: 1, K: KiB, M: MiB, G: GiB, T: TiB, P: 1024 * TiB };

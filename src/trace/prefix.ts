@@ -122,8 +122,55 @@ function parseJournalJson(s: string, rec: Rec, q: PrefixQuirks): boolean {
   return true;
 }
 
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
+
+/**
+ * The common case without a regex: "[ seconds] text" (spaces, 1-12 digits, ".", 1-9 digits, "]"), no
+ * caller id, no "host kernel:". Returns the Rec parseRecord() would, or null for anything else.
+ */
+function plainStamped(s: string, line: number, q: PrefixQuirks): Rec | null {
+  if (s.charCodeAt(0) !== 91) return null;
+  let p = 1;
+  let c = s.charCodeAt(p);
+  while (c === 32) c = s.charCodeAt(++p);
+  const i0 = p;
+  let ip = 0;
+  while (c >= 48 && c <= 57) {
+    ip = ip * 10 + (c - 48);
+    c = s.charCodeAt(++p);
+  }
+  if (p === i0 || p - i0 > 12 || c !== 46) return null;
+  const f0 = ++p;
+  let fp = 0;
+  c = s.charCodeAt(p);
+  while (c >= 48 && c <= 57) {
+    fp = fp * 10 + (c - 48);
+    c = s.charCodeAt(++p);
+  }
+  const fLen = p - f0;
+  // Anything else after the digits ("<...>" of dmesg -d) is the regex's business.
+  if (fLen === 0 || fLen > 9 || c !== 93) return null;
+  p++;
+  if (s.charCodeAt(p) === 32) p++;
+  // A caller id, or "host kernel:" (journalctl -o short-monotonic): the regexes decide.
+  if (s.charCodeAt(p) === 91 || s.includes(' kernel:', p)) return null;
+  // As parseStamp: Number(ip) + Number(fp) / 10 ** digits (the integers are exact either way).
+  const ts = ip + fp / POW10[fLen];
+  q.absolute = true;
+  return { line, text: s.slice(p).trimEnd(), ts, tsKind: TsKind.Absolute, zeroTs: ts === 0, prefixed: true, quote: 0, wall: null, bootId: null, t: null };
+}
+
 /** Parse the prefixes of one logical line. */
 export function parseRecord(raw: string, line: number, q: PrefixQuirks): Rec {
+  if (!raw.includes('\x1b')) {
+    const plain = plainStamped(raw, line, q);
+    if (plain !== null) return plain;
+  }
+  return parseRecordGeneral(raw, line, q);
+}
+
+/** parseRecord() without the shortcut for plain stamped lines (tests check that both agree). */
+export function parseRecordGeneral(raw: string, line: number, q: PrefixQuirks): Rec {
   let s = raw;
   if (s.includes('\x1b')) s = s.replace(ANSI, '');
   const rec: Rec = { line, text: '', ts: null, tsKind: TsKind.None, zeroTs: false, prefixed: false, quote: 0, wall: null, bootId: null, t: null };

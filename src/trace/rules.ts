@@ -11,8 +11,8 @@
 import type { Rec } from './prefix';
 import type { Fact } from './boot';
 import type { Boot, KernelError, MemoryLine } from './types';
-import { binarySize, hexOrNull, hstateSize, intOrNull } from './numbers';
-import { cleanText } from './text';
+import * as numbersModule from './numbers';
+import * as textModule from './text';
 import { MiB } from '../config/units';
 
 export interface DevCtx {
@@ -75,13 +75,12 @@ export interface AnywhereRule extends Omit<Rule, 'heads'> {
 // ---------------------------------------------------------------------------------------------------
 // helpers
 
+// Module-local bindings: an imported binding may be a getter when modules are compiled one by one.
+const { binarySize, hexOrNull, hstateSize, intOrNull } = numbersModule;
+const { cleanText } = textModule;
 const n = intOrNull;
 const HEX = '(0x[0-9a-fA-F]+)';
 const SIZE = '(\\d+(?:\\.\\d+)?) ?([KMGTP]i?B)';
-
-function at(x: Sink): { line: number; t: number | null } {
-  return { line: x.rec.line, t: x.rec.t };
-}
 
 function error(x: Sink, kind: string, text: string, details: KernelError['details'] = {}, device: string | null = x.dev?.name ?? null): KernelError {
   return { kind, line: x.rec.line, t: x.rec.t, text: cleanText(text), device, details };
@@ -166,7 +165,7 @@ export const RULES: Rule[] = [
       const node = n(m[1]);
       const ms = n(m[2]);
       if (node === null || ms === null) return false;
-      x.fact({ k: 'deferred', v: { node, ms, pages: null, format: 'deferred-pages', ...at(x) } }, `deferred:${node}`);
+      x.fact({ k: 'deferred', v: { node, ms, pages: null, format: 'deferred-pages', line: x.rec.line, t: x.rec.t } }, `deferred:${node}`);
     },
   },
   {
@@ -179,7 +178,7 @@ export const RULES: Rule[] = [
       const pages = n(m[2]);
       const ms = n(m[3]);
       if (node === null || pages === null || ms === null) return false;
-      x.fact({ k: 'deferred', v: { node, ms, pages, format: 'pages-initialised', ...at(x) } }, `deferred:${node}`);
+      x.fact({ k: 'deferred', v: { node, ms, pages, format: 'pages-initialised', line: x.rec.line, t: x.rec.t } }, `deferred:${node}`);
     },
   },
   {
@@ -208,7 +207,7 @@ export const RULES: Rule[] = [
       if (availableKiB === null || totalKiB === null) return false;
       const v: MemoryLine = {
         availableKiB, totalKiB, kernelCodeKiB: null, rwdataKiB: null, rodataKiB: null, initKiB: null, bssKiB: null,
-        reservedKiB: null, cmaReservedKiB: null, highmemKiB: null, dataKiB: null, absentKiB: null, ...at(x),
+        reservedKiB: null, cmaReservedKiB: null, highmemKiB: null, dataKiB: null, absentKiB: null, line: x.rec.line, t: x.rec.t,
       };
       for (const item of m[3].split(',')) {
         const f = /^\s*(\d+)[Kk] ([\w -]+?)\s*$/.exec(item);
@@ -347,7 +346,7 @@ export const RULES: Rule[] = [
       const size = binarySize(m[1], m[2]);
       const pre = n(m[3]);
       if (size === null || pre === null) return false;
-      x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, preallocatedPages: pre, ...at(x) } }, `hugetlb:${size}`);
+      x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, preallocatedPages: pre, line: x.rec.line, t: x.rec.t } }, `hugetlb:${size}`);
     },
   },
   {
@@ -359,7 +358,7 @@ export const RULES: Rule[] = [
       const kib = n(m[1]);
       const size = binarySize(m[3], m[4]);
       if (kib === null || size === null) return false;
-      x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, vmemmapFreeableKiB: kib, hvoWording: m[2] === 'freed' ? 'can-be-freed' : 'can-be-optimized', ...at(x) } }, `hvo:${size}`);
+      x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, vmemmapFreeableKiB: kib, hvoWording: m[2] === 'freed' ? 'can-be-freed' : 'can-be-optimized', line: x.rec.line, t: x.rec.t } }, `hvo:${size}`);
     },
   },
   {
@@ -371,7 +370,7 @@ export const RULES: Rule[] = [
       const pages = n(m[2]);
       const size = hstateSize(m[3]);
       if (pages === null || size === null) return false;
-      x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, vmemmapFreeablePages: pages, hvoWording: m[1] === 'free' ? 'can-free-pages' : 'can-optimize-pages', ...at(x) } }, `hvo:${size}`);
+      x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, vmemmapFreeablePages: pages, hvoWording: m[1] === 'free' ? 'can-free-pages' : 'can-optimize-pages', line: x.rec.line, t: x.rec.t } }, `hvo:${size}`);
     },
   },
   {
@@ -382,7 +381,7 @@ export const RULES: Rule[] = [
     emit(m, x) {
       const ms = n(m[1]);
       if (ms === null) return false;
-      x.fact({ k: 'hugetlb-alloc', ms, threads: m[2] !== undefined ? n(m[2]) : null, ...at(x) });
+      x.fact({ k: 'hugetlb-alloc', ms, threads: m[2] !== undefined ? n(m[2]) : null, line: x.rec.line, t: x.rec.t });
     },
   },
   {
@@ -396,8 +395,8 @@ export const RULES: Rule[] = [
       const allocated = n(m[5]);
       if (requested === null || size === null || allocated === null) return false;
       const node = m[4] !== undefined ? n(m[4]) : null;
-      x.fact({ k: 'hugetlb-fail', v: { pageSizeBytes: size, requestedPages: requested, allocatedPages: allocated, node, ...at(x) } });
-      if (node === null) x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, requestedPages: requested, ...at(x) } });
+      x.fact({ k: 'hugetlb-fail', v: { pageSizeBytes: size, requestedPages: requested, allocatedPages: allocated, node, line: x.rec.line, t: x.rec.t } });
+      if (node === null) x.fact({ k: 'hugetlb', v: { pageSizeBytes: size, requestedPages: requested, line: x.rec.line, t: x.rec.t } });
     },
   },
   {
@@ -417,7 +416,7 @@ export const RULES: Rule[] = [
     emit(m, x) {
       const pages = n(m[1]);
       if (pages === null) return false;
-      x.fact({ k: 'hugetlb-optimized', pages, ...at(x) }, 'hugetlb-optimized');
+      x.fact({ k: 'hugetlb-optimized', pages, line: x.rec.line, t: x.rec.t }, 'hugetlb-optimized');
     },
   },
   {
@@ -451,7 +450,7 @@ export const RULES: Rule[] = [
       const pages = n(m[1]);
       const ms = n(m[2]);
       if (pages === null || ms === null) return false;
-      x.fact({ k: 'zone-device', v: { pages, ms, ...at(x) } });
+      x.fact({ k: 'zone-device', v: { pages, ms, line: x.rec.line, t: x.rec.t } });
     },
   },
   {
@@ -473,7 +472,7 @@ export const RULES: Rule[] = [
     heads: ['Memory hotplug will waste '],
     re: /^Memory hotplug will waste (\d+) pages in each memory block/,
     emit(m, x) {
-      x.fact({ k: 'hotplug', v: { kind: 'memmap-on-memory-waste', device: null, start: null, end: null, bytes: null, pages: n(m[1]), ...at(x), text: cleanText(m.input) } });
+      x.fact({ k: 'hotplug', v: { kind: 'memmap-on-memory-waste', device: null, start: null, end: null, bytes: null, pages: n(m[1]), line: x.rec.line, t: x.rec.t, text: cleanText(m.input) } });
     },
   },
   {
@@ -784,7 +783,7 @@ export const DEVICE_RULES: Rule[] = [
     re: new RegExp(`^requested size: ${HEX}`),
     emit(m, x) {
       if (x.dev?.driver !== 'virtio_mem') return false;
-      x.fact({ k: 'hotplug', v: { kind: 'virtio-mem-requested-size', device: x.dev.name, start: null, end: null, bytes: hexOrNull(m[1]), pages: null, ...at(x), text: cleanText(`${x.dev.name}: ${m.input}`) } });
+      x.fact({ k: 'hotplug', v: { kind: 'virtio-mem-requested-size', device: x.dev.name, start: null, end: null, bytes: hexOrNull(m[1]), pages: null, line: x.rec.line, t: x.rec.t, text: cleanText(`${x.dev.name}: ${m.input}`) } });
     },
   },
   {
@@ -798,7 +797,7 @@ export const DEVICE_RULES: Rule[] = [
       const start = hexOrNull(m[2]);
       const end = hexOrNull(m[3]);
       const bytes = start !== null && end !== null && end >= start ? end - start + 1 : null;
-      x.fact({ k: 'hotplug', v: { kind, device: x.dev.name, start, end, bytes, pages: null, ...at(x), text: cleanText(`${x.dev.name}: ${m.input}`) } });
+      x.fact({ k: 'hotplug', v: { kind, device: x.dev.name, start, end, bytes, pages: null, line: x.rec.line, t: x.rec.t, text: cleanText(`${x.dev.name}: ${m.input}`) } });
     },
   },
   {
@@ -809,7 +808,7 @@ export const DEVICE_RULES: Rule[] = [
     emit(m, x) {
       const start = hexOrNull(m[2]);
       const end = hexOrNull(m[3]);
-      x.fact({ k: 'hotplug', v: { kind: 'kmem-range-too-small', device: x.dev?.name ?? null, start, end, bytes: start !== null && end !== null && end >= start ? end - start + 1 : null, pages: null, ...at(x), text: cleanText(m.input) } });
+      x.fact({ k: 'hotplug', v: { kind: 'kmem-range-too-small', device: x.dev?.name ?? null, start, end, bytes: start !== null && end !== null && end >= start ? end - start + 1 : null, pages: null, line: x.rec.line, t: x.rec.t, text: cleanText(m.input) } });
     },
   },
   simpleError('kmem-no-memory-after-alignment', 'dax/kmem dev_warn "rejecting DAX region without any memory after alignment"', 'rejecting DAX region without any memory after alignment'),
@@ -822,7 +821,7 @@ export const DEVICE_RULES: Rule[] = [
     emit(m, x) {
       const mb = n(m[1]);
       if (mb === null) return false;
-      x.fact({ k: 'device-memory', v: { kind: 'device-private', driver: x.dev?.driver ?? null, device: x.dev?.name ?? null, start: null, end: null, bytes: mb * MiB, ...at(x) } });
+      x.fact({ k: 'device-memory', v: { kind: 'device-private', driver: x.dev?.driver ?? null, device: x.dev?.name ?? null, start: null, end: null, bytes: mb * MiB, line: x.rec.line, t: x.rec.t } });
     },
   },
 ];
@@ -899,7 +898,7 @@ export const ANYWHERE_RULES: AnywhereRule[] = [
         k: 'device-memory',
         v: {
           kind: 'p2pdma', driver: m[1] ?? x.dev?.driver ?? null, device: m[1] ? `${m[1]} ${m[2]}` : x.dev?.name ?? null,
-          start, end, bytes: start !== null && end !== null && end >= start ? end - start + 1 : null, ...at(x),
+          start, end, bytes: start !== null && end !== null && end >= start ? end - start + 1 : null, line: x.rec.line, t: x.rec.t,
         },
       });
     },
