@@ -147,6 +147,24 @@ describe('simulate: human summary', () => {
   });
 });
 
+describe('simulate: paths', () => {
+  it('resolves the config and --trace relative to the working directory, and names them as given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-cwd-'));
+    let out = '';
+    let err = '';
+    const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: join(root, 'examples') };
+    const code = await main(['simulate', 'default.memmap.yaml', '--trace', join(dir, 'boot.trace.json')], io);
+    assert.equal(code, 0, err);
+    assert.match(out, /\(default\.memmap\.yaml\)/);
+    assert.ok(JSON.parse(readFileSync(join(dir, 'boot.trace.json'), 'utf8')).traceEvents.length > 0);
+    out = '';
+    err = '';
+    assert.equal(await main(['simulate', 'no-such.memmap.yaml'], io), 2);
+    assert.match(err, /no-such\.memmap\.yaml/);
+    assert.doesNotMatch(err, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  });
+});
+
 describe('simulate: bad input', () => {
   it('a missing file is exit 2 with a message, no stack', async () => {
     const r = await cli('simulate', '/nonexistent/x.memmap.yaml');

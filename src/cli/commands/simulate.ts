@@ -4,6 +4,7 @@
 // accounting and the init timing model. Prints a human summary or the stable JSON document described
 // in docs/cli-json.md; writes the timeline as Chrome Trace Event JSON; compares scenarios side by side.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfigFile, scenarioConfig, formatError, formatBytes, type LoadResult } from '../../config/index';
 import { simulateMemmap } from '../../core/simulate';
 import type { MemmapResult, CoreError } from '../../core/types';
@@ -66,8 +67,16 @@ export interface SimulateOutcome {
 }
 
 /** Load, pick the scenario, simulate: what the command and its tests share. */
-export function simulateFile(file: string, scenario: string | null): SimulateOutcome {
-  return simulateLoaded(loadConfigFile(file), file, scenario);
+export function simulateFile(file: string, scenario: string | null, cwd = process.cwd()): SimulateOutcome {
+  return simulateLoaded(loadShown(file, cwd), file, scenario);
+}
+
+/** Load `file` (relative to `cwd`); a read error names the file as the user wrote it. */
+function loadShown(file: string, cwd: string): LoadResult {
+  const abs = resolve(cwd, file);
+  const r = loadConfigFile(abs);
+  if (abs !== file) for (const e of r.errors) e.message = e.message.split(abs).join(file);
+  return r;
 }
 
 /** Simulate an already loaded config (or one of its scenarios). */
@@ -135,11 +144,11 @@ export const simulateCommand: Command = {
       if (options.has('trace')) throw new UsageError('--compare does not write a trace; run one scenario with --trace');
       return runCompare(file, flags.has('json'), io);
     }
-    const outcome = simulateFile(file, options.get('scenario') ?? null);
+    const outcome = simulateFile(file, options.get('scenario') ?? null, io.cwd);
     const tracePath = options.get('trace');
     if (tracePath !== undefined && outcome.timing) {
       const cfg = outcome.load.config!;
-      const written = writeFileAtomic(tracePath, (write) => writeChromeTrace(outcome.timing!, { config: cfg.name, scenario: cfg.scenario, file }, write));
+      const written = writeFileAtomic(resolve(io.cwd, tracePath), (write) => writeChromeTrace(outcome.timing!, { config: cfg.name, scenario: cfg.scenario, file }, write));
       if (!written.ok) {
         io.err(`memmap-lab simulate: cannot write ${tracePath}: ${written.message}\n`);
         return EXIT_BAD_INPUT;
@@ -195,7 +204,7 @@ export interface CompareJson {
 
 /** simulate --compare: the base config and every scenario, side by side. */
 function runCompare(file: string, json: boolean, io: Io): number {
-  const base = loadConfigFile(file);
+  const base = loadShown(file, io.cwd);
   const baseOutcome = simulateLoaded(base, file, null);
   if (!baseOutcome.result) {
     if (json) io.out(JSON.stringify(baseOutcome.json, null, 2) + '\n');
