@@ -20,7 +20,7 @@ import { divFloor, divRoundUp, formatHex, isAligned, alignUp } from '../config/u
 import { type ArchProfile, BOUNDARY, atLeast } from './arch';
 import { type Altmap, newAltmap } from './altmap';
 import type { SimContext } from './context';
-import type { CoreError, HotplugMemmap, SectionPiece } from './types';
+import type { CoreError, CoreErrorCode, HotplugMemmap, SectionPiece } from './types';
 import { type CompoundGeometry, type PopulateOutcome, addOutcome, emptyOutcome } from './vmemmap';
 import type { MemmapOnMemoryMode, JsonPath } from '../config/types';
 
@@ -36,7 +36,7 @@ export interface AddPagesRequest {
 
 export interface AddPagesResult {
   ok: boolean;
-  failure: { message: string; kernelMessage?: string } | null;
+  failure: { message: string; kernelMessage?: string; code?: CoreErrorCode } | null;
   pieces: SectionPiece[];
   total: PopulateOutcome;
   /** nr_memmap_pages this add contributes (section_nr_vmemmap_pages per populated piece). */
@@ -135,7 +135,7 @@ function describePiece(profile: ArchProfile, p: RawPiece, o: PopulateOutcome, al
  */
 export function addPages(ctx: SimContext, req: AddPagesRequest): AddPagesResult {
   const { profile, space } = ctx;
-  const fail = (message: string, kernelMessage?: string): AddPagesResult => ({ ok: false, failure: { message, kernelMessage }, pieces: [], total: emptyOutcome(), nrMemmapPages: 0 });
+  const fail = (message: string, kernelMessage?: string, code?: CoreErrorCode): AddPagesResult => ({ ok: false, failure: { message, kernelMessage, code }, pieces: [], total: emptyOutcome(), nrMemmapPages: 0 });
   const alt = req.altmap;
   if (alt) {
     if (alt.basePfn !== req.startPfn || alt.reserve + alt.free > req.nrPages) {
@@ -184,6 +184,7 @@ export function addPages(ctx: SimContext, req: AddPagesRequest): AddPagesResult 
           (profile.arch === 'x86_64' ? ' (x86 add_pages() WARN_ON_ONCE splat, no dedicated message)' : '') +
           '. The kernel does not unwind the sections added before the failing one; nothing is accounted here',
         o.failure.kernelMessage,
+        o.failure.code,
       );
     }
     addOutcome(total, o);
@@ -328,7 +329,7 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
   const MB = ctx.memoryBlockBytes;
   const rec = hotplugRecord(req);
   const err = (e: Omit<CoreError, 'path' | 'severity'> & { severity?: CoreError['severity'] }) => {
-    ctx.errors.push({ severity: e.severity ?? 'error', message: e.message, kernelMessage: e.kernelMessage, path: req.path });
+    ctx.errors.push({ severity: e.severity ?? 'error', message: e.message, kernelMessage: e.kernelMessage, path: req.path, ...(e.code ? { code: e.code } : {}) });
   };
   const what = req.source === 'kmem' ? `dax/kmem add of ${req.device}` : 'hot-add';
 
@@ -454,7 +455,7 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
 
   if (!result.ok) {
     ctx.space.restore(snap);
-    err({ message: `${what} ${formatHex(req.start)}+${bytesExact(req.size)} fails: ${result.failure!.message}`, kernelMessage: result.failure!.kernelMessage });
+    err({ message: `${what} ${formatHex(req.start)}+${bytesExact(req.size)} fails: ${result.failure!.message}`, kernelMessage: result.failure!.kernelMessage, code: result.failure!.code });
     return rec;
   }
 

@@ -18,7 +18,7 @@ import { type Altmap, altmapInfo } from './altmap';
 import type { SimContext } from './context';
 import { addPages, hotAdd, memmapOnMemoryPlan, mhpRangeAllowed } from './memory_hotplug';
 import { ndPfnInit } from './nvdimm';
-import type { CoreError, DeviceMemmap, HotplugMemmap, MemmapLocation } from './types';
+import type { CoreError, CoreErrorCode, DeviceMemmap, HotplugMemmap, MemmapLocation } from './types';
 import type { CompoundGeometry } from './vmemmap';
 
 /** VMEMMAP_RESERVE_NR: vmemmap pages kept per compound page with dedup. */
@@ -85,8 +85,8 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   const P = profile.pageSize;
   const rec = emptyDevice(d);
   const err = (e: Omit<CoreError, 'path'> & { path?: CoreError['path'] }) => ctx.errors.push({ ...e, path: e.path ?? d.path });
-  const fail = (message: string, kernelMessage?: string, path = d.path): DeviceMemmap => {
-    err({ severity: 'error', message: `device ${d.name}: ${message}`, kernelMessage, path });
+  const fail = (message: string, kernelMessage?: string, path = d.path, code?: CoreErrorCode): DeviceMemmap => {
+    err({ severity: 'error', message: `device ${d.name}: ${message}`, kernelMessage, path, ...(code ? { code } : {}) });
     rec.status = 'failed';
     return rec;
   };
@@ -199,7 +199,7 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   const res = addPages(ctx, { startPfn, nrPages, altmap, compound });
   if (!res.ok) {
     if (altmap) rec.altmap = altmapInfo(altmap);
-    return fail(res.failure!.message, res.failure!.kernelMessage);
+    return fail(res.failure!.message, res.failure!.kernelMessage, d.path, res.failure!.code);
   }
   ctx.deviceClaims.add({ name: d.name, startPfn, endPfn });
   ctx.nrMemmapPages += res.nrMemmapPages;

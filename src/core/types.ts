@@ -34,7 +34,15 @@ export interface CoreError {
   kernelMessage?: string;
   /** JSON path of the config object or field responsible. */
   path: JsonPath;
+  /** What failed, for programs (the checker) that must not match message texts. */
+  code?: CoreErrorCode;
 }
+
+/**
+ * Machine-readable causes of core errors that other layers act on:
+ * - `altmap-exhausted`: `vmemmap_populate()` ran out of the `vmem_altmap` reservation (-ENOMEM).
+ */
+export type CoreErrorCode = 'altmap-exhausted';
 
 // ---------------------------------------------------------------------------------------------
 // Layout (for the timing model and the checker: do not re-derive these)

@@ -16,6 +16,7 @@ import { divFloor, divRoundUp } from '../config/units';
 import type { ArchProfile } from './arch';
 import { type Altmap, altmapAllocRun, altmapInsideUnits, altmapNextPfn, altmapNrFree } from './altmap';
 import { IntervalSet, unitRange } from './intervals';
+import type { CoreErrorCode } from './types';
 
 /** Compound devmap geometry for vmemmap_populate_compound_pages(). */
 export interface CompoundGeometry {
@@ -28,6 +29,7 @@ export interface CompoundGeometry {
 export interface PopulateFailure {
   message: string;
   kernelMessage?: string;
+  code: CoreErrorCode;
   /** First pfn whose memmap could not be populated. */
   pfn: number;
 }
@@ -220,6 +222,7 @@ export class VmemmapSpace {
           out.altmapPages += fromAltmap;
           if (fromAltmap < eligible && onExhaust === 'enomem') {
             out.failure = {
+              code: 'altmap-exhausted',
               message: `the altmap is exhausted while populating base vmemmap pages (${altmapNrFree(altmap)} pages left, ${eligible - fromAltmap} more needed): vmemmap_pte_populate() fails, -ENOMEM`,
               pfn: divFloor((r.start + fromAltmap) * P, this.SP),
             };
@@ -279,6 +282,7 @@ export class VmemmapSpace {
             const next = altmapNextPfn(altmap);
             const pad = (nrPfns - (next % nrPfns)) % nrPfns;
             out.failure = {
+              code: 'altmap-exhausted',
               message:
                 `the altmap runs out: a PMD block needs ${nrPfns} pages` +
                 (pad ? ` + ${pad} alignment padding` : '') +

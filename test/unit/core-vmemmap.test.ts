@@ -167,6 +167,7 @@ describe('core ZONE_DEVICE vmemmap population (§2, §4d)', () => {
     assert.ok(e);
     assert.match(e.message, /altmap runs out/);
     assert.match(e.message, /-ENOMEM/);
+    assert.equal(e.code, 'altmap-exhausted');
     assert.deepEqual(e.path, ['devices', 0]);
     // Nothing leaked into the totals or the page tables.
     assert.equal(r.memmap.totalBytes, r.memmap.bootMemmapBytes + r.memmap.nodes[0].pageTableBytes);

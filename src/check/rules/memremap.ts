@@ -131,7 +131,7 @@ export const altmapExhausted: Rule = {
   check(ctx) {
     const out: RuleFinding[] = [];
     for (const e of ctx.sim.errors) {
-      if (e.severity !== 'error' || !/altmap (runs out|is exhausted)/.test(e.message)) continue;
+      if (e.severity !== 'error' || e.code !== 'altmap-exhausted') continue;
       const obj = e.path.slice(0, 2);
       const fixes: FixSpec[] = [];
       let path = obj;
