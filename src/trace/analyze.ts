@@ -107,6 +107,9 @@ export interface ReadPlan {
   /** Read a kernel log on two threads from this size on (default PARALLEL_BYTES; Infinity: never). */
   parallelFrom?: number;
   layout?: ParallelLayout;
+  /** Two threads: read at least this many bytes on this thread before the worker takes over, waiting for
+   *  the worker if need be (0: the worker reads everything). Default: until the worker is up. */
+  handOverAt?: number;
 }
 
 /** Files from this size on are read on two threads when they are kernel logs (parallel.ts). */
@@ -119,7 +122,7 @@ export async function analyzeFileWith(path: string, options: AnalyzeOptions, pla
   if (st.isDirectory()) throw new Error(`${path} is a directory`);
   const opts = { ...options, path: options.path ?? path };
   if (st.size >= (plan.parallelFrom ?? PARALLEL_BYTES) && !options.format && sniffFile(path) === 'kernel-log') {
-    const r = await analyzeParallel(path, opts, plan.layout ?? DEFAULT_LAYOUT);
+    const r = await analyzeParallel(path, opts, plan.layout ?? DEFAULT_LAYOUT, plan.handOverAt);
     if (r) return r;
   }
   const size = Math.max(1, options.chunkBytes ?? READ_BYTES);
@@ -168,15 +171,21 @@ function sniffFile(path: string): FileFormat {
 }
 
 /**
- * A kernel log on two threads (parallel.ts): the worker reads and scans, this thread runs the rules. null
- * when this runtime cannot (no shared WebAssembly memory): the caller reads on one thread.
+ * A kernel log on two threads (parallel.ts): the worker reads and scans, this thread runs the rules. While
+ * the worker starts up (tens of milliseconds), this thread reads the start of the file on its own, and
+ * hands over at the start of a line. null when this runtime cannot (no shared WebAssembly memory): the
+ * caller reads on one thread.
  */
-async function analyzeParallel(path: string, opts: AnalyzeOptions & { path: string }, layout: ParallelLayout): Promise<AnalysisFile | null> {
+async function analyzeParallel(
+  path: string,
+  opts: AnalyzeOptions & { path: string },
+  layout: ParallelLayout,
+  handOverAt: number | undefined,
+): Promise<AnalysisFile | null> {
   const sh = createShared(layout);
   if (!sh) return null;
   const run = new Run({ ...opts, format: 'kernel-log' });
   const reader = run.kernelReader();
-  if (!reader.attachShared(sh)) return null;
   const { ctl, recs } = sh;
   let failure: string | null = null;
   const worker = startWorker(path, sh);
@@ -191,23 +200,56 @@ async function analyzeParallel(path: string, opts: AnalyzeOptions & { path: stri
     for (let r; got < n && (r = readSync(fd, buf, got, n - got, from + got)) > 0; ) got += r;
     return { text: buf.toString('latin1', 0, got), cut: to - from > MAX_LINE };
   };
+  /** Wait for `field` to leave `value` (WAIT_MS at a time, letting the event loop in between). */
+  const waitFor = async (field: Ctl, value: number) => {
+    while (Atomics.load(ctl, field) === value) {
+      if (Atomics.load(ctl, Ctl.Failed) || failure !== null) {
+        await new Promise((r) => setImmediate(r));
+        throw new Error(`reading ${path}: ${failure ?? 'the reader thread failed'}`);
+      }
+      if (Atomics.wait(ctl, field, value, WAIT_MS) === 'timed-out') {
+        await new Promise((r) => setImmediate(r));
+        throwIfCancelled(opts.signal);
+      }
+    }
+  };
   let sinceYield = 0;
   try {
+    // The start of the file, on this thread (the same reader, with its own scanner), until the worker is up.
+    for (let fed = 0; ; ) {
+      throwIfCancelled(opts.signal);
+      if (handOverAt === undefined ? Atomics.load(ctl, Ctl.Ready) === 1 && failure === null : fed >= handOverAt) {
+        await waitFor(Ctl.Ready, 0);
+        const dropped = reader.attachShared(sh);
+        if (dropped >= 0) {
+          // The unfinished line is the worker's to read.
+          const from = fed - dropped;
+          run.addBytes(-dropped);
+          if (reader.quotedPrintable) Atomics.store(ctl, Ctl.QpMode, 1);
+          Atomics.store(ctl, Ctl.FromHi, Math.floor(from / 67108864));
+          Atomics.store(ctl, Ctl.FromLo, from % 67108864);
+          Atomics.store(ctl, Ctl.Started, 1);
+          Atomics.notify(ctl, Ctl.Started);
+          break;
+        }
+      }
+      const block = run.block();
+      if (!block) return null;
+      const n = readSync(fd, block, 0, block.length, fed);
+      if (n === 0) return run.finish(opts);
+      run.pushBlock(n);
+      fed += n;
+      if ((sinceYield += n) >= YIELD_BYTES) {
+        sinceYield = 0;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
     for (let k = 0; ; k++) {
       throwIfCancelled(opts.signal);
       // Wait for block k. This thread blocks, as in a synchronous read: a promise per wake-up would cost
       // more than the wait. The event loop (a cancel request, the worker's events) gets in when the worker
       // keeps it waiting for WAIT_MS, and every YIELD_BYTES.
-      while (Atomics.load(ctl, Ctl.Produced) <= k) {
-        if (Atomics.load(ctl, Ctl.Failed) || failure !== null) {
-          await new Promise((r) => setImmediate(r));
-          throw new Error(`reading ${path}: ${failure ?? 'the reader thread failed'}`);
-        }
-        if (Atomics.wait(ctl, Ctl.Produced, k, WAIT_MS) === 'timed-out') {
-          await new Promise((r) => setImmediate(r));
-          throwIfCancelled(opts.signal);
-        }
-      }
+      if (Atomics.load(ctl, Ctl.Produced) <= k) await waitFor(Ctl.Produced, k);
       const slot = k % layout.slots;
       const h = slotRecords(layout, slot);
       const last = reader.pushScanned(recs, h, sh.stamps, slot * layout.records, longLine);
@@ -215,7 +257,7 @@ async function analyzeParallel(path: string, opts: AnalyzeOptions & { path: stri
       run.addBytes(n);
       if (reader.quotedPrintable) Atomics.store(ctl, Ctl.QpMode, 1);
       Atomics.store(ctl, Ctl.Consumed, k + 1);
-      Atomics.notify(ctl, Ctl.Consumed);
+      if (Atomics.load(ctl, Ctl.Waiting) && Atomics.load(ctl, Ctl.Produced) - (k + 1) <= layout.slots >> 1) Atomics.notify(ctl, Ctl.Consumed);
       if (last) break;
       if ((sinceYield += n) >= YIELD_BYTES) {
         sinceYield = 0;
@@ -227,6 +269,7 @@ async function analyzeParallel(path: string, opts: AnalyzeOptions & { path: stri
   } finally {
     Atomics.store(ctl, Ctl.Cancel, 1);
     Atomics.notify(ctl, Ctl.Consumed);
+    Atomics.notify(ctl, Ctl.Started);
     closeSync(fd);
     await worker.terminate();
   }

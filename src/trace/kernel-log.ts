@@ -372,20 +372,25 @@ export class KernelLogReader implements Sink {
 
   /**
    * Parallel input (parallel.ts): read from the shared memory, with a scanner instance of this thread's
-   * own. false when it cannot be set up (then nothing changed).
+   * own. Also after byte input (analyze.ts reads the start of a file itself while the worker starts up):
+   * the unfinished line is dropped then, for the worker to read again. Returns how many bytes were
+   * dropped, or -1 when it cannot switch now (then nothing changed): it cannot at all, or a line too long
+   * for the carry area is being collected (read on and try again).
    */
-  attachShared(sh: Shared): boolean {
-    if (this.mode !== 'none' || this.options.fastPath === false) return false;
+  attachShared(sh: Shared): number {
+    if ((this.mode !== 'none' && this.mode !== 'bytes') || this.longLine !== null || this.options.fastPath === false) return -1;
     try {
       const sc = scannerInstance(sh.module, sh.memory, OUT_MAIN);
       const mem = Buffer.from(sh.memory.buffer) as Latin1Buffer;
       if (typeof mem.latin1Slice !== 'function') mem.latin1Slice = (start, end) => mem.toString('latin1', start, end);
+      const dropped = this.carryBytes;
+      this.carryBytes = 0;
       this.sc = sc;
       this.mem = mem;
       this.mode = 'shared';
-      return true;
+      return dropped;
     } catch {
-      return false;
+      return -1;
     }
   }
 

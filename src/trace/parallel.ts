@@ -12,14 +12,24 @@
 //     its own scanner instance over the same memory, up to the next segment.
 // So every line gets exactly the treatment it gets on one thread (tests check that the results are equal).
 //
+// Start-up: the worker takes tens of milliseconds to come up. Meanwhile the reader reads the start of the
+// file on its own (analyze.ts); when the worker is up, the reader says from where it is to read on (the
+// start of the reader's unfinished line).
+//
 // Memory: one shared WebAssembly memory holds the scanner's tables and SLOTS blocks of input, each with a
 // carry area in front for the unfinished line of the block before. A line longer than the carry area is
 // not copied: the worker reports its file offsets and the reader reads it from the file itself. The worker
-// waits while all slots are full, the reader while the next block is not scanned yet (without blocking its
-// event loop). Segment records go through a shared Int32Array, per slot.
+// waits while all slots are full (until half of them are free again), the reader while the next block is
+// not scanned yet (without blocking its event loop). Segment records go through a shared Int32Array, per
+// slot.
 
 import { Worker } from 'node:worker_threads';
 import { DATA, OUT_WORKER, PAD, initScannerMemory, scannerModule, scannerPages, Out, ScanStatus } from './scan';
+import { RULES } from './rules';
+
+/** The rules whose message opens a multi-line state in the reader (call-trace frames, a zone block), in
+ *  which it reads the lines that follow itself. */
+const STATE_RULES = ['call-trace', 'zone-ranges'];
 
 /** Record fields (Int32Array slots per record). */
 export const enum RecField {
@@ -57,8 +67,9 @@ export const enum Kind {
   /** Lines [Start, Stop) dismissed by the scan (the counts), then the line at Stop (Status), up to Next. */
   Segment = 0,
   /** Lines [Start, Stop) dismissed, and no stop line: Stop is the block's unfinished last line (carried over
-   *  to the next block) or just the end of a run of `runLines` lines (a short run keeps what the reader
-   *  has to scan again, when it cannot take a run as it is, small). */
+   *  to the next block) or just the end of a run of at most `runLines` lines (shorter runs after a line
+   *  that opens a multi-line state keep what the reader has to scan again, when it cannot take a run as it
+   *  is, small). */
   Run = 1,
   /** Too many records for the slot: the reader reads [Start, Stop) itself (Stop: the unfinished line). */
   GiveUp = 2,
@@ -84,6 +95,15 @@ export const enum Ctl {
   QpMode = 2,
   Cancel = 3,
   Failed = 4,
+  /** The worker waits for free slots (the reader wakes it when half of them are free). */
+  Waiting = 5,
+  /** The worker is up (it waits for Started). */
+  Ready = 6,
+  /** The reader has read the file up to From itself: the worker reads on from there. */
+  Started = 7,
+  /** From as two 26-bit halves. */
+  FromHi = 8,
+  FromLo = 9,
 }
 
 export interface ParallelLayout {
@@ -98,7 +118,7 @@ export interface ParallelLayout {
   runLines: number;
 }
 
-export const DEFAULT_LAYOUT: ParallelLayout = { block: 256 * 1024, carry: 64 * 1024, slots: 8, records: 4096, runLines: 32 };
+export const DEFAULT_LAYOUT: ParallelLayout = { block: 256 * 1024, carry: 64 * 1024, slots: 8, records: 4096, runLines: 1024 };
 
 /** Where slot `i` starts, its data area (block-aligned reads) and the memory's size. */
 export function slotBytes(l: ParallelLayout): number {
@@ -147,7 +167,7 @@ export { HDR_INTS };
 const WORKER_SOURCE = String.raw`
 const { workerData, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-const { path, module, memory, ctl, recs, stamps, L, O, R, H, C, S, KIND } = workerData;
+const { path, module, memory, ctl, recs, stamps, L, O, R, H, C, S, KIND, STATE_HEADS } = workerData;
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
 const inst = new WebAssembly.Instance(module, { env: { memory } });
 const scan = inst.exports.scan;
@@ -213,95 +233,130 @@ function setLong(r, from, to) {
   recs[r + R.FileEndHi] = Math.floor(to / 67108864);
   recs[r + R.FileEndLo] = to % 67108864;
 }
-try {
+// Does the text at bytes[p, end) start (after blanks) with a head in STATE_HEADS?
+function opensState(p, end) {
+  while (p < end && (bytes[p] === 32 || bytes[p] === 9)) p++;
+  for (const head of STATE_HEADS) {
+    if (end - p < head.length) continue;
+    let k = 0;
+    while (k < head.length && bytes[p + k] === head[k]) k++;
+    if (k === head.length) return true;
+  }
+  return false;
+}
+// Per block: the records written so far, and the unfinished line left for the next block.
+let count = 0;
+let tail = 0;
+// Lines per scan call: L.runLines, but after a line that opens a multi-line state (STATE_HEADS) runs of
+// 4, 8, 16 ... lines: the reader reads the lines of that state itself, and then the rest of the run
+// they are in again, so that rest stays short.
+let runLines = L.runLines;
+function add(h, kind) {
+  const r = h + L.hdrInts + count++ * L.recInts;
+  recs[r + R.Kind] = kind;
+  recs[r + R.Plain] = 0;
+  return r;
+}
+// Scan the lines of bytes[pos, end) (slot's block, records from h): sets count and tail.
+function scanBlock(h, slot, pos, end) {
+  tail = pos;
+  while (pos < end) {
+    if (count >= L.records - 1) {
+      let t = bytes.lastIndexOf(10, end - 1);
+      t = t < pos ? pos : t + 1;
+      const r = add(h, KIND.GiveUp);
+      recs[r + R.Start] = pos;
+      recs[r + R.Stop] = t;
+      tail = t;
+      return;
+    }
+    const qp = Atomics.load(ctl, C.QpMode);
+    out[O.NonZero] = 0;
+    const stop = qp ? scanQp(pos, end, L.out, runLines) : scan(pos, end, L.out, runLines);
+    let status = out[O.Status];
+    let next = -1;
+    if (status === S.Line) {
+      next = out[O.StopEnd] + 1;
+    } else if (status === S.Byte) {
+      const nl = bytes.indexOf(10, stop);
+      if (nl >= 0 && nl < end) next = nl + 1;
+      else status = S.NeedMore;
+    }
+    const r = add(h, status === S.NeedMore || status === S.Pause ? KIND.Run : KIND.Segment);
+    recs[r + R.Start] = pos;
+    recs[r + R.Stop] = stop;
+    recs[r + R.Next] = next;
+    recs[r + R.Status] = status;
+    recs[r + R.Lines] = out[O.Lines];
+    recs[r + R.Counted] = out[O.Counted];
+    recs[r + R.Stamped] = out[O.Stamped];
+    recs[r + R.NonZero] = out[O.NonZero];
+    recs[r + R.Z1] = out[O.Z1];
+    recs[r + R.Z1Lines] = out[O.Z1Lines];
+    recs[r + R.Z1Stamped] = out[O.Z1Stamped];
+    recs[r + R.Z1Counted] = out[O.Z1Counted];
+    recs[r + R.Qp] = qp;
+    if (status === S.Line) plain(r, slot * L.records + count - 1, stop, next - 1);
+    if (status === S.Line && recs[r + R.Plain] === 1 && opensState(recs[r + R.TextStart], recs[r + R.TextEnd])) runLines = Math.min(4, L.runLines);
+    else if (runLines < L.runLines) runLines = Math.min(2 * runLines, L.runLines);
+    if (status === S.NeedMore) {
+      tail = stop;
+      return;
+    }
+    pos = status === S.Pause ? stop : next;
+    tail = pos;
+  }
+}
+function run() {
   fd = fs.openSync(path, 'r');
-  let fileAtData = 0; // file offset of the block's first byte read
+  // The reader reads the start of the file itself until this thread is up; then it says where to go on.
+  Atomics.store(ctl, C.Ready, 1);
+  Atomics.notify(ctl, C.Ready);
+  while (Atomics.load(ctl, C.Started) === 0) {
+    if (Atomics.load(ctl, C.Cancel)) throw 0;
+    Atomics.wait(ctl, C.Started, 0, 100);
+  }
+  let fileAtData = Atomics.load(ctl, C.FromHi) * 67108864 + Atomics.load(ctl, C.FromLo); // file offset of the block's first byte read
   let carry = 0; // bytes of the unfinished line to copy in front of the next block, from carryFrom
   let carryFrom = 0;
   let longStart = -1; // file offset of a line too long for the carry area, while its end is looked for
   for (let k = 0; ; k++) {
     const slot = k % L.slots;
-    while (k - Atomics.load(ctl, C.Consumed) >= L.slots) {
-      if (Atomics.load(ctl, C.Cancel)) throw 0;
-      Atomics.wait(ctl, C.Consumed, Atomics.load(ctl, C.Consumed), 100);
+    if (k - Atomics.load(ctl, C.Consumed) >= L.slots) {
+      // All slots full: wait until half of them are free (a wake-up per block would cost more than the block).
+      Atomics.store(ctl, C.Waiting, 1);
+      while (k - Atomics.load(ctl, C.Consumed) > L.slots >> 1) {
+        if (Atomics.load(ctl, C.Cancel)) throw 0;
+        Atomics.wait(ctl, C.Consumed, Atomics.load(ctl, C.Consumed), 100);
+      }
+      Atomics.store(ctl, C.Waiting, 0);
     }
     if (Atomics.load(ctl, C.Cancel)) throw 0;
     const dataAt = L.data + slot * L.slotBytes + L.carry;
     if (carry > 0) bytes.copyWithin(dataAt - carry, carryFrom, carryFrom + carry);
-    const n = fs.readSync(fd, bytes, dataAt, L.block, null);
+    const n = fs.readSync(fd, bytes, dataAt, L.block, fileAtData);
     const eof = n === 0;
     const start = dataAt - carry;
     const end = dataAt + n;
     const h = slot * L.slotInts;
-    let count = 0;
-    const add = (kind) => {
-      const r = h + L.hdrInts + count++ * L.recInts;
-      recs[r + R.Kind] = kind;
-      recs[r + R.Plain] = 0;
-      return r;
-    };
+    count = 0;
     let pos = start;
     if (longStart >= 0) {
       let nl = eof ? -1 : bytes.indexOf(10, dataAt);
       if (nl >= end) nl = -1;
       if (nl >= 0) {
-        setLong(add(KIND.Long), longStart, fileAtData + (nl - dataAt));
+        setLong(add(h, KIND.Long), longStart, fileAtData + (nl - dataAt));
         longStart = -1;
         pos = nl + 1;
       } else if (eof) {
-        setLong(add(KIND.Long), longStart, fileAtData);
+        setLong(add(h, KIND.Long), longStart, fileAtData);
         longStart = -1;
       } else {
         pos = end;
       }
     }
-    let tail = pos;
-    if (!eof) {
-      while (pos < end) {
-        if (count >= L.records - 1) {
-          let t = bytes.lastIndexOf(10, end - 1);
-          t = t < pos ? pos : t + 1;
-          const r = add(KIND.GiveUp);
-          recs[r + R.Start] = pos;
-          recs[r + R.Stop] = t;
-          tail = t;
-          break;
-        }
-        const qp = Atomics.load(ctl, C.QpMode);
-        out[O.NonZero] = 0;
-        const stop = qp ? scanQp(pos, end, L.out, L.runLines) : scan(pos, end, L.out, L.runLines);
-        let status = out[O.Status];
-        let next = -1;
-        if (status === S.Line) {
-          next = out[O.StopEnd] + 1;
-        } else if (status === S.Byte) {
-          const nl = bytes.indexOf(10, stop);
-          if (nl >= 0 && nl < end) next = nl + 1;
-          else status = S.NeedMore;
-        }
-        const r = add(status === S.NeedMore || status === S.Pause ? KIND.Run : KIND.Segment);
-        recs[r + R.Start] = pos;
-        recs[r + R.Stop] = stop;
-        recs[r + R.Next] = next;
-        recs[r + R.Status] = status;
-        recs[r + R.Lines] = out[O.Lines];
-        recs[r + R.Counted] = out[O.Counted];
-        recs[r + R.Stamped] = out[O.Stamped];
-        recs[r + R.NonZero] = out[O.NonZero];
-        recs[r + R.Z1] = out[O.Z1];
-        recs[r + R.Z1Lines] = out[O.Z1Lines];
-        recs[r + R.Z1Stamped] = out[O.Z1Stamped];
-        recs[r + R.Z1Counted] = out[O.Z1Counted];
-        recs[r + R.Qp] = qp;
-        if (status === S.Line) plain(r, slot * L.records + count - 1, stop, next - 1);
-        if (status === S.NeedMore) {
-          tail = stop;
-          break;
-        }
-        pos = status === S.Pause ? stop : next;
-        tail = pos;
-      }
-    }
+    tail = pos;
+    if (!eof) scanBlock(h, slot, pos, end);
     carry = 0;
     if (!eof && longStart < 0 && tail < end) {
       if (end - tail > L.carry) longStart = fileAtData + (tail - dataAt);
@@ -320,6 +375,9 @@ try {
     if (eof) break;
     fileAtData += n;
   }
+}
+try {
+  run();
 } catch (e) {
   if (e !== 0) {
     parentPort.postMessage({ error: String((e && e.message) || e) });
@@ -348,11 +406,15 @@ export function startWorker(path: string, sh: Shared): Worker {
     Plain: RecField.Plain, TextStart: RecField.TextStart, TextEnd: RecField.TextEnd,
   };
   const H = { Count: Hdr.Count, Eof: Hdr.Eof, Start: Hdr.Start, End: Hdr.End, BytesRead: Hdr.BytesRead };
-  const C = { Produced: Ctl.Produced, Consumed: Ctl.Consumed, QpMode: Ctl.QpMode, Cancel: Ctl.Cancel, Failed: Ctl.Failed };
+  const C = {
+    Produced: Ctl.Produced, Consumed: Ctl.Consumed, QpMode: Ctl.QpMode, Cancel: Ctl.Cancel, Failed: Ctl.Failed, Waiting: Ctl.Waiting, Ready: Ctl.Ready,
+    Started: Ctl.Started, FromHi: Ctl.FromHi, FromLo: Ctl.FromLo,
+  };
   const S = { NeedMore: ScanStatus.NeedMore, Line: ScanStatus.Line, Byte: ScanStatus.Byte, Pause: ScanStatus.Pause };
   const KIND = { Segment: Kind.Segment, Run: Kind.Run, GiveUp: Kind.GiveUp, Long: Kind.Long };
+  const STATE_HEADS = RULES.filter((r) => STATE_RULES.includes(r.id)).flatMap((r) => r.heads.map((h) => Array.from(h, (ch) => ch.charCodeAt(0))));
   return new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path, module: sh.module, memory: sh.memory, ctl: sh.ctl, recs: sh.recs, stamps: sh.stamps, L, O, R, H, C, S, KIND },
+    workerData: { path, module: sh.module, memory: sh.memory, ctl: sh.ctl, recs: sh.recs, stamps: sh.stamps, L, O, R, H, C, S, KIND, STATE_HEADS },
   });
 }

@@ -193,8 +193,31 @@ export class Code {
   and64(): this {
     return this.op(0x83);
   }
+  or64(): this {
+    return this.op(0x84);
+  }
   eq64(): this {
     return this.op(0x51);
+  }
+  eqz64(): this {
+    return this.op(0x50);
+  }
+  ctz64(): this {
+    return this.op(0x7a);
+  }
+  sub64(): this {
+    return this.op(0x7d);
+  }
+  shl64(): this {
+    return this.op(0x86);
+  }
+  /** i64.extend_i32_u */
+  extendU(): this {
+    return this.op(0xad);
+  }
+  /** i32.wrap_i64 */
+  wrap(): this {
+    return this.op(0xa7);
   }
 
   // v128

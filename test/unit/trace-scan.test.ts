@@ -366,7 +366,7 @@ describe('two threads (parallel.ts)', () => {
   async function same(text: string, layout = tiny): Promise<void> {
     const file = join(dir, `t${n++}.log`);
     writeFileSync(file, text, 'latin1');
-    const r = await analyzeFileWith(file, {}, { parallelFrom: 0, layout });
+    const r = await analyzeFileWith(file, {}, { parallelFrom: 0, layout, handOverAt: 0 });
     const got = JSON.parse(JSON.stringify({ boots: r.boots, lines: r.lines, input: r.input }));
     assert.deepEqual(got, general(text));
     assert.equal(r.sizeBytes, Buffer.byteLength(text, 'latin1'));
@@ -405,8 +405,32 @@ describe('two threads (parallel.ts)', () => {
         const file = join(d2, 'c.log');
         writeFileSync(file, text, 'latin1');
         for (const layout of [tiny, { block: 4096, carry: 1024, slots: 2, records: 64, runLines: 16 }, undefined]) {
-          const r = await analyzeFileWith(file, {}, { parallelFrom: 0, layout });
+          const r = await analyzeFileWith(file, {}, { parallelFrom: 0, layout, handOverAt: 0 });
           assert.deepEqual(JSON.parse(JSON.stringify({ boots: r.boots, lines: r.lines, input: r.input })), general(text));
+        }
+      }
+    } finally {
+      rmSync(d2, { recursive: true, force: true });
+    }
+  });
+
+  it('this thread reads the start, the worker the rest: handed over anywhere, also inside a long line', async () => {
+    const d2 = mkdtempSync(join(tmpdir(), 'memmap-par-'));
+    try {
+      const long = 'x'.repeat(300 * 1024);
+      const cases = [
+        `${LINE_POOL.join('\n')}\n${long}\n${LINE_POOL.join('\n')}\n`.repeat(3),
+        `[    1.0] a\n[    6.4] soft break with an escape=\nab=3Dcd\n${'[    6.5] filler\n'.repeat(30000)}[    6.6] =6Eode 9 deferred pages initialised in 5ms\n`,
+      ];
+      for (const text of cases) {
+        const file = join(d2, 'h.log');
+        writeFileSync(file, text, 'latin1');
+        const want = general(text);
+        const size = Buffer.byteLength(text, 'latin1');
+        for (const handOverAt of [1, 256 * 1024, 300 * 1024, size >> 1, size - 1, size + 1]) {
+          const r = await analyzeFileWith(file, {}, { parallelFrom: 0, layout: { block: 4096, carry: 1024, slots: 2, records: 64, runLines: 16 }, handOverAt });
+          assert.deepEqual(JSON.parse(JSON.stringify({ boots: r.boots, lines: r.lines, input: r.input })), want, `handed over at ${handOverAt}`);
+          assert.equal(r.sizeBytes, size);
         }
       }
     } finally {
@@ -420,9 +444,11 @@ describe('two threads (parallel.ts)', () => {
       const file = join(d2, 'gen.log');
       await generateLog(file, 4_000_000, 3);
       const want = general(readFileSync(file, 'latin1'));
-      for (const layout of [undefined, { block: 8192, carry: 512, slots: 2, records: 32, runLines: 8 }]) {
+      const cramped = { block: 8192, carry: 512, slots: 2, records: 32, runLines: 8 };
+      // handOverAt undefined: as analyzeFile does it (this thread reads until the worker is up)
+      for (const [layout, handOverAt] of [[undefined, undefined], [undefined, 0], [cramped, 0]] as const) {
         const seen: number[] = [];
-        const r = await analyzeFileWith(file, { retainBoots: 2, onBoot: (b) => seen.push(b.index) }, { parallelFrom: 0, layout });
+        const r = await analyzeFileWith(file, { retainBoots: 2, onBoot: (b) => seen.push(b.index) }, { parallelFrom: 0, layout, handOverAt });
         const w = want as { boots: unknown[] };
         assert.deepEqual(seen, w.boots.map((_, i) => i));
         assert.equal(r.bootsNotRetained, w.boots.length - 2);
@@ -441,7 +467,7 @@ describe('two threads (parallel.ts)', () => {
       writeFileSync(file, '[    1.000000] ACPI: filler line\n'.repeat(600_000));
       const token = { isCancellationRequested: false };
       setTimeout(() => (token.isCancellationRequested = true), 5);
-      await assert.rejects(analyzeFileWith(file, { signal: token }, { parallelFrom: 0, layout: { block: 4096, carry: 1024, slots: 2, records: 64, runLines: 16 } }), AnalysisCancelledError);
+      await assert.rejects(analyzeFileWith(file, { signal: token }, { parallelFrom: 0, layout: { block: 4096, carry: 1024, slots: 2, records: 64, runLines: 16 }, handOverAt: 0 }), AnalysisCancelledError);
     } finally {
       rmSync(d2, { recursive: true, force: true });
     }
