@@ -1,8 +1,8 @@
 // One build for every bundle: the CLI and the extension host code (node, CJS; the extension's split is
 // in scripts/extension-bundles.mjs).
-// The dashboard webview (browser IIFE + CSS) is configured in scripts/webview-bundle.mjs.
+// The webviews (dashboard, log view: browser IIFEs + CSS) are configured in scripts/webview-bundle.mjs.
 import * as esbuild from 'esbuild';
-import { webviewBundle } from './webview-bundle.mjs';
+import { logviewBundle, webviewBundle } from './webview-bundle.mjs';
 import { extensionBundles } from './extension-bundles.mjs';
 
 const production = process.argv.includes('--production');
@@ -16,6 +16,8 @@ const bundles = [
   { ...common, entryPoints: ['test/e2e/suite/*.ts'], outdir: 'dist/test/e2e', external: ['vscode', 'mocha'] },
   // The dashboard: dist/webview.js + dist/webview.css, also inlined by `memmap-lab report`.
   webviewBundle(),
+  // The Memmap Log View: dist/logview.js + dist/logview.css (the page links dist/webview.css as well).
+  logviewBundle(),
 ];
 
 await Promise.all(bundles.map((b) => esbuild.build(b)));

@@ -1,9 +1,12 @@
-// esbuild options of the dashboard bundle: webview/main.ts -> dist/webview.js (browser IIFE, minified,
-// chart.js tree-shaken) + dist/webview.css (media/dashboard.css, imported by main.ts). Used by
-// scripts/build.mjs, and by the report tests to build into a temporary folder.
-export function webviewBundle(outfile = 'dist/webview.js') {
+// esbuild options of the webview bundles (browser IIFEs, minified, chart.js tree-shaken):
+//   webview/main.ts         -> dist/webview.js + dist/webview.css (media/dashboard.css): the dashboard,
+//                              also inlined by `memmap-lab report`
+//   webview/logview/main.ts -> dist/logview.js + dist/logview.css (media/logview.css): the Memmap Log View,
+//                              whose page also links dist/webview.css
+// Used by scripts/build.mjs, and by the report tests to build into a temporary folder.
+export function webviewBundle(outfile = 'dist/webview.js', entry = 'webview/main.ts') {
   return {
-    entryPoints: ['webview/main.ts'],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     minify: true,
@@ -15,4 +18,9 @@ export function webviewBundle(outfile = 'dist/webview.js') {
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
   };
+}
+
+/** The Memmap Log View's bundle (dist/logview.js + dist/logview.css). */
+export function logviewBundle(outfile = 'dist/logview.js') {
+  return webviewBundle(outfile, 'webview/logview/main.ts');
 }

@@ -12,10 +12,11 @@ import {
   type DashboardView,
   type SourceRange,
 } from '../src/protocol/dashboard';
-import { applyChartDefaults, charts, destroyCharts, nonBlankPixels, readPalette, type Palette } from './charts';
+import { charts, destroyCharts, type Palette } from './charts';
 import { VIEW_LABELS, type UiState, type ViewContext, type ViewRenderer } from './context';
 import { clear, h } from './dom';
 import type { Host } from './host';
+import { onThemeChange, reportWhenDrawn, themeOf, themePalette, THEMES } from './page';
 import { createButton, createTabs, type Tabs } from './toolkit';
 import { renderCompare } from './views/compare';
 import { renderFindings } from './views/findings';
@@ -25,9 +26,6 @@ import { COLLAPSE_DEFAULT_ABOVE, renderTimeline } from './views/timeline';
 import { renderTiming } from './views/timing';
 
 const RENDERERS: Record<DashboardView, ViewRenderer> = { memory: renderMemory, timing: renderTiming, timeline: renderTimeline, compare: renderCompare, findings: renderFindings };
-
-const THEMES = ['vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'];
-const themeOf = () => THEMES.filter((t) => document.body.classList.contains(t)).join(' ') || 'none';
 
 /** What the UI tests read in the webview frame. */
 export interface DashboardDebug {
@@ -74,8 +72,7 @@ export class App {
       restored = 'invalid';
       host.post({ type: 'log', level: 'warn', message: `ignored the saved dashboard state: ${saved.error}` });
     }
-    this.palette = readPalette();
-    applyChartDefaults(this.palette);
+    this.palette = themePalette();
     this.header = h('header', { class: 'mm-header' });
     this.tabs = createTabs(
       VIEWS.map((v) => ({ id: v, label: VIEW_LABELS[v] })),
@@ -84,7 +81,7 @@ export class App {
     );
     root.append(this.header, this.tabs.element);
     this.debug = { ready: false, view: this.ui.view, theme: this.theme, renders: 0, cspViolations, charts, model: this.model, restored };
-    new MutationObserver(() => this.onThemeMaybeChanged()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    onThemeChange(this.theme, (theme, palette) => this.onTheme(theme, palette));
     this.header.addEventListener('click', (e) => {
       const card = (e.target as HTMLElement).closest<HTMLElement>('[data-card]')?.dataset.card;
       const to: Record<string, DashboardView> = { total: 'memory', ram: 'memory', device: 'memory', pt: 'memory', dedup: 'memory', hvo: 'memory', boot: 'timing', end: 'timeline', findings: 'findings' };
@@ -154,13 +151,10 @@ export class App {
     else this.report(view);
   }
 
-  private onThemeMaybeChanged(): void {
-    const theme = themeOf();
-    if (theme === this.theme) return;
+  private onTheme(theme: string, palette: Palette): void {
     this.theme = theme;
     this.debug.theme = theme;
-    this.palette = readPalette();
-    applyChartDefaults(this.palette);
+    this.palette = palette;
     VIEWS.forEach((v) => this.dirty.add(v));
     if (this.model) this.renderView(this.ui.view);
   }
@@ -215,24 +209,17 @@ export class App {
   /** Once the view's charts have pixels (or after ~2 s), tell the host what was drawn. */
   private report(view: DashboardView): void {
     const seq = ++this.renderSeq;
-    let tries = 0;
-    const measure = () => {
-      if (seq !== this.renderSeq) return;
-      const ids = this.viewCharts.get(view) ?? [];
-      const drawn = ids.map((id) => {
-        const c = charts.get(id)!;
-        return { id, width: c.canvas.width, height: c.canvas.height, nonBlankPixels: nonBlankPixels(c.canvas) };
-      });
-      if (drawn.some((d) => d.nonBlankPixels === 0) && ++tries < 120) {
-        requestAnimationFrame(measure);
-        return;
-      }
-      document.body.dataset.ready = 'true';
-      document.body.dataset.view = view;
-      this.debug.ready = true;
-      this.host.post({ type: 'rendered', view, theme: this.theme, charts: drawn, cspViolations: this.cspViolations.slice(0, 100).map((v) => v.slice(0, 500)) });
-    };
-    requestAnimationFrame(() => requestAnimationFrame(measure));
+    reportWhenDrawn(
+      () => this.viewCharts.get(view) ?? [],
+      () => seq === this.renderSeq,
+      this.cspViolations,
+      (drawn, cspViolations) => {
+        document.body.dataset.ready = 'true';
+        document.body.dataset.view = view;
+        this.debug.ready = true;
+        this.host.post({ type: 'rendered', view, theme: this.theme, charts: drawn, cspViolations });
+      },
+    );
   }
 
   private reveal(loc: SourceRange | null): void {

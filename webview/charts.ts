@@ -1,5 +1,5 @@
 // chart.js, tree-shaken (only the bar controller and what it needs), themed from VS Code's CSS variables.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type ChartType } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type ChartType, type Plugin } from 'chart.js';
 import { h, setStyle } from './dom';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -141,6 +141,50 @@ export function nonBlankPixels(canvas: HTMLCanvasElement): number {
 /** Legend entries without the bars' (critical-path) outlines. */
 export function plainLegend(chart: Chart): ReturnType<typeof Chart.defaults.plugins.legend.labels.generateLabels> {
   return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => ({ ...item, lineWidth: 0, strokeStyle: 'transparent' }));
+}
+
+/**
+ * Dashed vertical lines at x-axis values, each labelled with its 1-based number in a small box at the
+ * top (labels that would overlap the previous one are left out; the line stays): the thread timeline's
+ * milestones, the log view's kernel log lines. `at` gives the positions in the x axis' unit.
+ */
+export function markerLinesPlugin(p: Palette, at: () => readonly number[], id = 'mmMarkers'): Plugin<'bar'> {
+  return {
+    id,
+    afterDatasetsDraw(chart) {
+      const x = chart.scales.x;
+      const area = chart.chartArea;
+      const g = chart.ctx;
+      g.save();
+      g.font = `${Math.max(10, p.fontSize - 1)}px ${p.font}`;
+      g.textBaseline = 'top';
+      let lastRight = -Infinity;
+      at().forEach((v, i) => {
+        if (v < x.min || v > x.max) return;
+        const px = Math.round(x.getPixelForValue(v)) + 0.5;
+        g.strokeStyle = withAlpha(p.fg, 0.55);
+        g.setLineDash([3, 3]);
+        g.lineWidth = 1;
+        g.beginPath();
+        g.moveTo(px, area.top);
+        g.lineTo(px, area.bottom);
+        g.stroke();
+        g.setLineDash([]);
+        const label = String(i + 1);
+        const w = g.measureText(label).width + 6;
+        const lx = Math.min(Math.max(px - w / 2, area.left), area.right - w);
+        if (lx < lastRight + 2) return; // too close to the previous label: the line alone
+        lastRight = lx + w;
+        g.fillStyle = p.bg;
+        g.fillRect(lx, area.top + 1, w, p.fontSize + 2);
+        g.strokeStyle = withAlpha(p.fg, 0.55);
+        g.strokeRect(lx + 0.5, area.top + 1.5, w - 1, p.fontSize + 1);
+        g.fillStyle = p.fg;
+        g.fillText(label, lx + 3, area.top + 2);
+      });
+      g.restore();
+    },
+  };
 }
 
 export { Chart };

@@ -9,16 +9,17 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export interface Host {
+/** The dashboard's by default; the log view (webview/logview) uses its own message and state types. */
+export interface Host<M = WebviewMessage, S = WebviewState> {
   readonly kind: 'vscode' | 'report';
-  post(message: WebviewMessage): void;
+  post(message: M): void;
   /** The state the webview saved before it was hidden or the window reloaded (unvalidated). */
   getState(): unknown;
-  setState(state: WebviewState): void;
+  setState(state: S): void;
   onMessage(listener: (data: unknown) => void): void;
 }
 
-export function connectHost(): Host {
+export function connectHost<M = WebviewMessage, S = WebviewState>(): Host<M, S> {
   if (typeof acquireVsCodeApi === 'function') {
     const api = acquireVsCodeApi();
     return {

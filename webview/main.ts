@@ -3,15 +3,11 @@
 import '../media/dashboard.css';
 import { App } from './app';
 import { connectHost } from './host';
+import { watchPage } from './page';
 import { registerToolkit } from './toolkit';
 
-// Content-Security-Policy violations are collected for the "rendered" report (the e2e tests assert none).
-const cspViolations: string[] = [];
-document.addEventListener('securitypolicyviolation', (e) => cspViolations.push(`${e.violatedDirective} ${e.blockedURI || ''} ${e.sourceFile || ''}:${e.lineNumber || ''}`.trim()));
-
 const host = connectHost();
-window.addEventListener('error', (e) => host.post({ type: 'log', level: 'error', message: `dashboard: ${e.message} (${e.filename}:${e.lineno})`.slice(0, 2000) }));
-window.addEventListener('unhandledrejection', (e) => host.post({ type: 'log', level: 'error', message: `dashboard: ${String((e.reason as Error)?.stack ?? e.reason)}`.slice(0, 2000) }));
+const cspViolations = watchPage((m) => host.post(m), 'dashboard');
 
 // The report has no VS Code theme: follow the reader's colour scheme unless the report fixed one.
 if (host.kind === 'report' && !/\bvscode-(light|dark|high-contrast)/.test(document.body.className)) {

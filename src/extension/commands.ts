@@ -28,21 +28,9 @@ export interface CheckAllOutcome {
 const showProblems = () => vscode.commands.executeCommand('workbench.actions.view.problems');
 
 export function registerCommands(ctx: Ctx, diagnostics: DiagnosticsController): void {
-  const register = (id: string, fn: (...args: never[]) => unknown) =>
-    ctx.track(
-      vscode.commands.registerCommand(id, async (...args: never[]) => {
-        try {
-          return await fn(...args);
-        } catch (e) {
-          ctx.log.error(`${id} failed`, e);
-          void vscode.window.showErrorMessage(`Memmap Lab: ${(e as Error)?.message ?? String(e)}`);
-          return undefined;
-        }
-      }),
-    );
-  register('memmapLab.simulate', (uri?: vscode.Uri) => simulate(ctx, diagnostics, uri));
-  register('memmapLab.newConfig', (example?: string) => newConfig(ctx, example));
-  register('memmapLab.checkAll', () => checkAll(ctx, diagnostics));
+  ctx.registerCommand('memmapLab.simulate', (uri?: vscode.Uri) => simulate(ctx, diagnostics, uri));
+  ctx.registerCommand('memmapLab.newConfig', (example?: string) => newConfig(ctx, example));
+  ctx.registerCommand('memmapLab.checkAll', () => checkAll(ctx, diagnostics));
 }
 
 /** The config to act on: the argument (explorer/editor menus), the active editor, or a pick from the workspace. */

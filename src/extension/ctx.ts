@@ -4,6 +4,12 @@ import * as vscode from 'vscode';
 import { Log } from './log';
 import { readSettings, SECTION, type Settings } from './settings';
 
+/** An error's message (or the thrown value as text). */
+export const errorText = (e: unknown): string => (e as Error)?.message ?? String(e);
+
+/** A command's URI argument: a Uri, a URI string or a file path; anything else is undefined. */
+export const asUri = (u: unknown): vscode.Uri | undefined => (u instanceof vscode.Uri ? u : typeof u === 'string' && u ? (/^[a-z][\w+.-]*:/i.test(u) ? vscode.Uri.parse(u) : vscode.Uri.file(u)) : undefined);
+
 export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly settingsEmitter = new vscode.EventEmitter<Settings>();
@@ -34,6 +40,21 @@ export class Ctx implements vscode.Disposable {
   track<T extends vscode.Disposable>(d: T): T {
     this.disposables.push(d);
     return d;
+  }
+
+  /** Registers (and tracks) command `id`; a failure is logged and shown instead of rejecting (the result is then undefined). */
+  registerCommand(id: string, fn: (...args: never[]) => unknown): vscode.Disposable {
+    return this.track(
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
+        try {
+          return await fn(...args);
+        } catch (e) {
+          this.log.error(`${id} failed`, e);
+          void vscode.window.showErrorMessage(`Memmap Lab: ${errorText(e)}`);
+          return undefined;
+        }
+      }),
+    );
   }
 
   /** Disposes in reverse order of creation; the log goes last so the others can still report. */

@@ -328,7 +328,10 @@ export const HostMessageSchema = tagged({
 });
 export type HostMessage = Infer<typeof HostMessageSchema>;
 
+/** A chart a webview drew (its "rendered" message, for the tests and the log): canvas size and non-blank pixels. */
 export const RenderedChartSchema = object({ id: str(100), width: int(0, 100_000), height: int(0, 100_000), nonBlankPixels: int(0) });
+/** A script error or warning in a webview, for the extension's log (the dashboard's and the log view's). */
+export const WebviewLogSchema = object({ type: literal('log'), level: literal('error', 'warn', 'info'), message: str(2000) });
 
 /** Webview → host. */
 export const WebviewMessageSchema = tagged({
@@ -349,7 +352,7 @@ export const WebviewMessageSchema = tagged({
   /** The user switched views in the webview. */
   view: object({ type: literal('view'), view: ViewSchema }),
   /** A script error in the webview, for the extension's log. */
-  log: object({ type: literal('log'), level: literal('error', 'warn', 'info'), message: str(2000) }),
+  log: WebviewLogSchema,
 });
 export type WebviewMessage = Infer<typeof WebviewMessageSchema>;
 export type RenderedReport = Extract<WebviewMessage, { type: 'rendered' }>;
@@ -382,7 +385,8 @@ export type WebviewState = Infer<typeof WebviewStateSchema>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-function parse<T>(sch: Schema<T>, x: unknown, what: string): Parsed<T> {
+/** `x` checked against `sch` (`what` names it in the error); a schema that throws is an error too. */
+export function parseWith<T>(sch: Schema<T>, x: unknown, what: string): Parsed<T> {
   let error: string | null;
   try {
     error = sch.check(x, what);
@@ -393,19 +397,19 @@ function parse<T>(sch: Schema<T>, x: unknown, what: string): Parsed<T> {
 }
 
 /** A message from the webview (untrusted). */
-export const parseWebviewMessage = (x: unknown): Parsed<WebviewMessage> => parse(WebviewMessageSchema, x, 'message');
+export const parseWebviewMessage = (x: unknown): Parsed<WebviewMessage> => parseWith(WebviewMessageSchema, x, 'message');
 /** A message from the host. */
-export const parseHostMessage = (x: unknown): Parsed<HostMessage> => parse(HostMessageSchema, x, 'message');
-export const parseModel = (x: unknown): Parsed<DashboardModel> => parse(DashboardModelSchema, x, 'model');
+export const parseHostMessage = (x: unknown): Parsed<HostMessage> => parseWith(HostMessageSchema, x, 'message');
+export const parseModel = (x: unknown): Parsed<DashboardModel> => parseWith(DashboardModelSchema, x, 'model');
 
 /**
  * Webview state (untrusted: the serializer gets whatever the webview stored). A state whose model no
  * longer validates (an older extension wrote it) keeps the rest with model = null.
  */
 export function parseWebviewState(x: unknown): Parsed<WebviewState> {
-  const full = parse(WebviewStateSchema, x, 'state');
+  const full = parseWith(WebviewStateSchema, x, 'state');
   if (full.ok || !isRecord(x) || !('model' in x) || x.model === null) return full;
-  return parse(WebviewStateSchema, { ...x, model: null }, 'state');
+  return parseWith(WebviewStateSchema, { ...x, model: null }, 'state');
 }
 
 /** The view a focus belongs to. */

@@ -3,6 +3,7 @@
 // nonce for the inline script and styles, and the --vscode-* theme variables VS Code would provide.
 // No remote content: the page loads nothing at all.
 import type { DashboardModel } from '../protocol/dashboard';
+import { escapeHtml, strictHtmlPage } from './html-page';
 
 export interface ReportAssets {
   /** dist/webview.js */
@@ -138,8 +139,6 @@ export function reportThemeCss(): string {
   return [`body { ${vars(COMMON)} }`, `body.vscode-light { ${vars(LIGHT)} color-scheme: light; }`, `body.vscode-dark { ${vars(DARK)} color-scheme: dark; }`, `.mm-footer a { color: var(--vscode-textLink-foreground); }`].join('\n');
 }
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 /** JSON that is safe inside a <script type="application/json"> element. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -160,26 +159,18 @@ export function reportHtml(model: DashboardModel, assets: ReportAssets, opts: Re
   const n = opts.nonce;
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(n)) throw new Error('reportHtml: the nonce must be at least 16 base64 characters');
   const theme = opts.theme ?? 'auto';
-  const bodyClass = theme === 'auto' ? '' : ` class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}"`;
-  const title = `${model.name ?? model.file} — Memmap Lab report`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${reportCsp(n)}">
-<meta property="csp-nonce" content="${n}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="memmap-lab report">
-<title>${escapeHtml(title)}</title>
-<style nonce="${n}">${inlineSafe(reportThemeCss(), 'style')}</style>
-<style nonce="${n}">${inlineSafe(assets.css, 'style')}</style>
-</head>
-<body${bodyClass} data-host="report" data-initial-view="memory">
-<div id="app"></div>
-${opts.footer ? `<footer class="mm-footer" id="app-footer">${escapeHtml(opts.footer)}</footer>` : ''}
-<script nonce="${n}" type="application/json" id="memmap-model">${scriptJson(model)}</script>
-<script nonce="${n}">${inlineSafe(assets.js, 'script')}</script>
-</body>
-</html>
-`;
+  const fixed = theme === 'auto' ? undefined : `vscode-${theme}`;
+  return strictHtmlPage({
+    csp: reportCsp(n),
+    nonce: n,
+    head: ['<meta name="generator" content="memmap-lab report">', `<style nonce="${n}">${inlineSafe(reportThemeCss(), 'style')}</style>`, `<style nonce="${n}">${inlineSafe(assets.css, 'style')}</style>`],
+    title: `${model.name ?? model.file} — Memmap Lab report`,
+    body: { class: fixed, 'data-vscode-theme-kind': fixed, 'data-host': 'report', 'data-initial-view': 'memory' },
+    content: [
+      '<div id="app"></div>',
+      opts.footer ? `<footer class="mm-footer" id="app-footer">${escapeHtml(opts.footer)}</footer>` : '',
+      `<script nonce="${n}" type="application/json" id="memmap-model">${scriptJson(model)}</script>`,
+      `<script nonce="${n}">${inlineSafe(assets.js, 'script')}</script>`,
+    ],
+  });
 }

@@ -34,6 +34,20 @@ export type FigureKind =
   | 'zoneDeviceMs'
   | 'hvoFreeableKiB';
 
+/** What `memmap-lab compare` and the Memmap Log View call each figure. */
+export const FIGURE_LABELS: Record<FigureKind, string> = {
+  memoryTotalKiB: 'memory total',
+  memoryReservedKiB: 'memory reserved',
+  memmapPages: 'memmap pages',
+  memoryBlockBytes: 'memory block size',
+  nodeBytes: 'node memory',
+  deferredInitMs: 'deferred init',
+  deferredPages: 'deferred pages',
+  zoneDevicePages: 'ZONE_DEVICE pages',
+  zoneDeviceMs: 'ZONE_DEVICE init',
+  hvoFreeableKiB: 'HVO freeable',
+};
+
 export interface Figure {
   figure: FigureKind;
   /** What it is about: "system", "node 0", "namespace0.0", "1 GiB page". */

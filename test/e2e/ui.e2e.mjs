@@ -308,6 +308,16 @@ async function dashboardChecks() {
   await frame.locator('#tab-compare').click();
   await waitView(frame, 'compare');
   await readmeShot(frame, 'readme-dashboard-compare-light.png');
+  // High contrast: the webview gets the vscode-high-contrast body class and draws again (outlined bars).
+  await switchTheme('Dark High Contrast');
+  const hc = await frame.waitForFunction(() => document.body.classList.contains('vscode-high-contrast') && window.memmapDashboard.theme.includes('vscode-high-contrast'), null, { timeout: 30_000 }).then(() => true, () => false);
+  await frame.locator('#tab-memory').click();
+  await waitView(frame, 'memory');
+  px = await chartsDrawn(frame);
+  check(hc && px.length >= 1 && px.every((c) => c.nonBlank > 1000), `dashboard (Dark High Contrast): re-rendered and charts drawn (${px.map((c) => c.nonBlank).join(', ')})`);
+  await readmeShot(frame, '16-dashboard-high-contrast.png');
+  await switchTheme('Light Modern');
+  await frame.waitForFunction(() => window.memmapDashboard.theme.includes('vscode-light'), null, { timeout: 20_000 }).catch(() => {});
   await tab.dblclick();
   await page.waitForTimeout(400);
 }
@@ -419,6 +429,96 @@ async function editorChecks() {
   await page.screenshot({ path: join(shots, '34-walkthrough.png') });
 }
 
+
+// ---------------------------------------------------------------- the Memmap Log View (kernel logs)
+/** The log view's webview document, once it reported a drawn page (body[data-ready]). */
+async function logViewFrame(timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      try {
+        if (await f.locator('body[data-app="logview"][data-ready="true"] #app').count()) return f;
+      } catch {
+        /* frame navigated or detached while probing */
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the log view webview never reported a drawn page');
+}
+
+/** Non-blank pixels of the log view's chart `id` (polls until more than `min`, or the timeout). */
+async function logChartPixels(frame, id, min = 1000, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  let last = { nonBlank: 0 };
+  while (Date.now() < end) {
+    last = await frame
+      .evaluate((cid) => {
+        const c = document.getElementById(`chart-${cid}`);
+        if (!c) return { nonBlank: 0, width: 0, height: 0, chartJs: false };
+        const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+        return { nonBlank: n, width: c.width, height: c.height, chartJs: !!window.memmapLogView.charts.get(cid) };
+      }, id)
+      .catch(() => ({ nonBlank: 0 }));
+    if (last.nonBlank > min && last.chartJs) return last;
+    await page.waitForTimeout(200);
+  }
+  return last;
+}
+
+/** "Memmap Lab: Analyze Kernel Log…" from the palette on a log, its figures and timeline, a click on an error, Import as Workload Config with the comparison. */
+async function logViewChecks() {
+  const logName = 'synthetic-2node.log';
+  await runFromPalette('View: Close All Editors');
+  if (await page.locator('.part.panel').first().isVisible()) await page.keyboard.press('Control+J');
+  if (await page.locator('.part.sidebar').first().isVisible()) await page.keyboard.press('Control+B');
+  await openFile(logName);
+  await runFromPalette('Memmap Lab: Analyze Kernel Log');
+  let frame = await logViewFrame();
+  const v = await frame.evaluate(() => ({
+    title: document.querySelector('.mm-h1')?.textContent ?? '',
+    cards: document.querySelectorAll('#lv-cards .mm-card').length,
+    deferred: [...document.querySelectorAll('#lv-deferred tbody tr')].map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
+    errors: [...document.querySelectorAll('#lv-errors li[data-kind]')].map((li) => li.dataset.kind),
+    events: document.querySelectorAll('#lv-events tbody tr').length,
+    csp: window.memmapLogView.cspViolations,
+    theme: window.memmapLogView.theme,
+  }));
+  log(`log view: ${JSON.stringify(v)}`);
+  check(/^Linux 6\.12\.9-memmaplab on Memmap Lab Synthetic/.test(v.title) && v.cards === 8, `log view: the boot's title and headline cards (${v.title}, ${v.cards} cards)`);
+  check(JSON.stringify(v.deferred) === JSON.stringify([['0', '58.00'], ['1', '63.00']]), `log view: deferred init per node from the log (${JSON.stringify(v.deferred)})`);
+  check(v.errors.join(',') === 'conflicting-mapping,hotplug-unaligned-block' && v.events >= 10, `log view: errors with their kinds and the events table (${v.errors.join(', ')}; ${v.events} events)`);
+  const px = await logChartPixels(frame, 'log-timeline');
+  log('log view timeline chart:', JSON.stringify(px));
+  check(px.nonBlank > 1000, 'log view: the boot timeline chart is drawn');
+  check(v.csp.length === 0, `log view: no Content-Security-Policy violation (${v.csp.join('; ')})`);
+  await page.screenshot({ path: join(shots, '20-log-view.png') });
+
+  // Import as Workload Config: written beside the log, opened, linked; measured vs predicted appears.
+  await frame.locator('#lv-import').click();
+  await page.locator('.tabs-container .tab', { hasText: 'synthetic-2node.memmap.yaml' }).first().waitFor({ timeout: 30_000 });
+  check(true, 'Import as Workload Config opens synthetic-2node.memmap.yaml');
+  frame = await logViewFrame();
+  const ok = await frame.waitForFunction(() => document.querySelectorAll('#lv-compare-table tbody tr').length > 0, null, { timeout: 30_000 }).then(() => true, () => false);
+  const cmp = ok ? await frame.evaluate(() => [...document.querySelectorAll('#lv-compare-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))) : [];
+  log('comparison rows:', JSON.stringify(cmp));
+  check(cmp.some((r) => r[0] === 'memory total' && r[5] === '0.00 %') && cmp.some((r) => r[0] === 'deferred init' && r[1] === 'node 0'), 'linked to the imported config: measured vs predicted rows with the relative error');
+  const cpx = await logChartPixels(frame, 'log-compare');
+  check(cpx.nonBlank > 1000, 'log view: the measured vs predicted chart is drawn');
+  await frame.evaluate(() => document.querySelector('.lv-compare')?.scrollIntoView());
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, '21-log-view-compare.png') });
+
+  // A click on an error opens the log as text at its line.
+  frame = await logViewFrame();
+  const errLine = await frame.locator('#lv-errors li[data-kind="conflicting-mapping"]').getAttribute('data-line');
+  await frame.locator('#lv-errors li[data-kind="conflicting-mapping"]').click();
+  check(await statusSelection(`Ln ${errLine}, Col`), `a click on the conflicting-mapping error opens the log at line ${errLine}`);
+}
+
 try {
   const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
   log('open', url);
@@ -478,6 +578,12 @@ try {
   const rows = page.locator('.markers-panel .monaco-list-row');
   await rows.filter({ hasText: 'alignn' }).first().waitFor({ timeout: 30_000 });
   await rows.filter({ hasText: 'expected a comma' }).first().waitFor({ timeout: 30_000 });
+  // Check All publishes file by file: wait for the last kind of row checked below as well.
+  await rows.filter({ hasText: 'start 0x400100000 is not a multiple' }).first().waitFor({ timeout: 30_000 }).catch(() => {});
+  // Rows published while the list was drawn can leave it scrolled: back to its first row (Home) before reading.
+  await page.locator('.markers-panel .monaco-list').first().focus().catch(() => {});
+  await page.keyboard.press('Home');
+  await page.waitForTimeout(300);
   const texts = (await rows.allInnerTexts()).map(squash);
   log('problems rows:', JSON.stringify(texts, null, 1));
   check(texts.some((t) => t.startsWith('broken.memmap.yaml')) && texts.some((t) => t.startsWith('syntax-error.memmap.json')), 'Problems panel groups the findings by file');
@@ -519,6 +625,14 @@ try {
   failures.push(String(e?.stack ?? e));
   log('ERROR (editor features)', e);
   await page.screenshot({ path: join(shots, '97-editor-failure.png') }).catch(() => {});
+}
+// --- (9) the Memmap Log View: a kernel log analyzed from the palette, import and compare (its own try block)
+try {
+  await logViewChecks();
+} catch (e) {
+  failures.push(String(e?.stack ?? e));
+  log('ERROR (log view)', e);
+  await page.screenshot({ path: join(shots, '96-log-view-failure.png') }).catch(() => {});
 } finally {
   if (external.size) log('requests to non-local hosts:', [...external]);
   check(external.size === 0, 'no request left 127.0.0.1');

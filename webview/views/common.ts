@@ -8,6 +8,12 @@ export function section(title: string, subtitle: string | null, ...children: Chi
   return h('section', { class: 'mm-section' }, h('h2', { class: 'mm-h2' }, title, subtitle ? h('span', { class: 'mm-sub', text: subtitle }) : null), ...children);
 }
 
+/**
+ * What a clickable row needs: the dashboard's ViewContext (reveal a config range) or the log view's
+ * (open the log at a line). `revealTitle` words the tooltip (default: the config's).
+ */
+export type Revealer = Pick<ViewContext, 'canReveal' | 'reveal'> & { revealTitle?: (loc: SourceRange) => string };
+
 export interface Column {
   label: string;
   /** Numbers are right-aligned in a tabular font. */
@@ -26,7 +32,7 @@ export interface Row {
 }
 
 /** A table; a row with a config location is a button that reveals it (Enter/Space or click). */
-export function table(ctx: ViewContext, columns: readonly Column[], rows: readonly Row[], opts: { id?: string; focusKey?: string | null; foot?: Row | null } = {}): HTMLElement {
+export function table(ctx: Revealer, columns: readonly Column[], rows: readonly Row[], opts: { id?: string; focusKey?: string | null; foot?: Row | null } = {}): HTMLElement {
   const head = h('tr', null, ...columns.map((c) => h('th', { class: c.num ? 'num' : '', title: c.title, text: c.label })));
   const body = h('tbody');
   for (const r of rows) {
@@ -42,10 +48,10 @@ export function table(ctx: ViewContext, columns: readonly Column[], rows: readon
 }
 
 /** Makes an element reveal a config range on click / Enter. */
-export function attachReveal(ctx: ViewContext, el: HTMLElement, loc: SourceRange | null): void {
+export function attachReveal(ctx: Revealer, el: HTMLElement, loc: SourceRange | null): void {
   if (!loc) return;
   el.classList.add('mm-link');
-  el.title = el.title || (ctx.canReveal ? `Reveal in the config (${fmtLoc(loc)})` : fmtLoc(loc));
+  el.title = el.title || (ctx.revealTitle ? ctx.revealTitle(loc) : ctx.canReveal ? `Reveal in the config (${fmtLoc(loc)})` : fmtLoc(loc));
   el.dataset.loc = `${loc.startLine}:${loc.startCharacter}-${loc.endLine}:${loc.endCharacter}`;
   el.tabIndex = 0;
   el.setAttribute('role', 'button');

@@ -2,10 +2,10 @@
 // thread or per group of similar helper threads, spans merged per time bucket of the visible window,
 // critical-path spans outlined and never merged away. Zoom and pan are ours: Ctrl/⌘+wheel or the
 // buttons zoom around the pointer, drag / Shift+wheel / arrow keys pan, double-click or "Fit" resets.
-import type { Chart, ChartDataset, Plugin } from 'chart.js';
+import type { Chart, ChartDataset } from 'chart.js';
 import { SPAN_CRITICAL, SPAN_OVERHEAD, SPAN_WAIT, type TimelineModel } from '../../src/protocol/dashboard';
 import { aggregateBars, buildLanes, clampWindow, panWindow, zoomWindow, type GanttBar, type Lane } from '../../src/report/gantt';
-import { createChart, plainLegend, withAlpha, type Palette } from '../charts';
+import { createChart, markerLinesPlugin, plainLegend, withAlpha, type Palette } from '../charts';
 import type { ViewContext } from '../context';
 import { h } from '../dom';
 import { fmtInt, fmtMs, phaseLabel } from '../format';
@@ -84,43 +84,7 @@ export function renderTimeline(ctx: ViewContext, el: HTMLElement): void {
   );
   el.append(sec);
 
-  const markerPlugin: Plugin<'bar'> = {
-    id: 'mmMarkers',
-    afterDatasetsDraw(chart) {
-      const x = chart.scales.x;
-      const area = chart.chartArea;
-      const g = chart.ctx;
-      g.save();
-      g.font = `${Math.max(10, p.fontSize - 1)}px ${p.font}`;
-      g.textBaseline = 'top';
-      let lastRight = -Infinity;
-      t.markers.forEach((m, i) => {
-        const ms = m.atUs / 1000;
-        if (ms < x.min || ms > x.max) return;
-        const px = Math.round(x.getPixelForValue(ms)) + 0.5;
-        g.strokeStyle = withAlpha(p.fg, 0.55);
-        g.setLineDash([3, 3]);
-        g.lineWidth = 1;
-        g.beginPath();
-        g.moveTo(px, area.top);
-        g.lineTo(px, area.bottom);
-        g.stroke();
-        g.setLineDash([]);
-        const label = String(i + 1);
-        const w = g.measureText(label).width + 6;
-        const lx = Math.min(Math.max(px - w / 2, area.left), area.right - w);
-        if (lx < lastRight + 2) return; // too close to the previous label: the line alone
-        lastRight = lx + w;
-        g.fillStyle = p.bg;
-        g.fillRect(lx, area.top + 1, w, p.fontSize + 2);
-        g.strokeStyle = withAlpha(p.fg, 0.55);
-        g.strokeRect(lx + 0.5, area.top + 1.5, w - 1, p.fontSize + 1);
-        g.fillStyle = p.fg;
-        g.fillText(label, lx + 3, area.top + 2);
-      });
-      g.restore();
-    },
-  };
+  const markerPlugin = markerLinesPlugin(p, () => t.markers.map((m) => m.atUs / 1000));
 
   const chartHeight = 86 + lanes.length * ROW_PX;
   const datasetsFor = (bars: GanttBar[]): ChartDataset<'bar', Point[]>[] => {

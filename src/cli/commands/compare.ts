@@ -15,6 +15,7 @@ import { upsertCalibration } from '../../trace/import/config-edit';
 import {
   calibrationPoints,
   compareFigures,
+  FIGURE_LABELS,
   matchZoneDevices,
   meanRatio,
   simulatedDevices,
@@ -120,19 +121,6 @@ function run(log: LogInput, base: LoadResult, file: string, scenario: string | n
   return { load: o.load, report, calibration: o.timing.calibration, problems: o.timing.problems, errors: o.json.errors, exitCode: o.exitCode, points };
 }
 
-const LABEL: Record<FigureKind, string> = {
-  memoryTotalKiB: 'memory total',
-  memoryReservedKiB: 'memory reserved',
-  memmapPages: 'memmap pages',
-  memoryBlockBytes: 'memory block size',
-  nodeBytes: 'node memory',
-  deferredInitMs: 'deferred init',
-  deferredPages: 'deferred pages',
-  zoneDevicePages: 'ZONE_DEVICE pages',
-  zoneDeviceMs: 'ZONE_DEVICE init',
-  hvoFreeableKiB: 'HVO freeable',
-};
-
 function value(f: Figure, v: number): string {
   switch (f.unit) {
     case 'bytes':
@@ -169,7 +157,7 @@ function figureTable(figures: readonly Figure[]): string {
   return table(
     ['figure', 'subject', 'measured', 'predicted', 'error', 'rel. error', 'log line'],
     figures.map((f) => [
-      LABEL[f.figure],
+      FIGURE_LABELS[f.figure],
       f.subject,
       value(f, f.measured),
       f.predicted === null ? '-' : value(f, f.predicted),
@@ -189,7 +177,7 @@ function figureNotes(figures: readonly Figure[]): string[] {
     const key = `${f.figure}:${f.note.replace(/\d+(\.\d+)?/g, '#')}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(`${LABEL[f.figure]}${f.figure === 'nodeBytes' || f.predicted === null ? ` (${f.subject})` : ''}: ${f.note}`);
+    out.push(`${FIGURE_LABELS[f.figure]}${f.figure === 'nodeBytes' || f.predicted === null ? ` (${f.subject})` : ''}: ${f.note}`);
   }
   return out;
 }

@@ -4,12 +4,13 @@
 // webview bundle (dist/webview.js + dist/webview.css, inlined), the same view model, the same strict
 // Content-Security-Policy (a nonce for the inline script and styles; nothing is loaded from anywhere).
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { loadConfigFile } from '../../config/index';
 import { dashboardModel } from '../../report/dashboard-run';
 import { reportHtml, type ReportAssets } from '../../report/report-html';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import { writeAtomic } from './import';
 import type { Command } from './index';
 
 const help = `usage: memmap-lab report <config> -o FILE [--theme light|dark|auto]
@@ -57,22 +58,6 @@ export function renderReport(configPath: string, opts: WriteReportOptions = {}):
   return { html, errors: model.findings.filter((f) => f.severity === 'error').length, findings: model.findings.length };
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (e) {
-    unlinkSync(tmp);
-    throw e;
-  }
-}
-
 export const reportCommand: Command = {
   name: 'report',
   summary: 'write the dashboard of a workload config as one self-contained HTML file',
@@ -98,10 +83,9 @@ export const reportCommand: Command = {
       return EXIT_BAD_INPUT;
     }
     const target = resolve(io.cwd, out);
-    try {
-      writeAtomic(target, r.html);
-    } catch (e) {
-      io.err(`memmap-lab report: cannot write ${out}: ${(e as Error).message}\n`);
+    const written = writeAtomic(target, r.html, true);
+    if (!written.ok) {
+      io.err(`memmap-lab report: ${written.message.split(target).join(out)}\n`);
       return EXIT_BAD_INPUT;
     }
     io.err(`report: ${out} (${Math.round(r.html.length / 1024)} KiB, ${r.findings} finding${r.findings === 1 ? '' : 's'})\n`);

@@ -1,6 +1,7 @@
 // The dashboard webview's HTML and Content-Security-Policy. Pure (no vscode import): the unit tests
 // check it. The page holds no data; the host posts the model once the script says "ready".
 import type { DashboardView } from '../../protocol/dashboard';
+import { escapeHtml as attr, strictHtmlPage } from '../../report/html-page';
 
 /**
  * default-src 'none'; scripts only by nonce; styles and fonts only from the webview's own source (plus the
@@ -10,8 +11,6 @@ import type { DashboardView } from '../../protocol/dashboard';
 export function dashboardCsp(cspSource: string, nonce: string): string {
   return [`default-src 'none'`, `img-src ${cspSource}`, `style-src ${cspSource} 'nonce-${nonce}'`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `base-uri 'none'`, `form-action 'none'`].join('; ');
 }
-
-const attr = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface DashboardHtmlOptions {
   /** webview.cspSource */
@@ -28,22 +27,14 @@ export interface DashboardHtmlOptions {
 }
 
 export function dashboardHtml(o: DashboardHtmlOptions): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(dashboardCsp(o.cspSource, o.nonce))}">
-<meta property="csp-nonce" content="${attr(o.nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>${attr(o.title)}</title>
-</head>
-<body data-host="vscode" data-config-uri="${attr(o.configUri)}" data-initial-view="${attr(o.view)}">
-<div id="app"></div>
-<script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>
-</body>
-</html>
-`;
+  return strictHtmlPage({
+    csp: dashboardCsp(o.cspSource, o.nonce),
+    nonce: o.nonce,
+    head: [`<link rel="stylesheet" href="${attr(o.styleUri)}">`],
+    title: o.title,
+    body: { 'data-host': 'vscode', 'data-config-uri': o.configUri, 'data-initial-view': o.view },
+    content: ['<div id="app"></div>', `<script nonce="${attr(o.nonce)}" src="${attr(o.scriptUri)}"></script>`],
+  });
 }
 
 /** The page shown when a restored panel's state is unusable (no script at all). */

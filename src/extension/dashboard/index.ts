@@ -4,7 +4,7 @@
 // open. The mm core, the checker and the model builder are imported on first use.
 import * as vscode from 'vscode';
 import { DASHBOARD_VIEW_TYPE, FocusSchema, parseWebviewState, ViewSchema, viewOfFocus, type DashboardFocus, type DashboardModel, type DashboardView } from '../../protocol/dashboard';
-import type { Ctx } from '../ctx';
+import { asUri, type Ctx } from '../ctx';
 import type { DiagnosticsController } from '../diagnostics';
 import { analyze } from '../analysis';
 import { findConfigs, isConfigDocument, isConfigUri, readSnapshot } from '../configFiles';
@@ -30,7 +30,6 @@ export interface ExportTimelineOutcome {
   events: number;
 }
 
-const asUri = (u: unknown): vscode.Uri | undefined => (u instanceof vscode.Uri ? u : typeof u === 'string' && u ? (/^[a-z][\w+.-]*:/i.test(u) ? vscode.Uri.parse(u) : vscode.Uri.file(u)) : undefined);
 
 export class Dashboards implements PanelHost, vscode.Disposable {
   private readonly panels = new Map<string, DashboardPanel>();
@@ -42,23 +41,11 @@ export class Dashboards implements PanelHost, vscode.Disposable {
     private readonly diagnostics: DiagnosticsController,
   ) {
     ctx.track(this);
-    const register = (id: string, fn: (...args: never[]) => unknown) =>
-      ctx.track(
-        vscode.commands.registerCommand(id, async (...args: never[]) => {
-          try {
-            return await fn(...args);
-          } catch (e) {
-            ctx.log.error(`${id} failed`, e);
-            void vscode.window.showErrorMessage(`Memmap Lab: ${(e as Error)?.message ?? String(e)}`);
-            return undefined;
-          }
-        }),
-      );
-    register('memmapLab.openDashboard', (arg?: unknown) => this.open(arg, null));
-    register('memmapLab.compareScenarios', (arg?: unknown) => this.open(arg, 'compare'));
-    register('memmapLab.exportTimeline', (arg?: unknown, target?: unknown) => this.exportCommand(arg, target));
+    ctx.registerCommand('memmapLab.openDashboard', (arg?: unknown) => this.open(arg, null));
+    ctx.registerCommand('memmapLab.compareScenarios', (arg?: unknown) => this.open(arg, 'compare'));
+    ctx.registerCommand('memmapLab.exportTimeline', (arg?: unknown, target?: unknown) => this.exportCommand(arg, target));
     // Not contributed (not in the palette): what the extension-host tests read.
-    register('memmapLab._dashboard', (): { panels: DashboardPanelInfo[] } => ({ panels: [...this.panels.values()].map((p) => p.info()) }));
+    ctx.registerCommand('memmapLab._dashboard', (): { panels: DashboardPanelInfo[] } => ({ panels: [...this.panels.values()].map((p) => p.info()) }));
     ctx.track(
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: (panel, state) => this.restore(panel, state),

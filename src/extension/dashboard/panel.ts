@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { parseWebviewMessage, type DashboardFocus, type DashboardModel, type DashboardView, type HostMessage, type RenderedReport, type SourceRange } from '../../protocol/dashboard';
 import type { Ctx } from '../ctx';
+import { logFromWebview, logRendered, runForWebview, showTextRange, validMessage, watchPanel } from '../webviewHost';
 import { dashboardHtml } from './html';
 
 export interface PanelHost {
@@ -69,11 +70,12 @@ export class DashboardPanel implements vscode.Disposable {
       title: panel.title,
     });
     this.subscriptions.push(
-      panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-      panel.onDidChangeViewState((e) => {
-        // Hidden webviews are destroyed (no retainContextWhenHidden): they say "ready" again when shown.
-        if (!e.webviewPanel.visible) this.ready = false;
+      ...watchPanel(panel, {
+        message: (m) => void this.onMessage(m),
+        disposed: () => this.dispose(),
+        hidden: () => {
+          this.ready = false;
+        },
       }),
     );
     void this.refresh();
@@ -134,13 +136,11 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private async onMessage(raw: unknown): Promise<void> {
-    const parsed = parseWebviewMessage(raw);
-    if (!parsed.ok) {
+    const m = validMessage(raw, parseWebviewMessage, this.host.ctx.log, 'dashboard');
+    if (!m) {
       this.rejected++;
-      this.host.ctx.log.warn(`dashboard: ignored an invalid message from the webview: ${parsed.error}`);
       return;
     }
-    const m = parsed.value;
     switch (m.type) {
       case 'ready':
         this.ready = true;
@@ -152,12 +152,7 @@ export class DashboardPanel implements vscode.Disposable {
         await this.reveal(m.range);
         return;
       case 'exportTimeline':
-        try {
-          await this.host.exportTimeline(this.uri);
-        } catch (e) {
-          this.host.ctx.log.error(`dashboard: export of the timeline of ${this.uri.fsPath} failed`, e);
-          void vscode.window.showErrorMessage(`Memmap Lab: ${(e as Error)?.message ?? String(e)}`);
-        }
+        await runForWebview(this.host.ctx.log, `dashboard: export of the timeline of ${this.uri.fsPath} failed`, () => this.host.exportTimeline(this.uri));
         return;
       case 'view':
         this.view = m.view;
@@ -165,13 +160,10 @@ export class DashboardPanel implements vscode.Disposable {
       case 'rendered':
         this.rendered = m;
         this.view = m.view;
-        this.host.ctx.log.debug(`dashboard ${this.uri.fsPath}: ${m.view} drawn (${m.theme}): ${m.charts.map((c) => `${c.id} ${c.width}x${c.height} ${c.nonBlankPixels}px`).join(', ') || 'no charts'}`);
-        if (m.cspViolations.length) this.host.ctx.log.warn(`dashboard: Content-Security-Policy violations: ${m.cspViolations.join('; ')}`);
+        logRendered(this.host.ctx.log, 'dashboard', `${this.uri.fsPath}: ${m.view} drawn`, m);
         return;
       case 'log':
-        if (m.level === 'error') this.host.ctx.log.error(m.message);
-        else if (m.level === 'warn') this.host.ctx.log.warn(m.message);
-        else this.host.ctx.log.info(m.message);
+        logFromWebview(this.host.ctx.log, m);
         return;
     }
   }
@@ -179,13 +171,10 @@ export class DashboardPanel implements vscode.Disposable {
   /** Select `range` of this panel's config in an editor beside the panel. */
   private async reveal(r: SourceRange): Promise<void> {
     try {
-      const doc = await vscode.workspace.openTextDocument(this.uri);
-      const range = doc.validateRange(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter));
-      const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
+      // Not open yet: the group left of the panel, or a new one beside it.
       const panelColumn = this.panel.viewColumn ?? vscode.ViewColumn.One;
-      const column = visible?.viewColumn ?? (panelColumn > vscode.ViewColumn.One ? panelColumn - 1 : vscode.ViewColumn.Beside);
-      const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, selection: range, preserveFocus: false });
-      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      const column = panelColumn > vscode.ViewColumn.One ? panelColumn - 1 : vscode.ViewColumn.Beside;
+      await showTextRange(this.uri, (doc) => doc.validateRange(new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter)), column, { preserveFocus: false });
     } catch (e) {
       this.host.ctx.log.error(`dashboard: cannot reveal ${this.uri.fsPath}`, e);
     }

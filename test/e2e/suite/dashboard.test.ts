@@ -8,33 +8,16 @@ import type { DashboardPanelInfo } from '../../../src/extension/dashboard/panel'
 import type { ExportTimelineOutcome, OpenDashboardOutcome } from '../../../src/extension/dashboard/index';
 import { loadConfigText } from '../../../src/config/load';
 import { simulateMemmap } from '../../../src/core/simulate';
+import { closeAllEditors, EXTENSION_ID, fileUri, waiter } from './helpers';
 
-const EXTENSION_ID = 'memmap-lab.memmap-lab';
 const GiB = 1024 ** 3;
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const waitFor = waiter(30_000, 150);
 
 const panels = async (): Promise<DashboardPanelInfo[]> => ((await vscode.commands.executeCommand<{ panels: DashboardPanelInfo[] }>('memmapLab._dashboard')) ?? { panels: [] }).panels;
 const panelOf = async (uri: vscode.Uri) => (await panels()).find((p) => p.uri === uri.toString());
 
-async function defaultUri(): Promise<vscode.Uri> {
-  const [uri] = await vscode.workspace.findFiles('**/default.memmap.yaml');
-  assert.ok(uri, 'default.memmap.yaml not in the test workspace');
-  return uri;
-}
+const defaultUri = () => fileUri('default.memmap.yaml');
 
 /** Waits until the webview reported a drawn `view` with every chart non-blank. */
 async function drawn(uri: vscode.Uri, view: string): Promise<DashboardPanelInfo> {
@@ -49,13 +32,7 @@ suite('Memmap Lab dashboard', () => {
   suiteSetup(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
   });
-  suiteTeardown(async () => {
-    for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    }
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  suiteTeardown(closeAllEditors);
 
   test('the dashboard commands are registered', async () => {
     const commands = await vscode.commands.getCommands(true);

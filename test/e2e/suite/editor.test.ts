@@ -12,53 +12,15 @@ import { loadConfigText } from '../../../src/config/load';
 import { simulateMemmap } from '../../../src/core/simulate';
 import { simulateTiming } from '../../../src/core/init/index';
 import { deviceLensTitle, nodeLensTitle } from '../../../src/extension/figures';
+import { at, closeAllEditors, EXTENSION_ID, fileUri, open, rangeOfText, waiter } from './helpers';
 
-const EXTENSION_ID = 'memmap-lab.memmap-lab';
 const FIXTURE = 'misaligned-namespace.memmap.yaml';
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = waiter(20_000, 100);
 
-async function fileUri(name: string): Promise<vscode.Uri> {
-  const [uri] = await vscode.workspace.findFiles(`**/${name}`);
-  assert.ok(uri, `${name} not found in the test workspace`);
-  return uri;
-}
-
-async function open(name: string): Promise<vscode.TextEditor> {
-  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(await fileUri(name)));
-}
-
-function rangeOfText(doc: vscode.TextDocument, token: string, from = 0): vscode.Range {
-  const i = doc.getText().indexOf(token, from);
-  assert.ok(i >= 0, `${token} not in ${doc.uri.path}`);
-  return new vscode.Range(doc.positionAt(i), doc.positionAt(i + token.length));
-}
-
-const at = (r: vscode.Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'memmap-lab');
 const byCode = (uri: vscode.Uri, code: string) => ours(uri).filter((d) => d.code === code);
 const hoverText = (hovers: vscode.Hover[]) => hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n\n');
-
-async function closeAllEditors(): Promise<void> {
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-}
 
 /** Undo until the document holds `text` again (one WorkspaceEdit = one undo step; a few in reserve). */
 async function undoTo(doc: vscode.TextDocument, text: string): Promise<void> {
@@ -281,6 +243,8 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
     const registered = await vscode.commands.getCommands(true);
     const { document: doc } = await open('default.memmap.yaml');
     const target = vscode.Uri.file(`/tmp/memmap-e2e-export-${Date.now()}.trace.json`);
+    const [log] = await vscode.workspace.findFiles('**/synthetic-2node.log');
+    const imported = vscode.Uri.file(`/tmp/memmap-e2e-import-${Date.now()}.memmap.yaml`);
     // What each command is given; commands not listed get the config URI (like the editor title / explorer menus).
     const args: Record<string, unknown[]> = {
       'memmapLab.simulate': [doc.uri],
@@ -289,6 +253,9 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
       'memmapLab.openDashboard': [{ uri: doc.uri, focus: { kind: 'node', name: '0' } }],
       'memmapLab.compareScenarios': [doc.uri],
       'memmapLab.exportTimeline': [doc.uri, target],
+      'memmapLab.analyzeLog': [log],
+      'memmapLab.logView.linkConfig': [{ uri: log, config: doc.uri }],
+      'memmapLab.logView.importConfig': [{ uri: log, target: imported }],
     };
     const failed: string[] = [];
     for (const id of contributed) {
@@ -314,5 +281,6 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
       assert.ok((Array.isArray(trace) ? trace : trace.traceEvents ?? []).length > 0, 'the exported timeline has events');
       await vscode.workspace.fs.delete(target);
     }
+    if (contributed.includes('memmapLab.logView.importConfig')) await vscode.workspace.fs.delete(imported);
   });
 });

@@ -9,54 +9,12 @@ import type { CheckAllOutcome, SimulateOutcome } from '../../../src/extension/co
 import { loadConfigText } from '../../../src/config/load';
 import { simulateMemmap } from '../../../src/core/simulate';
 import { formatBytes } from '../../../src/config/units';
+import { at, closeAllEditors, EXTENSION_ID, fileUri, open, rangeOfText, waiter } from './helpers';
 
-const EXTENSION_ID = 'memmap-lab.memmap-lab';
+const waitFor = waiter(20_000, 100);
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function fileUri(name: string): Promise<vscode.Uri> {
-  const [uri] = await vscode.workspace.findFiles(`**/${name}`);
-  assert.ok(uri, `${name} not found in the test workspace`);
-  return uri;
-}
-
-async function open(name: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(await fileUri(name));
-  return vscode.window.showTextDocument(doc);
-}
-
-/** The range of the first occurrence of `token` in the document (found by text search, not by the loader). */
-function rangeOfText(doc: vscode.TextDocument, token: string): vscode.Range {
-  const i = doc.getText().indexOf(token);
-  assert.ok(i >= 0, `${token} not in ${doc.uri.path}`);
-  return new vscode.Range(doc.positionAt(i), doc.positionAt(i + token.length));
-}
-
-const at = (r: vscode.Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 const show = (d: vscode.Diagnostic) => `${at(d.range)} ${d.message}`;
 const diagnosticsOf = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'memmap-lab');
-
-/** Closes every editor without saving: a test that failed half-way must not write its edits to the fixtures. */
-async function closeAllEditors(): Promise<void> {
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-}
 
 let api: MemmapLabApi;
 
