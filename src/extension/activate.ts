@@ -7,7 +7,7 @@ import { StatusBar } from './statusBar';
 import { registerCommands } from './commands';
 import { registerDashboard, type Dashboards } from './dashboard/index';
 import { registerEditorFeatures } from './editor';
-import { registerLogView, type LogViews } from './logview/index';
+import { registerLogView } from './logview/register';
 import type { EditorAnalyses } from './checker';
 
 /** What activate() returns: other components (and the tests) plug into it. */
@@ -18,8 +18,6 @@ export interface MemmapLabApi {
   dashboards: Dashboards;
   /** The checker's findings, quick fixes, hovers and CodeLens (editor.ts). */
   editor: EditorAnalyses;
-  /** The Memmap Log View (custom editor for kernel logs, Analyze Kernel Log…, link, import). */
-  logViews: LogViews;
 }
 
 let ctx: Ctx | undefined;
@@ -33,9 +31,9 @@ export function activate(context: vscode.ExtensionContext): MemmapLabApi | undef
     registerCommands(c, diagnostics);
     const dashboards = registerDashboard(c, diagnostics);
     const editor = registerEditorFeatures(c, diagnostics);
-    const logViews = registerLogView(c);
+    registerLogView(c);
     c.log.info(`Memmap Lab ${context.extension.packageJSON.version} activated (${vscode.env.appName} ${vscode.version}, ${context.extensionMode === vscode.ExtensionMode.Test ? 'test' : 'normal'} mode)`);
-    return { diagnostics, statusBar, dashboards, editor, logViews };
+    return { diagnostics, statusBar, dashboards, editor };
   } catch (e) {
     c.log.error('activation failed', e);
     void vscode.window.showErrorMessage(`Memmap Lab failed to start: ${(e as Error)?.message ?? String(e)}`, 'Show Log').then((a) => a && c.log.show());

@@ -8,7 +8,8 @@ import { asUri, errorText, type Ctx } from '../ctx';
 import { readSnapshot } from '../configFiles';
 import { importName, importTarget, pickConfig, saveDialog } from './actions';
 import { LogDocument, type LogState } from './document';
-import { LogEditor, type EditorHost, type LogEditorInfo } from './editor';
+import { LogEditor, type EditorHost } from './editor';
+import type { LogViewCommand } from './register';
 
 const LINKS_KEY = 'memmapLab.logLinks';
 
@@ -52,28 +53,35 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
 
   constructor(readonly ctx: Ctx) {
     ctx.track(this);
-    ctx.track(vscode.window.registerCustomEditorProvider(LOGVIEW_VIEW_TYPE, this, { webviewOptions: { enableFindWidget: true }, supportsMultipleEditorsPerDocument: false }));
-    ctx.registerCommand('memmapLab.analyzeLog', (arg?: unknown) => this.analyzeLog(asUri(arg)));
-    ctx.registerCommand('memmapLab.logView.linkConfig', (arg?: unknown) => this.linkCommand(arg));
-    ctx.registerCommand('memmapLab.logView.importConfig', (arg?: unknown) => this.importCommand(arg));
-    // Not contributed (not in the palette): what the extension-host tests read, and a cancel for them.
-    ctx.registerCommand('memmapLab._logView', (): { editors: LogEditorInfo[]; outcomes: LogOutcome[] } => ({ editors: [...this.editors.values()].map((e) => e.info()), outcomes: [...this.outcomes] }));
-    ctx.registerCommand('memmapLab._logViewCancel', (arg?: unknown) => {
-      const only = asUri(arg)?.toString();
-      return [...this.docs.values()].filter((d) => (!only || d.uri.toString() === only) && d.cancelAnalysis()).length;
-    });
-    // The comparison follows edits of a linked config (debounced like the live checks).
-    ctx.track(
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        const changed = e.document.uri.toString();
-        for (const doc of this.docs.values()) {
-          if (this.linkOf(doc.uri)?.toString() !== changed) continue;
-          const key = doc.uri.toString();
-          clearTimeout(this.timers.get(key));
-          this.timers.set(key, setTimeout(() => void this.recompare(doc), this.ctx.settings.debounceMs));
-        }
-      }),
-    );
+  }
+
+  /** The commands register.ts forwards here (the contributed ones and the tests' hidden ones). */
+  command(id: LogViewCommand, arg: unknown): unknown {
+    switch (id) {
+      case 'memmapLab.analyzeLog':
+        return this.analyzeLog(asUri(arg));
+      case 'memmapLab.logView.linkConfig':
+        return this.linkCommand(arg);
+      case 'memmapLab.logView.importConfig':
+        return this.importCommand(arg);
+      case 'memmapLab._logView':
+        return { editors: [...this.editors.values()].map((e) => e.info()), outcomes: [...this.outcomes] };
+      case 'memmapLab._logViewCancel': {
+        const only = asUri(arg)?.toString();
+        return [...this.docs.values()].filter((d) => (!only || d.uri.toString() === only) && d.cancelAnalysis()).length;
+      }
+    }
+  }
+
+  /** The comparison follows edits of a linked config (debounced like the live checks). */
+  configChanged(e: vscode.TextDocumentChangeEvent): void {
+    const changed = e.document.uri.toString();
+    for (const doc of this.docs.values()) {
+      if (this.linkOf(doc.uri)?.toString() !== changed) continue;
+      const key = doc.uri.toString();
+      clearTimeout(this.timers.get(key));
+      this.timers.set(key, setTimeout(() => void this.recompare(doc), this.ctx.settings.debounceMs));
+    }
   }
 
   // ---- CustomReadonlyEditorProvider
@@ -334,8 +342,4 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
-}
-
-export function registerLogView(ctx: Ctx): LogViews {
-  return new LogViews(ctx);
 }
