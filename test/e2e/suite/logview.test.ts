@@ -88,6 +88,41 @@ suite('Memmap Log View', () => {
     for (const c of ['memmapLab.analyzeLog', 'memmapLab.logView.linkConfig', 'memmapLab.logView.importConfig']) assert.ok(commands.includes(c), `${c} not registered`);
   });
 
+  test('a real boot log from the corpus (../shared/corpus, read in place): the INDEX figures are in the view', async function () {
+    // 04: Supermicro 2-node 256G, syslog prefixes and quoted-printable mail text (INDEX.md row 04).
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const uri = vscode.Uri.joinPath(ext.extensionUri, '..', 'shared', 'corpus', '04-x86-supermicro-2node-256g-syslog-qp.log');
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      assert.fail(`the corpus is not next to the repository (${uri.toString()}): the tests read it from ../shared/corpus`);
+    }
+    await vscode.commands.executeCommand('memmapLab.analyzeLog', uri);
+    const e = await waitFor('the corpus log drawn', async () => {
+      const x = await editorOf(uri);
+      return x?.model?.boot && (x.rendered?.charts ?? []).some((c) => c.id === 'log-timeline' && c.nonBlankPixels > 500) ? x : undefined;
+    });
+    const b = e.model!.boot!;
+    assert.deepStrictEqual(
+      b.deferred.map((d) => [d.node, d.ms]),
+      [
+        [0, 56],
+        [1, 60],
+      ],
+    );
+    assert.deepStrictEqual([b.memory!.availableKiB, b.memory!.totalKiB], [1852992, 268037724]);
+    assert.ok(b.memory!.fields.some((f) => f.label === 'reserved' && f.kib === 4369320), JSON.stringify(b.memory!.fields));
+    assert.deepStrictEqual(
+      b.hugetlb.filter((h) => h.freeableKiB !== null).map((h) => [h.pageSizeBytes, h.freeableKiB]),
+      [
+        [2 ** 30, 16380],
+        [2 ** 21, 28],
+      ],
+    );
+    assert.ok(b.overview.some((f) => /memory block/i.test(f.label) && /2 GiB/.test(f.value)), JSON.stringify(b.overview));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('Analyze Kernel Log… opens the log in the Memmap Log View: the model carries the log\'s figures, the timeline is drawn', async () => {
     const uri = await logUri();
     const outcome = await vscode.commands.executeCommand<AnalyzeLogOutcome>('memmapLab.analyzeLog', uri);
