@@ -14,13 +14,9 @@ import { compareWithConfig } from '../../src/report/logview-compare';
 import { FIGURE_LABELS } from '../../src/trace/predicted';
 import { parseLogViewModel, type LogViewModel } from '../../src/protocol/logview';
 import type { AnalysisFile } from '../../src/trace/types';
+import { CORPUS, corpusFile } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
-const path = (n: string) => {
-  const f = readdirSync(CORPUS).find((x) => x.startsWith(`${n}-`) && x.endsWith('.log'));
-  assert.ok(f, `corpus file ${n}-*.log is missing from ${CORPUS}`);
-  return join(CORPUS, f);
-};
+const path = corpusFile;
 const cache = new Map<string, AnalysisFile>();
 async function corpus(n: string): Promise<AnalysisFile> {
   if (!cache.has(n)) cache.set(n, await analyzeFile(path(n)));

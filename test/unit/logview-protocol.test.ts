@@ -3,15 +3,12 @@
 // Content-Security-Policy (src/extension/logview/html.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyzeFile } from '../../src/trace/index';
 import { logViewModel } from '../../src/report/logview-model';
 import { LOGVIEW_STATE_VERSION, parseLogHostMessage, parseLogViewModel, parseLogWebviewMessage, parseLogWebviewState } from '../../src/protocol/logview';
 import { logViewHtml } from '../../src/extension/logview/html';
+import { corpusFile } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
-const corpusFile = (n: string) => join(CORPUS, readdirSync(CORPUS).find((x) => x.startsWith(`${n}-`) && x.endsWith('.log'))!);
 
 describe('log view: webview -> host messages (untrusted)', () => {
   it('accepts the messages the webview sends', () => {

@@ -4,18 +4,15 @@
 // timestamps get a note instead of an empty chart.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { analyzeFile, analyzeText } from '../../src/trace/index';
 import { bootTimeline } from '../../src/report/logview-model';
 import type { Boot } from '../../src/trace/types';
 import type { LogTimeline } from '../../src/protocol/logview';
+import { CORPUS, corpusFile } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 async function boot(n: string, index = 0): Promise<Boot> {
-  const f = readdirSync(CORPUS).find((x) => x.startsWith(`${n}-`) && x.endsWith('.log'));
-  assert.ok(f, `corpus file ${n}-*.log is missing from ${CORPUS}`);
-  const a = await analyzeFile(join(CORPUS, f));
+  const a = await analyzeFile(corpusFile(n));
   return a.boots[index];
 }
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-9;

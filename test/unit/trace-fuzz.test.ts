@@ -3,8 +3,6 @@
 // the streaming JSON tokenizer agrees with JSON.parse.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { analyzeStream, analyzeText } from '../../src/trace/analyze';
 import { KernelLogReader } from '../../src/trace/kernel-log';
@@ -12,18 +10,10 @@ import { FtraceReader } from '../../src/trace/ftrace';
 import { ChromeTraceReader } from '../../src/trace/chrome-trace';
 import { JsonTokenizer, type JsonHandler } from '../../src/trace/json-stream';
 import type { AnalysisFile } from '../../src/trace/types';
+import { corpusTexts } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 // TRACE_FUZZ_RUNS=2000 for a deeper run.
 const RUNS = Number(process.env.TRACE_FUZZ_RUNS ?? 150);
-
-function corpusTexts(): string[] {
-  assert.ok(existsSync(CORPUS), `the kernel log corpus is not at ${CORPUS} (../shared/corpus next to the repository root)`);
-  return readdirSync(CORPUS)
-    .filter((f) => f.endsWith('.log'))
-    .sort()
-    .map((f) => readFileSync(join(CORPUS, f), 'latin1'));
-}
 
 /** Every line number in the result lies inside the file. */
 function assertSane(r: AnalysisFile): void {

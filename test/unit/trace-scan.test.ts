@@ -3,7 +3,7 @@
 // same text line by line through the general path gives.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -16,17 +16,9 @@ import { parseRecord, parseRecordGeneral, type PrefixQuirks } from '../../src/tr
 import { hexOrNull, intOrNull } from '../../src/trace/numbers';
 import { generateLog } from '../../bench/gen-log';
 import { createShared } from '../../src/trace/parallel';
+import { corpusTexts } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const RUNS = Number(process.env.TRACE_FUZZ_RUNS ?? 150);
-
-function corpusTexts(): string[] {
-  assert.ok(existsSync(CORPUS), `the kernel log corpus is not at ${CORPUS} (../shared/corpus next to the repository root)`);
-  return readdirSync(CORPUS)
-    .filter((f) => f.endsWith('.log'))
-    .sort()
-    .map((f) => readFileSync(join(CORPUS, f), 'latin1'));
-}
 
 function result(r: KernelLogReader): unknown {
   return JSON.parse(JSON.stringify({ boots: r.boots, lines: r.lines, input: r.inputQuirks() }));
