@@ -43,15 +43,18 @@ export function loadConfigText(text: string, fileName: string, opts: LoadOptions
   }
 }
 
-/** Read and load a config file. A file that cannot be read is one error at offset 0. */
-export function loadConfigFile(path: string, opts: LoadOptions = {}): LoadResult {
+/**
+ * Read and load a config file. A file that cannot be read is one error at offset 0, naming the file as
+ * `shownAs` (default `path`: the CLI passes the path as the user wrote it).
+ */
+export function loadConfigFile(path: string, opts: LoadOptions = {}, shownAs = path): LoadResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', ENOTDIR: 'no such file' };
-    const message = `cannot read ${path}: ${(code && why[code]) ?? (e as Error).message}`;
+    const message = `cannot read ${shownAs}: ${(code && why[code]) ?? (e as Error).message}`;
     return { doc: null, config: null, errors: [{ message, path: [], range: { start: 0, end: 0 }, severity: 'error', source: 'syntax' }] };
   }
   return loadConfigText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path, opts);

@@ -29,8 +29,8 @@ export function activate(context: vscode.ExtensionContext): MemmapLabApi | undef
     const diagnostics = new DiagnosticsController(c);
     const statusBar = new StatusBar(c, diagnostics);
     registerCommands(c, diagnostics);
-    const dashboards = registerDashboard(c, diagnostics);
     const editor = registerEditorFeatures(c, diagnostics);
+    const dashboards = registerDashboard(c, diagnostics, editor);
     registerLogView(c);
     c.log.info(`Memmap Lab ${context.extension.packageJSON.version} activated (${vscode.env.appName} ${vscode.version}, ${context.extensionMode === vscode.ExtensionMode.Test ? 'test' : 'normal'} mode)`);
     return { diagnostics, statusBar, dashboards, editor };

@@ -1,7 +1,9 @@
 // The editor features' words and numbers: CodeLens titles, hover markdown, alignment facts, quick fix
 // titles, and which config object is at a cursor offset. Pure functions over the core's results (no
-// vscode, no heavy imports: only types and the small units module), unit-tested in test/unit/ext-*.
-import { formatBytes, formatHex } from '../config/units';
+// vscode, no heavy imports: types, the small units module and one pure function of the core's sparse
+// layout), unit-tested in test/unit/ext-*.
+import { divFloor, divRoundUp, formatBytes, formatHex } from '../config/units';
+import { sectionSpan } from '../core/sparse';
 import type { Range } from '../config/source';
 import type { JsonPath, WorkloadConfig } from '../config/types';
 import type { DeviceMemmap, HotplugMemmap, HugetlbMemmap, MemmapResult, MemmapSummary, NodeMemmap } from '../core/types';
@@ -277,8 +279,8 @@ export function nodeHover(n: NodeMemmap, t: NodeTiming | undefined, pools: reado
 export function rangeHover(nodeId: number, start: number, size: number, sim: MemmapResult, granules: readonly Granule[]): string {
   const a = sim.arch;
   const end = start + size;
-  const first = Math.floor(start / a.sectionSize);
-  const last = Math.ceil(end / a.sectionSize);
+  const span = sectionSpan({ startPfn: divFloor(start, a.pageSize), endPfn: divRoundUp(end, a.pageSize) }, a.pagesPerSection);
+  const [first, last] = [span.start, span.end];
   const sections = Math.max(0, last - first);
   const memmap = sections * a.pagesPerSection * a.structPageSize;
   const rows: [string, string][] = [

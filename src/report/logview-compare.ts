@@ -3,7 +3,7 @@
 // (src/trace/predicted.ts: compareFigures) with their relative errors. Pure: no I/O.
 import type { LoadResult } from '../config/load';
 import { simulateMemmap } from '../core/simulate';
-import { simulateTiming } from '../core/init/timing';
+import { simulateTimingWorkload } from '../core/init/timing';
 import { buildInitWorkload } from '../core/init/workload';
 import { compareFigures, FIGURE_LABELS, worstError, type MeasuredLog } from '../trace/predicted';
 import type { Comparison } from '../protocol/logview';
@@ -25,8 +25,9 @@ export function compareWithConfig(log: MeasuredLog, load: LoadResult, config: st
   let report;
   try {
     const memmap = simulateMemmap(cfg);
-    const timing = simulateTiming(cfg, memmap);
-    report = compareFigures(log, cfg, memmap, timing, buildInitWorkload(cfg, memmap));
+    const work = buildInitWorkload(cfg, memmap);
+    const timing = simulateTimingWorkload(work, cfg.machine, { path: ['machine'] });
+    report = compareFigures(log, cfg, memmap, timing, work);
   } catch (e) {
     return failed(config, boot, cfg.name, `the simulation of ${config} failed: ${(e as Error)?.message ?? String(e)}`);
   }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 
 export const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 
@@ -21,4 +22,15 @@ export function corpusTexts(): string[] {
     .filter((f) => f.endsWith('.log'))
     .sort()
     .map((f) => readFileSync(join(CORPUS, f), 'latin1'));
+}
+
+/** Arbitrary: a slice of one of `texts` at any offsets (cut lines, cut QP escapes, cut stamps). */
+export function corpusSlice(texts: readonly string[]): fc.Arbitrary<string> {
+  return fc
+    .tuple(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 6000 }))
+    .map(([k, a, n]) => {
+      const t = texts[k];
+      const s = a % Math.max(1, t.length);
+      return t.slice(s, s + n);
+    });
 }

@@ -10,7 +10,7 @@ import { FtraceReader } from '../../src/trace/ftrace';
 import { ChromeTraceReader } from '../../src/trace/chrome-trace';
 import { JsonTokenizer, type JsonHandler } from '../../src/trace/json-stream';
 import type { AnalysisFile } from '../../src/trace/types';
-import { corpusTexts } from './corpus';
+import { corpusSlice, corpusTexts } from './corpus';
 
 // TRACE_FUZZ_RUNS=2000 for a deeper run.
 const RUNS = Number(process.env.TRACE_FUZZ_RUNS ?? 150);
@@ -34,14 +34,7 @@ function readKernel(text: string, chunk: number, fastPath: boolean): unknown {
 
 const texts = corpusTexts();
 const all = texts.join('\n');
-/** A slice of a corpus log, at any byte offsets (cut lines, cut QP escapes, cut stamps). */
-const slice = fc
-  .tuple(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 6000 }))
-  .map(([k, a, n]) => {
-    const t = texts[k];
-    const s = a % Math.max(1, t.length);
-    return t.slice(s, s + n);
-  });
+const slice = corpusSlice(texts);
 /** Corpus lines, some mangled, glued together in any order. */
 const spliced = fc.array(
   fc.tuple(slice, fc.constantFrom('', '\n', '\r\n', '=\n', '> ', '[    0.000000] ', '\n\n', '=3D', '....\n')).map(([a, b]) => a + b),

@@ -16,7 +16,7 @@ import { parseRecord, parseRecordGeneral, type PrefixQuirks } from '../../src/tr
 import { hexOrNull, intOrNull } from '../../src/trace/numbers';
 import { generateLog } from '../../bench/gen-log';
 import { createShared } from '../../src/trace/parallel';
-import { corpusTexts } from './corpus';
+import { corpusSlice, corpusTexts } from './corpus';
 
 const RUNS = Number(process.env.TRACE_FUZZ_RUNS ?? 150);
 
@@ -42,13 +42,7 @@ function bytes(text: string, window?: number, chunk = 1 << 20): unknown {
 }
 
 const texts = corpusTexts();
-const slice = fc
-  .tuple(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 6000 }))
-  .map(([k, a, n]) => {
-    const t = texts[k];
-    const s = a % Math.max(1, t.length);
-    return t.slice(s, s + n);
-  });
+const slice = corpusSlice(texts);
 const spliced = fc.array(
   fc.tuple(slice, fc.constantFrom('', '\n', '\r\n', '=\n', '> ', '[    0.000000] ', '\n\n', '=3D', '....\n', '\x1b[0m', '[    5.000000] ')).map(([a, b]) => a + b),
   { maxLength: 12 },

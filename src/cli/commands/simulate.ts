@@ -73,10 +73,7 @@ export function simulateFile(file: string, scenario: string | null, cwd = proces
 
 /** Load `file` (relative to `cwd`); a read error names the file as the user wrote it. */
 function loadShown(file: string, cwd: string): LoadResult {
-  const abs = resolve(cwd, file);
-  const r = loadConfigFile(abs);
-  if (abs !== file) for (const e of r.errors) e.message = e.message.split(abs).join(file);
-  return r;
+  return loadConfigFile(resolve(cwd, file), {}, file);
 }
 
 /** Simulate an already loaded config (or one of its scenarios). */

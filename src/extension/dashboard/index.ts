@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DASHBOARD_VIEW_TYPE, FocusSchema, parseWebviewState, ViewSchema, viewOfFocus, type DashboardFocus, type DashboardModel, type DashboardView } from '../../protocol/dashboard';
 import { asUri, type Ctx } from '../ctx';
 import type { DiagnosticsController } from '../diagnostics';
+import type { EditorAnalyses } from '../checker';
 import { analyze } from '../analysis';
 import { findConfigs, isConfigDocument, isConfigUri, readSnapshot } from '../configFiles';
 import { DashboardPanel, type DashboardPanelInfo, type PanelHost } from './panel';
@@ -39,6 +40,7 @@ export class Dashboards implements PanelHost, vscode.Disposable {
   constructor(
     readonly ctx: Ctx,
     private readonly diagnostics: DiagnosticsController,
+    private readonly editor: EditorAnalyses,
   ) {
     ctx.track(this);
     ctx.registerCommand('memmapLab.openDashboard', (arg?: unknown) => this.open(arg, null));
@@ -189,10 +191,15 @@ export class Dashboards implements PanelHost, vscode.Disposable {
     const current = latest && latest.snapshot.version === snapshot.version && latest.snapshot.text === snapshot.text;
     const analysis = current ? latest : await analyze(snapshot, this.ctx.settings, true);
     const { dashboardModel } = await import('../../report/dashboard-run');
+    // The editor features' model of the same analysis: its checker findings and timing (computed once,
+    // shared with the diagnostics, hovers and CodeLens) are not computed again here.
+    const editor = await this.editor.model(analysis);
     const t0 = Date.now();
     const model = dashboardModel(analysis.load, vscode.workspace.asRelativePath(uri), {
       load: { defaultArch: this.ctx.settings.defaultArch, defaultKernelVersion: this.ctx.settings.defaultKernel },
       baseResult: analysis.sim,
+      baseTiming: analysis.sim ? editor.timing : null,
+      findings: editor.check?.findings ?? null,
     });
     this.ctx.log.debug(`dashboard model of ${uri.fsPath} v${snapshot.version}: ${Date.now() - t0} ms`);
     return model;
@@ -234,6 +241,6 @@ export class Dashboards implements PanelHost, vscode.Disposable {
 }
 
 /** Registers the dashboard's commands and serializer; everything it creates is owned by `ctx`. */
-export function registerDashboard(ctx: Ctx, diagnostics: DiagnosticsController): Dashboards {
-  return new Dashboards(ctx, diagnostics);
+export function registerDashboard(ctx: Ctx, diagnostics: DiagnosticsController, editor: EditorAnalyses): Dashboards {
+  return new Dashboards(ctx, diagnostics, editor);
 }
