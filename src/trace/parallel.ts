@@ -316,7 +316,12 @@ function run() {
     if (Atomics.load(ctl, C.Cancel)) throw 0;
     Atomics.wait(ctl, C.Started, 0, 100);
   }
-  let fileAtData = Atomics.load(ctl, C.FromHi) * 67108864 + Atomics.load(ctl, C.FromLo); // file offset of the block's first byte read
+  const from = Atomics.load(ctl, C.FromHi) * 67108864 + Atomics.load(ctl, C.FromLo);
+  // The kernel copies from the page cache several times faster when source and destination have the same
+  // offset within a page (a 1 GiB log: 0.13 s of system time against 0.6 s when they differ), and the slots
+  // are page-aligned: so the first read starts at the page boundary below \`from\` and skips what is before it.
+  let skip = from % 4096 < L.block ? from % 4096 : 0;
+  let fileAtData = from - skip; // file offset of the block's first byte read
   let carry = 0; // bytes of the unfinished line to copy in front of the next block, from carryFrom
   let carryFrom = 0;
   let longStart = -1; // file offset of a line too long for the carry area, while its end is looked for
@@ -334,10 +339,12 @@ function run() {
     if (Atomics.load(ctl, C.Cancel)) throw 0;
     const dataAt = L.data + slot * L.slotBytes + L.carry;
     if (carry > 0) bytes.copyWithin(dataAt - carry, carryFrom, carryFrom + carry);
-    const n = fs.readSync(fd, bytes, dataAt, L.block, fileAtData);
+    const got = fs.readSync(fd, bytes, dataAt, L.block, fileAtData);
+    const n = Math.max(0, got - skip); // bytes new to the reader
     const eof = n === 0;
-    const start = dataAt - carry;
-    const end = dataAt + n;
+    const start = dataAt - carry + skip;
+    const end = dataAt + Math.max(got, skip);
+    skip = 0;
     const h = slot * L.slotInts;
     count = 0;
     let pos = start;
@@ -373,7 +380,7 @@ function run() {
     Atomics.store(ctl, C.Produced, k + 1);
     Atomics.notify(ctl, C.Produced);
     if (eof) break;
-    fileAtData += n;
+    fileAtData += got;
   }
 }
 try {
