@@ -46,16 +46,41 @@ const UNIT: Record<string, number> = { '': 1, B: 1, K: KiB, M: MiB, G: GiB, T: T
  * "2G" / "136G" / "0B" (lsmem). Returns null when the text is not such a size or not a whole number of bytes.
  */
 export function binarySize(num: string, unit: string): number | null {
-  const u = unit.trim().replace(/i?B$/i, '').toUpperCase();
+  const u = unitLetter(unit);
   const mult = UNIT[u];
-  if (mult === undefined || !/^\d+(\.\d+)?$/.test(num)) return null;
-  const [i, f = ''] = num.split('.');
+  if (mult === undefined) return null;
+  // num: digits, optionally "." and digits (what the rules' regexes capture; checked here all the same)
+  const dot = num.indexOf('.');
+  const intEnd = dot < 0 ? num.length : dot;
+  if (intEnd === 0 || !allDigits(num, 0, intEnd) || (dot >= 0 && (dot === num.length - 1 || !allDigits(num, dot + 1, num.length)))) return null;
+  const i = num.slice(0, intEnd);
+  const f = dot < 0 ? '' : num.slice(dot + 1);
   // string_get_size prints 3 significant digits ("1.00 GiB", "16.0 GiB"); huge page sizes are powers of
   // two, so the printed value is exact. Round the fraction to whole bytes.
   const whole = Number(i) * mult;
   const frac = f ? Math.round((Number(f) / 10 ** f.length) * mult) : 0;
   const v = whole + frac;
   return Number.isSafeInteger(v) ? v : null;
+}
+
+/** "MiB" / "MB" / "M" / " GiB " / "" -> "M" / "M" / "M" / "G" / "": the unit trimmed, less a trailing "B" or
+ *  "iB", upper case. */
+function unitLetter(unit: string): string {
+  const t = unit.trim();
+  let b = t.length;
+  if (b > 0 && (t.charCodeAt(b - 1) | 0x20) === 98) {
+    b--;
+    if (b > 0 && (t.charCodeAt(b - 1) | 0x20) === 105) b--;
+  }
+  return t.slice(0, b).toUpperCase();
+}
+
+function allDigits(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** "hugepages-1048576kB" -> bytes. */

@@ -13,8 +13,22 @@ export function toUnicode(bytes: string): string {
 
 /** A message for results: Unicode, control characters dropped, trimmed, at most `max` characters. */
 export function cleanText(bytes: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
-  let s = toUnicode(bytes).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trim();
+  let s = isPlainAscii(bytes) ? bytes.trim() : dropControls(toUnicode(bytes)).trim();
   if (s.length > max) s = s.slice(0, max - 1) + '\u2026';
   return s;
+}
+
+/** Printable ASCII, TAB and LF only: nothing for cleanText() to decode or drop (the common case, checked
+ *  without a regex or a copy). */
+function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7e || (c < 0x20 && c !== 9 && c !== 10)) return false;
+  }
+  return true;
+}
+
+function dropControls(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
 }
