@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/*.tmp.ts', 'dist/**', 'node_modules/**', '.e2e-tools/**', '.e2e-work/**', 'out/**'] },
+  { ignores: ['**/*.tmp.ts', 'dist/**', 'node_modules/**', '.e2e-tools/**', '.e2e-work/**', 'out/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
