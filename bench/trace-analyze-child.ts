@@ -1,7 +1,7 @@
 // The measured side of bench/trace-analyze.ts: analyzeFile() on one file, in a process of its own, run from
 // an esbuild bundle of this file (as `memmap-lab analyze` runs dist/cli.js). Prints one JSON line.
 //
-//   node bench/out/trace-analyze-child.js <file>
+//   node bench/out/trace-analyze-child.js <file> [--warm]
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { analyzeFile } from '../src/trace/analyze';
@@ -38,7 +38,10 @@ function threadCpu(): Map<string, number> | null {
   }
 }
 
-async function child(file: string): Promise<void> {
+/** `warm`: analyze the file once before the measured run, so that V8 has compiled the rules (the
+ *  extension host's situation from the second log on; the CLI runs cold). */
+async function child(file: string, warm: boolean): Promise<void> {
+  if (warm) await analyzeFile(file, { retainBoots: 0, onBoot: () => undefined });
   const baseRssMB = process.memoryUsage().rss / MB;
   const th0 = threadCpu();
   const c0 = process.cpuUsage();
@@ -74,7 +77,7 @@ async function child(file: string): Promise<void> {
 }
 
 
-child(process.argv[2]).catch((e: Error) => {
+child(process.argv[2], process.argv[3] === '--warm').catch((e: Error) => {
   process.stderr.write(`trace-analyze child: ${e.stack ?? e.message}\n`);
   process.exitCode = 1;
 });
