@@ -118,9 +118,9 @@ export interface ParallelLayout {
   runLines: number;
 }
 
-/** 32 slots of 256 KiB (10 MiB of shared memory): enough slack for the two threads to ride out each other's
- *  slow stretches (the rules' JIT warm-up, runs of memmap-dense boots); 8 slots left both waiting more. */
-export const DEFAULT_LAYOUT: ParallelLayout = { block: 256 * 1024, carry: 64 * 1024, slots: 32, records: 4096, runLines: 1024 };
+/** 8 slots of 256 KiB (2.6 MiB of shared memory). 16, 32 and 128 slots were measured too (1 GiB log, five
+ *  interleaved runs each): no difference beyond the machine's noise, only more memory. */
+export const DEFAULT_LAYOUT: ParallelLayout = { block: 256 * 1024, carry: 64 * 1024, slots: 8, records: 4096, runLines: 1024 };
 
 /** Where slot `i` starts, its data area (block-aligned reads) and the memory's size. */
 export function slotBytes(l: ParallelLayout): number {
