@@ -60,15 +60,15 @@ function overview(b: Boot): Fact[] {
     const from = b.kernel.source === 'linux-version' ? '' : b.kernel.source === 'oops-header' ? ' (from an oops header)' : ' (from the boot image name)';
     add('kernel', `${b.kernel.version}${b.kernel.distroVersion ? ` (${b.kernel.distroVersion})` : ''}${from}`, b.kernel.line);
   }
-  add('machine', b.machine);
+  add('machine', b.machine, b.machineLine);
   add('arch', b.arch);
-  add('command line', b.commandLine);
+  add('command line', b.commandLine, b.commandLineLine);
   add('wall clock', b.wallClock);
   add('lines', `${b.firstLine}–${b.lastLine}${b.boundary === 'start-of-file' ? '' : ` (new boot: ${b.boundary})`}`, b.firstLine || null);
   if (b.firstTimestamp !== null && b.lastTimestamp !== null) add('timestamps', `${b.timestamps}: ${b.firstTimestamp.toFixed(6)} – ${b.lastTimestamp.toFixed(6)} s`);
   add('page size', b.pageSizeBytes === null ? null : formatBytes(b.pageSizeBytes));
   if (b.zonelists) add('total pages', `${b.zonelists.count} zonelists, mobility grouping ${b.zonelists.mobilityGrouping ? 'on' : 'off'}, ${b.totalPages?.toLocaleString('en-US') ?? '?'} pages`, b.zonelists.line);
-  add('memory block size', b.memoryBlockBytes === null ? null : formatBytes(b.memoryBlockBytes));
+  add('memory block size', b.memoryBlockBytes === null ? null : formatBytes(b.memoryBlockBytes), b.memoryBlockLine);
   if (b.memmapPagesTotal !== null) add('pages used for memmap', `${b.memmapPagesTotal.toLocaleString('en-US')} (Σ of ${b.zoneMemmap.filter((z) => z.memmapPages !== null).length} zone lines)`, b.zoneMemmap[0]?.line ?? null);
   for (const i of b.initmem) add(`initmem node ${i.node}`, i.memoryless ? 'memoryless' : `${hex(i.start) ?? '?'}–${hex(i.end) ?? '?'}`, i.line);
   for (const m of b.movableZoneStart) add(`movable zone start node ${m.node}`, hex(m.start) ?? '?', m.line);

@@ -165,7 +165,9 @@ export function foldBoot(b: BootBuilder): Boot {
     kernelVersion: null,
     kernel: null,
     commandLine: null,
+    commandLineLine: null,
     machine: null,
+    machineLine: null,
     arch: b.arch,
     pageSizeBytes: null,
     deferredInit: [],
@@ -181,6 +183,7 @@ export function foldBoot(b: BootBuilder): Boot {
     zoneMemmap: [],
     memmapPagesTotal: null,
     memoryBlockBytes: null,
+    memoryBlockLine: null,
     hugetlb: [],
     hugetlbAllocations: [],
     hugetlbAllocationFailures: [],
@@ -203,7 +206,7 @@ export function foldBoot(b: BootBuilder): Boot {
   let kernelRank = 99;
   const RANK = { 'linux-version': 0, 'oops-header': 1, 'boot-image': 2 } as const;
 
-  for (const { f, t } of b.facts) {
+  for (const { f, t, line } of b.facts) {
     if (t !== null) {
       boot.firstTimestamp ??= t;
       boot.lastTimestamp = t;
@@ -217,10 +220,16 @@ export function foldBoot(b: BootBuilder): Boot {
         }
         break;
       case 'cmdline':
-        boot.commandLine ??= f.v;
+        if (boot.commandLine === null) {
+          boot.commandLine = f.v;
+          boot.commandLineLine = line;
+        }
         break;
       case 'machine':
-        boot.machine ??= f.v;
+        if (boot.machine === null) {
+          boot.machine = f.v;
+          boot.machineLine = line;
+        }
         break;
       case 'deferred':
         boot.deferredInit.push(f.v);
@@ -268,7 +277,10 @@ export function foldBoot(b: BootBuilder): Boot {
         break;
       }
       case 'block-size':
-        boot.memoryBlockBytes ??= f.bytes;
+        if (boot.memoryBlockBytes === null) {
+          boot.memoryBlockBytes = f.bytes;
+          boot.memoryBlockLine = line;
+        }
         if (f.lsmem) lsmem().blockSizeBytes = f.bytes;
         break;
       case 'hugetlb': {

@@ -87,6 +87,7 @@ function factLines(b: Boot): Set<number> {
     for (const [k, x] of Object.entries(o)) if (k !== 'frames' && typeof x === 'object') visit(x, depth + 1);
   };
   visit(b, 0);
+  for (const l of [b.memoryBlockLine, b.commandLineLine, b.machineLine]) if (l !== null) lines.add(l);
   return lines;
 }
 
@@ -654,7 +655,7 @@ export function buildImport(req: ImportRequest): ImportResult {
   const value: Record<string, unknown> = {};
   const name = b?.machine ? b.machine.replace(/,\s*BIOS\b.*$/, '').trim() : null;
   value.name = name || basename(log?.path ?? nd!.path).replace(/\.(log|txt|json)$/i, '');
-  comments.inline('name', b?.machine ? `from ${cite(log!, log!.facts.machineLine)}` : 'the input file name');
+  comments.inline('name', b?.machine ? `from ${cite(log!, b.machineLine)}` : 'the input file name');
   value.arch = archChoice.arch;
   comments.before('arch', ...archChoice.details);
   comments.inline('arch', archChoice.comment);
@@ -685,7 +686,7 @@ export function buildImport(req: ImportRequest): ImportResult {
   const hvoOn = /(?:^|\s)hugetlb_free_vmemmap=(?:on|y|yes|1)\b/.test(cmdline);
   if (b && (hvoOn || b.hugetlbOptimizedAtBoot)) {
     kernel.hvo = true;
-    comments.inline('kernel.hvo', hvoOn ? `from the command line (${cite(log!, log!.facts.commandLineLine)}): hugetlb_free_vmemmap=on` : `from ${cite(log!, b.hugetlbOptimizedAtBoot!.line)}`);
+    comments.inline('kernel.hvo', hvoOn ? `from the command line (${cite(log!, b.commandLineLine)}): hugetlb_free_vmemmap=on` : `from ${cite(log!, b.hugetlbOptimizedAtBoot!.line)}`);
   }
   value.kernel = kernel;
 
@@ -802,7 +803,7 @@ export function buildImport(req: ImportRequest): ImportResult {
   let memmap = simulateMemmap(first.config);
 
   if (b && b.memoryBlockBytes !== null) {
-    const line = log!.facts.memoryBlockLine;
+    const line = b.memoryBlockLine;
     if (memmap.layout.memoryBlockBytes !== b.memoryBlockBytes) {
       kernel.memoryBlockSize = sizeText(b.memoryBlockBytes);
       comments.inline('kernel.memoryBlockSize', `from ${cite(log!, line)}; the simulator would probe ${formatBytes(memmap.layout.memoryBlockBytes)}`);

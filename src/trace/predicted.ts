@@ -18,8 +18,6 @@ export interface MeasuredLog {
   path: string;
   boot: Boot;
   texts: Map<number, string>;
-  /** Lines of facts the analyzer reports without one (import.ts: ExtraFacts). */
-  facts?: { memoryBlockLine: number | null };
 }
 
 export type FigureKind =
@@ -270,7 +268,7 @@ export function compareFigures(log: MeasuredLog, cfg: WorkloadConfig, memmap: Me
     );
   }
   if (b.memoryBlockBytes !== null) {
-    figures.push(figure('memoryBlockBytes', 'system', 'bytes', b.memoryBlockBytes, memmap.memmap.memoryBlockBytes, { ...at(log.facts?.memoryBlockLine), note: memmap.layout.memoryBlockReason }));
+    figures.push(figure('memoryBlockBytes', 'system', 'bytes', b.memoryBlockBytes, memmap.memmap.memoryBlockBytes, { ...at(b.memoryBlockLine), note: memmap.layout.memoryBlockReason }));
   }
 
   // ---- node ranges

@@ -71,7 +71,11 @@ export interface Boot {
   kernelVersion: string | null;
   kernel: KernelInfo | null;
   commandLine: string | null;
+  /** The line commandLine is from. */
+  commandLineLine: number | null;
   machine: string | null;
+  /** The line machine is from. */
+  machineLine: number | null;
   /** Evidence-based architecture family (from arch-only messages), null when the log does not say. */
   arch: 'x86' | 'arm64' | 'powerpc' | 's390' | 'riscv' | null;
   /** Base page size in bytes, when the log proves it (see docs); null otherwise. */
@@ -91,6 +95,8 @@ export interface Boot {
   /** Sum of every "pages used for memmap" line of the boot; null when there is none. */
   memmapPagesTotal: number | null;
   memoryBlockBytes: number | null;
+  /** The line memoryBlockBytes is from. */
+  memoryBlockLine: number | null;
   hugetlb: HugetlbSize[];
   hugetlbAllocations: Array<{ ms: number; threads: number | null; line: number; t: number | null }>;
   hugetlbAllocationFailures: Array<{ pageSizeBytes: number; requestedPages: number; allocatedPages: number; node: number | null; line: number; t: number | null }>;

@@ -74,7 +74,9 @@ describe('log view model from the corpus', () => {
       { label: 'available', kib: 3513124 },
       { label: 'total', kib: 1060058788 },
     ]);
-    assert.deepEqual(b.overview.find((f) => f.label === 'memory block size'), { label: 'memory block size', value: '2 GiB', line: null });
+    assert.deepEqual(b.overview.find((f) => f.label === 'memory block size'), { label: 'memory block size', value: '2 GiB', line: 211 });
+    assert.equal(b.overview.find((f) => f.label === 'machine')?.line, 22, 'DMI: line, linked');
+    assert.equal(b.overview.find((f) => f.label === 'command line')?.line, 2);
     assert.equal(b.nodeRanges.filter((r) => r.node === 0).length, 4);
     assert.equal(b.nodeRanges[0].start, '0x1000');
     assert.equal(m.canImport, true);

@@ -72,6 +72,9 @@ describe('trace analyzer vs the corpus (INDEX.md figures)', () => {
     assert.equal(b.memory?.line, 77, 'the line where the QP-split "Memor=" starts');
     assert.equal(b.totalPages, 65962256);
     assert.equal(b.memoryBlockBytes, 2048 * MiB);
+    assert.equal(b.memoryBlockLine, 117, 'the QP-split "x86/m=" line');
+    assert.equal(b.machineLine, 11);
+    assert.equal(b.commandLineLine, 7);
     const h1g = b.hugetlb.find((h) => h.pageSizeBytes === GiB);
     const h2m = b.hugetlb.find((h) => h.pageSizeBytes === 2 * MiB);
     assert.equal(h1g?.vmemmapFreeableKiB, 16380);

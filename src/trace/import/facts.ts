@@ -63,10 +63,6 @@ export interface ExtraFacts {
   ppcMmu: Cited<'radix' | 'hash'> | null;
   /** POWER generation ("POWER9 performance monitor ..."). */
   powerGeneration: Cited<number> | null;
-  /** Lines of facts the analyzer reports without a line number. */
-  memoryBlockLine: number | null;
-  commandLineLine: number | null;
-  machineLine: number | null;
 }
 
 export function emptyFacts(): ExtraFacts {
@@ -88,9 +84,6 @@ export function emptyFacts(): ExtraFacts {
     arch: new Map(),
     ppcMmu: null,
     powerGeneration: null,
-    memoryBlockLine: null,
-    commandLineLine: null,
-    machineLine: null,
   };
 }
 
@@ -124,15 +117,12 @@ export function collectFact(f: ExtraFacts, text: string, line: number): boolean 
 function factCount(f: ExtraFacts): string {
   return [
     f.sratMemory.length, f.e820Persistent.length, f.sratCpuLine, f.smpbootLine, f.cpuTotal?.line, f.nodeTotal?.line, f.cpusAllowed?.line, f.hypervisor?.line, f.pageSize?.line,
-    f.ppcMmu?.line, f.powerGeneration?.line, f.memoryBlockLine, f.commandLineLine, f.machineLine, f.arch.size,
+    f.ppcMmu?.line, f.powerGeneration?.line, f.arch.size,
   ].join(',');
 }
 
 function collect(f: ExtraFacts, text: string, line: number): void {
   let m: RegExpExecArray | null;
-  if (f.memoryBlockLine === null && /Memory block size: /.test(text)) f.memoryBlockLine = line;
-  if (f.commandLineLine === null && /^(?:Kernel )?[Cc]ommand line: /.test(text)) f.commandLineLine = line;
-  if (f.machineLine === null && /^DMI: /.test(text)) f.machineLine = line;
   for (const [fam, re] of ARCH_EVIDENCE) if (!f.arch.has(fam) && re.test(text)) f.arch.set(fam, line);
   if (text.includes('persistent (type') && (m = E820_PMEM.exec(text))) {
     const start = hexOrNull(m[1]);
