@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkText } from '../../src/check/index';
 import { fixText } from '../../src/cli/commands/check';
+import { CORPUS } from './corpus';
 
 const DIR = join(__dirname, '..', 'fixtures', 'check');
 
@@ -88,7 +89,6 @@ describe('broken configs in test/fixtures/check', () => {
 });
 
 describe('the kernel texts are the ones real logs show (../shared/corpus, read in place)', () => {
-  const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
   const log = (prefix: string) => {
     const f = existsSync(CORPUS) ? readdirSync(CORPUS).find((x) => x.startsWith(prefix)) : undefined;
     return f ? readFileSync(join(CORPUS, f), 'utf8') : null;

@@ -9,17 +9,12 @@ import { main } from '../../src/cli/main';
 import type { Io } from '../../src/cli/io';
 import type { CompareJson, SimulateJson } from '../../src/cli/commands/simulate';
 import { GiB, MiB, KiB } from '../../src/config/units';
+import { runCli } from './cli-run';
 
 const root = join(__dirname, '..', '..');
 const example = (name: string) => join(root, 'examples', name);
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: root };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(root, ...argv);
 
 function tmpConfig(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'memmap-cli-'));

@@ -11,21 +11,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/io';
 import type { CompareJson } from '../../src/cli/commands/compare';
 import { loadConfigText } from '../../src/config/load';
+import { runCli } from './cli-run';
+import { CORPUS, corpusFile } from './corpus';
 
 const FIX = join(__dirname, '..', 'fixtures', 'import');
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 
-async function cli(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 function workdir(): string {
   const d = mkdtempSync(join(tmpdir(), 'memmap-cal-'));
@@ -202,7 +195,6 @@ describe('compare --calibrate', () => {
     before(function () {
       if (!existsSync(CORPUS)) assert.fail(`the kernel log corpus is not at ${CORPUS}`);
     });
-    const corpusFile = (n: string) => join(CORPUS, readdirSync(CORPUS).find((x) => x.startsWith(`${n}-`) && x.endsWith('.log'))!);
 
     it('32 (one node): the deferred-init error drops to ~0', async () => {
       const d = mkdtempSync(join(tmpdir(), 'memmap-cal32-'));

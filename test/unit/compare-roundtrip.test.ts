@@ -10,30 +10,17 @@
 // the per-page cost (see compare-calibrate.test.ts).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/io';
 import type { CompareJson } from '../../src/cli/commands/compare';
 import type { Figure } from '../../src/trace/predicted';
+import { runCli } from './cli-run';
+import { CORPUS, corpusFile } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const EXACT = 1e-12;
 
-function corpusFile(n: string): string {
-  const f = readdirSync(CORPUS).find((x) => x.startsWith(`${n}-`) && x.endsWith('.log'));
-  assert.ok(f, `corpus file ${n}-*.log is missing from ${CORPUS}`);
-  return join(CORPUS, f);
-}
-
-async function cli(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 /** import the log to a temp config, run simulate on it, then compare --json. */
 async function roundTrip(n: string): Promise<{ dir: string; config: string; doc: CompareJson }> {

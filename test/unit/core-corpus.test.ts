@@ -7,8 +7,8 @@ import type { Arch } from '../../src/config/types';
 import { GiB, MiB } from '../../src/config/units';
 import { archProfile, checkPfnSpan, hvoKernelMessage, simulateMemmap } from '../../src/core';
 import { makeConfig } from './core-helpers';
+import { CORPUS } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const fileStarting = (n: string) => {
   const f = readdirSync(CORPUS).find((x) => x.startsWith(`${n}-`));
   assert.ok(f, `corpus file ${n}-*`);

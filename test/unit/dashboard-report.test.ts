@@ -8,13 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/io';
 import { renderReport } from '../../src/cli/commands/report';
 import { loadConfigFile } from '../../src/config/load';
 import { dashboardModel } from '../../src/report/dashboard-run';
 import { inlineSafe, reportCsp, reportHtml, scriptJson } from '../../src/report/report-html';
 import { parseModel } from '../../src/protocol/dashboard';
+import { runCli } from './cli-run';
 
 const root = join(__dirname, '..', '..');
 const example = join(root, 'examples', 'default.memmap.yaml');
@@ -28,13 +27,7 @@ before(async () => {
 /** The page with the contents of every <script> and <style> element removed: the markup alone. */
 const markupOf = (html: string) => html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2').replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/gi, '$1$2');
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: root };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(root, ...argv);
 
 describe('report HTML', () => {
   it('has a strict CSP with a fresh nonce, and every script and style carries it', () => {

@@ -5,31 +5,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/io';
 import { loadConfigText } from '../../src/config/load';
 import type { WorkloadConfig } from '../../src/config/types';
 import { simulateMemmap } from '../../src/core/simulate';
 import { simulateTiming } from '../../src/core/init/timing';
 import { analyzeFile } from '../../src/trace/analyze';
 import { buildImport, readLog } from '../../src/trace/import';
+import { runCli } from './cli-run';
+import { CORPUS, corpusFile } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const GiB = 1024 ** 3;
 
-function corpusFile(n: string): string {
-  const f = readdirSync(CORPUS).find((x) => x.startsWith(`${n}-`) && x.endsWith('.log'));
-  assert.ok(f, `corpus file ${n}-*.log is missing from ${CORPUS}`);
-  return join(CORPUS, f);
-}
-
-async function cli(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 /** Import a corpus log through the CLI (stdout), then load and simulate the YAML it printed. */
 async function imported(n: string): Promise<{ text: string; cfg: WorkloadConfig; err: string }> {

@@ -4,19 +4,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/io';
+import { runCli } from './cli-run';
+import { CORPUS } from './corpus';
 
 const FIX = join(__dirname, '..', 'fixtures', 'import');
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 
-async function cli(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 function dir(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), 'memmap-import-bad-'));

@@ -5,24 +5,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
-import type { Io } from '../../src/cli/io';
 import { loadConfigText } from '../../src/config/load';
 import type { WorkloadConfig } from '../../src/config/types';
 import { simulateMemmap } from '../../src/core/simulate';
 import { parseNdctlJson, looksLikeNdctlJson } from '../../src/trace/import';
+import { runCli } from './cli-run';
 
 const FIX = join(__dirname, '..', 'fixtures', 'import');
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), cwd: FIX };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(FIX, ...argv);
 
 async function importOk(...files: string[]): Promise<{ cfg: WorkloadConfig; text: string; err: string }> {
   const r = await cli('import', ...files);

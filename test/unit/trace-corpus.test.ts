@@ -6,8 +6,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFile } from '../../src/trace/analyze';
 import type { AnalysisFile, Boot, KernelError } from '../../src/trace/types';
+import { CORPUS } from './corpus';
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 

@@ -14,7 +14,7 @@ import { writeChromeTrace } from '../../trace/chrome-export';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { locate, formatLocation } from '../located';
 import { num, table } from '../../report/table';
-import { formatSimulationSummary } from '../../report/summary';
+import { formatSimulationSummary, type LocatedProblem } from '../../report/summary';
 import type { Command } from './index';
 
 export const SCHEMA_VERSION = 1;
@@ -33,14 +33,8 @@ threads and why.
 exit: 0 simulated, 1 the kernel would refuse a device or range (see errors), 2 bad input
 `;
 
-/** One located problem in the JSON document. */
-export interface JsonError {
-  severity: 'error' | 'warning';
-  message: string;
-  kernelMessage: string | null;
-  file: string;
-  line: number;
-  column: number;
+/** One located problem in the JSON document: where it is, and the config path it is about. */
+export interface JsonError extends LocatedProblem {
   path: string | null;
 }
 

@@ -10,8 +10,8 @@
 // reach (for example faster than the media bandwidth allows) is reported, not forced.
 
 import { scaleKey } from './cost_model';
-import { runTimeline, type TimelineResult } from './timeline';
-import type { CalibrationOutcome, CalibrationPoint, CostEra, InitWorkload, MachineParams, MachineProblem, NodeInitWork } from './types';
+import { runTimeline } from './timeline';
+import type { CalibrationOutcome, CalibrationPoint, CostEra, InitWorkload, MachineParams, MachineProblem, NodeInitWork, TimelineResult } from './types';
 
 interface Isolated {
   w: InitWorkload;

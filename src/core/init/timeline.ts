@@ -26,24 +26,9 @@ import type {
   Marker,
   NodeTiming,
   Span,
+  TimelineResult,
 } from './types';
 import { zoneDeviceProbeThread } from './zone_device_init';
-
-/** The part of a TimingResult one DES run produces (no calibration, params or problems). */
-export interface TimelineResult {
-  bootMs: number;
-  memoryLineMs: number;
-  endMs: number;
-  nodes: NodeTiming[];
-  devices: DeviceTiming[];
-  hugetlb: HugetlbTiming[];
-  criticalPath: CriticalPathEntry[];
-  bootCriticalPath: CriticalPathEntry[];
-  spans: Span[];
-  markers: Marker[];
-  threads: { tid: number; name: string; cpuNode: number; process: string }[];
-  stats: { events: number; spans: number; threads: number };
-}
 
 const BOOT_THREAD = 'swapper/0';
 

@@ -417,11 +417,9 @@ export interface CalibrationOutcome {
   path: JsonPath;
 }
 
-/**
- * The timing result: `simulate --json`'s `timing` object. Times in ms from the start of boot
- * (sparse_init) unless a field says µs. Spans and the critical path explain every number.
- */
-export interface TimingResult {
+/** The part of a TimingResult one DES run produces (timeline.ts: runTimeline; no params, calibration or
+ *  problems). */
+export interface TimelineResult {
   /** Boot time of the memory-init part of boot: until "Memory:" is printed and boot hugetlb pools are ready. */
   bootMs: number;
   /** When the "Memory:" line prints (6.1: before deferred init; 6.12: after). */
@@ -439,10 +437,17 @@ export interface TimingResult {
   markers: Marker[];
   /** Threads (tid order): name, tid, the node whose CPUs it runs on, and its Chrome trace process. */
   threads: { tid: number; name: string; cpuNode: number; process: string }[];
+  /** DES statistics. */
+  stats: { events: number; spans: number; threads: number };
+}
+
+/**
+ * The timing result: `simulate --json`'s `timing` object. Times in ms from the start of boot
+ * (sparse_init) unless a field says µs. Spans and the critical path explain every number.
+ */
+export interface TimingResult extends TimelineResult {
   /** Parameters actually used (after defaults and calibration), for reproducibility. */
   params: MachineParams;
   calibration: CalibrationOutcome[];
   problems: MachineProblem[];
-  /** DES statistics. */
-  stats: { events: number; spans: number; threads: number };
 }
