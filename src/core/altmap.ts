@@ -16,15 +16,8 @@
 import { alignUp, alignmentOf, divFloor, divRoundUp } from '../config/units';
 import type { AltmapInfo } from './types';
 
-export interface Altmap {
-  basePfn: number;
-  /** Inclusive last pfn (struct vmem_altmap.end_pfn), used by the ppc altmap_cross_boundary(). */
-  endPfn: number;
-  reserve: number;
-  free: number;
-  alloc: number;
-  align: number;
-}
+/** struct vmem_altmap: the fields of AltmapInfo without the derived unusedPages. */
+export type Altmap = Omit<AltmapInfo, 'unusedPages'>;
 
 export function newAltmap(basePfn: number, endPfn: number, reserve: number, free: number): Altmap {
   return { basePfn, endPfn, reserve, free, alloc: 0, align: 0 };

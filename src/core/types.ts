@@ -143,7 +143,7 @@ export interface SectionPiece {
 
 export interface AltmapInfo {
   basePfn: number;
-  /** Last pfn covered (inclusive), as struct vmem_altmap.end_pfn. */
+  /** Last pfn covered (inclusive), as struct vmem_altmap.end_pfn (used by the ppc altmap_cross_boundary()). */
   endPfn: number;
   reserve: number;
   free: number;
