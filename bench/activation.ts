@@ -15,6 +15,7 @@ import { loadConfigText, scenarioConfig } from '../src/config/load';
 import { simulateMemmap } from '../src/core/simulate';
 import { simulateTiming } from '../src/core/init/index';
 import { checkDocument } from '../src/check/index';
+import { reps } from './quick';
 
 const root = join(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -103,8 +104,8 @@ function activationSamples(bundle: string, runs: number): Sample[] {
   return out;
 }
 
-function reportActivation(label: string, bundle: string, runs = 15): void {
-  activationSamples(bundle, 2); // warm the disk cache
+function reportActivation(label: string, bundle: string, runs = reps(15, 2)): void {
+  activationSamples(bundle, reps(2, 0)); // warm the disk cache
   const s = activationSamples(bundle, runs);
   const req = s.map((x) => x.requireMs);
   const act = s.map((x) => x.activateMs);
@@ -116,7 +117,7 @@ function reportActivation(label: string, bundle: string, runs = 15): void {
 
 /** Fresh-process time to require the lazy bundle (with the same vscode stub: the log view in it uses
  *  the API): paid once, by the first analysis after activation. */
-function lazyRequireMs(file: string, runs = 9): number {
+function lazyRequireMs(file: string, runs = reps(9, 1)): number {
   const t: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = spawnSync(process.execPath, ['-e', CHILD, file, JSON.stringify(vscodeNames()), 'require-only'], { encoding: 'utf8' });
@@ -197,7 +198,7 @@ function validation(label: string, text: string, fileName: string): void {
   const lines = text.split('\n').length - 1;
   let findings = 0;
   // What DiagnosticsController + the checker provider do per analysis (analysis.ts, checker.ts).
-  const full = time(25, () => {
+  const full = time(reps(25, 2), () => {
     const load = loadConfigText(text, fileName);
     const sim = simulateMemmap(load.config!);
     findings = checkDocument(load, { simulation: sim }).findings.length;
@@ -205,11 +206,11 @@ function validation(label: string, text: string, fileName: string): void {
   const load = loadConfigText(text, fileName);
   const sim = simulateMemmap(load.config!);
   const parts = {
-    load: time(15, () => loadConfigText(text, fileName)).median,
-    simulate: time(15, () => simulateMemmap(load.config!)).median,
-    check: time(15, () => checkDocument(load, { simulation: sim })).median,
-    timing: time(10, () => simulateTiming(load.config!, sim)).median,
-    scenarios: time(5, () => {
+    load: time(reps(15, 1), () => loadConfigText(text, fileName)).median,
+    simulate: time(reps(15, 1), () => simulateMemmap(load.config!)).median,
+    check: time(reps(15, 1), () => checkDocument(load, { simulation: sim })).median,
+    timing: time(reps(10, 1), () => simulateTiming(load.config!, sim)).median,
+    scenarios: time(reps(5, 1), () => {
       for (const s of load.config!.scenarios) {
         const v = scenarioConfig(load, s.name);
         const vs = simulateMemmap(v.config!);

@@ -9,6 +9,7 @@ import { checkDocument, checkText } from '../src/check/index';
 import { simulateMemmap } from '../src/core/simulate';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/io';
+import { reps } from './quick';
 
 const GiB = 2 ** 30;
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -104,12 +105,12 @@ function shape(label: string, yaml: string): void {
   const json = JSON.stringify(yl.doc!.value, null, 2) + '\n';
   const lines = (t: string) => t.split('\n').length - 1;
   const findings = checkDocument(yl).findings.length;
-  const sim = time(20, () => simulateMemmap(yl.config!));
-  const check = time(20, () => checkDocument(yl));
-  const yamlLoad = time(10, () => loadConfigText(yaml, 'big.memmap.yaml'));
-  const jsonLoad = time(10, () => loadConfigText(json, 'big.memmap.json'));
-  const yamlTotal = time(10, () => checkText(yaml, 'big.memmap.yaml'));
-  const jsonTotal = time(10, () => checkText(json, 'big.memmap.json'));
+  const sim = time(reps(20, 1), () => simulateMemmap(yl.config!));
+  const check = time(reps(20, 1), () => checkDocument(yl));
+  const yamlLoad = time(reps(10, 1), () => loadConfigText(yaml, 'big.memmap.yaml'));
+  const jsonLoad = time(reps(10, 1), () => loadConfigText(json, 'big.memmap.json'));
+  const yamlTotal = time(reps(10, 1), () => checkText(yaml, 'big.memmap.yaml'));
+  const jsonTotal = time(reps(10, 1), () => checkText(json, 'big.memmap.json'));
   console.log(`  ${label}: YAML ${lines(yaml)} lines, JSON ${lines(json)} lines, ${yl.config.scenarios.length} scenarios, ${findings} findings`);
   console.log(`    check (rules + simulation, on the loaded config): ${check.toFixed(1)} ms (target <= 20 ms); of which simulateMemmap ${sim.toFixed(1)} ms per variant, rules ${(check - sim * (1 + yl.config.scenarios.length)).toFixed(1)} ms`);
   console.log(`    load only:    YAML ${yamlLoad.toFixed(1)} ms   JSON ${jsonLoad.toFixed(1)} ms`);
@@ -126,7 +127,8 @@ async function thousandFiles(): Promise<void> {
 const dir = mkdtempSync(join(tmpdir(), 'memmap-check-bench-'));
 const examples = join(__dirname, '..', 'examples');
 const sources = readdirSync(examples).filter((f) => f.endsWith('.memmap.yaml')).map((f) => readFileSync(join(examples, f), 'utf8'));
-for (let i = 0; i < 1000; i++) {
+const FILES = reps(1000, 20);
+for (let i = 0; i < FILES; i++) {
   let t = sources[i % sources.length];
   // Vary them a little: every 7th file gets a namespace 2 MiB past a 16 MiB boundary.
   if (i % 7 === 0) t = t.replace(/start: 0x10000000000/, 'start: 0x10000200000');
@@ -135,13 +137,14 @@ for (let i = 0; i < 1000; i++) {
 const io: Io = { out: () => undefined, err: () => undefined, cwd: dir };
 const runs: number[] = [];
 let code = 0;
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < reps(3, 1); i++) {
   const t0 = performance.now();
   code = await main(['check', '.'], io);
   runs.push(performance.now() - t0);
 }
 const ms = median(runs);
-console.log(`check of 1,000 config files (the examples, with scenarios) through the CLI: ${ms.toFixed(0)} ms (${(ms / 1000).toFixed(2)} ms per file), exit ${code}`);
+console.log(`check of ${FILES.toLocaleString('en-US')} config files (the examples, with scenarios) through the CLI: ${ms.toFixed(0)} ms (${(ms / FILES).toFixed(2)} ms per file), exit ${code}`);
+if (code > 1) process.exitCode = 1;
 rmSync(dir, { recursive: true, force: true });
 }
 

@@ -6,6 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { loadConfigText } from '../src/config/load';
 import { simulateMemmap } from '../src/core/simulate';
 import { GiB, TiB, PiB, formatBytes } from '../src/config/units';
+import { reps } from './quick';
+
+const RUNS = reps(200, 5);
 
 function configText(total: number): string {
   const nodes = 16;
@@ -37,9 +40,9 @@ function bench(total: number): { ms: number; memmap: number } {
   if (!load.config) throw new Error(load.errors.map((e) => e.message).join('\n'));
   const cfg = load.config;
   let memmap = 0;
-  for (let i = 0; i < 20; i++) memmap = simulateMemmap(cfg).memmap.totalBytes; // warm-up
+  for (let i = 0; i < reps(20, 2); i++) memmap = simulateMemmap(cfg).memmap.totalBytes; // warm-up
   const times: number[] = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
     const r = simulateMemmap(cfg);
     times.push(performance.now() - t0);
@@ -50,7 +53,7 @@ function bench(total: number): { ms: number; memmap: number } {
 
 const sizes: [string, number][] = [['1 TiB', TiB], ['64 TiB', 64 * TiB], ['1 PiB', PiB]];
 const results = sizes.map(([label, total]) => ({ label, ...bench(total) }));
-console.log('simulateMemmap (16 nodes, 16 PMEM namespaces, 16 HugeTLB pools; median of 200 runs)');
+console.log(`simulateMemmap (16 nodes, 16 PMEM namespaces, 16 HugeTLB pools; median of ${RUNS} runs)`);
 for (const r of results) console.log(`  ${r.label.padEnd(7)} ${r.ms.toFixed(3).padStart(8)} ms   memmap ${formatBytes(r.memmap)}`);
 const ratio = results[2].ms / results[0].ms;
 console.log(`  ratio 1 PiB / 1 TiB: ${ratio.toFixed(2)} (target <= 1.5) ${ratio <= 1.5 ? 'OK' : 'MISSED'}`);

@@ -15,6 +15,7 @@ import { loadConfigText } from '../src/config/load';
 import { simulateMemmap } from '../src/core/index';
 import { simulateTiming } from '../src/core/init/timing';
 import { writeChromeTrace } from '../src/trace/chrome-export';
+import { reps } from './quick';
 
 const TiB = 2 ** 40;
 const GiB = 2 ** 30;
@@ -63,7 +64,7 @@ function ms(t0: number): number {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const runs = Number(argv[argv.indexOf('--runs') + 1]) || 3;
+  const runs = Number(argv[argv.indexOf('--runs') + 1]) || reps(3, 1);
   const keep = argv.includes('--keep');
 
   const lr = loadConfigText(petabyteMachine(), 'bench-1pib.memmap.json');

@@ -23,6 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_OUT, generateLog } from './gen-log';
 import type { ChildResult } from './trace-analyze-child';
+import { QUICK, reps } from './quick';
 
 const MB = 1e6;
 
@@ -32,8 +33,8 @@ function arg(name: string, dflt: number): number {
 }
 
 async function main(): Promise<void> {
-  const bytes = arg('bytes', 1024 * 1024 * 1024);
-  const runs = arg('runs', 3);
+  const bytes = arg('bytes', QUICK ? 4 * 1024 * 1024 : 1024 * 1024 * 1024);
+  const runs = arg('runs', reps(3, 1));
   const file = bytes === 1024 * 1024 * 1024 ? DEFAULT_OUT : resolve(__dirname, 'out', `trace-${bytes}.log`);
 
   if (!existsSync(file) || statSync(file).size < bytes) {
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   };
   const describe = (r: ChildResult): string => {
     const split = r.mainCpuSeconds === null || r.v8CpuSeconds === null ? '' :
-      ` (rules thread ${r.mainCpuSeconds.toFixed(2)}, reader thread ${(r.cpuSeconds - r.mainCpuSeconds - r.v8CpuSeconds).toFixed(2)}, V8 compiler/GC threads ${r.v8CpuSeconds.toFixed(2)})`;
+      ` (rules thread ${r.mainCpuSeconds.toFixed(2)}, reader thread ${Math.max(0, r.cpuSeconds - r.mainCpuSeconds - r.v8CpuSeconds).toFixed(2)}, V8 compiler/GC threads ${r.v8CpuSeconds.toFixed(2)})`;
     return `${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU${split}, peak RSS ${r.peakRssMB.toFixed(0)} MB`;
   };
 
