@@ -319,9 +319,10 @@ function run() {
     Atomics.wait(ctl, C.Started, 0, 100);
   }
   const from = Atomics.load(ctl, C.FromHi) * 67108864 + Atomics.load(ctl, C.FromLo);
-  // The kernel copies from the page cache several times faster when source and destination have the same
-  // offset within a page (a 1 GiB log: 0.13 s of system time against 0.6 s when they differ), and the slots
-  // are page-aligned: so the first read starts at the page boundary below \`from\` and skips what is before it.
+  // The kernel copies from the page cache several times faster when source and destination are aligned
+  // alike (measured: 1 GiB read into a page-aligned buffer from page-aligned file offsets 0.13 s of system
+  // time, shifted by 16 bytes 0.6 s). The slots are page-aligned and each read is a whole block, so the
+  // first read starts at the page boundary below \`from\` and skips what is before it.
   let skip = from % 4096 < L.block ? from % 4096 : 0;
   let fileAtData = from - skip; // file offset of the block's first byte read
   let carry = 0; // bytes of the unfinished line to copy in front of the next block, from carryFrom
