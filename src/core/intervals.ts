@@ -19,6 +19,15 @@ export class IntervalSet {
   private starts: number[] = [];
   private ends: number[] = [];
   private size = 0;
+  /** The undo journal (only for a set made with `journal`): per add(), where it spliced, how many runs it
+   *  replaced and the size before; the replaced runs' bounds in jRuns. */
+  private readonly journal: { at: number[]; removed: number[]; size: number[]; runs: number[] } | null;
+
+  /** `journal`: keep what add() changes, so that rollback() can undo it (VmemmapSpace's snapshots): a
+   *  rollback then costs what the adds since the mark cost, not a copy of the whole set. */
+  constructor(options?: { journal: boolean }) {
+    this.journal = options?.journal ? { at: [], removed: [], size: [], runs: [] } : null;
+  }
 
   /** Total number of units covered. */
   get total(): number {
@@ -29,12 +38,35 @@ export class IntervalSet {
     return this.starts.map((s, i) => ({ start: s, end: this.ends[i] }));
   }
 
-  clone(): IntervalSet {
-    const c = new IntervalSet();
-    c.starts = this.starts.slice();
-    c.ends = this.ends.slice();
-    c.size = this.size;
-    return c;
+  /** A point to roll back to (the journal's length). */
+  mark(): number {
+    if (!this.journal) throw new Error('IntervalSet.mark(): this set keeps no journal');
+    return this.journal.at.length;
+  }
+
+  /** Undo every add() since `mark`, latest first. Marks are a stack: after a rollback to m, a mark taken
+   *  after m is gone. */
+  rollback(mark: number): void {
+    const J = this.journal;
+    if (!J || mark > J.at.length) throw new Error('IntervalSet.rollback(): not a mark of this set');
+    for (let e = J.at.length - 1; e >= mark; e--) {
+      const i = J.at[e];
+      const k = J.removed[e];
+      const from = J.runs.length - 2 * k;
+      const starts: number[] = [];
+      const ends: number[] = [];
+      for (let r = from; r < J.runs.length; r += 2) {
+        starts.push(J.runs[r]);
+        ends.push(J.runs[r + 1]);
+      }
+      J.runs.length = from;
+      this.starts.splice(i, 1, ...starts);
+      this.ends.splice(i, 1, ...ends);
+      this.size = J.size[e];
+    }
+    J.at.length = mark;
+    J.removed.length = mark;
+    J.size.length = mark;
   }
 
   /** Index of the first run whose end is > x (the first run that can contain or follow x). */
@@ -65,6 +97,13 @@ export class IntervalSet {
     }
     let removed = 0;
     for (let k = i; k < j; k++) removed += this.ends[k] - this.starts[k];
+    const J = this.journal;
+    if (J) {
+      J.at.push(i);
+      J.removed.push(j - i);
+      J.size.push(this.size);
+      for (let k = i; k < j; k++) J.runs.push(this.starts[k], this.ends[k]);
+    }
     this.starts.splice(i, j - i, ns);
     this.ends.splice(i, j - i, ne);
     this.size += ne - ns - removed;

@@ -64,10 +64,11 @@ export function addOutcome(into: PopulateOutcome, o: PopulateOutcome): void {
   if (o.failure && !into.failure) into.failure = o.failure;
 }
 
+/** Where VmemmapSpace's sets were (their journal marks) and the page-table counts. */
 interface Snapshot {
-  leaf: IntervalSet;
-  pte: IntervalSet;
-  levels: IntervalSet[];
+  leaf: number;
+  pte: number;
+  levels: number[];
   tables: number[];
 }
 
@@ -75,9 +76,10 @@ export class VmemmapSpace {
   readonly P: number;
   readonly SP: number;
   private readonly leafBytes: number;
-  private leaf = new IntervalSet();
-  private pte = new IntervalSet();
-  private levels: IntervalSet[];
+  // Journaled: a failed __add_pages() rolls its populate back (snapshot/restore) at the cost of what it did.
+  private readonly leaf = new IntervalSet({ journal: true });
+  private readonly pte = new IntervalSet({ journal: true });
+  private readonly levels: IntervalSet[];
   /** Page-table pages per level (same order as profile.pageTableLevels). */
   private tables: number[];
 
@@ -85,19 +87,20 @@ export class VmemmapSpace {
     this.P = profile.pageSize;
     this.SP = profile.structPageSize;
     this.leafBytes = profile.vmemmap.leafBytes;
-    this.levels = profile.pageTableLevels.map(() => new IntervalSet());
+    this.levels = profile.pageTableLevels.map(() => new IntervalSet({ journal: true }));
     this.tables = profile.pageTableLevels.map(() => 0);
   }
 
+  /** A point to go back to with restore() (snapshots nest: restoring one drops those taken after it). */
   snapshot(): Snapshot {
-    return { leaf: this.leaf.clone(), pte: this.pte.clone(), levels: this.levels.map((l) => l.clone()), tables: this.tables.slice() };
+    return { leaf: this.leaf.mark(), pte: this.pte.mark(), levels: this.levels.map((l) => l.mark()), tables: this.tables.slice() };
   }
 
   restore(s: Snapshot): void {
-    this.leaf = s.leaf;
-    this.pte = s.pte;
-    this.levels = s.levels;
-    this.tables = s.tables;
+    this.leaf.rollback(s.leaf);
+    this.pte.rollback(s.pte);
+    this.levels.forEach((l, i) => l.rollback(s.levels[i]));
+    this.tables = s.tables.slice();
   }
 
   /** Page-table pages and bytes per level so far. */
