@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ALL = ['simulate', 'check', 'timing', 'trace-analyze', 'activation'];
+const ALL = ['simulate', 'check', 'live-analysis', 'timing', 'trace-analyze', 'activation'];
 const dir = new URL('.', import.meta.url).pathname;
 const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : ALL;

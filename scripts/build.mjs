@@ -12,6 +12,8 @@ const bundles = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   // dist/extension.js (activation) + dist/extension-lazy.js (loader, core, checker: on first use).
   ...(await extensionBundles(common)),
+  // dist/analysis-worker.js: the thread the extension parses and simulates configs in (loader + core).
+  { ...common, entryPoints: ['src/extension/analysis-worker.ts'], outfile: 'dist/analysis-worker.js' },
   // The mocha suite the e2e harness runs inside a real extension host (scripts/e2e/run.sh); not in the .vsix.
   { ...common, entryPoints: ['test/e2e/suite/*.ts'], outdir: 'dist/test/e2e', external: ['vscode', 'mocha'] },
   // The dashboard: dist/webview.js + dist/webview.css, also inlined by `memmap-lab report`.

@@ -17,12 +17,13 @@ const ALLOWED = [
   /^extension\/(changelog|CHANGELOG)\.md$/,
   /^extension\/LICENSE(\.txt)?$/, // vsce renames LICENSE to LICENSE.txt
   /^extension\/dist\/extension(-lazy)?\.js$/,
+  /^extension\/dist\/analysis-worker\.js$/,
   /^extension\/dist\/(webview|logview)\.(js|css)$/,
   /^extension\/src\/config\/memmap\.schema\.json$/,
   /^extension\/examples\/[^/]+\.memmap\.yaml$/,
   /^extension\/media\/.+$/,
 ];
-const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/extension-lazy.js', 'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/logview.js', 'extension/dist/logview.css', 'extension/src/config/memmap.schema.json', 'extension/examples/default.memmap.yaml'];
+const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/extension-lazy.js', 'extension/dist/analysis-worker.js', 'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/logview.js', 'extension/dist/logview.css', 'extension/src/config/memmap.schema.json', 'extension/examples/default.memmap.yaml'];
 
 let passed = 0;
 let failed = 0;

@@ -9,7 +9,7 @@ import { didYouMean, type ConfigError } from './diagnostics';
 import { normalize, DEFAULTS, type NormalizeDefaults } from './normalize';
 import { applySet, type Override } from './scenario';
 import { validateSchema, type Locate } from './schema';
-import { SourceDoc, type Range } from './source';
+import { SourceDoc, type Range, type SourceDocParts } from './source';
 import type { Arch, JsonPath, WorkloadConfig } from './types';
 
 export type { ConfigError } from './diagnostics';
@@ -90,6 +90,31 @@ export function scenarioConfig(base: LoadResult, scenarioName: string, opts: Loa
   } catch (e) {
     return internalError(e);
   }
+}
+
+/** A loadConfigText() result as plain data, to hand it to another thread (the extension parses and
+ *  simulates big configs off the extension host's thread). loadResultFromWire() restores it, with what
+ *  scenarioConfig() and configRange() keep per result. */
+export interface LoadWire {
+  doc: SourceDocParts | null;
+  /** The parse errors scenario variants of the document start from. */
+  parsed: ConfigError[];
+  config: WorkloadConfig | null;
+  errors: ConfigError[];
+}
+
+export function loadResultToWire(r: LoadResult): LoadWire {
+  return { doc: r.doc ? r.doc.toParts() : null, parsed: (r.doc && parseErrors.get(r.doc)) ?? [], config: r.config, errors: r.errors };
+}
+
+export function loadResultFromWire(w: LoadWire): LoadResult {
+  const doc = w.doc ? SourceDoc.fromParts(w.doc) : null;
+  const result: LoadResult = { doc, config: w.config, errors: w.errors };
+  if (doc) {
+    parseErrors.set(doc, w.parsed);
+    locators.set(result, baseLocator(doc));
+  }
+  return result;
 }
 
 /**

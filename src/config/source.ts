@@ -34,6 +34,71 @@ interface SrcNode {
 
 type Format = 'json' | 'yaml';
 
+/** A SourceDoc as plain data, to hand a parsed document to another thread; SourceDoc.fromParts() makes it
+ *  a SourceDoc again. The range tree travels flat (see encodeTree): structured clone copies a tree of
+ *  Maps several times slower than an Int32Array and a list of keys. */
+export interface SourceDocParts {
+  text: string;
+  fileName: string;
+  format: Format;
+  value: unknown;
+  tree: EncodedTree | null;
+}
+
+/** The range tree in pre-order, TREE_INTS ints per node: range, key range (-1 -1: none), kind, children;
+ *  the keys of object members in `keys`, in the same order. */
+interface EncodedTree {
+  ints: Int32Array;
+  keys: string[];
+}
+const TREE_INTS = 6;
+const LEAF = 0;
+const OBJECT = 1;
+const ARRAY = 2;
+
+function encodeTree(root: SrcNode): EncodedTree {
+  const ints: number[] = [];
+  const keys: string[] = [];
+  const walk = (n: SrcNode) => {
+    const kind = n.props ? OBJECT : n.items ? ARRAY : LEAF;
+    ints.push(n.range.start, n.range.end, n.key ? n.key.start : -1, n.key ? n.key.end : -1, kind, n.props ? n.props.size : n.items ? n.items.length : 0);
+    if (n.props) {
+      for (const [k, c] of n.props) {
+        keys.push(k);
+        walk(c);
+      }
+    } else if (n.items) for (const c of n.items) walk(c);
+  };
+  walk(root);
+  return { ints: Int32Array.from(ints), keys };
+}
+
+function decodeTree(t: EncodedTree): SrcNode {
+  let at = 0;
+  let key = 0;
+  const { ints, keys } = t;
+  const read = (): SrcNode => {
+    const i = at;
+    at += TREE_INTS;
+    const n: SrcNode = { range: { start: ints[i], end: ints[i + 1] } };
+    if (ints[i + 2] >= 0) n.key = { start: ints[i + 2], end: ints[i + 3] };
+    const kind = ints[i + 4];
+    const count = ints[i + 5];
+    if (kind === OBJECT) {
+      n.props = new Map();
+      for (let c = 0; c < count; c++) {
+        const k = keys[key++];
+        n.props.set(k, read());
+      }
+    } else if (kind === ARRAY) {
+      n.items = [];
+      for (let c = 0; c < count; c++) n.items.push(read());
+    }
+    return n;
+  };
+  return read();
+}
+
 export class SourceDoc {
   private lineStarts: number[] | undefined;
 
@@ -77,6 +142,14 @@ export class SourceDoc {
     const off = Math.max(0, Math.min(offset, this.text.length));
     const i = lineIndex(starts, off);
     return { line: i + 1, column: off - starts[i] + 1 };
+  }
+
+  toParts(): SourceDocParts {
+    return { text: this.text, fileName: this.fileName, format: this.format, value: this.value, tree: this.root ? encodeTree(this.root) : null };
+  }
+
+  static fromParts(p: SourceDocParts): SourceDoc {
+    return new SourceDoc(p.text, p.fileName, p.format, p.value, p.tree ? decodeTree(p.tree) : null);
   }
 
   /**

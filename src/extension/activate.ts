@@ -9,6 +9,7 @@ import { registerDashboard, type Dashboards } from './dashboard/index';
 import { registerEditorFeatures } from './editor';
 import { registerLogView } from './logview/register';
 import type { EditorAnalyses } from './checker';
+import { analysisThread, type AnalysisThread } from './analysis';
 
 /** What activate() returns: other components (and the tests) plug into it. */
 export interface MemmapLabApi {
@@ -18,6 +19,8 @@ export interface MemmapLabApi {
   dashboards: Dashboards;
   /** The checker's findings, quick fixes, hovers and CodeLens (editor.ts). */
   editor: EditorAnalyses;
+  /** The thread configs are parsed and simulated in (analysis.ts). */
+  analysis: AnalysisThread;
 }
 
 let ctx: Ctx | undefined;
@@ -33,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): MemmapLabApi | undef
     const dashboards = registerDashboard(c, diagnostics, editor);
     registerLogView(c);
     c.log.info(`Memmap Lab ${context.extension.packageJSON.version} activated (${vscode.env.appName} ${vscode.version}, ${context.extensionMode === vscode.ExtensionMode.Test ? 'test' : 'normal'} mode)`);
-    return { diagnostics, statusBar, dashboards, editor };
+    return { diagnostics, statusBar, dashboards, editor, analysis: analysisThread(c) };
   } catch (e) {
     c.log.error('activation failed', e);
     void vscode.window.showErrorMessage(`Memmap Lab failed to start: ${(e as Error)?.message ?? String(e)}`, 'Show Log').then((a) => a && c.log.show());

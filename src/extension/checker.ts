@@ -65,11 +65,13 @@ export class EditorModel {
     private readonly log: Ctx['log'],
   ) {}
 
-  /** The checker's result on the simulated config (null when the config was not simulated). */
+  /** The checker's result on the simulated config (null when the config was not simulated): the one the
+   *  analysis brought (computed in the analysis thread), else computed here. */
   get check(): CheckResult | null {
     if (this.checked === undefined) {
       const { load, sim } = this.analysis;
-      if (!sim || !load.config) this.checked = null;
+      if (this.analysis.check) this.checked = this.analysis.check;
+      else if (!sim || !load.config) this.checked = null;
       else {
         const t0 = performance.now();
         this.checked = this.modules.check.checkDocument(load, { ...this.options, simulation: sim });
@@ -205,7 +207,7 @@ export function checkerDiagnostics(ctx: Ctx, analyses: EditorAnalyses): Diagnost
       await new Promise((r) => setImmediate(r));
       if (token.isCancellationRequested) return [];
       const entries = model.entries;
-      ctx.log.debug(`checker on ${analysis.snapshot.uri.fsPath} v${analysis.snapshot.version}: ${entries.length} finding(s) in ${model.checkMs?.toFixed(1) ?? '?'} ms`);
+      ctx.log.debug(`checker on ${analysis.snapshot.uri.fsPath} v${analysis.snapshot.version}: ${entries.length} finding(s)${model.checkMs === undefined ? ' (from the analysis thread)' : ` in ${model.checkMs.toFixed(1)} ms`}`);
       return entries.map((e) => e.diagnostic);
     },
   };

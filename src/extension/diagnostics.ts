@@ -176,7 +176,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const key = snapshot.uri.toString();
     const t0 = Date.now();
     try {
-      const analysis = await analyze(snapshot, this.ctx.settings, simulate);
+      const analysis = await analyze(snapshot, this.ctx, simulate);
       if (analysis.simCrash) this.ctx.log.error(`the simulation of ${snapshot.uri.fsPath} crashed: ${analysis.simCrash}`);
       // Cancelled or outdated: a newer run publishes; the caller of validate() still gets this analysis.
       const stale = () => token.isCancellationRequested || !!snapshot.document && (snapshot.document.isClosed || snapshot.document.version !== snapshot.version);

@@ -19,7 +19,7 @@ describe('benchmarks (quick smoke run)', () => {
     });
     const out = `${r.stdout}\n${r.stderr}`;
     assert.equal(r.status, 0, out);
-    for (const name of ['simulate', 'check', 'timing', 'trace-analyze', 'activation']) assert.ok(out.includes(`### bench/${name}.ts`), `no output from bench/${name}.ts\n${out}`);
+    for (const name of ['simulate', 'check', 'live-analysis', 'timing', 'trace-analyze', 'activation']) assert.ok(out.includes(`### bench/${name}.ts`), `no output from bench/${name}.ts\n${out}`);
     const figures: [string, RegExp][] = [
       ['simulate', /ratio 1 PiB \/ 1 TiB: \d+\.\d+/],
       ['check', /check \(rules \+ simulation, on the loaded config\): \d+\.\d ms/],
@@ -31,7 +31,8 @@ describe('benchmarks (quick smoke run)', () => {
       ['trace-analyze (RSS)', /^peak RSS\s+\d+ MB/m],
       ['activation', /production bundle \(as in the \.vsix\) \(\d+ KiB\): require \d+\.\d ms \+ activate\(\) \d+\.\d ms/],
       ['activation (lazy)', /first use: require of extension-lazy\.js \(\d+ KiB.*\) \d+\.\d ms/],
-      ['activation (validation)', /validation \(load \+ simulate \+ check, the live path per edit\): \d+\.\d ms median/],
+      ['live-analysis (host)', /with the thread: {4}host busy \d+\.\d ms per edit \(receive \+ restore\); the thread \d+\.\d ms/],
+      ['live-analysis (ratio)', /host busy with \/ without the thread: \d\.\d\d/],
     ];
     for (const [what, re] of figures) assert.match(out, re, `${what}: figure missing`);
   });

@@ -109,7 +109,7 @@ export class Dashboards implements PanelHost, vscode.Disposable {
 
   async exportTimeline(uri: vscode.Uri, target?: vscode.Uri): Promise<ExportTimelineOutcome | undefined> {
     const snapshot = await readSnapshot(uri);
-    const analysis = await analyze(snapshot, this.ctx.settings, true);
+    const analysis = await analyze(snapshot, this.ctx, true);
     const file = vscode.workspace.asRelativePath(uri);
     if (!analysis.load.config || !analysis.sim) {
       const n = analysis.load.errors.filter((e) => e.severity === 'error').length;
@@ -189,7 +189,7 @@ export class Dashboards implements PanelHost, vscode.Disposable {
     const snapshot = await readSnapshot(uri);
     const latest = this.diagnostics.latestFor(uri);
     const current = latest && latest.snapshot.version === snapshot.version && latest.snapshot.text === snapshot.text;
-    const analysis = current ? latest : await analyze(snapshot, this.ctx.settings, true);
+    const analysis = current ? latest : await analyze(snapshot, this.ctx, true);
     const { dashboardModel } = await import('../../report/dashboard-run');
     // The editor features' model of the same analysis: its checker findings and timing (computed once,
     // shared with the diagnostics, hovers and CodeLens) are not computed again here.

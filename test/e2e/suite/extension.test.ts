@@ -9,6 +9,8 @@ import type { CheckAllOutcome, SimulateOutcome } from '../../../src/extension/co
 import { loadConfigText } from '../../../src/config/load';
 import { simulateMemmap } from '../../../src/core/simulate';
 import { formatBytes } from '../../../src/config/units';
+import { checkText } from '../../../src/check/engine';
+import { bigConfig, toYaml } from '../../../bench/configs';
 import { at, closeAllEditors, EXTENSION_ID, fileUri, open, rangeOfText, waiter } from './helpers';
 
 const waitFor = waiter(20_000, 100);
@@ -174,6 +176,25 @@ suite('Memmap Lab in a real extension host', () => {
     assert.ok(doc.getText().includes('nodes:') && !doc.getText().includes('$schema'));
     await waitFor('the new config analyzed', () => api.diagnostics.latestFor(doc.uri)?.snapshot.version === doc.version);
     assert.deepStrictEqual(diagnosticsOf(doc.uri).map(show), []);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('configs are parsed and simulated in the analysis thread; a 4,800-line one gets the same problems as the checker in-process', async () => {
+    const stats = api.analysis.stats;
+    assert.ok(stats.inThread > 0, 'no analysis ran in the analysis thread');
+    const before = stats.inThread;
+    const text = toYaml(bigConfig(520, 0));
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: '/live-analysis-big.memmap.yaml' }));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), text));
+    await waitFor('the big config analyzed', () => api.diagnostics.latestFor(doc.uri)?.snapshot.version === doc.version, 60_000);
+    const expected = checkText(text, doc.uri.path).findings;
+    assert.ok(expected.length > 100, `the generated config should have findings (${expected.length})`);
+    const diags = await waitFor('its problems', () => diagnosticsOf(doc.uri).length === expected.length && diagnosticsOf(doc.uri), 30_000);
+    assert.deepStrictEqual(diags.map((d) => d.code).sort(), expected.map((f) => f.rule).sort());
+    assert.ok(stats.inThread > before, 'the big config was not analyzed in the thread');
+    assert.strictEqual(stats.inProcess, 0, 'an analysis fell back to the extension host (see the Memmap Lab log)');
+    assert.ok(stats.lastThreadMs !== null && stats.lastRestoreMs !== null && stats.lastRestoreMs < stats.lastThreadMs, JSON.stringify(stats));
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -1,0 +1,107 @@
+// What one (debounced) edit of a config costs the extension host. Per analysis the editor parses, validates,
+// simulates and checks the config in the analysis thread (src/extension/analysis-worker.ts, run here from
+// its esbuild bundle as the extension runs dist/analysis-worker.js); the host receives and restores the
+// result and publishes the diagnostics. The CodeLens and hovers add the timing model and the scenario
+// variants on the host, once per analysis. Measured: the host's busy time per edit with the thread
+// (performance.eventLoopUtilization() over the round trip) next to doing the same work on the host, on
+// examples/default.memmap.yaml and on ~5,000-line configs. Prints figures (medians); asserts nothing.
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { loadResultFromWire, scenarioConfig } from '../src/config/load';
+import { simulateMemmap } from '../src/core/simulate';
+import { simulateTiming } from '../src/core/init/index';
+import { checkDocument } from '../src/check/index';
+import { runAnalysis, type AnalysisReply, type AnalysisRequest } from '../src/extension/analysis-core';
+import { bigConfig, nodeHeavyYaml, toYaml } from './configs';
+import { reps } from './quick';
+
+const root = resolve(__dirname, '..');
+const bundle = join(__dirname, 'out', 'analysis-worker.js');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median of `runs` timings of f, after `warm` untimed calls. */
+function time(runs: number, f: () => void, warm = reps(3, 0)): number {
+  for (let i = 0; i < warm; i++) f();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+async function main(): Promise<void> {
+  await build({ entryPoints: [join(root, 'src/extension/analysis-worker.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  const worker = new Worker(bundle);
+  let nextId = 1;
+  const waiting = new Map<number, (r: AnalysisReply) => void>();
+  worker.on('message', (r: AnalysisReply) => waiting.get(r.id)?.(r));
+  const inThread = (req: Omit<AnalysisRequest, 'id'>) =>
+    new Promise<AnalysisReply>((done) => {
+      const id = nextId++;
+      waiting.set(id, done);
+      worker.postMessage({ ...req, id });
+    });
+
+  const shapes: [string, string, string][] = [
+    ['examples/default.memmap.yaml', readFileSync(join(root, 'examples', 'default.memmap.yaml'), 'utf8'), 'default.memmap.yaml'],
+    ['520 namespaces', toYaml(bigConfig(520, 0)), 'big.memmap.yaml'],
+    ['520 namespaces, 4 scenarios', toYaml(bigConfig(520, 4)), 'big.memmap.yaml'],
+    ['128 nodes, 900 hot-adds', nodeHeavyYaml(), 'nodes.memmap.yaml'],
+  ];
+  const RUNS = reps(15, 2);
+  const f = (n: number) => `${n.toFixed(1)} ms`;
+  console.log(`one edit of a config in the editor (median of ${RUNS} runs)`);
+  for (const [label, text, fileName] of shapes) {
+    const req = { text, fileName, options: {}, simulate: true };
+    const { load, sim, check } = runAnalysis(req);
+    if (!load.config || !sim || !check) throw new Error(`${label}: ${load.errors.map((e) => e.message).join('; ')}`);
+    // All on the host (no analysis thread, as the extension falls back to).
+    const onHost = time(RUNS, () => runAnalysis(req));
+    const parts = {
+      check: time(RUNS, () => checkDocument(load, { simulation: sim })),
+      timing: time(reps(10, 1), () => simulateTiming(load.config!, sim)),
+      scenarios: time(reps(5, 1), () => {
+        for (const s of load.config!.scenarios) {
+          const v = scenarioConfig(load, s.name);
+          simulateTiming(v.config!, simulateMemmap(v.config!));
+        }
+      }),
+    };
+    // With the analysis thread: the host receives the result and restores it.
+    const busy: number[] = [];
+    const trip: number[] = [];
+    const there: number[] = [];
+    for (let i = 0; i < reps(3, 1) + RUNS; i++) {
+      const elu0 = performance.eventLoopUtilization();
+      const t0 = performance.now();
+      const r = await inThread(req);
+      if (!r.ok) throw new Error(r.error);
+      loadResultFromWire(r.load);
+      if (i < reps(3, 1)) continue;
+      trip.push(performance.now() - t0);
+      busy.push(performance.eventLoopUtilization(elu0).active);
+      there.push(r.ms);
+    }
+    const lines = text.split('\n').length - 1;
+    console.log(`  ${label}: ${lines} lines, ${load.config.devices.length} devices, ${load.config.scenarios.length} scenarios, ${check.findings.length} findings`);
+    console.log(`    without the thread: host busy ${f(onHost)} per edit (parse + validate + simulate + check; the check alone ${f(parts.check)})`);
+    console.log(`    with the thread:    host busy ${f(median(busy))} per edit (receive + restore); the thread ${f(median(there))}; edit to diagnostics ${f(median(trip))}`);
+    console.log(`    host busy with / without the thread: ${(median(busy) / onHost).toFixed(2)}`);
+    console.log(`    once per analysis, on the first CodeLens/hover (host): timing model ${f(parts.timing)}; scenario variants (simulate + timing) ${f(parts.scenarios)}`);
+  }
+  await worker.terminate();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
