@@ -6,15 +6,15 @@
 // (performance.eventLoopUtilization() over the round trip) next to doing the same work on the host, on
 // examples/default.memmap.yaml and on ~5,000-line configs. Prints figures (medians); asserts nothing.
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { loadResultFromWire, scenarioConfig } from '../src/config/load';
+import { scenarioConfig } from '../src/config/load';
 import { simulateMemmap } from '../src/core/simulate';
 import { simulateTiming } from '../src/core/init/index';
 import { checkDocument } from '../src/check/index';
-import { runAnalysis, type AnalysisReply, type AnalysisRequest } from '../src/extension/analysis-core';
+import { runAnalysis } from '../src/extension/analysis-core';
+import { AnalysisThread } from '../src/extension/analysis-thread';
 import { bigConfig, nodeHeavyYaml, toYaml } from './configs';
 import { reps } from './quick';
 
@@ -40,16 +40,7 @@ function time(runs: number, f: () => void, warm = reps(3, 0)): number {
 
 async function main(): Promise<void> {
   await build({ entryPoints: [join(root, 'src/extension/analysis-worker.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
-  const worker = new Worker(bundle);
-  let nextId = 1;
-  const waiting = new Map<number, (r: AnalysisReply) => void>();
-  worker.on('message', (r: AnalysisReply) => waiting.get(r.id)?.(r));
-  const inThread = (req: Omit<AnalysisRequest, 'id'>) =>
-    new Promise<AnalysisReply>((done) => {
-      const id = nextId++;
-      waiting.set(id, done);
-      worker.postMessage({ ...req, id });
-    });
+  const thread = new AnalysisThread(bundle, { error: (m: string, e?: unknown) => console.error(m, e) });
 
   const shapes: [string, string, string][] = [
     ['examples/default.memmap.yaml', readFileSync(join(root, 'examples', 'default.memmap.yaml'), 'utf8'), 'default.memmap.yaml'],
@@ -83,13 +74,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < reps(3, 1) + RUNS; i++) {
       const elu0 = performance.eventLoopUtilization();
       const t0 = performance.now();
-      const r = await inThread(req);
-      if (!r.ok) throw new Error(r.error);
-      loadResultFromWire(r.load);
+      await thread.analyze(req);
       if (i < reps(3, 1)) continue;
       trip.push(performance.now() - t0);
       busy.push(performance.eventLoopUtilization(elu0).active);
-      there.push(r.ms);
+      there.push(thread.stats.lastThreadMs!);
     }
     const lines = text.split('\n').length - 1;
     console.log(`  ${label}: ${lines} lines, ${load.config.devices.length} devices, ${load.config.scenarios.length} scenarios, ${check.findings.length} findings`);
@@ -98,7 +87,8 @@ async function main(): Promise<void> {
     console.log(`    host busy with / without the thread: ${(median(busy) / onHost).toFixed(2)}`);
     console.log(`    once per analysis, on the first CodeLens/hover (host): timing model ${f(parts.timing)}; scenario variants (simulate + timing) ${f(parts.scenarios)}`);
   }
-  await worker.terminate();
+  if (thread.stats.inProcess) throw new Error('the analysis thread failed: the figures are not what they say');
+  thread.dispose();
 }
 
 main().catch((e) => {

@@ -9,7 +9,8 @@ import { registerDashboard, type Dashboards } from './dashboard/index';
 import { registerEditorFeatures } from './editor';
 import { registerLogView } from './logview/register';
 import type { EditorAnalyses } from './checker';
-import { analysisThread, type AnalysisThread } from './analysis';
+import { analysisThread } from './analysis';
+import type { AnalysisThread } from './analysis-thread';
 
 /** What activate() returns: other components (and the tests) plug into it. */
 export interface MemmapLabApi {

@@ -1,0 +1,113 @@
+// The extension's analysis thread (src/extension/analysis-thread.ts) with the real worker bundle, and with
+// workers that are missing, crash, or fail on one config: the result is always the in-process one.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { AnalysisThread } from '../../src/extension/analysis-thread';
+import { runAnalysis, type AnalysisResult } from '../../src/extension/analysis-core';
+
+const root = join(__dirname, '..', '..');
+const example = readFileSync(join(root, 'examples', 'default.memmap.yaml'), 'utf8');
+const req = (text = example, fileName = 'default.memmap.yaml') => ({ text, fileName, options: {}, simulate: true });
+const errorsOf = (log: string[]) => log.filter((l) => l.startsWith('error:'));
+
+function assertSameResult(got: AnalysisResult, want: AnalysisResult): void {
+  assert.deepEqual(got.load.config, want.load.config);
+  assert.deepEqual(got.load.errors, want.load.errors);
+  assert.deepEqual(got.sim, want.sim);
+  assert.equal(got.simCrash, want.simCrash);
+  assert.deepEqual(got.check?.findings, want.check?.findings);
+  if (got.check) assert.equal(got.check.load, got.load, 'the check result refers to the restored load');
+}
+
+describe('analysis thread', () => {
+  let dir: string;
+  let bundle: string;
+  const logs: string[] = [];
+  const log = { error: (m: string) => void logs.push(`error: ${m}`) };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'memmap-analysis-thread-'));
+    bundle = join(dir, 'analysis-worker.js');
+    await build({ entryPoints: [join(root, 'src/extension/analysis-worker.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('analyzes in the worker: the same result as in-process, for a valid, a broken and a bad-JSON config', async () => {
+    logs.length = 0;
+    const t = new AnalysisThread(bundle, log);
+    try {
+      for (const r of [req(), req('nodes:\n  - id: 0\n    ranges: [ { start: 0x0, size: 14Q } ]\n', 'bad.memmap.yaml'), req('{ "nodes": [', 'x.memmap.json')]) {
+        assertSameResult(await t.analyze(r), runAnalysis(r));
+      }
+      // Several at once: answered in order, each its own.
+      const texts = [example, example.replace('cpus: 52', 'cpus: 16'), example.replace(/hvo: true/, 'hvo: false')];
+      assert.equal(new Set(texts).size, 3);
+      const got = await Promise.all(texts.map((x) => t.analyze(req(x))));
+      got.forEach((g, i) => assertSameResult(g, runAnalysis(req(texts[i]))));
+      assert.equal(t.stats.inThread, 6);
+      assert.equal(t.stats.inProcess, 0);
+      assert.ok(t.stats.lastThreadMs !== null && t.stats.lastRestoreMs !== null);
+      assert.deepEqual(errorsOf(logs), []);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('a worker script that is missing: in-process, said once in the log', async () => {
+    logs.length = 0;
+    const t = new AnalysisThread(join(dir, 'no-such-worker.js'), log);
+    assertSameResult(await t.analyze(req()), runAnalysis(req()));
+    assertSameResult(await t.analyze(req()), runAnalysis(req()));
+    assert.equal(t.stats.inProcess, 2);
+    assert.equal(t.stats.inThread, 0);
+    assert.equal(errorsOf(logs).length, 1, logs.join('\n'));
+    assert.match(logs[0], /analysis thread .*in the extension host from now on/);
+    t.dispose();
+  });
+
+  it('a worker that crashes on a request: that one and the rest in-process', async () => {
+    logs.length = 0;
+    const crashing = join(dir, 'crashing.js');
+    writeFileSync(crashing, "require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });\n");
+    const t = new AnalysisThread(crashing, log);
+    assertSameResult(await t.analyze(req()), runAnalysis(req()));
+    assertSameResult(await t.analyze(req()), runAnalysis(req()));
+    assert.deepEqual([t.stats.inThread, t.stats.inProcess], [0, 2]);
+    assert.equal(errorsOf(logs).length, 1, logs.join('\n'));
+    assert.match(logs[0], /crashed/);
+    t.dispose();
+  });
+
+  it('a worker that fails on one config: that one in-process, the next one in the thread again', async () => {
+    logs.length = 0;
+    const flaky = join(dir, 'flaky.js');
+    // Fails the first request, then behaves like the real worker.
+    writeFileSync(
+      flaky,
+      `let n = 0;\nconst { parentPort } = require('node:worker_threads');\nconst real = ${JSON.stringify(bundle)};\n` +
+        "parentPort.once('message', (r) => { n++; parentPort.postMessage({ id: r.id, ok: false, error: 'no luck' }); require(real); });\n",
+    );
+    const t = new AnalysisThread(flaky, log);
+    assertSameResult(await t.analyze(req()), runAnalysis(req()));
+    assertSameResult(await t.analyze(req()), runAnalysis(req()));
+    assert.deepEqual([t.stats.inThread, t.stats.inProcess], [1, 1]);
+    assert.equal(errorsOf(logs).length, 1);
+    assert.match(logs[0], /failed on one config .*no luck/);
+    t.dispose();
+  });
+
+  it('dispose: an analysis in hand completes in-process; later ones too', async () => {
+    logs.length = 0;
+    const t = new AnalysisThread(bundle, log);
+    const pending = t.analyze(req());
+    t.dispose();
+    assertSameResult(await pending, runAnalysis(req()));
+    assertSameResult(await t.analyze(req()), runAnalysis(req()));
+    assert.equal(t.stats.inThread + t.stats.inProcess, 2);
+    assert.deepEqual(errorsOf(logs), []);
+  });
+});
