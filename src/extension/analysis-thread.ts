@@ -3,7 +3,7 @@
 // the user types; the host only restores the result. When the thread cannot start or fails, analyses are
 // done in-process (analysis-core.ts) and the log says so once. No `vscode` here (unit-tested directly).
 import { Worker } from 'node:worker_threads';
-import type { AnalysisReply, AnalysisRequest, AnalysisResult } from './analysis-core';
+import type { AnalysisReply, AnalysisRequest, AnalysisResult, TimingFiguresResult } from './analysis-core';
 
 /** What the analysis thread has done (the tests and the debug log read it). */
 export interface AnalysisThreadStats {
@@ -15,7 +15,19 @@ export interface AnalysisThreadStats {
   lastRestoreMs: number | null;
 }
 
-type Reply = Extract<AnalysisReply, { ok: true }>;
+type AnalysisMsg = Extract<AnalysisReply, { kind: 'analysis' }>;
+
+/** An analysis, with the timing figures for the CodeLens still on their way from the thread (null: not
+ *  computed there; the caller computes them when it needs them). */
+export interface ThreadAnalysis extends AnalysisResult {
+  timing: Promise<TimingFiguresResult | null> | null;
+}
+
+/** A request in the thread: what its replies resolve (each once; null when the thread cannot). */
+interface Pending {
+  analysis: ((r: AnalysisMsg | null) => void) | null;
+  timing: ((f: TimingFiguresResult | null) => void) | null;
+}
 
 /** The worker thread that runs analyses, one at a time in request order. */
 export class AnalysisThread {
@@ -24,7 +36,7 @@ export class AnalysisThread {
   /** Set when the thread failed: from then on analyses run in-process. */
   private failed = false;
   private nextId = 1;
-  private readonly pending = new Map<number, (r: Reply | null) => void>();
+  private readonly pending = new Map<number, Pending>();
 
   constructor(
     /** The worker's script (dist/analysis-worker.js). */
@@ -32,14 +44,16 @@ export class AnalysisThread {
     private readonly log: { error(message: string, err?: unknown): void },
   ) {}
 
-  /** The analysis, done in the thread when it can, else in-process (the same result either way). */
-  async analyze(req: Omit<AnalysisRequest, 'id'>): Promise<AnalysisResult> {
-    const reply = await this.run(req);
+  /** The analysis, done in the thread when it can, else in-process (the same result either way). With
+   *  `req.timing`, the thread runs the timing model after it (ThreadAnalysis.timing). */
+  async analyze(req: Omit<AnalysisRequest, 'id'>): Promise<ThreadAnalysis> {
+    const { analysis, timing } = this.run(req);
+    const reply = await analysis;
     if (reply) {
       const { loadResultFromWire } = await import('../config/load');
       const t0 = performance.now();
       const load = loadResultFromWire(reply.load);
-      const result = { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load } };
+      const result = { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load }, timing: reply.sim ? timing : null };
       this.stats.inThread++;
       this.stats.lastThreadMs = reply.ms;
       this.stats.lastRestoreMs = performance.now() - t0;
@@ -47,25 +61,51 @@ export class AnalysisThread {
     }
     const { runAnalysis } = await import('./analysis-core');
     this.stats.inProcess++;
-    return runAnalysis(req);
+    return { ...runAnalysis(req), timing: null };
   }
 
-  /** The reply of the thread, or null when it cannot do this analysis (the caller then works in-process). */
-  private run(req: Omit<AnalysisRequest, 'id'>): Promise<Reply | null> {
+  /** The thread's replies (null when it cannot do this analysis: the caller then works in-process). */
+  private run(req: Omit<AnalysisRequest, 'id'>): { analysis: Promise<AnalysisMsg | null>; timing: Promise<TimingFiguresResult | null> | null } {
     const w = this.start();
-    if (!w) return Promise.resolve(null);
+    if (!w) return { analysis: Promise.resolve(null), timing: null };
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      w.ref(); // an analysis in hand keeps the process alive; an idle thread does not (see start())
-      try {
-        w.postMessage({ ...req, id } satisfies AnalysisRequest);
-      } catch (e) {
-        this.pending.delete(id);
-        this.fail('could not post an analysis to the analysis thread', e);
-        resolve(null);
-      }
-    });
+    const p: Pending = { analysis: null, timing: null };
+    const analysis = new Promise<AnalysisMsg | null>((resolve) => (p.analysis = resolve));
+    const timing = req.timing ? new Promise<TimingFiguresResult | null>((resolve) => (p.timing = resolve)) : null;
+    this.pending.set(id, p);
+    w.ref(); // a request in hand keeps the process alive; an idle thread does not (see start())
+    try {
+      w.postMessage({ ...req, id } satisfies AnalysisRequest);
+    } catch (e) {
+      this.fail('could not post an analysis to the analysis thread', e);
+    }
+    return { analysis, timing };
+  }
+
+  /** Resolve what is left of request `id` (missing replies as null) and forget it. */
+  private settle(id: number, p: Pending): void {
+    p.analysis?.(null);
+    p.timing?.(null);
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker?.unref();
+  }
+
+  private onReply(r: AnalysisReply): void {
+    const p = this.pending.get(r.id);
+    if (!p) return;
+    if (r.kind === 'analysis') {
+      p.analysis?.(r);
+      p.analysis = null;
+      // No timing reply follows when it was not asked for or nothing was simulated.
+      if (!p.timing || !r.sim) this.settle(r.id, p);
+    } else if (r.kind === 'timing') {
+      p.timing?.(r.figures);
+      p.timing = null;
+      this.settle(r.id, p);
+    } else {
+      this.log.error(`the analysis thread failed on one config (done in-process instead): ${r.error}`);
+      this.settle(r.id, p);
+    }
   }
 
   private start(): Worker | null {
@@ -73,17 +113,7 @@ export class AnalysisThread {
     const file = this.file;
     try {
       const w = new Worker(file);
-      w.on('message', (r: AnalysisReply) => {
-        const done = this.pending.get(r.id);
-        if (!done) return;
-        this.pending.delete(r.id);
-        if (this.pending.size === 0) w.unref();
-        if (r.ok) done(r);
-        else {
-          this.log.error(`the analysis thread failed on one config (done in-process instead): ${r.error}`);
-          done(null);
-        }
-      });
+      w.on('message', (r: AnalysisReply) => this.onReply(r));
       w.on('error', (e) => this.fail('the analysis thread crashed', e));
       w.on('exit', (code) => {
         if (this.worker === w && code !== 0) this.fail(`the analysis thread exited with code ${code}`);
@@ -101,21 +131,18 @@ export class AnalysisThread {
   /** Give up on the thread: what it had in hand is done in-process. */
   private fail(what: string, e?: unknown): void {
     if (!this.failed) this.log.error(`${what}; configs are analyzed in the extension host from now on`, e);
+    this.stop();
+  }
+
+  private stop(): void {
     this.failed = true;
     const w = this.worker;
     this.worker = null;
     void w?.terminate();
-    for (const done of this.pending.values()) done(null);
-    this.pending.clear();
+    for (const [id, p] of [...this.pending]) this.settle(id, p);
   }
 
   dispose(): void {
-    const w = this.worker;
-    this.worker = null;
-    this.failed = true;
-    void w?.terminate();
-    for (const done of this.pending.values()) done(null);
-    this.pending.clear();
+    this.stop();
   }
 }
-

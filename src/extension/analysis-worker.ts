@@ -1,21 +1,25 @@
-// The analysis thread: parses, validates, simulates and checks configs off the extension host's thread, so that
-// typing in a big config does not stall the host (the `yaml` parser alone takes ~100 ms for a 5,000-line
-// file). Bundled on its own as dist/analysis-worker.js (config loader + mm core, no `vscode`); analysis.ts
-// starts it on first use and does the work in-process when it cannot.
+// The analysis thread: parses, validates, simulates and checks configs, then runs the timing model for the
+// CodeLens, off the extension host's thread, so that typing in a big config does not stall the host (the
+// `yaml` parser alone takes ~100 ms for a 5,000-line file). Bundled on its own as dist/analysis-worker.js
+// (config loader, mm core, checker, timing model; no `vscode`); analysis-thread.ts starts it on first use
+// and does the work in-process when it cannot.
 import { parentPort } from 'node:worker_threads';
 import { loadResultToWire } from '../config/load';
-import { runAnalysis, type AnalysisReply, type AnalysisRequest } from './analysis-core';
+import { runAnalysis, runTimingFigures, type AnalysisReply, type AnalysisRequest, type AnalysisResult } from './analysis-core';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.js runs as a worker thread');
 port.on('message', (req: AnalysisRequest) => {
   const t0 = performance.now();
-  let reply: AnalysisReply;
+  let result: AnalysisResult;
   try {
-    const { load, sim, simCrash, check } = runAnalysis(req);
-    reply = { id: req.id, ok: true, load: loadResultToWire(load), sim, simCrash, check: check && { findings: check.findings, configErrors: check.configErrors }, ms: performance.now() - t0 };
+    result = runAnalysis(req);
+    const { load, sim, simCrash, check } = result;
+    port.postMessage({ id: req.id, kind: 'analysis', load: loadResultToWire(load), sim, simCrash, check: check && { findings: check.findings, configErrors: check.configErrors }, ms: performance.now() - t0 } satisfies AnalysisReply);
   } catch (e) {
-    reply = { id: req.id, ok: false, error: (e as Error)?.stack ?? String(e) };
+    port.postMessage({ id: req.id, kind: 'failed', error: (e as Error)?.stack ?? String(e) } satisfies AnalysisReply);
+    return;
   }
-  port.postMessage(reply);
+  // The diagnostics are on their way; now what the CodeLens will ask for.
+  if (req.timing && result.sim) port.postMessage({ id: req.id, kind: 'timing', figures: runTimingFigures(result.load, result.sim) } satisfies AnalysisReply);
 });

@@ -3,11 +3,13 @@
 // as an editor-side Analysis with VS Code ranges.
 import * as vscode from 'vscode';
 import { AnalysisThread } from './analysis-thread';
+import { codeLensEnabled } from './settings';
 import type { LoadResult } from '../config/load';
 import type { Range } from '../config/source';
 import type { JsonPath } from '../config/types';
 import type { MemmapResult } from '../core/simulate';
 import type { CheckResult } from '../check/types';
+import type { TimingFiguresResult } from './analysis-core';
 import type { Ctx } from './ctx';
 import type { TextSnapshot } from './configFiles';
 
@@ -20,6 +22,9 @@ export interface Analysis {
   simCrash: string | null;
   /** The checker's result on `sim` (null when not simulated). */
   check: CheckResult | null;
+  /** The timing model's figures for the CodeLens and hovers, still on their way from the analysis thread
+   *  (null: not computed there; EditorModel computes them on first need). */
+  timingFigures: Promise<TimingFiguresResult | null> | null;
   /** A loader/core range (character offsets) as an editor range of this text. */
   toRange(r: Range): vscode.Range;
   /** Where the config object at `path` (a WorkloadConfig path, e.g. a core error's) is written. */
@@ -46,7 +51,9 @@ export function analysisThread(ctx: Ctx): AnalysisThread {
 export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolean): Promise<Analysis> {
   const { settings } = ctx;
   const options = { defaultArch: settings.defaultArch, defaultKernelVersion: settings.defaultKernel };
-  const result = await analysisThread(ctx).analyze({ text: snapshot.text, fileName: snapshot.fileName, options, simulate });
+  // With the CodeLens on, the thread runs the timing model after each analysis too (the lenses show it).
+  const timing = simulate && codeLensEnabled(snapshot.uri);
+  const result = await analysisThread(ctx).analyze({ text: snapshot.text, fileName: snapshot.fileName, options, simulate, timing });
   const { configRange } = await import('../config/load');
   const { load } = result;
   const doc = snapshot.document;
@@ -63,6 +70,7 @@ export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolea
     sim: result.sim,
     simCrash: result.simCrash,
     check: result.check,
+    timingFigures: result.timing,
     toRange: (r) => new vscode.Range(positionAt(r.start), positionAt(r.end)),
     locate: (path) => analysis.toRange(configRange(load, path)),
   };

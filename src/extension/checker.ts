@@ -7,9 +7,9 @@ import type { Analysis } from './analysis';
 import type { Ctx } from './ctx';
 import { coreDiagnostics, DIAGNOSTIC_SOURCE, type DiagnosticsController, type DiagnosticsProvider } from './diagnostics';
 import { snapshotOf } from './configFiles';
-import type { ScenarioFigures } from './figures';
 import type { CheckResult, Finding } from '../check/types';
 import type { TimingResult } from '../core/init/types';
+import type { ScenarioFigures, TimingFigures } from './figures';
 
 interface Modules {
   check: typeof import('../check/index');
@@ -54,6 +54,7 @@ export class EditorModel {
   private checked: CheckResult | null | undefined;
   private found: FindingEntry[] | undefined;
   private timed: TimingResult | null | undefined;
+  private figures: Promise<TimingFigures | null> | undefined;
   private readonly variants = new Map<string, ScenarioFigures>();
   /** Milliseconds the checker took (undefined until it ran). */
   checkMs: number | undefined;
@@ -103,6 +104,18 @@ export class EditorModel {
       }
     }
     return this.timed;
+  }
+
+  /** The timing model's per-object figures for the CodeLens and hovers: the analysis thread's when it ran
+   *  the model after the analysis, else the model run here (once per analysis). */
+  timingFigures(): Promise<TimingFigures | null> {
+    this.figures ??= (async () => {
+      const fromThread = this.analysis.timingFigures ? await this.analysis.timingFigures : null;
+      if (!fromThread) return this.timing;
+      if (fromThread.error) this.log.error(`the timing model failed on ${this.analysis.snapshot.uri.fsPath}: ${fromThread.error}`);
+      return fromThread.timing;
+    })();
+    return this.figures;
   }
 
   /** One scenario variant, simulated with its timing (once per analysis). */

@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel } from './checker';
-import { deviceLensTitle, hotplugLensTitle, nodeLensTitle, samePath, scenarioLensTitle, type Focus } from './figures';
-import { SECTION } from './settings';
+import { deviceLensTitle, hotplugLensTitle, nodeLensTitle, samePath, scenarioLensTitle, type Focus, type TimingFigures } from './figures';
+import { codeLensEnabled } from './settings';
 
 const DASHBOARD = 'memmapLab.openDashboard';
 const SIMULATE = 'memmapLab.simulate';
@@ -17,6 +17,8 @@ class ScenarioLens extends vscode.CodeLens {
   constructor(
     range: vscode.Range,
     readonly model: EditorModel,
+    /** The base config's timing figures, for the deltas. */
+    readonly timing: TimingFigures | null,
     readonly scenario: string,
     readonly target: Omit<vscode.Command, 'title'>,
   ) {
@@ -40,7 +42,7 @@ export class MemmapCodeLens implements vscode.CodeLensProvider {
   }
 
   private enabled(doc: vscode.TextDocument): boolean {
-    return vscode.workspace.getConfiguration(SECTION, doc.uri).get<boolean>('codeLens', true);
+    return codeLensEnabled(doc.uri);
   }
 
   /** memmapLab.openDashboard once it is registered (it is another component's), else Simulate Workload. */
@@ -72,7 +74,8 @@ export class MemmapCodeLens implements vscode.CodeLensProvider {
       const range = at(path);
       return range ? new vscode.CodeLens(range, { title, ...target(focus) }) : undefined;
     };
-    const timing = model.timing;
+    const timing = await model.timingFigures();
+    if (token.isCancellationRequested) return [];
     const m = sim.memmap;
     const out: (vscode.CodeLens | undefined)[] = [];
     for (const n of load.config.nodes) {
@@ -91,7 +94,7 @@ export class MemmapCodeLens implements vscode.CodeLensProvider {
     });
     for (const s of load.config.scenarios) {
       const range = at(s.path);
-      if (range) out.push(new ScenarioLens(range, model, s.name, target({ kind: 'scenario', name: s.name })));
+      if (range) out.push(new ScenarioLens(range, model, timing, s.name, target({ kind: 'scenario', name: s.name })));
     }
     return out.filter((l): l is vscode.CodeLens => !!l);
   }
@@ -99,7 +102,7 @@ export class MemmapCodeLens implements vscode.CodeLensProvider {
   resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
     if (lens instanceof ScenarioLens && !lens.command) {
       const { model } = lens;
-      const title = scenarioLensTitle({ sim: model.analysis.sim!, timing: model.timing }, model.scenario(lens.scenario));
+      const title = scenarioLensTitle({ sim: model.analysis.sim!, timing: lens.timing }, model.scenario(lens.scenario));
       lens.command = { title, ...lens.target };
     }
     return lens;

@@ -222,6 +222,10 @@ export function hotplugLensTitle(h: HotplugMemmap, t: DeviceTiming | undefined):
 }
 
 /** Figures of one scenario variant next to the base config's. */
+/** What the CodeLens and hovers show of the timing model: the init times per node, device and pool (the
+ *  spans, threads and critical path - megabytes for a big machine - are the dashboard's, computed there). */
+export type TimingFigures = Pick<TimingResult, 'bootMs' | 'endMs' | 'nodes' | 'devices' | 'hugetlb'>;
+
 export interface ScenarioFigures {
   sim: MemmapResult | null;
   timing: TimingResult | null;
@@ -230,7 +234,7 @@ export interface ScenarioFigures {
 }
 
 /** "▶ Simulate · memmap 30 GiB (+24 GiB) · RAM -6 GiB · init 1.8 s (+120 ms)". */
-export function scenarioLensTitle(base: { sim: MemmapResult; timing: TimingResult | null }, v: ScenarioFigures): string {
+export function scenarioLensTitle(base: { sim: MemmapResult; timing: TimingFigures | null }, v: ScenarioFigures): string {
   if (!v.sim) return `${SIMULATE} · scenario does not simulate: ${v.error ?? 'see Problems'}`;
   const a = base.sim.memmap.totalBytes;
   const b = v.sim.memmap.totalBytes;
@@ -366,7 +370,7 @@ function summaryRows(m: MemmapSummary, v: MemmapSummary): [string, string][] {
   ];
 }
 
-export function scenarioHover(name: string, base: { sim: MemmapResult; timing: TimingResult | null }, v: ScenarioFigures): string {
+export function scenarioHover(name: string, base: { sim: MemmapResult; timing: TimingFigures | null }, v: ScenarioFigures): string {
   const head = `**scenario '${name}'** compared with the base config`;
   if (!v.sim) return `${head}: does not simulate (${v.error ?? 'see Problems'})`;
   const rows = summaryRows(base.sim.memmap, v.sim.memmap);

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel } from './checker';
-import { deviceHover, elementAt, granulesOf, hotplugHover, hugetlbHover, nodeHover, rangeHover, samePath, scenarioHover, valueFacts, type ConfigElement, type Granule } from './figures';
+import { deviceHover, elementAt, granulesOf, hotplugHover, hugetlbHover, nodeHover, rangeHover, samePath, scenarioHover, valueFacts, type ConfigElement, type Granule, type TimingFigures } from './figures';
 import { MiB } from '../config/units';
 
 export class MemmapHover implements vscode.HoverProvider {
@@ -33,7 +33,7 @@ export class MemmapHover implements vscode.HoverProvider {
     if (load.config && sourceDoc && model.analysis.sim) {
       const el = elementAt(load.config, (p, part) => sourceDoc.rangeOf(p, part), doc.offsetAt(position));
       if (el) {
-        const figures = this.figures(model, el);
+        const figures = this.figures(model, el, await model.timingFigures());
         if (figures.length) {
           sections.unshift(...figures);
           range = model.analysis.toRange(el.field?.range ?? el.range);
@@ -47,10 +47,9 @@ export class MemmapHover implements vscode.HoverProvider {
     return new vscode.Hover(md, range);
   }
 
-  private figures(model: EditorModel, el: ConfigElement): string[] {
+  private figures(model: EditorModel, el: ConfigElement, timing: TimingFigures | null): string[] {
     const sim = model.analysis.sim!;
     const config = model.analysis.load.config!;
-    const timing = model.timing;
     const m = sim.memmap;
     const layout = sim.layout;
     const out: string[] = [];

@@ -23,3 +23,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     logLevel: c.get<LogLevel>('logLevel', 'info'),
   };
 }
+
+/** memmapLab.codeLens for a document (a resource setting: a folder may turn the lenses off). */
+export function codeLensEnabled(uri: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration(SECTION, uri).get<boolean>('codeLens', true);
+}

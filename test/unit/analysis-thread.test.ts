@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { AnalysisThread } from '../../src/extension/analysis-thread';
-import { runAnalysis, type AnalysisResult } from '../../src/extension/analysis-core';
+import { runAnalysis, runTimingFigures, type AnalysisResult } from '../../src/extension/analysis-core';
 
 const root = join(__dirname, '..', '..');
 const example = readFileSync(join(root, 'examples', 'default.memmap.yaml'), 'utf8');
-const req = (text = example, fileName = 'default.memmap.yaml') => ({ text, fileName, options: {}, simulate: true });
+const req = (text = example, fileName = 'default.memmap.yaml', timing = false) => ({ text, fileName, options: {}, simulate: true, timing });
 const errorsOf = (log: string[]) => log.filter((l) => l.startsWith('error:'));
 
 function assertSameResult(got: AnalysisResult, want: AnalysisResult): void {
@@ -51,6 +51,31 @@ describe('analysis thread', () => {
       assert.equal(t.stats.inThread, 6);
       assert.equal(t.stats.inProcess, 0);
       assert.ok(t.stats.lastThreadMs !== null && t.stats.lastRestoreMs !== null);
+      assert.deepEqual(errorsOf(logs), []);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('the timing figures for the CodeLens follow the analysis when asked for: those of the timing model in-process', async () => {
+    logs.length = 0;
+    const t = new AnalysisThread(bundle, log);
+    try {
+      const r = await t.analyze(req(example, 'default.memmap.yaml', true));
+      assert.ok(r.timing, 'no timing figures on their way');
+      const want = runAnalysis(req());
+      assert.deepEqual(await r.timing, runTimingFigures(want.load, want.sim!));
+      assert.ok((await r.timing)!.timing!.devices.length > 0);
+      // Not asked for, or nothing simulated: none.
+      assert.equal((await t.analyze(req())).timing, null);
+      assert.equal((await t.analyze(req('nodes: 3\n', 'bad.memmap.yaml', true))).timing, null);
+      // Asked for, twice in a row: each gets its own.
+      const [a, b] = await Promise.all([t.analyze(req(example, 'a.memmap.yaml', true)), t.analyze(req(example.replace('cpus: 52', 'cpus: 8'), 'b.memmap.yaml', true))]);
+      const [ta, tb] = await Promise.all([a.timing, b.timing]);
+      const wb = runAnalysis(req(example.replace('cpus: 52', 'cpus: 8')));
+      assert.deepEqual(ta, await r.timing);
+      assert.deepEqual(tb, runTimingFigures(wb.load, wb.sim!));
+      assert.notDeepEqual(ta, tb);
       assert.deepEqual(errorsOf(logs), []);
     } finally {
       t.dispose();
@@ -100,14 +125,18 @@ describe('analysis thread', () => {
     t.dispose();
   });
 
-  it('dispose: an analysis in hand completes in-process; later ones too', async () => {
+  it('dispose: an analysis in hand completes in-process; later ones too; figures on their way come as null', async () => {
     logs.length = 0;
     const t = new AnalysisThread(bundle, log);
+    const first = await t.analyze(req(example, 'default.memmap.yaml', true));
     const pending = t.analyze(req());
     t.dispose();
+    assert.ok(first.timing);
+    const figures = await first.timing;
+    assert.ok(figures === null || figures.timing !== null, 'figures or null, never a half');
     assertSameResult(await pending, runAnalysis(req()));
     assertSameResult(await t.analyze(req()), runAnalysis(req()));
-    assert.equal(t.stats.inThread + t.stats.inProcess, 2);
+    assert.equal(t.stats.inThread + t.stats.inProcess, 3);
     assert.deepEqual(errorsOf(logs), []);
   });
 });
