@@ -10,23 +10,8 @@ import { simulateMemmap } from '../src/core/simulate';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/io';
 import { reps } from './quick';
+import { median, time } from './stats';
 import { bigConfig, nodeHeavyYaml, toYaml } from './configs';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(runs: number, f: () => void): number {
-  for (let i = 0; i < Math.min(5, runs); i++) f();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 function shape(label: string, yaml: string): void {
   const yl: LoadResult = loadConfigText(yaml, 'big.memmap.yaml');

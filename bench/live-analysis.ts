@@ -17,26 +17,10 @@ import { runAnalysis } from '../src/extension/analysis-core';
 import { AnalysisThread } from '../src/extension/analysis-thread';
 import { bigConfig, nodeHeavyYaml, toYaml } from './configs';
 import { reps } from './quick';
+import { median, time } from './stats';
 
 const root = resolve(__dirname, '..');
 const bundle = join(__dirname, 'out', 'analysis-worker.js');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median of `runs` timings of f, after `warm` untimed calls. */
-function time(runs: number, f: () => void, warm = reps(3, 0)): number {
-  for (let i = 0; i < warm; i++) f();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 async function main(): Promise<void> {
   await build({ entryPoints: [join(root, 'src/extension/analysis-worker.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });

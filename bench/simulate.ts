@@ -7,6 +7,7 @@ import { loadConfigText } from '../src/config/load';
 import { simulateMemmap } from '../src/core/simulate';
 import { GiB, TiB, PiB, formatBytes } from '../src/config/units';
 import { reps } from './quick';
+import { median } from './stats';
 
 const RUNS = reps(200, 5);
 
@@ -28,11 +29,6 @@ function configText(total: number): string {
   lines.push('hugetlb:');
   for (let n = 0; n < nodes; n++) lines.push(`  - { node: ${n}, pageSize: 1G, count: ${Math.floor(perNode / GiB / 4)} }`);
   return lines.join('\n') + '\n';
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 function bench(total: number): { ms: number; memmap: number } {
