@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const r = await thread.analyze(req);
       const t1 = performance.now();
-      const figures = await r.timing;
+      const figures = await r.timingFigures;
       if (!figures?.timing) throw new Error(`${label}: no timing figures from the thread`);
       if (i < reps(3, 1)) continue;
       toDiagnostics.push(t1 - t0);

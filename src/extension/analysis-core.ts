@@ -9,7 +9,6 @@ import type { CheckResult } from '../check/types';
 import { simulateTiming } from '../core/init/index';
 import type { TimingFigures } from './figures';
 
-
 export interface TimingFiguresResult {
   timing: TimingFigures | null;
   /** The timing model threw (a bug in it): its stack. */

@@ -20,7 +20,7 @@ type AnalysisMsg = Extract<AnalysisReply, { kind: 'analysis' }>;
 /** An analysis, with the timing figures for the CodeLens still on their way from the thread (null: not
  *  computed there; the caller computes them when it needs them). */
 export interface ThreadAnalysis extends AnalysisResult {
-  timing: Promise<TimingFiguresResult | null> | null;
+  timingFigures: Promise<TimingFiguresResult | null> | null;
 }
 
 /** A request in the thread: what its replies resolve (each once; null when the thread cannot). */
@@ -45,7 +45,7 @@ export class AnalysisThread {
   ) {}
 
   /** The analysis, done in the thread when it can, else in-process (the same result either way). With
-   *  `req.timing`, the thread runs the timing model after it (ThreadAnalysis.timing). */
+   *  `req.timing`, the thread runs the timing model after it (ThreadAnalysis.timingFigures). */
   async analyze(req: Omit<AnalysisRequest, 'id'>): Promise<ThreadAnalysis> {
     const { analysis, timing } = this.run(req);
     const reply = await analysis;
@@ -53,7 +53,7 @@ export class AnalysisThread {
       const { loadResultFromWire } = await import('../config/load');
       const t0 = performance.now();
       const load = loadResultFromWire(reply.load);
-      const result = { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load }, timing: reply.sim ? timing : null };
+      const result = { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load }, timingFigures: reply.sim ? timing : null };
       this.stats.inThread++;
       this.stats.lastThreadMs = reply.ms;
       this.stats.lastRestoreMs = performance.now() - t0;
@@ -61,7 +61,7 @@ export class AnalysisThread {
     }
     const { runAnalysis } = await import('./analysis-core');
     this.stats.inProcess++;
-    return { ...runAnalysis(req), timing: null };
+    return { ...runAnalysis(req), timingFigures: null };
   }
 
   /** The thread's replies (null when it cannot do this analysis: the caller then works in-process). */

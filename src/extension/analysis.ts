@@ -51,8 +51,9 @@ export function analysisThread(ctx: Ctx): AnalysisThread {
 export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolean): Promise<Analysis> {
   const { settings } = ctx;
   const options = { defaultArch: settings.defaultArch, defaultKernelVersion: settings.defaultKernel };
-  // With the CodeLens on, the thread runs the timing model after each analysis too (the lenses show it).
-  const timing = simulate && codeLensEnabled(snapshot.uri);
+  // For an open document with the CodeLens on, the thread runs the timing model after the analysis too
+  // (the lenses show it); not for files read from disk (Check All).
+  const timing = simulate && !!snapshot.document && codeLensEnabled(snapshot.uri);
   const result = await analysisThread(ctx).analyze({ text: snapshot.text, fileName: snapshot.fileName, options, simulate, timing });
   const { configRange } = await import('../config/load');
   const { load } = result;
@@ -70,7 +71,7 @@ export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolea
     sim: result.sim,
     simCrash: result.simCrash,
     check: result.check,
-    timingFigures: result.timing,
+    timingFigures: result.timingFigures,
     toRange: (r) => new vscode.Range(positionAt(r.start), positionAt(r.end)),
     locate: (path) => analysis.toRange(configRange(load, path)),
   };

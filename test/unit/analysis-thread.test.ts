@@ -62,18 +62,18 @@ describe('analysis thread', () => {
     const t = new AnalysisThread(bundle, log);
     try {
       const r = await t.analyze(req(example, 'default.memmap.yaml', true));
-      assert.ok(r.timing, 'no timing figures on their way');
+      assert.ok(r.timingFigures, 'no timing figures on their way');
       const want = runAnalysis(req());
-      assert.deepEqual(await r.timing, runTimingFigures(want.load, want.sim!));
-      assert.ok((await r.timing)!.timing!.devices.length > 0);
+      assert.deepEqual(await r.timingFigures, runTimingFigures(want.load, want.sim!));
+      assert.ok((await r.timingFigures)!.timing!.devices.length > 0);
       // Not asked for, or nothing simulated: none.
-      assert.equal((await t.analyze(req())).timing, null);
-      assert.equal((await t.analyze(req('nodes: 3\n', 'bad.memmap.yaml', true))).timing, null);
+      assert.equal((await t.analyze(req())).timingFigures, null);
+      assert.equal((await t.analyze(req('nodes: 3\n', 'bad.memmap.yaml', true))).timingFigures, null);
       // Asked for, twice in a row: each gets its own.
       const [a, b] = await Promise.all([t.analyze(req(example, 'a.memmap.yaml', true)), t.analyze(req(example.replace('cpus: 52', 'cpus: 8'), 'b.memmap.yaml', true))]);
-      const [ta, tb] = await Promise.all([a.timing, b.timing]);
+      const [ta, tb] = await Promise.all([a.timingFigures, b.timingFigures]);
       const wb = runAnalysis(req(example.replace('cpus: 52', 'cpus: 8')));
-      assert.deepEqual(ta, await r.timing);
+      assert.deepEqual(ta, await r.timingFigures);
       assert.deepEqual(tb, runTimingFigures(wb.load, wb.sim!));
       assert.notDeepEqual(ta, tb);
       assert.deepEqual(errorsOf(logs), []);
@@ -131,8 +131,8 @@ describe('analysis thread', () => {
     const first = await t.analyze(req(example, 'default.memmap.yaml', true));
     const pending = t.analyze(req());
     t.dispose();
-    assert.ok(first.timing);
-    const figures = await first.timing;
+    assert.ok(first.timingFigures);
+    const figures = await first.timingFigures;
     assert.ok(figures === null || figures.timing !== null, 'figures or null, never a half');
     assertSameResult(await pending, runAnalysis(req()));
     assertSameResult(await t.analyze(req()), runAnalysis(req()));
