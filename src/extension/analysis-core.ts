@@ -1,18 +1,22 @@
 // One config analysis as plain data: parse + validate, the simulated mm core, then the checker's rules on
-// the simulation; and, for the CodeLens and hovers, the timing model's per-object figures. No `vscode`: it
+// the simulation; and, for the CodeLens and hovers, the timing model's per-object figures and the
+// scenario variants' figures. No `vscode`: it
 // runs in the analysis thread (analysis-worker.ts) and, when that thread is not available, in the
 // extension host.
-import { loadConfigText, type LoadOptions, type LoadResult, type LoadWire } from '../config/load';
+import { loadConfigText, scenarioConfig, type LoadOptions, type LoadResult, type LoadWire } from '../config/load';
 import { simulateMemmap, type MemmapResult } from '../core/simulate';
 import { checkDocument } from '../check/engine';
 import type { CheckResult } from '../check/types';
 import { simulateTiming } from '../core/init/index';
-import type { TimingFigures } from './figures';
+import type { ScenarioFigures, TimingFigures } from './figures';
+import type { WorkloadConfig } from '../config/types';
 
-export interface TimingFiguresResult {
+/** What the CodeLens and hovers show beyond the analysis: the timing model's figures and every scenario's. */
+export interface EditorFigures {
   timing: TimingFigures | null;
-  /** The timing model threw (a bug in it): its stack. */
-  error: string | null;
+  scenarios: Record<string, ScenarioFigures>;
+  /** The timing model or a scenario's simulation threw (bugs): what to log. */
+  crashes: string[];
 }
 
 export interface AnalysisRequest {
@@ -22,15 +26,15 @@ export interface AnalysisRequest {
   options: LoadOptions;
   /** Run the mm core on the config (and then the checker). */
   simulate: boolean;
-  /** Then the timing model's figures too (a second reply). */
-  timing: boolean;
+  /** Then the EditorFigures too (a second reply). */
+  figures: boolean;
 }
 
 /** The thread's replies to a request: the analysis (or its failure), then - when asked and simulated - the
- *  timing figures. */
+ *  EditorFigures. */
 export type AnalysisReply =
   | { id: number; kind: 'analysis'; load: LoadWire; sim: MemmapResult | null; simCrash: string | null; check: Omit<CheckResult, 'load'> | null; ms: number }
-  | { id: number; kind: 'timing'; figures: TimingFiguresResult }
+  | { id: number; kind: 'figures'; figures: EditorFigures }
   | { id: number; kind: 'failed'; error: string };
 
 export interface AnalysisResult {
@@ -43,7 +47,7 @@ export interface AnalysisResult {
   check: CheckResult | null;
 }
 
-export function runAnalysis(req: Omit<AnalysisRequest, 'id' | 'timing'>): AnalysisResult {
+export function runAnalysis(req: Omit<AnalysisRequest, 'id' | 'figures'>): AnalysisResult {
   const load = loadConfigText(req.text, req.fileName, req.options);
   let sim: MemmapResult | null = null;
   let simCrash: string | null = null;
@@ -58,13 +62,38 @@ export function runAnalysis(req: Omit<AnalysisRequest, 'id' | 'timing'>): Analys
   return { load, sim, simCrash, check };
 }
 
-/** The timing model on a simulated config, as the CodeLens and hovers need it. */
-export function runTimingFigures(load: LoadResult, sim: MemmapResult): TimingFiguresResult {
-  if (!load.config) return { timing: null, error: null };
+const stackOf = (e: unknown): string => (e as Error)?.stack ?? String(e);
+
+/** The timing model on a simulated config, as the CodeLens and hovers need it (throws what it throws). */
+export function timingFigures(config: WorkloadConfig, sim: MemmapResult): TimingFigures {
+  const t = simulateTiming(config, sim);
+  return { bootMs: t.bootMs, endMs: t.endMs, nodes: t.nodes, devices: t.devices, hugetlb: t.hugetlb };
+}
+
+/** One scenario variant of a loaded config, simulated with its timing. `crash` gets the stack of a bug. */
+export function scenarioFigures(load: LoadResult, name: string, options: LoadOptions, crash?: (stack: string) => void): ScenarioFigures {
   try {
-    const t = simulateTiming(load.config, sim);
-    return { timing: { bootMs: t.bootMs, endMs: t.endMs, nodes: t.nodes, devices: t.devices, hugetlb: t.hugetlb }, error: null };
+    const loaded = scenarioConfig(load, name, options);
+    if (!loaded.config) return { memmap: null, kernelFailures: 0, timing: null, error: loaded.errors.find((e) => e.severity === 'error')?.message ?? 'the scenario does not load' };
+    const sim = simulateMemmap(loaded.config);
+    const t = simulateTiming(loaded.config, sim);
+    const m = sim.memmap;
+    return { memmap: { totalBytes: m.totalBytes, ramBytes: m.ramBytes, deviceBytes: m.deviceBytes, savedBytes: m.savedBytes }, kernelFailures: sim.errors.length, timing: { bootMs: t.bootMs, endMs: t.endMs }, error: null };
   } catch (e) {
-    return { timing: null, error: (e as Error)?.stack ?? String(e) };
+    crash?.(`scenario '${name}': ${stackOf(e)}`);
+    return { memmap: null, kernelFailures: 0, timing: null, error: `the simulation failed: ${(e as Error)?.message ?? String(e)}` };
   }
+}
+
+/** The timing figures and every scenario's, for an analysis (the analysis thread's second reply). */
+export function editorFigures(load: LoadResult, sim: MemmapResult, options: LoadOptions): EditorFigures {
+  const out: EditorFigures = { timing: null, scenarios: {}, crashes: [] };
+  if (!load.config) return out;
+  try {
+    out.timing = timingFigures(load.config, sim);
+  } catch (e) {
+    out.crashes.push(`the timing model: ${stackOf(e)}`);
+  }
+  for (const s of load.config.scenarios) out.scenarios[s.name] = scenarioFigures(load, s.name, options, (c) => out.crashes.push(c));
+  return out;
 }

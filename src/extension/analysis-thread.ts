@@ -3,7 +3,7 @@
 // the user types; the host only restores the result. When the thread cannot start or fails, analyses are
 // done in-process (analysis-core.ts) and the log says so once. No `vscode` here (unit-tested directly).
 import { Worker } from 'node:worker_threads';
-import type { AnalysisReply, AnalysisRequest, AnalysisResult, TimingFiguresResult } from './analysis-core';
+import type { AnalysisReply, AnalysisRequest, AnalysisResult, EditorFigures } from './analysis-core';
 
 /** What the analysis thread has done (the tests and the debug log read it). */
 export interface AnalysisThreadStats {
@@ -17,16 +17,16 @@ export interface AnalysisThreadStats {
 
 type AnalysisMsg = Extract<AnalysisReply, { kind: 'analysis' }>;
 
-/** An analysis, with the timing figures for the CodeLens still on their way from the thread (null: not
- *  computed there; the caller computes them when it needs them). */
+/** An analysis, with the figures for the CodeLens and hovers still on their way from the thread (null:
+ *  not computed there; the caller computes them when it needs them). */
 export interface ThreadAnalysis extends AnalysisResult {
-  timingFigures: Promise<TimingFiguresResult | null> | null;
+  editorFigures: Promise<EditorFigures | null> | null;
 }
 
 /** A request in the thread: what its replies resolve (each once; null when the thread cannot). */
 interface Pending {
   analysis: ((r: AnalysisMsg | null) => void) | null;
-  timing: ((f: TimingFiguresResult | null) => void) | null;
+  figures: ((f: EditorFigures | null) => void) | null;
 }
 
 /** The worker thread that runs analyses, one at a time in request order. */
@@ -45,15 +45,15 @@ export class AnalysisThread {
   ) {}
 
   /** The analysis, done in the thread when it can, else in-process (the same result either way). With
-   *  `req.timing`, the thread runs the timing model after it (ThreadAnalysis.timingFigures). */
+   *  `req.figures`, the thread computes the EditorFigures after it (ThreadAnalysis.editorFigures). */
   async analyze(req: Omit<AnalysisRequest, 'id'>): Promise<ThreadAnalysis> {
-    const { analysis, timing } = this.run(req);
+    const { analysis, figures } = this.run(req);
     const reply = await analysis;
     if (reply) {
       const { loadResultFromWire } = await import('../config/load');
       const t0 = performance.now();
       const load = loadResultFromWire(reply.load);
-      const result = { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load }, timingFigures: reply.sim ? timing : null };
+      const result = { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load }, editorFigures: reply.sim ? figures : null };
       this.stats.inThread++;
       this.stats.lastThreadMs = reply.ms;
       this.stats.lastRestoreMs = performance.now() - t0;
@@ -61,17 +61,17 @@ export class AnalysisThread {
     }
     const { runAnalysis } = await import('./analysis-core');
     this.stats.inProcess++;
-    return { ...runAnalysis(req), timingFigures: null };
+    return { ...runAnalysis(req), editorFigures: null };
   }
 
   /** The thread's replies (null when it cannot do this analysis: the caller then works in-process). */
-  private run(req: Omit<AnalysisRequest, 'id'>): { analysis: Promise<AnalysisMsg | null>; timing: Promise<TimingFiguresResult | null> | null } {
+  private run(req: Omit<AnalysisRequest, 'id'>): { analysis: Promise<AnalysisMsg | null>; figures: Promise<EditorFigures | null> | null } {
     const w = this.start();
-    if (!w) return { analysis: Promise.resolve(null), timing: null };
+    if (!w) return { analysis: Promise.resolve(null), figures: null };
     const id = this.nextId++;
-    const p: Pending = { analysis: null, timing: null };
+    const p: Pending = { analysis: null, figures: null };
     const analysis = new Promise<AnalysisMsg | null>((resolve) => (p.analysis = resolve));
-    const timing = req.timing ? new Promise<TimingFiguresResult | null>((resolve) => (p.timing = resolve)) : null;
+    const figures = req.figures ? new Promise<EditorFigures | null>((resolve) => (p.figures = resolve)) : null;
     this.pending.set(id, p);
     w.ref(); // a request in hand keeps the process alive; an idle thread does not (see start())
     try {
@@ -79,13 +79,13 @@ export class AnalysisThread {
     } catch (e) {
       this.fail('could not post an analysis to the analysis thread', e);
     }
-    return { analysis, timing };
+    return { analysis, figures };
   }
 
   /** Resolve what is left of request `id` (missing replies as null) and forget it. */
   private settle(id: number, p: Pending): void {
     p.analysis?.(null);
-    p.timing?.(null);
+    p.figures?.(null);
     this.pending.delete(id);
     if (this.pending.size === 0) this.worker?.unref();
   }
@@ -96,11 +96,11 @@ export class AnalysisThread {
     if (r.kind === 'analysis') {
       p.analysis?.(r);
       p.analysis = null;
-      // No timing reply follows when it was not asked for or nothing was simulated.
-      if (!p.timing || !r.sim) this.settle(r.id, p);
-    } else if (r.kind === 'timing') {
-      p.timing?.(r.figures);
-      p.timing = null;
+      // No figures follow when they were not asked for or nothing was simulated.
+      if (!p.figures || !r.sim) this.settle(r.id, p);
+    } else if (r.kind === 'figures') {
+      p.figures?.(r.figures);
+      p.figures = null;
       this.settle(r.id, p);
     } else {
       this.log.error(`the analysis thread failed on one config (done in-process instead): ${r.error}`);

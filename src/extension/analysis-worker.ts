@@ -1,11 +1,11 @@
-// The analysis thread: parses, validates, simulates and checks configs, then runs the timing model for the
-// CodeLens, off the extension host's thread, so that typing in a big config does not stall the host (the
+// The analysis thread: parses, validates, simulates and checks configs, then runs the timing model and the
+// scenario variants for the CodeLens, off the extension host's thread, so that typing in a big config does not stall the host (the
 // `yaml` parser alone takes ~100 ms for a 5,000-line file). Bundled on its own as dist/analysis-worker.js
 // (config loader, mm core, checker, timing model; no `vscode`); analysis-thread.ts starts it on first use
 // and does the work in-process when it cannot.
 import { parentPort } from 'node:worker_threads';
 import { loadResultToWire } from '../config/load';
-import { runAnalysis, runTimingFigures, type AnalysisReply, type AnalysisRequest, type AnalysisResult } from './analysis-core';
+import { editorFigures, runAnalysis, type AnalysisReply, type AnalysisRequest, type AnalysisResult } from './analysis-core';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.js runs as a worker thread');
@@ -21,5 +21,5 @@ port.on('message', (req: AnalysisRequest) => {
     return;
   }
   // The diagnostics are on their way; now what the CodeLens will ask for.
-  if (req.timing && result.sim) port.postMessage({ id: req.id, kind: 'timing', figures: runTimingFigures(result.load, result.sim) } satisfies AnalysisReply);
+  if (req.figures && result.sim) port.postMessage({ id: req.id, kind: 'figures', figures: editorFigures(result.load, result.sim, req.options) } satisfies AnalysisReply);
 });

@@ -9,7 +9,7 @@ import type { Range } from '../config/source';
 import type { JsonPath } from '../config/types';
 import type { MemmapResult } from '../core/simulate';
 import type { CheckResult } from '../check/types';
-import type { TimingFiguresResult } from './analysis-core';
+import type { EditorFigures } from './analysis-core';
 import type { Ctx } from './ctx';
 import type { TextSnapshot } from './configFiles';
 
@@ -22,9 +22,9 @@ export interface Analysis {
   simCrash: string | null;
   /** The checker's result on `sim` (null when not simulated). */
   check: CheckResult | null;
-  /** The timing model's figures for the CodeLens and hovers, still on their way from the analysis thread
-   *  (null: not computed there; EditorModel computes them on first need). */
-  timingFigures: Promise<TimingFiguresResult | null> | null;
+  /** The timing model's and the scenarios' figures for the CodeLens and hovers, still on their way from
+   *  the analysis thread (null: not computed there; EditorModel computes them on first need). */
+  editorFigures: Promise<EditorFigures | null> | null;
   /** A loader/core range (character offsets) as an editor range of this text. */
   toRange(r: Range): vscode.Range;
   /** Where the config object at `path` (a WorkloadConfig path, e.g. a core error's) is written. */
@@ -51,10 +51,10 @@ export function analysisThread(ctx: Ctx): AnalysisThread {
 export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolean): Promise<Analysis> {
   const { settings } = ctx;
   const options = { defaultArch: settings.defaultArch, defaultKernelVersion: settings.defaultKernel };
-  // For an open document with the CodeLens on, the thread runs the timing model after the analysis too
-  // (the lenses show it); not for files read from disk (Check All).
-  const timing = simulate && !!snapshot.document && codeLensEnabled(snapshot.uri);
-  const result = await analysisThread(ctx).analyze({ text: snapshot.text, fileName: snapshot.fileName, options, simulate, timing });
+  // For an open document with the CodeLens on, the thread runs the timing model and the scenarios after
+  // the analysis too (the lenses show them); not for files read from disk (Check All).
+  const figures = simulate && !!snapshot.document && codeLensEnabled(snapshot.uri);
+  const result = await analysisThread(ctx).analyze({ text: snapshot.text, fileName: snapshot.fileName, options, simulate, figures });
   const { configRange } = await import('../config/load');
   const { load } = result;
   const doc = snapshot.document;
@@ -71,7 +71,7 @@ export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolea
     sim: result.sim,
     simCrash: result.simCrash,
     check: result.check,
-    timingFigures: result.timingFigures,
+    editorFigures: result.editorFigures,
     toRange: (r) => new vscode.Range(positionAt(r.start), positionAt(r.end)),
     locate: (path) => analysis.toRange(configRange(load, path)),
   };

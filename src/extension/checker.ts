@@ -16,13 +16,14 @@ interface Modules {
   timing: typeof import('../core/init/index');
   load: typeof import('../config/load');
   simulate: typeof import('../core/simulate');
+  core: typeof import('./analysis-core');
 }
 
 let modules: Promise<Modules> | undefined;
 
 /** The checker, the timing model, the loader and the core (one lazy import for all, the first time). */
 export function loadModules(): Promise<Modules> {
-  modules ??= Promise.all([import('../check/index'), import('../core/init/index'), import('../config/load'), import('../core/simulate')]).then(([check, timing, load, simulate]) => ({ check, timing, load, simulate }));
+  modules ??= Promise.all([import('../check/index'), import('../core/init/index'), import('../config/load'), import('../core/simulate'), import('./analysis-core')]).then(([check, timing, load, simulate, core]) => ({ check, timing, load, simulate, core }));
   return modules;
 }
 
@@ -54,7 +55,7 @@ export class EditorModel {
   private checked: CheckResult | null | undefined;
   private found: FindingEntry[] | undefined;
   private timed: TimingResult | null | undefined;
-  private figures: Promise<TimingFigures | null> | undefined;
+  private figs: Promise<EditorModelFigures> | undefined;
   private readonly variants = new Map<string, ScenarioFigures>();
   /** Milliseconds the checker took (undefined until it ran). */
   checkMs: number | undefined;
@@ -106,40 +107,38 @@ export class EditorModel {
     return this.timed;
   }
 
-  /** The timing model's per-object figures for the CodeLens and hovers: the analysis thread's when it ran
-   *  the model after the analysis, else the model run here (once per analysis). */
-  timingFigures(): Promise<TimingFigures | null> {
-    this.figures ??= (async () => {
-      const fromThread = this.analysis.timingFigures ? await this.analysis.timingFigures : null;
-      if (!fromThread) return this.timing;
-      if (fromThread.error) this.log.error(`the timing model failed on ${this.analysis.snapshot.uri.fsPath}: ${fromThread.error}`);
-      return fromThread.timing;
+  /** What the CodeLens and hovers show beyond the analysis: the timing figures and the scenario variants'
+   *  figures, from the analysis thread when it computed them, else computed here on first need (the
+   *  timing model once per analysis, each scenario when its lens or hover shows). */
+  figures(): Promise<EditorModelFigures> {
+    this.figs ??= (async () => {
+      const fromThread = this.analysis.editorFigures ? await this.analysis.editorFigures : null;
+      for (const c of fromThread?.crashes ?? []) this.log.error(`the analysis thread on ${this.analysis.snapshot.uri.fsPath}: ${c}`);
+      return {
+        timing: fromThread ? fromThread.timing : this.timing,
+        scenario: (name: string) => fromThread?.scenarios[name] ?? this.scenario(name),
+      };
     })();
-    return this.figures;
+    return this.figs;
   }
 
-  /** One scenario variant, simulated with its timing (once per analysis). */
-  scenario(name: string): ScenarioFigures {
+  /** One scenario variant, simulated with its timing, here (once per analysis). */
+  private scenario(name: string): ScenarioFigures {
     let v = this.variants.get(name);
     if (!v) {
-      v = { sim: null, timing: null, error: null };
-      try {
-        const t0 = performance.now();
-        const loaded = this.modules.load.scenarioConfig(this.analysis.load, name, this.options);
-        if (!loaded.config) v.error = loaded.errors.find((e) => e.severity === 'error')?.message ?? 'the scenario does not load';
-        else {
-          v.sim = this.modules.simulate.simulateMemmap(loaded.config);
-          v.timing = this.modules.timing.simulateTiming(loaded.config, v.sim);
-        }
-        this.log.debug(`scenario '${name}' of ${this.analysis.snapshot.uri.fsPath}: ${(performance.now() - t0).toFixed(1)} ms`);
-      } catch (e) {
-        v.error = `the simulation failed: ${(e as Error)?.message ?? String(e)}`;
-        this.log.error(`scenario '${name}' of ${this.analysis.snapshot.uri.fsPath} failed`, e);
-      }
+      const t0 = performance.now();
+      v = this.modules.core.scenarioFigures(this.analysis.load, name, this.options, (c) => this.log.error(`${this.analysis.snapshot.uri.fsPath}: ${c}`));
+      this.log.debug(`scenario '${name}' of ${this.analysis.snapshot.uri.fsPath}: ${(performance.now() - t0).toFixed(1)} ms`);
       this.variants.set(name, v);
     }
     return v;
   }
+}
+
+/** The figures EditorModel.figures() gives the CodeLens and hovers. */
+export interface EditorModelFigures {
+  timing: TimingFigures | null;
+  scenario(name: string): ScenarioFigures;
 }
 
 /** The editor features' access to analyses: the one behind the published diagnostics, its model, a fresh one. */

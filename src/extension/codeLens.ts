@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { isConfigDocument } from './configFiles';
-import type { EditorAnalyses, EditorModel } from './checker';
-import { deviceLensTitle, hotplugLensTitle, nodeLensTitle, samePath, scenarioLensTitle, type Focus, type TimingFigures } from './figures';
+import type { EditorAnalyses, EditorModel, EditorModelFigures } from './checker';
+import { deviceLensTitle, hotplugLensTitle, nodeLensTitle, samePath, scenarioLensTitle, type Focus } from './figures';
 import { codeLensEnabled } from './settings';
 
 const DASHBOARD = 'memmapLab.openDashboard';
@@ -17,8 +17,8 @@ class ScenarioLens extends vscode.CodeLens {
   constructor(
     range: vscode.Range,
     readonly model: EditorModel,
-    /** The base config's timing figures, for the deltas. */
-    readonly timing: TimingFigures | null,
+    /** The figures: the base config's timing, for the deltas, and the scenario's. */
+    readonly figures: EditorModelFigures,
     readonly scenario: string,
     readonly target: Omit<vscode.Command, 'title'>,
   ) {
@@ -74,8 +74,9 @@ export class MemmapCodeLens implements vscode.CodeLensProvider {
       const range = at(path);
       return range ? new vscode.CodeLens(range, { title, ...target(focus) }) : undefined;
     };
-    const timing = await model.timingFigures();
+    const figures = await model.figures();
     if (token.isCancellationRequested) return [];
+    const { timing } = figures;
     const m = sim.memmap;
     const out: (vscode.CodeLens | undefined)[] = [];
     for (const n of load.config.nodes) {
@@ -94,7 +95,7 @@ export class MemmapCodeLens implements vscode.CodeLensProvider {
     });
     for (const s of load.config.scenarios) {
       const range = at(s.path);
-      if (range) out.push(new ScenarioLens(range, model, timing, s.name, target({ kind: 'scenario', name: s.name })));
+      if (range) out.push(new ScenarioLens(range, model, figures, s.name, target({ kind: 'scenario', name: s.name })));
     }
     return out.filter((l): l is vscode.CodeLens => !!l);
   }
@@ -102,7 +103,7 @@ export class MemmapCodeLens implements vscode.CodeLensProvider {
   resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
     if (lens instanceof ScenarioLens && !lens.command) {
       const { model } = lens;
-      const title = scenarioLensTitle({ sim: model.analysis.sim!, timing: lens.timing }, model.scenario(lens.scenario));
+      const title = scenarioLensTitle({ sim: model.analysis.sim!, timing: lens.figures.timing }, lens.figures.scenario(lens.scenario));
       lens.command = { title, ...lens.target };
     }
     return lens;

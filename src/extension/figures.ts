@@ -221,25 +221,31 @@ export function hotplugLensTitle(h: HotplugMemmap, t: DeviceTiming | undefined):
   return parts.join(' · ');
 }
 
-/** Figures of one scenario variant next to the base config's. */
 /** What the CodeLens and hovers show of the timing model: the init times per node, device and pool (the
  *  spans, threads and critical path - megabytes for a big machine - are the dashboard's, computed there). */
 export type TimingFigures = Pick<TimingResult, 'bootMs' | 'endMs' | 'nodes' | 'devices' | 'hugetlb'>;
 
+/** The memmap totals a scenario is compared on. */
+export type MemmapTotals = Pick<MemmapSummary, 'totalBytes' | 'ramBytes' | 'deviceBytes' | 'savedBytes'>;
+
+/** Figures of one scenario variant, shown next to the base config's. */
 export interface ScenarioFigures {
-  sim: MemmapResult | null;
-  timing: TimingResult | null;
+  /** null: the variant does not load or simulate (`error` says why). */
+  memmap: MemmapTotals | null;
+  /** The simulated kernel's failures in the variant. */
+  kernelFailures: number;
+  timing: Pick<TimingResult, 'bootMs' | 'endMs'> | null;
   /** The variant does not load or simulate (its problems are in the Problems panel). */
   error: string | null;
 }
 
 /** "▶ Simulate · memmap 30 GiB (+24 GiB) · RAM -6 GiB · init 1.8 s (+120 ms)". */
 export function scenarioLensTitle(base: { sim: MemmapResult; timing: TimingFigures | null }, v: ScenarioFigures): string {
-  if (!v.sim) return `${SIMULATE} · scenario does not simulate: ${v.error ?? 'see Problems'}`;
+  if (!v.memmap) return `${SIMULATE} · scenario does not simulate: ${v.error ?? 'see Problems'}`;
   const a = base.sim.memmap.totalBytes;
-  const b = v.sim.memmap.totalBytes;
+  const b = v.memmap.totalBytes;
   const parts = [SIMULATE, `memmap ${approxBytes(b)} (${formatDelta(b - a)})`];
-  const ram = v.sim.memmap.ramBytes - base.sim.memmap.ramBytes;
+  const ram = v.memmap.ramBytes - base.sim.memmap.ramBytes;
   if (ram !== 0) parts.push(`RAM ${formatDelta(ram)}`);
   if (v.timing) {
     const d = base.timing ? v.timing.endMs - base.timing.endMs : null;
@@ -360,7 +366,7 @@ export function hugetlbHover(p: HugetlbMemmap, t: HugetlbTiming | undefined): st
   return lines.join('\n');
 }
 
-function summaryRows(m: MemmapSummary, v: MemmapSummary): [string, string][] {
+function summaryRows(m: MemmapTotals, v: MemmapTotals): [string, string][] {
   const cmp = (a: number, b: number) => (a === b ? formatBytes(b) : `${formatBytes(a)} → ${formatBytes(b)} (${formatDelta(b - a)})`);
   return [
     ['memmap', cmp(m.totalBytes, v.totalBytes)],
@@ -372,13 +378,13 @@ function summaryRows(m: MemmapSummary, v: MemmapSummary): [string, string][] {
 
 export function scenarioHover(name: string, base: { sim: MemmapResult; timing: TimingFigures | null }, v: ScenarioFigures): string {
   const head = `**scenario '${name}'** compared with the base config`;
-  if (!v.sim) return `${head}: does not simulate (${v.error ?? 'see Problems'})`;
-  const rows = summaryRows(base.sim.memmap, v.sim.memmap);
+  if (!v.memmap) return `${head}: does not simulate (${v.error ?? 'see Problems'})`;
+  const rows = summaryRows(base.sim.memmap, v.memmap);
   if (base.timing && v.timing) {
     rows.push(['boot memory init', base.timing.bootMs === v.timing.bootMs ? formatMs(v.timing.bootMs) : `${formatMs(base.timing.bootMs)} → ${formatMs(v.timing.bootMs)}`]);
     rows.push(['everything initialized', base.timing.endMs === v.timing.endMs ? formatMs(v.timing.endMs) : `${formatMs(base.timing.endMs)} → ${formatMs(v.timing.endMs)}`]);
   }
-  if (v.sim.errors.length) rows.push(['kernel failures', String(v.sim.errors.length)]);
+  if (v.kernelFailures) rows.push(['kernel failures', String(v.kernelFailures)]);
   return [head, '', table(rows)].join('\n');
 }
 

@@ -4,8 +4,8 @@
 // Plain MarkdownString: no command links, nothing that needs trust.
 import * as vscode from 'vscode';
 import { isConfigDocument } from './configFiles';
-import type { EditorAnalyses, EditorModel } from './checker';
-import { deviceHover, elementAt, granulesOf, hotplugHover, hugetlbHover, nodeHover, rangeHover, samePath, scenarioHover, valueFacts, type ConfigElement, type Granule, type TimingFigures } from './figures';
+import type { EditorAnalyses, EditorModel, EditorModelFigures } from './checker';
+import { deviceHover, elementAt, granulesOf, hotplugHover, hugetlbHover, nodeHover, rangeHover, samePath, scenarioHover, valueFacts, type ConfigElement, type Granule } from './figures';
 import { MiB } from '../config/units';
 
 export class MemmapHover implements vscode.HoverProvider {
@@ -33,7 +33,7 @@ export class MemmapHover implements vscode.HoverProvider {
     if (load.config && sourceDoc && model.analysis.sim) {
       const el = elementAt(load.config, (p, part) => sourceDoc.rangeOf(p, part), doc.offsetAt(position));
       if (el) {
-        const figures = this.figures(model, el, await model.timingFigures());
+        const figures = this.figures(model, el, await model.figures());
         if (figures.length) {
           sections.unshift(...figures);
           range = model.analysis.toRange(el.field?.range ?? el.range);
@@ -47,7 +47,8 @@ export class MemmapHover implements vscode.HoverProvider {
     return new vscode.Hover(md, range);
   }
 
-  private figures(model: EditorModel, el: ConfigElement, timing: TimingFigures | null): string[] {
+  private figures(model: EditorModel, el: ConfigElement, figs: EditorModelFigures): string[] {
+    const { timing } = figs;
     const sim = model.analysis.sim!;
     const config = model.analysis.load.config!;
     const m = sim.memmap;
@@ -102,7 +103,7 @@ export class MemmapHover implements vscode.HoverProvider {
       }
       case 'scenario': {
         const s = config.scenarios[el.index];
-        out.push(scenarioHover(s.name, { sim, timing }, model.scenario(s.name)));
+        out.push(scenarioHover(s.name, { sim, timing }, figs.scenario(s.name)));
         break;
       }
     }

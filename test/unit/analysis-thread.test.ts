@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { AnalysisThread } from '../../src/extension/analysis-thread';
-import { runAnalysis, runTimingFigures, type AnalysisResult } from '../../src/extension/analysis-core';
+import { editorFigures, runAnalysis, scenarioFigures, type AnalysisResult } from '../../src/extension/analysis-core';
 
 const root = join(__dirname, '..', '..');
 const example = readFileSync(join(root, 'examples', 'default.memmap.yaml'), 'utf8');
-const req = (text = example, fileName = 'default.memmap.yaml', timing = false) => ({ text, fileName, options: {}, simulate: true, timing });
+const req = (text = example, fileName = 'default.memmap.yaml', figures = false) => ({ text, fileName, options: {}, simulate: true, figures });
 const errorsOf = (log: string[]) => log.filter((l) => l.startsWith('error:'));
 
 function assertSameResult(got: AnalysisResult, want: AnalysisResult): void {
@@ -57,29 +57,45 @@ describe('analysis thread', () => {
     }
   });
 
-  it('the timing figures for the CodeLens follow the analysis when asked for: those of the timing model in-process', async () => {
+  it('the CodeLens figures follow the analysis when asked for: those computed in-process (timing, every scenario)', async () => {
     logs.length = 0;
     const t = new AnalysisThread(bundle, log);
     try {
       const r = await t.analyze(req(example, 'default.memmap.yaml', true));
-      assert.ok(r.timingFigures, 'no timing figures on their way');
+      assert.ok(r.editorFigures, 'no figures on their way');
       const want = runAnalysis(req());
-      assert.deepEqual(await r.timingFigures, runTimingFigures(want.load, want.sim!));
-      assert.ok((await r.timingFigures)!.timing!.devices.length > 0);
+      const wantFigures = editorFigures(want.load, want.sim!, {});
+      const got = await r.editorFigures;
+      assert.deepEqual(got, wantFigures);
+      assert.ok(got!.timing!.devices.length > 0);
+      assert.deepEqual(Object.keys(got!.scenarios), want.load.config!.scenarios.map((s) => s.name));
+      assert.ok(Object.values(got!.scenarios).every((v) => v.memmap && v.timing && v.error === null));
       // Not asked for, or nothing simulated: none.
-      assert.equal((await t.analyze(req())).timingFigures, null);
-      assert.equal((await t.analyze(req('nodes: 3\n', 'bad.memmap.yaml', true))).timingFigures, null);
+      assert.equal((await t.analyze(req())).editorFigures, null);
+      assert.equal((await t.analyze(req('nodes: 3\n', 'bad.memmap.yaml', true))).editorFigures, null);
       // Asked for, twice in a row: each gets its own.
-      const [a, b] = await Promise.all([t.analyze(req(example, 'a.memmap.yaml', true)), t.analyze(req(example.replace('cpus: 52', 'cpus: 8'), 'b.memmap.yaml', true))]);
-      const [ta, tb] = await Promise.all([a.timingFigures, b.timingFigures]);
-      const wb = runAnalysis(req(example.replace('cpus: 52', 'cpus: 8')));
-      assert.deepEqual(ta, await r.timingFigures);
-      assert.deepEqual(tb, runTimingFigures(wb.load, wb.sim!));
-      assert.notDeepEqual(ta, tb);
+      const other = example.replace('cpus: 52', 'cpus: 8');
+      const [a, b] = await Promise.all([t.analyze(req(example, 'a.memmap.yaml', true)), t.analyze(req(other, 'b.memmap.yaml', true))]);
+      const [fa, fb] = await Promise.all([a.editorFigures, b.editorFigures]);
+      const wb = runAnalysis(req(other));
+      assert.deepEqual(fa, wantFigures);
+      assert.deepEqual(fb, editorFigures(wb.load, wb.sim!, {}));
+      assert.notDeepEqual(fa, fb);
       assert.deepEqual(errorsOf(logs), []);
     } finally {
       t.dispose();
     }
+  });
+
+  it('scenario figures: an unknown scenario, or a result without its document, say why (and are no crash)', () => {
+    const a = runAnalysis(req());
+    const crashes: string[] = [];
+    const unknown = scenarioFigures(a.load, 'no such scenario', {}, (c) => crashes.push(c));
+    assert.equal(unknown.memmap, null);
+    assert.match(unknown.error!, /unknown scenario 'no such scenario'/);
+    const noDoc = scenarioFigures({ ...a.load, doc: null }, a.load.config!.scenarios[0].name, {}, (c) => crashes.push(c));
+    assert.deepEqual([noDoc.memmap, noDoc.error], [null, 'the scenario does not load']);
+    assert.deepEqual(crashes, []);
   });
 
   it('a worker script that is missing: in-process, said once in the log', async () => {
@@ -131,8 +147,8 @@ describe('analysis thread', () => {
     const first = await t.analyze(req(example, 'default.memmap.yaml', true));
     const pending = t.analyze(req());
     t.dispose();
-    assert.ok(first.timingFigures);
-    const figures = await first.timingFigures;
+    assert.ok(first.editorFigures);
+    const figures = await first.editorFigures;
     assert.ok(figures === null || figures.timing !== null, 'figures or null, never a half');
     assertSameResult(await pending, runAnalysis(req()));
     assertSameResult(await t.analyze(req()), runAnalysis(req()));

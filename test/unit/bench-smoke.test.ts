@@ -31,7 +31,7 @@ describe('benchmarks (quick smoke run)', () => {
       ['trace-analyze (RSS)', /^peak RSS\s+\d+ MB/m],
       ['activation', /production bundle \(as in the \.vsix\) \(\d+ KiB\): require \d+\.\d ms \+ activate\(\) \d+\.\d ms/],
       ['activation (lazy)', /first use: require of extension-lazy\.js \(\d+ KiB.*\) \d+\.\d ms/],
-      ['live-analysis (host)', /with the thread: {4}host busy \d+\.\d ms per edit \(receive \+ restore, and the timing figures\); the thread \d+\.\d ms/],
+      ['live-analysis (host)', /with the thread: {4}host busy \d+\.\d ms per edit \(receive \+ restore, and the CodeLens figures\); the thread \d+\.\d ms/],
       ['live-analysis (ratio)', /host busy with \/ without the thread: \d\.\d\d/],
     ];
     for (const [what, re] of figures) assert.match(out, re, `${what}: figure missing`);

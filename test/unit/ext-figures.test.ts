@@ -183,11 +183,12 @@ describe('CodeLens titles and hovers on the core\'s results', () => {
   it('scenario lens and hover compare with the base config', () => {
     const variant = simulateMemmap({ ...cfg, devices: [{ ...cfg.devices[0], map: 'mem' }] });
     const vt = simulateTiming({ ...cfg, devices: [{ ...cfg.devices[0], map: 'mem' }] }, variant);
-    const title = scenarioLensTitle({ sim, timing }, { sim: variant, timing: vt, error: null });
+    const v = { memmap: variant.memmap, kernelFailures: variant.errors.length, timing: vt, error: null };
+    const title = scenarioLensTitle({ sim, timing }, v);
     // The memmap moves from the device to RAM: the same total, RAM grows.
     assert.match(title, /^▶ Simulate · memmap [\d.]+ [KMG]iB \(±0\) · RAM \+[\d.]+ [KMG]iB · init [\d.]+ m?s \(([+-][\d.]+ m?s|±0)\)$/);
-    assert.equal(scenarioLensTitle({ sim, timing }, { sim: null, timing: null, error: 'boom' }), '▶ Simulate · scenario does not simulate: boom');
-    const hover = scenarioHover('memmap in RAM', { sim, timing }, { sim: variant, timing: vt, error: null });
+    assert.equal(scenarioLensTitle({ sim, timing }, { memmap: null, kernelFailures: 0, timing: null, error: 'boom' }), '▶ Simulate · scenario does not simulate: boom');
+    const hover = scenarioHover('memmap in RAM', { sim, timing }, v);
     assert.match(hover, /^\*\*scenario 'memmap in RAM'\*\* compared with the base config/);
     assert.match(hover, /\| memmap \| [\d.]+ [KMG]iB \|/);
     assert.match(hover, /\| in RAM \| [\d.]+ [KMG]iB → [\d.]+ [KMG]iB \(\+[\d.]+ [KMG]iB\) \|/);
