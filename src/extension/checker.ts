@@ -1,7 +1,7 @@
 // The checker in the editor: the rules' findings as diagnostics, and the per-analysis model the
 // quick fixes, hovers and CodeLens read (findings, the timing model, scenario variants), each computed
-// at most once per analysis. The checker, the timing model and the scenario loader are imported on
-// first use, never at activation.
+// at most once per analysis - in the analysis thread when it can (analysis-thread.ts), else here. The
+// checker and the timing model are imported on first use, never at activation.
 import * as vscode from 'vscode';
 import type { Analysis } from './analysis';
 import type { Ctx } from './ctx';
@@ -14,16 +14,15 @@ import type { ScenarioFigures, TimingFigures } from './figures';
 interface Modules {
   check: typeof import('../check/index');
   timing: typeof import('../core/init/index');
-  load: typeof import('../config/load');
-  simulate: typeof import('../core/simulate');
+  /** Scenario variants' figures when the analysis thread did not bring them. */
   core: typeof import('./analysis-core');
 }
 
 let modules: Promise<Modules> | undefined;
 
-/** The checker, the timing model, the loader and the core (one lazy import for all, the first time). */
+/** The checker, the timing model and the analysis core (one lazy import for all, the first time). */
 export function loadModules(): Promise<Modules> {
-  modules ??= Promise.all([import('../check/index'), import('../core/init/index'), import('../config/load'), import('../core/simulate'), import('./analysis-core')]).then(([check, timing, load, simulate, core]) => ({ check, timing, load, simulate, core }));
+  modules ??= Promise.all([import('../check/index'), import('../core/init/index'), import('./analysis-core')]).then(([check, timing, core]) => ({ check, timing, core }));
   return modules;
 }
 
