@@ -21,6 +21,9 @@ type AnalysisMsg = Extract<AnalysisReply, { kind: 'analysis' }>;
  *  not computed there; the caller computes them when it needs them). */
 export interface ThreadAnalysis extends AnalysisResult {
   editorFigures: Promise<EditorFigures | null> | null;
+  /** Milliseconds in the thread and to restore the result here; null when done in-process. */
+  threadMs: number | null;
+  restoreMs: number | null;
 }
 
 /** A request in the thread: what its replies resolve (each once; null when the thread cannot). */
@@ -53,15 +56,15 @@ export class AnalysisThread {
       const { loadResultFromWire } = await import('../config/load');
       const t0 = performance.now();
       const load = loadResultFromWire(reply.load);
-      const result = { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load }, editorFigures: reply.sim ? figures : null };
+      const restoreMs = performance.now() - t0;
       this.stats.inThread++;
       this.stats.lastThreadMs = reply.ms;
-      this.stats.lastRestoreMs = performance.now() - t0;
-      return result;
+      this.stats.lastRestoreMs = restoreMs;
+      return { load, sim: reply.sim, simCrash: reply.simCrash, check: reply.check && { ...reply.check, load }, editorFigures: reply.sim ? figures : null, threadMs: reply.ms, restoreMs };
     }
     const { runAnalysis } = await import('./analysis-core');
     this.stats.inProcess++;
-    return { ...runAnalysis(req), editorFigures: null };
+    return { ...runAnalysis(req), editorFigures: null, threadMs: null, restoreMs: null };
   }
 
   /** The thread's replies (null when it cannot do this analysis: the caller then works in-process). */

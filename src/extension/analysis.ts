@@ -54,7 +54,10 @@ export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolea
   // For an open document with the CodeLens on, the thread runs the timing model and the scenarios after
   // the analysis too (the lenses show them); not for files read from disk (Check All).
   const figures = simulate && !!snapshot.document && codeLensEnabled(snapshot.uri);
+  const t0 = performance.now();
   const result = await analysisThread(ctx).analyze({ text: snapshot.text, fileName: snapshot.fileName, options, simulate, figures });
+  const where = result.threadMs === null ? 'in the extension host' : `in the analysis thread (${result.threadMs.toFixed(1)} ms there, ${result.restoreMs!.toFixed(1)} ms to restore)`;
+  ctx.log.debug(`analysis of ${snapshot.uri.fsPath} v${snapshot.version}: ${(performance.now() - t0).toFixed(1)} ms ${where}`);
   const { configRange } = await import('../config/load');
   const { load } = result;
   const doc = snapshot.document;

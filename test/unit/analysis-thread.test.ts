@@ -48,6 +48,7 @@ describe('analysis thread', () => {
       assert.equal(new Set(texts).size, 3);
       const got = await Promise.all(texts.map((x) => t.analyze(req(x))));
       got.forEach((g, i) => assertSameResult(g, runAnalysis(req(texts[i]))));
+      assert.ok(got.every((g) => typeof g.threadMs === 'number' && typeof g.restoreMs === 'number'));
       assert.equal(t.stats.inThread, 6);
       assert.equal(t.stats.inProcess, 0);
       assert.ok(t.stats.lastThreadMs !== null && t.stats.lastRestoreMs !== null);
@@ -105,6 +106,7 @@ describe('analysis thread', () => {
     assertSameResult(await t.analyze(req()), runAnalysis(req()));
     assert.equal(t.stats.inProcess, 2);
     assert.equal(t.stats.inThread, 0);
+    assert.deepEqual([(await t.analyze(req())).threadMs, t.stats.inProcess], [null, 3]);
     assert.equal(errorsOf(logs).length, 1, logs.join('\n'));
     assert.match(logs[0], /analysis thread .*in the extension host from now on/);
     t.dispose();
