@@ -1,15 +1,16 @@
 // What one (debounced) edit of a config costs the extension host. Per analysis the editor parses, validates,
 // simulates and checks the config in the analysis thread (src/extension/analysis-worker.ts, run here from
 // its esbuild bundle as the extension runs dist/analysis-worker.js), which then runs the timing model and
-// the scenario variants for the CodeLens; the host receives and restores the results. Measured: the host's
-// busy time per edit with the thread (performance.eventLoopUtilization() over both replies) next to doing
-// the same work on the host, on examples/default.memmap.yaml and on ~5,000-line configs. Prints figures
-// (medians); asserts nothing.
+// the scenario variants for the CodeLens; the host receives and restores the results. With a dashboard
+// open, the thread builds its model too. Measured: the host's busy time per edit with the thread
+// (performance.eventLoopUtilization() over the replies) next to doing the same work on the host, on
+// examples/default.memmap.yaml and on ~5,000-line configs. Prints figures (medians); asserts nothing.
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { scenarioConfig } from '../src/config/load';
+import { dashboardModel } from '../src/report/dashboard-run';
 import { simulateMemmap } from '../src/core/simulate';
 import { simulateTiming } from '../src/core/init/index';
 import { checkDocument } from '../src/check/index';
@@ -74,11 +75,21 @@ async function main(): Promise<void> {
       busy.push(performance.eventLoopUtilization(elu0).active);
       there.push(thread.stats.lastThreadMs!);
     }
+    // With a dashboard open on the config, each edit also rebuilds its model: on the host from the live
+    // analysis (the fallback), or in the thread.
+    const dashOnHost = time(reps(5, 1), () => dashboardModel(load, fileName, { load: {}, baseResult: sim, baseTiming: simulateTiming(load.config!, sim), findings: check.findings }));
+    const dashBusy: number[] = [];
+    for (let i = 0; i < reps(2, 0) + reps(5, 1); i++) {
+      const elu0 = performance.eventLoopUtilization();
+      if (!(await thread.dashboard({ text, fileName, options: {}, file: fileName }))) throw new Error(`${label}: no dashboard model from the thread`);
+      if (i >= reps(2, 0)) dashBusy.push(performance.eventLoopUtilization(elu0).active);
+    }
     const lines = text.split('\n').length - 1;
     console.log(`  ${label}: ${lines} lines, ${load.config.devices.length} devices, ${load.config.scenarios.length} scenarios, ${check.findings.length} findings`);
     console.log(`    without the thread: host busy ${f(onHost)} per edit (parse + validate + simulate + check, then the CodeLens figures: the check alone ${f(parts.check)}, the timing model ${f(parts.timing)}, ${load.config.scenarios.length} scenario variants ${f(parts.scenarios)})`);
     console.log(`    with the thread:    host busy ${f(median(busy))} per edit (receive + restore, and the CodeLens figures); the thread ${f(median(there))} to the diagnostics; edit to diagnostics ${f(median(toDiagnostics))}, to CodeLens figures ${f(median(toLenses))}`);
     console.log(`    host busy with / without the thread: ${(median(busy) / onHost).toFixed(2)}`);
+    console.log(`    with a dashboard open, its model per edit: host busy ${f(median(dashBusy))} with the thread (receive), ${f(dashOnHost)} without (scenario runs + model)`);
   }
   if (thread.stats.inProcess) throw new Error('the analysis thread failed: the figures are not what they say');
   thread.dispose();

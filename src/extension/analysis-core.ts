@@ -9,6 +9,8 @@ import { checkDocument } from '../check/engine';
 import type { CheckResult } from '../check/types';
 import { simulateTiming } from '../core/init/index';
 import type { ScenarioFigures, TimingFigures } from './figures';
+import { dashboardModel } from '../report/dashboard-run';
+import type { DashboardModel } from '../protocol/dashboard';
 import type { WorkloadConfig } from '../config/types';
 
 /** What the CodeLens and hovers show beyond the analysis: the timing model's figures and every scenario's. */
@@ -20,6 +22,7 @@ export interface EditorFigures {
 }
 
 export interface AnalysisRequest {
+  kind: 'analysis';
   id: number;
   text: string;
   fileName: string;
@@ -30,9 +33,22 @@ export interface AnalysisRequest {
   figures: boolean;
 }
 
+/** The dashboard's whole model of a config (its base run, every scenario, the findings): built in the
+ *  thread when a dashboard is open, so that each edit does not cost the host the scenarios' runs. */
+export interface DashboardRequest {
+  kind: 'dashboard';
+  id: number;
+  text: string;
+  fileName: string;
+  options: LoadOptions;
+  /** The file's name as the dashboard shows it. */
+  file: string;
+}
+
 /** The thread's replies to a request: the analysis (or its failure), then - when asked and simulated - the
- *  EditorFigures. */
+ *  EditorFigures; or the dashboard model. */
 export type AnalysisReply =
+  | { id: number; kind: 'dashboard'; model: DashboardModel }
   | { id: number; kind: 'analysis'; load: LoadWire; sim: MemmapResult | null; simCrash: string | null; check: Omit<CheckResult, 'load'> | null; ms: number }
   | { id: number; kind: 'figures'; figures: EditorFigures }
   | { id: number; kind: 'failed'; error: string };
@@ -47,7 +63,7 @@ export interface AnalysisResult {
   check: CheckResult | null;
 }
 
-export function runAnalysis(req: Omit<AnalysisRequest, 'id' | 'figures'>): AnalysisResult {
+export function runAnalysis(req: Omit<AnalysisRequest, 'kind' | 'id' | 'figures'>): AnalysisResult {
   const load = loadConfigText(req.text, req.fileName, req.options);
   let sim: MemmapResult | null = null;
   let simCrash: string | null = null;
@@ -96,4 +112,11 @@ export function editorFigures(load: LoadResult, sim: MemmapResult, options: Load
   }
   for (const s of load.config.scenarios) out.scenarios[s.name] = scenarioFigures(load, s.name, options, (c) => out.crashes.push(c));
   return out;
+}
+
+/** The dashboard's model of a config text: the analysis, then dashboardModel() reusing its simulation and
+ *  findings (report/dashboard-run.ts, as the extension host builds it when the thread cannot). */
+export function runDashboardModel(req: Omit<DashboardRequest, 'kind' | 'id'>): DashboardModel {
+  const { load, sim, check } = runAnalysis({ text: req.text, fileName: req.fileName, options: req.options, simulate: true });
+  return dashboardModel(load, req.file, { load: req.options, baseResult: sim, findings: check?.findings ?? null });
 }

@@ -3,7 +3,8 @@
 // the user types; the host only restores the result. When the thread cannot start or fails, analyses are
 // done in-process (analysis-core.ts) and the log says so once. No `vscode` here (unit-tested directly).
 import { Worker } from 'node:worker_threads';
-import type { AnalysisReply, AnalysisRequest, AnalysisResult, EditorFigures } from './analysis-core';
+import type { AnalysisReply, AnalysisRequest, AnalysisResult, DashboardRequest, EditorFigures } from './analysis-core';
+import type { DashboardModel } from '../protocol/dashboard';
 
 /** What the analysis thread has done (the tests and the debug log read it). */
 export interface AnalysisThreadStats {
@@ -30,6 +31,7 @@ export interface ThreadAnalysis extends AnalysisResult {
 interface Pending {
   analysis: ((r: AnalysisMsg | null) => void) | null;
   figures: ((f: EditorFigures | null) => void) | null;
+  dashboard: ((m: DashboardModel | null) => void) | null;
 }
 
 /** The worker thread that runs analyses, one at a time in request order. */
@@ -49,7 +51,7 @@ export class AnalysisThread {
 
   /** The analysis, done in the thread when it can, else in-process (the same result either way). With
    *  `req.figures`, the thread computes the EditorFigures after it (ThreadAnalysis.editorFigures). */
-  async analyze(req: Omit<AnalysisRequest, 'id'>): Promise<ThreadAnalysis> {
+  async analyze(req: Omit<AnalysisRequest, 'kind' | 'id'>): Promise<ThreadAnalysis> {
     const { analysis, figures } = this.run(req);
     const reply = await analysis;
     if (reply) {
@@ -67,28 +69,43 @@ export class AnalysisThread {
     return { ...runAnalysis(req), editorFigures: null, threadMs: null, restoreMs: null };
   }
 
+  /** The dashboard's model of a config, built in the thread; null when the thread cannot (the caller then
+   *  builds it in-process). */
+  dashboard(req: Omit<DashboardRequest, 'kind' | 'id'>): Promise<DashboardModel | null> {
+    const p: Pending = { analysis: null, figures: null, dashboard: null };
+    const model = new Promise<DashboardModel | null>((resolve) => (p.dashboard = resolve));
+    return this.post({ ...req, kind: 'dashboard', id: 0 }, p) ? model : Promise.resolve(null);
+  }
+
   /** The thread's replies (null when it cannot do this analysis: the caller then works in-process). */
-  private run(req: Omit<AnalysisRequest, 'id'>): { analysis: Promise<AnalysisMsg | null>; figures: Promise<EditorFigures | null> | null } {
-    const w = this.start();
-    if (!w) return { analysis: Promise.resolve(null), figures: null };
-    const id = this.nextId++;
-    const p: Pending = { analysis: null, figures: null };
+  private run(req: Omit<AnalysisRequest, 'kind' | 'id'>): { analysis: Promise<AnalysisMsg | null>; figures: Promise<EditorFigures | null> | null } {
+    const p: Pending = { analysis: null, figures: null, dashboard: null };
     const analysis = new Promise<AnalysisMsg | null>((resolve) => (p.analysis = resolve));
     const figures = req.figures ? new Promise<EditorFigures | null>((resolve) => (p.figures = resolve)) : null;
+    if (!this.post({ ...req, kind: 'analysis', id: 0 }, p)) return { analysis: Promise.resolve(null), figures: null };
+    return { analysis, figures };
+  }
+
+  /** Send a request (its id assigned here) whose replies resolve `p`; false when the thread is not there. */
+  private post(req: AnalysisRequest | DashboardRequest, p: Pending): boolean {
+    const w = this.start();
+    if (!w) return false;
+    const id = this.nextId++;
     this.pending.set(id, p);
     w.ref(); // a request in hand keeps the process alive; an idle thread does not (see start())
     try {
-      w.postMessage({ ...req, id } satisfies AnalysisRequest);
+      w.postMessage({ ...req, id });
     } catch (e) {
-      this.fail('could not post an analysis to the analysis thread', e);
+      this.fail('could not post a request to the analysis thread', e);
     }
-    return { analysis, figures };
+    return true;
   }
 
   /** Resolve what is left of request `id` (missing replies as null) and forget it. */
   private settle(id: number, p: Pending): void {
     p.analysis?.(null);
     p.figures?.(null);
+    p.dashboard?.(null);
     this.pending.delete(id);
     if (this.pending.size === 0) this.worker?.unref();
   }
@@ -104,6 +121,10 @@ export class AnalysisThread {
     } else if (r.kind === 'figures') {
       p.figures?.(r.figures);
       p.figures = null;
+      this.settle(r.id, p);
+    } else if (r.kind === 'dashboard') {
+      p.dashboard?.(r.model);
+      p.dashboard = null;
       this.settle(r.id, p);
     } else {
       this.log.error(`the analysis thread failed on one config (done in-process instead): ${r.error}`);

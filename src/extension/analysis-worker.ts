@@ -1,15 +1,24 @@
 // The analysis thread: parses, validates, simulates and checks configs, then runs the timing model and the
-// scenario variants for the CodeLens, off the extension host's thread, so that typing in a big config does not stall the host (the
-// `yaml` parser alone takes ~100 ms for a 5,000-line file). Bundled on its own as dist/analysis-worker.js
-// (config loader, mm core, checker, timing model; no `vscode`); analysis-thread.ts starts it on first use
-// and does the work in-process when it cannot.
+// scenario variants for the CodeLens - or builds an open dashboard's model - off the extension host's
+// thread, so that typing in a big config does not stall the host (the `yaml` parser alone takes ~100 ms
+// for a 5,000-line file). Bundled on its own as dist/analysis-worker.js (config loader, mm core, checker,
+// timing model, dashboard model; no `vscode`); analysis-thread.ts starts it on first use and does the work
+// in-process when it cannot.
 import { parentPort } from 'node:worker_threads';
 import { loadResultToWire } from '../config/load';
-import { editorFigures, runAnalysis, type AnalysisReply, type AnalysisRequest, type AnalysisResult } from './analysis-core';
+import { editorFigures, runAnalysis, runDashboardModel, type AnalysisReply, type AnalysisRequest, type AnalysisResult, type DashboardRequest } from './analysis-core';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.js runs as a worker thread');
-port.on('message', (req: AnalysisRequest) => {
+port.on('message', (req: AnalysisRequest | DashboardRequest) => {
+  if (req.kind === 'dashboard') {
+    try {
+      port.postMessage({ id: req.id, kind: 'dashboard', model: runDashboardModel(req) } satisfies AnalysisReply);
+    } catch (e) {
+      port.postMessage({ id: req.id, kind: 'failed', error: (e as Error)?.stack ?? String(e) } satisfies AnalysisReply);
+    }
+    return;
+  }
   const t0 = performance.now();
   let result: AnalysisResult;
   try {

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { AnalysisThread } from '../../src/extension/analysis-thread';
-import { editorFigures, runAnalysis, scenarioFigures, type AnalysisResult } from '../../src/extension/analysis-core';
+import { editorFigures, runAnalysis, runDashboardModel, scenarioFigures, type AnalysisResult } from '../../src/extension/analysis-core';
+import { dashboardModel } from '../../src/report/dashboard-run';
+import { simulateTiming } from '../../src/core/init/index';
 
 const root = join(__dirname, '..', '..');
 const example = readFileSync(join(root, 'examples', 'default.memmap.yaml'), 'utf8');
@@ -86,6 +88,31 @@ describe('analysis thread', () => {
     } finally {
       t.dispose();
     }
+  });
+
+  it('the dashboard model from the thread is the one the extension host builds from its own analysis', async () => {
+    logs.length = 0;
+    const t = new AnalysisThread(bundle, log);
+    try {
+      for (const [text, fileName] of [[example, 'default.memmap.yaml'], ['nodes:\n  - id: 0\n    ranges: [ { start: 0x0, size: 14Q } ]\n', 'bad.memmap.yaml']]) {
+        const dreq = { text, fileName, options: {}, file: `examples/${fileName}` };
+        const got = await t.dashboard(dreq);
+        assert.ok(got, 'no model from the thread');
+        assert.deepEqual(got, runDashboardModel(dreq));
+        // The host's way (dashboard/index.ts without the thread): the live analysis, its timing and findings.
+        const a = runAnalysis({ text, fileName, options: {}, simulate: true });
+        const host = dashboardModel(a.load, dreq.file, { load: {}, baseResult: a.sim, baseTiming: a.sim ? simulateTiming(a.load.config!, a.sim) : null, findings: a.check?.findings ?? null });
+        assert.deepEqual(got, host);
+      }
+      assert.deepEqual((await t.dashboard({ text: example, fileName: 'default.memmap.yaml', options: {}, file: 'x' }))!.compare!.columns.map((c) => c.name), ['base', 'memmap on the device', '1G device alignment', 'HVO off']);
+      assert.deepEqual(errorsOf(logs), []);
+    } finally {
+      t.dispose();
+    }
+    // Without a thread: null, for the caller to build it.
+    const none = new AnalysisThread(join(dir, 'no-such-worker.js'), log);
+    assert.equal(await none.dashboard({ text: example, fileName: 'default.memmap.yaml', options: {}, file: 'x' }), null);
+    none.dispose();
   });
 
   it('scenario figures: an unknown scenario, or a result without its document, say why (and are no crash)', () => {

@@ -34,6 +34,7 @@ describe('benchmarks (quick smoke run)', () => {
       ['activation (lazy)', /first use: require of extension-lazy\.js \(\d+ KiB.*\) \d+\.\d ms/],
       ['live-analysis (host)', /with the thread: {4}host busy \d+\.\d ms per edit \(receive \+ restore, and the CodeLens figures\); the thread \d+\.\d ms/],
       ['live-analysis (ratio)', /host busy with \/ without the thread: \d\.\d\d/],
+      ['live-analysis (dashboard)', /with a dashboard open, its model per edit: host busy \d+\.\d ms with the thread/],
     ];
     for (const [what, re] of figures) assert.match(out, re, `${what}: figure missing`);
   });

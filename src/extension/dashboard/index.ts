@@ -7,7 +7,7 @@ import { DASHBOARD_VIEW_TYPE, FocusSchema, parseWebviewState, ViewSchema, viewOf
 import { asUri, type Ctx } from '../ctx';
 import type { DiagnosticsController } from '../diagnostics';
 import type { EditorAnalyses } from '../checker';
-import { analyze } from '../analysis';
+import { analysisThread, analyze } from '../analysis';
 import { findConfigs, isConfigDocument, isConfigUri, readSnapshot } from '../configFiles';
 import { DashboardPanel, type DashboardPanelInfo, type PanelHost } from './panel';
 import { restoreFailedHtml } from './html';
@@ -184,9 +184,17 @@ export class Dashboards implements PanelHost, vscode.Disposable {
     this.watchers.set(key, vscode.Disposable.from(w, w.onDidChange(onDisk), w.onDidCreate(onDisk)));
   }
 
-  /** The model of a config: the pipeline's latest analysis when it is current, else a fresh one. */
+  /** The model of a config: built in the analysis thread; when the thread cannot, here, from the
+   *  pipeline's latest analysis when it is current, else a fresh one. */
   async buildModel(uri: vscode.Uri): Promise<DashboardModel> {
     const snapshot = await readSnapshot(uri);
+    const options = { defaultArch: this.ctx.settings.defaultArch, defaultKernelVersion: this.ctx.settings.defaultKernel };
+    const t1 = Date.now();
+    const fromThread = await analysisThread(this.ctx).dashboard({ text: snapshot.text, fileName: snapshot.fileName, options, file: vscode.workspace.asRelativePath(uri) });
+    if (fromThread) {
+      this.ctx.log.debug(`dashboard model of ${uri.fsPath} v${snapshot.version}: ${Date.now() - t1} ms in the analysis thread`);
+      return fromThread;
+    }
     const latest = this.diagnostics.latestFor(uri);
     const current = latest && latest.snapshot.version === snapshot.version && latest.snapshot.text === snapshot.text;
     const analysis = current ? latest : await analyze(snapshot, this.ctx, true);
@@ -196,7 +204,7 @@ export class Dashboards implements PanelHost, vscode.Disposable {
     const editor = await this.editor.model(analysis);
     const t0 = Date.now();
     const model = dashboardModel(analysis.load, vscode.workspace.asRelativePath(uri), {
-      load: { defaultArch: this.ctx.settings.defaultArch, defaultKernelVersion: this.ctx.settings.defaultKernel },
+      load: options,
       baseResult: analysis.sim,
       baseTiming: analysis.sim ? editor.timing : null,
       findings: editor.check?.findings ?? null,
