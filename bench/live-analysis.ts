@@ -2,7 +2,7 @@
 // simulates and checks the config in the analysis thread (src/extension/analysis-worker.ts, run here from
 // its esbuild bundle as the extension runs dist/analysis-worker.js), which then runs the timing model and
 // the scenario variants for the CodeLens; the host receives and restores the results. With a dashboard
-// open, the thread builds its model too. Measured: the host's busy time per edit with the thread
+// open, the thread builds its model too; Export Timeline writes the Chrome trace there as well. Measured: the host's busy time per edit with the thread
 // (performance.eventLoopUtilization() over the replies) next to doing the same work on the host, on
 // examples/default.memmap.yaml and on ~5,000-line configs. Prints figures (medians); asserts nothing.
 import { performance } from 'node:perf_hooks';
@@ -14,7 +14,7 @@ import { dashboardModel } from '../src/report/dashboard-run';
 import { simulateMemmap } from '../src/core/simulate';
 import { simulateTiming } from '../src/core/init/index';
 import { checkDocument } from '../src/check/index';
-import { editorFigures, runAnalysis } from '../src/extension/analysis-core';
+import { editorFigures, runAnalysis, runTimelineExport } from '../src/extension/analysis-core';
 import { AnalysisThread } from '../src/extension/analysis-thread';
 import { bigConfig, nodeHeavyYaml, toYaml } from './configs';
 import { reps } from './quick';
@@ -84,12 +84,27 @@ async function main(): Promise<void> {
       if (!(await thread.dashboard({ text, fileName, options: {}, file: fileName }))) throw new Error(`${label}: no dashboard model from the thread`);
       if (i >= reps(2, 0)) dashBusy.push(performance.eventLoopUtilization(elu0).active);
     }
+    // Export Timeline: the timing model and the Chrome trace JSON, on the host or in the thread.
+    const treq = { text, fileName, options: {}, file: fileName };
+    let traceBytes = 0;
+    const exportOnHost = time(reps(5, 1), () => {
+      const x = runTimelineExport(treq);
+      traceBytes = x.ok ? x.json.length : 0;
+    });
+    const exportBusy: number[] = [];
+    for (let i = 0; i < reps(2, 0) + reps(5, 1); i++) {
+      const elu0 = performance.eventLoopUtilization();
+      const x = await thread.timeline(treq);
+      if (!x?.ok || x.json.length !== traceBytes) throw new Error(`${label}: no timeline from the thread`);
+      if (i >= reps(2, 0)) exportBusy.push(performance.eventLoopUtilization(elu0).active);
+    }
     const lines = text.split('\n').length - 1;
     console.log(`  ${label}: ${lines} lines, ${load.config.devices.length} devices, ${load.config.scenarios.length} scenarios, ${check.findings.length} findings`);
     console.log(`    without the thread: host busy ${f(onHost)} per edit (parse + validate + simulate + check, then the CodeLens figures: the check alone ${f(parts.check)}, the timing model ${f(parts.timing)}, ${load.config.scenarios.length} scenario variants ${f(parts.scenarios)})`);
     console.log(`    with the thread:    host busy ${f(median(busy))} per edit (receive + restore, and the CodeLens figures); the thread ${f(median(there))} to the diagnostics; edit to diagnostics ${f(median(toDiagnostics))}, to CodeLens figures ${f(median(toLenses))}`);
     console.log(`    host busy with / without the thread: ${(median(busy) / onHost).toFixed(2)}`);
     console.log(`    with a dashboard open, its model per edit: host busy ${f(median(dashBusy))} with the thread (receive), ${f(dashOnHost)} without (scenario runs + model)`);
+    console.log(`    Export Timeline (${(traceBytes / 2 ** 20).toFixed(1)} MiB of JSON): host busy ${f(median(exportBusy))} with the thread (receive), ${f(exportOnHost)} without (analysis + timing model + JSON)`);
   }
   if (thread.stats.inProcess) throw new Error('the analysis thread failed: the figures are not what they say');
   thread.dispose();

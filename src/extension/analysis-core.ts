@@ -12,6 +12,7 @@ import type { ScenarioFigures, TimingFigures } from './figures';
 import { dashboardModel } from '../report/dashboard-run';
 import type { DashboardModel } from '../protocol/dashboard';
 import type { WorkloadConfig } from '../config/types';
+import { writeChromeTrace } from '../trace/chrome-export';
 
 /** What the CodeLens and hovers show beyond the analysis: the timing model's figures and every scenario's. */
 export interface EditorFigures {
@@ -45,10 +46,29 @@ export interface DashboardRequest {
   file: string;
 }
 
+/** Export Timeline: the config's init timeline as Chrome Trace Event JSON, written in the thread (the timing
+ *  model and the JSON take 0.1-0.3 s for a config of a few thousand lines). */
+export interface TimelineRequest {
+  kind: 'timeline';
+  id: number;
+  text: string;
+  fileName: string;
+  options: LoadOptions;
+  /** The file's name as the trace's metadata and the messages say it. */
+  file: string;
+}
+
+/** The exported timeline (UTF-8 JSON and its event count), or why there is none: the message for the user,
+ *  and the stack of a crash for the log. */
+export type TimelineExport =
+  | { ok: true; json: Uint8Array; events: number }
+  | { ok: false; error: string; crash: string | null };
+
 /** The thread's replies to a request: the analysis (or its failure), then - when asked and simulated - the
- *  EditorFigures; or the dashboard model. */
+ *  EditorFigures; or the dashboard model; or an exported timeline. */
 export type AnalysisReply =
   | { id: number; kind: 'dashboard'; model: DashboardModel }
+  | { id: number; kind: 'timeline'; timeline: TimelineExport }
   | { id: number; kind: 'analysis'; load: LoadWire; sim: MemmapResult | null; simCrash: string | null; check: Omit<CheckResult, 'load'> | null; ms: number }
   | { id: number; kind: 'figures'; figures: EditorFigures }
   | { id: number; kind: 'failed'; error: string };
@@ -119,4 +139,19 @@ export function editorFigures(load: LoadResult, sim: MemmapResult, options: Load
 export function runDashboardModel(req: Omit<DashboardRequest, 'kind' | 'id'>): DashboardModel {
   const { load, sim, check } = runAnalysis({ text: req.text, fileName: req.fileName, options: req.options, simulate: true });
   return dashboardModel(load, req.file, { load: req.options, baseResult: sim, findings: check?.findings ?? null });
+}
+
+/** Export Timeline's work on a config text: the analysis, the timing model, then the Chrome trace as UTF-8
+ *  bytes (the thread hands them over without a copy). A config with errors, or a crash, gives the reason. */
+export function runTimelineExport(req: Omit<TimelineRequest, 'kind' | 'id'>): TimelineExport {
+  const { load, sim, simCrash } = runAnalysis({ text: req.text, fileName: req.fileName, options: req.options, simulate: true });
+  if (!load.config || !sim) {
+    const n = load.errors.filter((e) => e.severity === 'error').length;
+    const error = simCrash ? `the simulation of ${req.file} crashed` : `${req.file} has ${n} error${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} to export its timeline`;
+    return { ok: false, error, crash: simCrash };
+  }
+  const timing = simulateTiming(load.config, sim);
+  const chunks: string[] = [];
+  const events = writeChromeTrace(timing, { config: load.config.name, scenario: load.config.scenario, file: req.file }, (c) => void chunks.push(c));
+  return { ok: true, json: new TextEncoder().encode(chunks.join('')), events };
 }

@@ -3,7 +3,7 @@
 // the user types; the host only restores the result. When the thread cannot start or fails, analyses are
 // done in-process (analysis-core.ts) and the log says so once. No `vscode` here (unit-tested directly).
 import { Worker } from 'node:worker_threads';
-import type { AnalysisReply, AnalysisRequest, AnalysisResult, DashboardRequest, EditorFigures } from './analysis-core';
+import type { AnalysisReply, AnalysisRequest, AnalysisResult, DashboardRequest, EditorFigures, TimelineExport, TimelineRequest } from './analysis-core';
 import type { DashboardModel } from '../protocol/dashboard';
 
 /** What the analysis thread has done (the tests and the debug log read it). */
@@ -32,6 +32,7 @@ interface Pending {
   analysis: ((r: AnalysisMsg | null) => void) | null;
   figures: ((f: EditorFigures | null) => void) | null;
   dashboard: ((m: DashboardModel | null) => void) | null;
+  timeline: ((t: TimelineExport | null) => void) | null;
 }
 
 /** The worker thread that runs analyses, one at a time in request order. */
@@ -72,14 +73,22 @@ export class AnalysisThread {
   /** The dashboard's model of a config, built in the thread; null when the thread cannot (the caller then
    *  builds it in-process). */
   dashboard(req: Omit<DashboardRequest, 'kind' | 'id'>): Promise<DashboardModel | null> {
-    const p: Pending = { analysis: null, figures: null, dashboard: null };
+    const p: Pending = { analysis: null, figures: null, dashboard: null, timeline: null };
     const model = new Promise<DashboardModel | null>((resolve) => (p.dashboard = resolve));
     return this.post({ ...req, kind: 'dashboard', id: 0 }, p) ? model : Promise.resolve(null);
   }
 
+  /** Export Timeline's JSON, written in the thread; null when the thread cannot (the caller then writes it
+   *  in-process). */
+  timeline(req: Omit<TimelineRequest, 'kind' | 'id'>): Promise<TimelineExport | null> {
+    const p: Pending = { analysis: null, figures: null, dashboard: null, timeline: null };
+    const out = new Promise<TimelineExport | null>((resolve) => (p.timeline = resolve));
+    return this.post({ ...req, kind: 'timeline', id: 0 }, p) ? out : Promise.resolve(null);
+  }
+
   /** The thread's replies (null when it cannot do this analysis: the caller then works in-process). */
   private run(req: Omit<AnalysisRequest, 'kind' | 'id'>): { analysis: Promise<AnalysisMsg | null>; figures: Promise<EditorFigures | null> | null } {
-    const p: Pending = { analysis: null, figures: null, dashboard: null };
+    const p: Pending = { analysis: null, figures: null, dashboard: null, timeline: null };
     const analysis = new Promise<AnalysisMsg | null>((resolve) => (p.analysis = resolve));
     const figures = req.figures ? new Promise<EditorFigures | null>((resolve) => (p.figures = resolve)) : null;
     if (!this.post({ ...req, kind: 'analysis', id: 0 }, p)) return { analysis: Promise.resolve(null), figures: null };
@@ -87,7 +96,7 @@ export class AnalysisThread {
   }
 
   /** Send a request (its id assigned here) whose replies resolve `p`; false when the thread is not there. */
-  private post(req: AnalysisRequest | DashboardRequest, p: Pending): boolean {
+  private post(req: AnalysisRequest | DashboardRequest | TimelineRequest, p: Pending): boolean {
     const w = this.start();
     if (!w) return false;
     const id = this.nextId++;
@@ -106,6 +115,7 @@ export class AnalysisThread {
     p.analysis?.(null);
     p.figures?.(null);
     p.dashboard?.(null);
+    p.timeline?.(null);
     this.pending.delete(id);
     if (this.pending.size === 0) this.worker?.unref();
   }
@@ -125,6 +135,10 @@ export class AnalysisThread {
     } else if (r.kind === 'dashboard') {
       p.dashboard?.(r.model);
       p.dashboard = null;
+      this.settle(r.id, p);
+    } else if (r.kind === 'timeline') {
+      p.timeline?.(r.timeline);
+      p.timeline = null;
       this.settle(r.id, p);
     } else {
       this.log.error(`the analysis thread failed on one config (done in-process instead): ${r.error}`);

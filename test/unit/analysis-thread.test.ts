@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { AnalysisThread } from '../../src/extension/analysis-thread';
-import { editorFigures, runAnalysis, runDashboardModel, scenarioFigures, type AnalysisResult } from '../../src/extension/analysis-core';
+import { editorFigures, runAnalysis, runDashboardModel, runTimelineExport, scenarioFigures, type AnalysisResult } from '../../src/extension/analysis-core';
+import { writeChromeTrace } from '../../src/trace/chrome-export';
 import { dashboardModel } from '../../src/report/dashboard-run';
 import { simulateTiming } from '../../src/core/init/index';
 
@@ -112,6 +113,45 @@ describe('analysis thread', () => {
     // Without a thread: null, for the caller to build it.
     const none = new AnalysisThread(join(dir, 'no-such-worker.js'), log);
     assert.equal(await none.dashboard({ text: example, fileName: 'default.memmap.yaml', options: {}, file: 'x' }), null);
+    none.dispose();
+  });
+
+  it('Export Timeline: the thread writes the Chrome trace the host would; a config with errors says so', async () => {
+    logs.length = 0;
+    const t = new AnalysisThread(bundle, log);
+    try {
+      const treq = { text: example, fileName: 'default.memmap.yaml', options: {}, file: 'examples/default.memmap.yaml' };
+      const got = await t.timeline(treq);
+      assert.ok(got?.ok, 'no timeline from the thread');
+      // What the host wrote before the thread did it: the analysis, the timing model, writeChromeTrace().
+      const a = runAnalysis({ ...treq, simulate: true });
+      const chunks: string[] = [];
+      const events = writeChromeTrace(simulateTiming(a.load.config!, a.sim!), { config: a.load.config!.name, scenario: a.load.config!.scenario, file: treq.file }, (c) => void chunks.push(c));
+      assert.equal(got.events, events);
+      assert.ok(events > 100);
+      assert.equal(new TextDecoder().decode(got.json), chunks.join(''));
+      const doc = JSON.parse(new TextDecoder().decode(got.json)) as { traceEvents: unknown[]; otherData: Record<string, unknown> };
+      assert.equal(doc.traceEvents.length, events);
+      assert.equal(doc.otherData.file, treq.file);
+      // A config with errors, and one that does not parse: the message the command shows, no bytes.
+      for (const [text, want] of [
+        ['nodes:\n  - id: 0\n    ranges: [ { start: 0x0, size: 14Q } ]\n', /^x\.memmap\.yaml has 1 error: fix it to export its timeline$/],
+        ['{ "nodes": [', /^x\.memmap\.yaml has \d+ errors?: fix/],
+      ] as const) {
+        const bad = { text, fileName: 'x.memmap.yaml', options: {}, file: 'x.memmap.yaml' };
+        const r = await t.timeline(bad);
+        assert.ok(r && !r.ok);
+        assert.match(r.error, want);
+        assert.equal(r.crash, null);
+        assert.deepEqual(r, runTimelineExport(bad));
+      }
+      assert.deepEqual(errorsOf(logs), []);
+    } finally {
+      t.dispose();
+    }
+    // Without a thread: null, for the caller to write it in-process.
+    const none = new AnalysisThread(join(dir, 'no-such-worker.js'), log);
+    assert.equal(await none.timeline({ text: example, fileName: 'default.memmap.yaml', options: {}, file: 'x' }), null);
     none.dispose();
   });
 

@@ -109,15 +109,17 @@ export class Dashboards implements PanelHost, vscode.Disposable {
 
   async exportTimeline(uri: vscode.Uri, target?: vscode.Uri): Promise<ExportTimelineOutcome | undefined> {
     const snapshot = await readSnapshot(uri);
-    const analysis = await analyze(snapshot, this.ctx, true);
     const file = vscode.workspace.asRelativePath(uri);
-    if (!analysis.load.config || !analysis.sim) {
-      const n = analysis.load.errors.filter((e) => e.severity === 'error').length;
-      throw new Error(analysis.simCrash ? `the simulation of ${file} crashed` : `${file} has ${n} error${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} to export its timeline`);
+    const req = { text: snapshot.text, fileName: snapshot.fileName, options: { defaultArch: this.ctx.settings.defaultArch, defaultKernelVersion: this.ctx.settings.defaultKernel }, file };
+    // The timing model and the JSON in the analysis thread (0.1-0.3 s for a big config); here when it cannot.
+    const t0 = Date.now();
+    let timeline = await analysisThread(this.ctx).timeline(req);
+    if (timeline) this.ctx.log.debug(`timeline of ${uri.fsPath}: ${Date.now() - t0} ms in the analysis thread`);
+    else timeline = (await import('../analysis-core')).runTimelineExport(req);
+    if (!timeline.ok) {
+      if (timeline.crash) this.ctx.log.error(`the simulation of ${file} crashed`, timeline.crash);
+      throw new Error(timeline.error);
     }
-    const { simulateTiming } = await import('../../core/init/index');
-    const { writeChromeTrace } = await import('../../trace/chrome-export');
-    const timing = simulateTiming(analysis.load.config, analysis.sim);
     if (!target) {
       const base = uri.path.split('/').pop()!.replace(/\.memmap\.(json|ya?ml)$/i, '');
       target = await vscode.window.showSaveDialog({
@@ -128,9 +130,8 @@ export class Dashboards implements PanelHost, vscode.Disposable {
       });
       if (!target) return undefined;
     }
-    const chunks: string[] = [];
-    const events = writeChromeTrace(timing, { config: analysis.load.config.name, scenario: analysis.load.config.scenario, file }, (c) => void chunks.push(c));
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(chunks.join('')));
+    const { events } = timeline;
+    await vscode.workspace.fs.writeFile(target, timeline.json);
     this.ctx.log.info(`exported the timeline of ${file}: ${events} events to ${target.fsPath}`);
     void vscode.window.showInformationMessage(`Memmap Lab: timeline of ${file} exported (${events} events). Open it in ui.perfetto.dev or chrome://tracing.`);
     return { uri: uri.toString(), target: target.toString(), events };
