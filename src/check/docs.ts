@@ -24,7 +24,7 @@ export function rulesMarkdown(): string {
   out.push('|---|---|---|---|---|---|---|');
   for (const r of RULES) out.push(`| [${r.id}](#${r.id.toLowerCase()}-${r.slug}) | \`${r.slug}\` | ${r.severity} | ${r.area} | ${cell(r.title)} | ${cell(r.reference)} | ${cell(applies(r))} |`);
   for (const r of RULES) {
-    out.push('', `### ${r.id} ${r.slug}`, '', `**${r.title}** — default severity **${r.severity}**, area ${r.area}, ${r.reference}, applies to ${applies(r)}.`, '', `Source: \`${r.kernelCitation}\``, '', r.doc);
+    out.push('', `### ${r.id} ${r.slug}`, '', `**${r.title}** — default severity **${r.severity}**, area ${r.area}, ${r.reference}, applies to ${applies(r)}.`, '', `Source: ${citationMarkdown(r.kernelCitation)}`, '', r.doc);
     if (r.kernelText.length) {
       out.push('', 'Kernel / ndctl text (format strings):', '', '```');
       for (const t of r.kernelText) out.push(t);
@@ -37,9 +37,62 @@ export function rulesMarkdown(): string {
   return out.join('\n');
 }
 
+/** Where a source file or identifier of a citation can be read. */
+export const ELIXIR = 'https://elixir.bootlin.com/linux';
+export const NDCTL_GITHUB = 'https://github.com/pmem/ndctl/blob';
+
+const FILE = /^(?:[\w.-]+\/)+(?:[\w.-]+\.[ch]|Kconfig|[\w.-]+\.txt)$/;
+const IDENT = /\b([a-z_][a-z0-9_]*)\(\)/g;
+
+/**
+ * A rule's kernel citation as markdown with links: each source file to its page and each function (`name()`)
+ * to its identifier page on Elixir, at the kernel version the citation was checked against (`[6.12]`,
+ * `[6.1]`: a tag holds until the next one); files of `ndctl vNN` to that ndctl tag on GitHub. Parts that
+ * are not `path: functions` (a Kconfig symbol, "src/core (...)") stay plain text.
+ *
+ *   [6.12] mm/memory_hotplug.c: check_pfn_span(); drivers/nvdimm/pfn_devs.c: nd_pfn_init()
+ */
+export function citationMarkdown(citation: string): string {
+  let kernel: string | null = null;
+  return citation
+    .split(/;\s*/)
+    .map((part) => {
+      let rest = part;
+      let lead = '';
+      const tag = /^\[(\d+\.\d+)\]\s*/.exec(rest);
+      const nd = /^ndctl (v\d+)\s+/.exec(rest);
+      let base: string | null;
+      if (tag) {
+        kernel = `v${tag[1]}`;
+        lead = `[${tag[1]}] `;
+        rest = rest.slice(tag[0].length);
+        base = `${ELIXIR}/${kernel}`;
+      } else if (nd) {
+        lead = `ndctl ${nd[1]} `;
+        rest = rest.slice(nd[0].length);
+        base = null;
+      } else {
+        base = kernel && `${ELIXIR}/${kernel}`;
+      }
+      const colon = rest.indexOf(': ');
+      const files = (colon < 0 ? rest : rest.slice(0, colon)).split(/,\s*/);
+      // ndctl's own sources only with their "ndctl vNN" (never as a kernel path).
+      if (!files.every((f) => FILE.test(f) && (!base || !f.startsWith('ndctl/'))) || (!base && !nd)) return `\`${part}\``;
+      const fileLink = (f: string) => `[\`${f}\`](${base ? `${base}/source/${f}` : `${NDCTL_GITHUB}/${nd![1]}/${f}`})`;
+      let out = lead + files.map(fileLink).join(', ');
+      if (colon >= 0) {
+        const fns = rest.slice(colon + 2);
+        // Functions link to their identifier (kernel only: ndctl's files are linked above).
+        out += ': ' + (base ? fns.replace(IDENT, (_m, name: string) => `[\`${name}()\`](${base}/A/ident/${name})`) : fns);
+      }
+      return out;
+    })
+    .join('; ');
+}
+
 /** Help for one rule, as markdown (SARIF help.markdown, the editor's hover). */
 export function ruleHelpMarkdown(r: Rule): string {
-  const lines = [`**${r.id} ${r.slug}**: ${r.title}`, '', r.doc, '', `Source: \`${r.kernelCitation}\` (kernel-mm.md ${r.reference}).`];
+  const lines = [`**${r.id} ${r.slug}**: ${r.title}`, '', r.doc, '', `Source: ${citationMarkdown(r.kernelCitation)} (kernel-mm.md ${r.reference}).`];
   if (r.kernelText.length) lines.push('', 'Kernel / ndctl text:', '', ...r.kernelText.map((t) => `    ${t}`));
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, rulesMarkdown } from '../../src/check/index';
-import { DOC_BEGIN, DOC_END } from '../../src/check/docs';
+import { DOC_BEGIN, DOC_END, ELIXIR, NDCTL_GITHUB, citationMarkdown, ruleHelpMarkdown } from '../../src/check/docs';
 
 const DOC = join(__dirname, '..', '..', 'docs', 'check.md');
 const BEGIN_RE = /<!-- rules:begin[^>]*-->/;
@@ -44,5 +44,36 @@ describe('docs/check.md', () => {
       assert.ok(['error', 'warning', 'info'].includes(r.severity));
     });
     assert.equal(new Set(RULES.map((r) => r.slug)).size, RULES.length, 'slugs are unique');
+  });
+
+  it('citations link each kernel file and function to Elixir at the version they were checked against', () => {
+    const md = citationMarkdown('[6.12] mm/memory_hotplug.c: check_pfn_span(); drivers/dax/bus.c: alloc_dax_region(), dev_dax_validate_align(); [6.1] arch/riscv/mm/init.c: vmemmap_populate()');
+    assert.equal(
+      md,
+      `[6.12] [\`mm/memory_hotplug.c\`](${ELIXIR}/v6.12/source/mm/memory_hotplug.c): [\`check_pfn_span()\`](${ELIXIR}/v6.12/A/ident/check_pfn_span); ` +
+        `[\`drivers/dax/bus.c\`](${ELIXIR}/v6.12/source/drivers/dax/bus.c): [\`alloc_dax_region()\`](${ELIXIR}/v6.12/A/ident/alloc_dax_region), [\`dev_dax_validate_align()\`](${ELIXIR}/v6.12/A/ident/dev_dax_validate_align); ` +
+        `[6.1] [\`arch/riscv/mm/init.c\`](${ELIXIR}/v6.1/source/arch/riscv/mm/init.c): [\`vmemmap_populate()\`](${ELIXIR}/v6.1/A/ident/vmemmap_populate)`,
+    );
+    // ndctl's sources go to its tag on GitHub, never to the kernel tree; what is not "path: functions" stays text.
+    assert.equal(citationMarkdown('ndctl v81 ndctl/namespace.c: check_dax_align()'), `ndctl v81 [\`ndctl/namespace.c\`](${NDCTL_GITHUB}/v81/ndctl/namespace.c): check_dax_align()`);
+    assert.equal(citationMarkdown('[6.12] ndctl/namespace.c: validate_namespace_options()'), '`[6.12] ndctl/namespace.c: validate_namespace_options()`');
+    assert.equal(citationMarkdown('src/core (simulateMemmap): the mm paths of §2-§8'), '`src/core (simulateMemmap): the mm paths of §2-§8`');
+    assert.equal(citationMarkdown('[6.12] Documentation/admin-guide/kernel-parameters.txt (memory_hotplug.memmap_on_memory)'), '`[6.12] Documentation/admin-guide/kernel-parameters.txt (memory_hotplug.memmap_on_memory)`');
+  });
+
+  it("every rule's help links every function its kernel citation names, and only to Elixir or ndctl", () => {
+    for (const r of RULES) {
+      const help = ruleHelpMarkdown(r);
+      const urls = [...help.matchAll(/\]\((https:[^)\s]+)\)/g)].map((m) => m[1]);
+      for (const u of urls) assert.match(u, /^https:\/\/(elixir\.bootlin\.com\/linux\/v6\.(1|12)\/(source\/[\w./-]+|A\/ident\/\w+)|github\.com\/pmem\/ndctl\/blob\/v81\/ndctl\/[\w.]+)$/, `${r.id}: ${u}`);
+      // Each "name()" of a kernel part (from a [6.x] tag on; not ndctl's, not Documentation/) is a link.
+      let kernel = false;
+      for (const part of r.kernelCitation.split(/;\s*/)) {
+        if (/^\[6\.(1|12)\] /.test(part)) kernel = true;
+        if (!kernel || part.includes('ndctl') || part.startsWith('Documentation/')) continue;
+        for (const m of part.matchAll(/\b([a-z_][a-z0-9_]*)\(\)/g)) assert.ok(urls.some((u) => u.endsWith(`/A/ident/${m[1]}`)), `${r.id}: ${m[1]}() is not linked`);
+      }
+    }
+    assert.ok(RULES.filter((r) => ruleHelpMarkdown(r).includes('](https://elixir.bootlin.com/')).length >= 30);
   });
 });

@@ -74,7 +74,7 @@ export const alignUnsupported: Rule = {
   area: 'nvdimm',
   title: 'Alignment the architecture does not support',
   reference: '§9.13',
-  kernelCitation: '[6.12] drivers/nvdimm/pfn_devs.c: nd_pfn_supported_alignments(); drivers/dax/bus.c: dax_align_valid(); ndctl/namespace.c: validate_namespace_options()',
+  kernelCitation: '[6.12] drivers/nvdimm/pfn_devs.c: nd_pfn_supported_alignments(); drivers/dax/bus.c: dax_align_valid(); ndctl v81 ndctl/namespace.c: validate_namespace_options()',
   kernelText: ['unsupported align: %s\\n', 'align must be a power-of-2 greater than %ld\\n', 'init failed, alignment mismatch: %ld:%ld\\n'],
   appliesTo: {},
   doc: [
