@@ -3,6 +3,7 @@
 
 import { RULES } from './rules/index';
 import type { Rule } from './types';
+import { elixirIdentUrl, elixirSourceUrl, NDCTL_GITHUB } from '../report/kernel-source';
 
 export const DOC_BEGIN = '<!-- rules:begin (generated from src/check/rules by test/unit/check-docs.test.ts: UPDATE_DOCS=1 to refresh) -->';
 export const DOC_END = '<!-- rules:end -->';
@@ -37,9 +38,6 @@ export function rulesMarkdown(): string {
   return out.join('\n');
 }
 
-/** Where a source file or identifier of a citation can be read. */
-export const ELIXIR = 'https://elixir.bootlin.com/linux';
-export const NDCTL_GITHUB = 'https://github.com/pmem/ndctl/blob';
 
 const FILE = /^(?:[\w.-]+\/)+(?:[\w.-]+\.[ch]|Kconfig|[\w.-]+\.txt)$/;
 const IDENT = /\b([a-z_][a-z0-9_]*)\(\)/g;
@@ -61,29 +59,29 @@ export function citationMarkdown(citation: string): string {
       let lead = '';
       const tag = /^\[(\d+\.\d+)\]\s*/.exec(rest);
       const nd = /^ndctl (v\d+)\s+/.exec(rest);
-      let base: string | null;
+      let base: string | null; // the kernel tag of this part, null for ndctl's
       if (tag) {
         kernel = `v${tag[1]}`;
         lead = `[${tag[1]}] `;
         rest = rest.slice(tag[0].length);
-        base = `${ELIXIR}/${kernel}`;
+        base = kernel;
       } else if (nd) {
         lead = `ndctl ${nd[1]} `;
         rest = rest.slice(nd[0].length);
         base = null;
       } else {
-        base = kernel && `${ELIXIR}/${kernel}`;
+        base = kernel;
       }
       const colon = rest.indexOf(': ');
       const files = (colon < 0 ? rest : rest.slice(0, colon)).split(/,\s*/);
       // ndctl's own sources only with their "ndctl vNN" (never as a kernel path).
       if (!files.every((f) => FILE.test(f) && (!base || !f.startsWith('ndctl/'))) || (!base && !nd)) return `\`${part}\``;
-      const fileLink = (f: string) => `[\`${f}\`](${base ? `${base}/source/${f}` : `${NDCTL_GITHUB}/${nd![1]}/${f}`})`;
+      const fileLink = (f: string) => `[\`${f}\`](${base ? elixirSourceUrl(base, f) : `${NDCTL_GITHUB}/${nd![1]}/${f}`})`;
       let out = lead + files.map(fileLink).join(', ');
       if (colon >= 0) {
         const fns = rest.slice(colon + 2);
         // Functions link to their identifier (kernel only: ndctl's files are linked above).
-        out += ': ' + (base ? fns.replace(IDENT, (_m, name: string) => `[\`${name}()\`](${base}/A/ident/${name})`) : fns);
+        out += ': ' + (base ? fns.replace(IDENT, (_m, name: string) => `[\`${name}()\`](${elixirIdentUrl(base!, name)})`) : fns);
       }
       return out;
     })

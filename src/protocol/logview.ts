@@ -63,7 +63,19 @@ const BootViewSchema = object({
   /** Device memory (P2PDMA, device-private), hotplug, lsmem, unavailable ranges. */
   other: array(FactSchema, 100_000),
   errors: array(object({ kind: str(100), line: line(), t: nullable(num()), text: str(2000), device: nullable(str(200)) }), 100_000),
-  callTraces: array(object({ line: line(), t: nullable(num()), trigger: str(2000), function: str(300), phase: str(50), frames: array(str(500), 100) }), 10_000),
+  callTraces: array(
+    object({
+      line: line(),
+      t: nullable(num()),
+      trigger: str(2000),
+      function: str(300),
+      phase: str(50),
+      frames: array(str(500), 100),
+      /** The function on Elixir at the boot's kernel release ("v6.12"; "latest" when the log names none). */
+      source: nullable(object({ url: str(500), tag: str(20) })),
+    }),
+    10_000,
+  ),
   timeline: nullable(LogTimelineSchema),
   /** Why there is no timeline (no timestamps, nothing timed). */
   timelineNote: nullable(str(1000)),
@@ -150,6 +162,9 @@ export const LogWebviewMessageSchema = tagged({
   ready: object({ type: literal('ready') }),
   /** Open the log as text at this line. */
   openLine: object({ type: literal('openLine'), line: line() }),
+  /** Open the function of call trace `trace` (an index into the shown boot's callTraces) in the kernel's
+   *  source on the web; the host takes the URL from its own model. */
+  openSource: object({ type: literal('openSource'), trace: int(0, 10_000) }),
   /** Show another boot of the file. */
   selectBoot: object({ type: literal('selectBoot'), boot: int(0) }),
   /** A button: link / unlink / open the linked config, import the boot as a config, open the log as text. */

@@ -3,6 +3,7 @@
 // Pure: no I/O, deterministic, JSON-serializable (validated against src/protocol/logview.ts by the tests).
 import { formatBytes, formatHex } from '../config/units';
 import type { AnalysisFile, Boot } from '../trace/types';
+import { elixirIdentUrl, elixirTag } from './kernel-source';
 import { LOGVIEW_MODEL_VERSION, type BootChoice, type BootView, type Comparison, type Fact, type LogTimeline, type LogViewModel } from '../protocol/logview';
 
 /** At most this many ftrace functions / Chrome trace spans in the model. */
@@ -203,6 +204,14 @@ export function bootTimeline(b: Boot): { timeline: LogTimeline | null; note: str
   return { timeline: { startS, endS: endS > startS ? endS : startS + 0.001, rows, bars, markers }, note: null };
 }
 
+/** Where the function a call trace went through can be read: Elixir at the boot's release, or at the latest
+ *  release when the log does not say which kernel it is. */
+function traceSource(b: Boot, fn: string): { url: string; tag: string } | null {
+  const tag = elixirTag(b.kernelVersion) ?? 'latest';
+  const url = elixirIdentUrl(tag, fn);
+  return url ? { url, tag } : null;
+}
+
 export function bootView(b: Boot): BootView {
   const { timeline, note } = bootTimeline(b);
   return {
@@ -219,7 +228,7 @@ export function bootView(b: Boot): BootView {
     zoneDevice: b.zoneDevice.map((z) => ({ pages: z.pages, ms: z.ms, line: z.line, t: z.t })),
     other: otherFacts(b),
     errors: b.errors.map((e) => ({ kind: e.kind, line: e.line, t: e.t, text: e.text.slice(0, 2000), device: e.device })),
-    callTraces: b.callTraces.map((c) => ({ line: c.line, t: c.t, trigger: c.trigger.slice(0, 2000), function: c.function, phase: c.phase, frames: c.frames.slice(0, MAX_FRAMES).map((f) => f.slice(0, 500)) })),
+    callTraces: b.callTraces.map((c) => ({ line: c.line, t: c.t, trigger: c.trigger.slice(0, 2000), function: c.function, phase: c.phase, frames: c.frames.slice(0, MAX_FRAMES).map((f) => f.slice(0, 500)), source: traceSource(b, c.function) })),
     timeline,
     timelineNote: note,
   };

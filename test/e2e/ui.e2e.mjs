@@ -495,6 +495,11 @@ async function logViewChecks() {
   log('log view timeline chart:', JSON.stringify(px));
   check(px.nonBlank > 1000, 'log view: the boot timeline chart is drawn');
   check(v.csp.length === 0, `log view: no Content-Security-Policy violation (${v.csp.join('; ')})`);
+  const sources = await frame.evaluate(() => [...document.querySelectorAll('#lv-errors .lv-source')].map((a) => [a.textContent, a.title]));
+  check(
+    sources.length === 1 && sources[0][0] === 'pagemap_range() in Linux v6.12 ↗' && sources[0][1].includes('https://elixir.bootlin.com/linux/v6.12/A/ident/pagemap_range'),
+    `log view: the call trace links its function to Elixir at the log's release (${JSON.stringify(sources)})`,
+  );
   await page.screenshot({ path: join(shots, '20-log-view.png') });
 
   // Import as Workload Config: written beside the log, opened, linked; measured vs predicted appears.
@@ -517,6 +522,22 @@ async function logViewChecks() {
   const errLine = await frame.locator('#lv-errors li[data-kind="conflicting-mapping"]').getAttribute('data-line');
   await frame.locator('#lv-errors li[data-kind="conflicting-mapping"]').click();
   check(await statusSelection(`Ln ${errLine}, Col`), `a click on the conflicting-mapping error opens the log at line ${errLine}`);
+
+  // A click on the call trace's source link asks VS Code to open Elixir (its "open the external website?"
+  // prompt, or a new tab where the domain is trusted); the prompt is dismissed.
+  frame = await logViewFrame();
+  await frame.locator('#lv-errors .lv-source').first().scrollIntoViewIfNeeded();
+  const popup = page.context().waitForEvent('page', { timeout: 8_000 }).then((p) => p.url(), () => null);
+  await frame.locator('#lv-errors .lv-source').first().click();
+  const dialog = page.locator('.monaco-dialog-box', { hasText: 'elixir.bootlin.com' });
+  const prompted = await dialog.waitFor({ timeout: 8_000 }).then(() => true, () => false);
+  if (prompted) {
+    await page.screenshot({ path: join(shots, '22-log-view-source-link.png') });
+    await page.keyboard.press('Escape');
+  }
+  const opened = prompted ? null : await popup;
+  log('source link:', prompted ? 'VS Code asks to open it' : `opened ${opened}`);
+  check(prompted || (opened ?? '').startsWith('https://elixir.bootlin.com/linux/v6.12/A/ident/pagemap_range'), 'a click on the call trace\'s source link opens pagemap_range() on Elixir (v6.12)');
 }
 
 try {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, rulesMarkdown } from '../../src/check/index';
-import { DOC_BEGIN, DOC_END, ELIXIR, NDCTL_GITHUB, citationMarkdown, ruleHelpMarkdown } from '../../src/check/docs';
+import { DOC_BEGIN, DOC_END, citationMarkdown, ruleHelpMarkdown } from '../../src/check/docs';
+import { ELIXIR, NDCTL_GITHUB } from '../../src/report/kernel-source';
 
 const DOC = join(__dirname, '..', '..', 'docs', 'check.md');
 const BEGIN_RE = /<!-- rules:begin[^>]*-->/;

@@ -134,6 +134,8 @@ describe('log view model from the corpus', () => {
     );
     assert.equal(b.callTraces.length, 1);
     assert.equal(b.callTraces[0].function, 'vmemmap_alloc_block');
+    // The log's kernel is 5.13.0-rc7+: the function's page on Elixir at that release candidate.
+    assert.deepEqual(b.callTraces[0].source, { url: 'https://elixir.bootlin.com/linux/v5.13-rc7/A/ident/vmemmap_alloc_block', tag: 'v5.13-rc7' });
     assert.equal(b.callTraces[0].phase, 'hotplug-add');
     assert.ok(b.callTraces[0].frames.some((f) => /vmemmap_populate/.test(f)));
     assert.ok(b.other.some((f) => f.label === 'hotplug: virtio-mem-add' && f.line === 10));

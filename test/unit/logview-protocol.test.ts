@@ -15,6 +15,7 @@ describe('log view: webview -> host messages (untrusted)', () => {
     const ok = [
       { type: 'ready' },
       { type: 'openLine', line: 125 },
+      { type: 'openSource', trace: 0 },
       { type: 'selectBoot', boot: 1 },
       ...['linkConfig', 'unlinkConfig', 'openConfig', 'importConfig', 'openLog'].map((action) => ({ type: 'action', action })),
       { type: 'rendered', boot: 0, theme: 'vscode-dark', charts: [{ id: 'log-timeline', width: 900, height: 260, nonBlankPixels: 4321 }], cspViolations: [] },
@@ -33,6 +34,10 @@ describe('log view: webview -> host messages (untrusted)', () => {
       [{ type: 'openLine', line: '12' }, /line: expected an integer/],
       [{ type: 'openLine', line: 3, uri: 'file:///etc/passwd' }, /unexpected field "uri"/],
       [{ type: 'selectBoot', boot: -1 }, /boot: expected an integer/],
+      // The webview names a call trace; the URL is the host's (never a URL from the webview).
+      [{ type: 'openSource', trace: '0' }, /trace: expected an integer/],
+      [{ type: 'openSource', trace: -1 }, /trace: expected an integer/],
+      [{ type: 'openSource', trace: 0, url: 'https://example.com' }, /unexpected field "url"/],
       [{ type: 'action', action: 'deleteLog' }, /action: expected one of/],
       [{ type: 'action' }, /missing field "action"/],
       [{ type: 'rendered', boot: 0, theme: 'x', charts: [{ id: 'a', width: -1, height: 1, nonBlankPixels: 0 }], cspViolations: [] }, /width/],

@@ -18,6 +18,8 @@ export interface LogViewContext {
   openLine(line: number): void;
   selectBoot(boot: number): void;
   action(a: LogAction): void;
+  /** Open the function of call trace `trace` of the boot shown in the kernel's source (the host's link). */
+  openSource(trace: number): void;
   busy: string | null;
 }
 
@@ -97,6 +99,7 @@ export class LogApp {
       openLine: (line) => this.host.post({ type: 'openLine', line }),
       selectBoot: (boot) => this.host.post({ type: 'selectBoot', boot }),
       action: (action) => this.host.post({ type: 'action', action }),
+      openSource: (trace) => this.host.post({ type: 'openSource', trace }),
     };
     const parts: [string, (c: LogViewContext, el: HTMLElement) => void][] = [
       ['header', renderHeader],

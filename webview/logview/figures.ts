@@ -206,7 +206,16 @@ function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
     li.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && (k.preventDefault(), reveal.reveal(at(e.line))));
     ul.append(li);
   }
-  for (const c of b.callTraces) {
+  b.callTraces.forEach((c, i) => {
+    // The function, on Elixir at the boot's release: a link of its own (the row opens the log).
+    const source = c.source
+      ? h('a', { class: 'lv-source', attrs: { href: '#', role: 'link' }, data: { trace: String(i) }, title: `Open ${c.function}() in the Linux source at ${c.source.tag === 'latest' ? 'the latest release (the log does not say which kernel it is)' : c.source.tag} (${c.source.url})`, text: `${c.function}() in Linux ${c.source.tag} ↗` })
+      : null;
+    source?.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      ev.stopPropagation();
+      ctx.openSource(i);
+    });
     const li = h(
       'li',
       { class: 'mm-finding mm-sev-warning mm-link', data: { line: String(c.line) }, title: `Open the log at line ${c.line}`, attrs: { tabindex: '0', role: 'button' } },
@@ -216,12 +225,12 @@ function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
         { class: 'mm-finding-body' },
         h('div', { class: 'mm-finding-head' }, h('span', { class: 'mm-code', text: c.phase }), h('span', { class: 'mm-finding-msg', text: `${c.trigger} — in ${c.function}` })),
         h('pre', { class: 'mm-kernel lv-frames', text: c.frames.join('\n') }),
-        h('div', { class: 'mm-finding-meta' }, h('span', { class: 'mm-loc', text: `line ${c.line}` }), c.t !== null ? h('span', { text: `${ts(c.t)} s` }) : null),
+        h('div', { class: 'mm-finding-meta' }, h('span', { class: 'mm-loc', text: `line ${c.line}` }), c.t !== null ? h('span', { text: `${ts(c.t)} s` }) : null, source),
       ),
     );
     li.addEventListener('click', () => reveal.reveal(at(c.line)));
     ul.append(li);
-  }
+  });
   sec.append(ul);
   return sec;
 }

@@ -30,6 +30,8 @@ export interface LogEditorInfo {
   rejected: number;
   /** Lines opened as text on the webview's request. */
   openedLines: number[];
+  /** Kernel source links opened on the webview's request. */
+  openedSources: string[];
 }
 
 export class LogEditor implements vscode.Disposable {
@@ -39,6 +41,7 @@ export class LogEditor implements vscode.Disposable {
   private modelsSent = 0;
   private rejected = 0;
   private readonly openedLines: number[] = [];
+  private readonly openedSources: string[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
   private isDisposed = false;
 
@@ -86,6 +89,7 @@ export class LogEditor implements vscode.Disposable {
       modelsSent: this.modelsSent,
       rejected: this.rejected,
       openedLines: [...this.openedLines],
+      openedSources: [...this.openedSources],
     };
   }
 
@@ -131,6 +135,9 @@ export class LogEditor implements vscode.Disposable {
         this.openedLines.push(m.line);
         await this.openLine(m.line);
         return;
+      case 'openSource':
+        await this.openSource(m.trace);
+        return;
       case 'selectBoot':
         await this.host.selectBoot(this.doc, m.boot);
         return;
@@ -145,6 +152,18 @@ export class LogEditor implements vscode.Disposable {
         logFromWebview(this.host.ctx.log, m);
         return;
     }
+  }
+
+  /** The function of a call trace of the shown boot on Elixir, in the browser. The URL is the model's, built
+   *  here (report/kernel-source.ts); the webview only says which trace. */
+  private async openSource(trace: number): Promise<void> {
+    const source = this.model?.boot?.callTraces[trace]?.source;
+    if (!source) {
+      this.host.ctx.log.warn(`log view: no source link for call trace ${trace} of ${this.doc.display}`);
+      return;
+    }
+    this.openedSources.push(source.url);
+    if (!(await vscode.env.openExternal(vscode.Uri.parse(source.url)))) this.host.ctx.log.info(`log view: ${source.url} was not opened`);
   }
 
   /** The log as text, beside the view, at `line` (1-based). */
