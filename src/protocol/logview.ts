@@ -162,9 +162,9 @@ export const LogWebviewMessageSchema = tagged({
   ready: object({ type: literal('ready') }),
   /** Open the log as text at this line. */
   openLine: object({ type: literal('openLine'), line: line() }),
-  /** Open the function of call trace `trace` (an index into the shown boot's callTraces) in the kernel's
-   *  source on the web; the host takes the URL from its own model. */
-  openSource: object({ type: literal('openSource'), trace: int(0, 10_000) }),
+  /** Open the function of call trace `trace` (an index into the shown boot's callTraces), or of its frame
+   *  `frame`, in the kernel's source on the web; the host builds the URL from its own model. */
+  openSource: object({ type: literal('openSource'), trace: int(0, 10_000), frame: nullable(int(0, 100)) }),
   /** Show another boot of the file. */
   selectBoot: object({ type: literal('selectBoot'), boot: int(0) }),
   /** A button: link / unlink / open the linked config, import the boot as a config, open the log as text. */

@@ -30,3 +30,10 @@ export function elixirIdentUrl(tag: string, name: string): string | null {
 export function elixirSourceUrl(tag: string, path: string): string {
   return `${ELIXIR}/${tag}/source/${path}`;
 }
+
+/** The C function of a call-trace frame as the analyzer keeps it ("memremap_pages", "? foo",
+ *  "bar.constprop.0", "baz.cold"): the identifier before any compiler suffix; null when there is none. */
+export function frameFunction(frame: string): string | null {
+  const name = frame.replace(/^\?\s*/, '').split('.')[0].trim();
+  return IDENTIFIER.test(name) ? name : null;
+}

@@ -496,6 +496,8 @@ async function logViewChecks() {
   check(px.nonBlank > 1000, 'log view: the boot timeline chart is drawn');
   check(v.csp.length === 0, `log view: no Content-Security-Policy violation (${v.csp.join('; ')})`);
   const sources = await frame.evaluate(() => [...document.querySelectorAll('#lv-errors .lv-source')].map((a) => [a.textContent, a.title]));
+  const frameLinks = await frame.evaluate(() => [...document.querySelectorAll('#lv-errors .lv-frame')].map((a) => a.textContent));
+  check(frameLinks.join(',') === 'pagemap_range,memremap_pages,devm_memremap_pages,pmem_attach_disk,nvdimm_bus_probe,really_probe', `log view: each frame of the call trace links its function (${frameLinks.join(', ')})`);
   check(
     sources.length === 1 && sources[0][0] === 'pagemap_range() in Linux v6.12 ↗' && sources[0][1].includes('https://elixir.bootlin.com/linux/v6.12/A/ident/pagemap_range'),
     `log view: the call trace links its function to Elixir at the log's release (${JSON.stringify(sources)})`,
@@ -538,6 +540,14 @@ async function logViewChecks() {
   const opened = prompted ? null : await popup;
   log('source link:', prompted ? 'VS Code asks to open it' : `opened ${opened}`);
   check(prompted || (opened ?? '').startsWith('https://elixir.bootlin.com/linux/v6.12/A/ident/pagemap_range'), 'a click on the call trace\'s source link opens pagemap_range() on Elixir (v6.12)');
+  if (prompted) {
+    // A frame: its own function.
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await frame.locator('#lv-errors .lv-frame', { hasText: 'memremap_pages' }).first().click();
+    const frameDialog = page.locator('.monaco-dialog-box', { hasText: 'elixir.bootlin.com/linux/v6.12/A/ident/memremap_pages' });
+    check(await frameDialog.waitFor({ timeout: 8_000 }).then(() => true, () => false), 'a click on a frame of the call trace opens memremap_pages() on Elixir (v6.12)');
+    await page.keyboard.press('Escape');
+  }
 }
 
 try {

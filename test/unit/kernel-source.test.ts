@@ -2,7 +2,7 @@
 // configs carry, identifier and file pages.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ELIXIR, elixirIdentUrl, elixirSourceUrl, elixirTag } from '../../src/report/kernel-source';
+import { ELIXIR, elixirIdentUrl, elixirSourceUrl, elixirTag, frameFunction } from '../../src/report/kernel-source';
 
 describe('kernel source links', () => {
   it('the release a version string is based on', () => {
@@ -33,5 +33,19 @@ describe('kernel source links', () => {
     assert.equal(elixirIdentUrl('latest', '__populate_section_memmap'), `${ELIXIR}/latest/A/ident/__populate_section_memmap`);
     for (const bad of ['', 'a b', '../etc', 'f()', 'x/y', '1abc', 'a'.repeat(200), 'vmemmap_populate+0x1a']) assert.equal(elixirIdentUrl('v6.12', bad), null, bad);
     assert.equal(elixirSourceUrl('v6.1', 'mm/sparse.c'), `${ELIXIR}/v6.1/source/mm/sparse.c`);
+  });
+
+  it("a call-trace frame's function: without the unreliable mark and compiler suffixes", () => {
+    const cases: [string, string | null][] = [
+      ['memremap_pages', 'memremap_pages'],
+      ['? devm_memremap_pages', 'devm_memremap_pages'],
+      ['__add_pages.constprop.0', '__add_pages'],
+      ['vmemmap_populate.cold', 'vmemmap_populate'],
+      ['deferred_init_memmap_chunk.isra.0', 'deferred_init_memmap_chunk'],
+      ['$x', null],
+      ['', null],
+      ['? ', null],
+    ];
+    for (const [f, fn] of cases) assert.equal(frameFunction(f), fn, f);
   });
 });

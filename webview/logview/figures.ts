@@ -7,6 +7,7 @@ import { compactBytes, fmtInt, fmtMs, formatBytes } from '../format';
 import { createButton } from '../toolkit';
 import { empty, section, table, type Revealer, type Row } from '../views/common';
 import type { LogViewContext } from './app';
+import { frameFunction } from '../../src/report/kernel-source';
 
 /** Rows open the log at their line (the table's "reveal" is a SourceRange: line - 1). */
 export function lineRevealer(ctx: LogViewContext): Revealer {
@@ -211,10 +212,24 @@ function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
     const source = c.source
       ? h('a', { class: 'lv-source', attrs: { href: '#', role: 'link' }, data: { trace: String(i) }, title: `Open ${c.function}() in the Linux source at ${c.source.tag === 'latest' ? 'the latest release (the log does not say which kernel it is)' : c.source.tag} (${c.source.url})`, text: `${c.function}() in Linux ${c.source.tag} ↗` })
       : null;
-    source?.addEventListener('click', (ev) => {
-      ev.preventDefault();
-      ev.stopPropagation();
-      ctx.openSource(i);
+    const open = (el: HTMLElement, frame: number | null) => {
+      const go = (ev: Event) => {
+        ev.preventDefault();
+        ev.stopPropagation();
+        ctx.openSource(i, frame);
+      };
+      el.addEventListener('click', go);
+      el.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && go(k));
+    };
+    if (source) open(source, null);
+    // Each frame's function links too (at the same release); the frame text stays as the kernel printed it.
+    const frames = h('pre', { class: 'mm-kernel lv-frames' });
+    c.frames.forEach((f, k) => {
+      if (k) frames.append('\n');
+      if (!c.source || !frameFunction(f)) return void frames.append(f);
+      const a = h('a', { class: 'lv-frame', attrs: { href: '#', role: 'link' }, data: { frame: String(k) }, title: `Open ${frameFunction(f)}() in the Linux source at ${c.source.tag}`, text: f });
+      open(a, k);
+      frames.append(a);
     });
     const li = h(
       'li',
@@ -224,7 +239,7 @@ function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
         'div',
         { class: 'mm-finding-body' },
         h('div', { class: 'mm-finding-head' }, h('span', { class: 'mm-code', text: c.phase }), h('span', { class: 'mm-finding-msg', text: `${c.trigger} — in ${c.function}` })),
-        h('pre', { class: 'mm-kernel lv-frames', text: c.frames.join('\n') }),
+        frames,
         h('div', { class: 'mm-finding-meta' }, h('span', { class: 'mm-loc', text: `line ${c.line}` }), c.t !== null ? h('span', { text: `${ts(c.t)} s` }) : null, source),
       ),
     );

@@ -9,6 +9,7 @@ import { errorText, type Ctx } from '../ctx';
 import type { LogDocument } from './document';
 import { logFromWebview, logRendered, runForWebview, showTextRange, validMessage, watchPanel } from '../webviewHost';
 import { logViewHtml } from './html';
+import { elixirIdentUrl, frameFunction } from '../../report/kernel-source';
 
 export interface EditorHost {
   readonly ctx: Ctx;
@@ -136,7 +137,7 @@ export class LogEditor implements vscode.Disposable {
         await this.openLine(m.line);
         return;
       case 'openSource':
-        await this.openSource(m.trace);
+        await this.openSource(m.trace, m.frame);
         return;
       case 'selectBoot':
         await this.host.selectBoot(this.doc, m.boot);
@@ -154,16 +155,18 @@ export class LogEditor implements vscode.Disposable {
     }
   }
 
-  /** The function of a call trace of the shown boot on Elixir, in the browser. The URL is the model's, built
-   *  here (report/kernel-source.ts); the webview only says which trace. */
-  private async openSource(trace: number): Promise<void> {
-    const source = this.model?.boot?.callTraces[trace]?.source;
-    if (!source) {
-      this.host.ctx.log.warn(`log view: no source link for call trace ${trace} of ${this.doc.display}`);
+  /** The function of a call trace of the shown boot (or of one of its frames) on Elixir, in the browser. The
+   *  URL comes from the host's own model (report/kernel-source.ts); the webview only says which trace. */
+  private async openSource(trace: number, frame: number | null): Promise<void> {
+    const c = this.model?.boot?.callTraces[trace];
+    const fn = c && (frame === null ? c.function : c.frames[frame] !== undefined ? frameFunction(c.frames[frame]) : null);
+    const url = c?.source && fn ? elixirIdentUrl(c.source.tag, fn) : null;
+    if (!url) {
+      this.host.ctx.log.warn(`log view: no source link for call trace ${trace}${frame === null ? '' : ` frame ${frame}`} of ${this.doc.display}`);
       return;
     }
-    this.openedSources.push(source.url);
-    if (!(await vscode.env.openExternal(vscode.Uri.parse(source.url)))) this.host.ctx.log.info(`log view: ${source.url} was not opened`);
+    this.openedSources.push(url);
+    if (!(await vscode.env.openExternal(vscode.Uri.parse(url)))) this.host.ctx.log.info(`log view: ${url} was not opened`);
   }
 
   /** The log as text, beside the view, at `line` (1-based). */
