@@ -12,8 +12,9 @@ import { build } from 'esbuild';
 export async function runBundled(file: string): Promise<boolean> {
   if (!file.endsWith('.ts')) return false;
   const out = join(dirname(file), 'out', basename(file).replace(/\.ts$/, '.js'));
-  // mainFields as scripts/build.mjs has them (jsonc-parser's UMD build does not bundle).
-  await build({ entryPoints: [file], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], logLevel: 'warning' });
+  // mainFields as scripts/build.mjs has them (jsonc-parser's UMD build does not bundle); esbuild itself stays
+  // out (the bundle never builds: it is the .js).
+  await build({ entryPoints: [file], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', mainFields: ['module', 'main'], external: ['esbuild'], logLevel: 'warning' });
   const r = spawnSync(process.execPath, [...process.execArgv.filter((a) => a === '--expose-gc'), out, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exitCode = r.status ?? 1;
   return true;
