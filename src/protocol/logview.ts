@@ -62,7 +62,18 @@ const BootViewSchema = object({
   zoneDevice: array(object({ pages: num(), ms: num(), line: line(), t: nullable(num()) }), 100_000),
   /** Device memory (P2PDMA, device-private), hotplug, lsmem, unavailable ranges. */
   other: array(FactSchema, 100_000),
-  errors: array(object({ kind: str(100), line: line(), t: nullable(num()), text: str(2000), device: nullable(str(200)) }), 100_000),
+  errors: array(
+    object({
+      kind: str(100),
+      line: line(),
+      t: nullable(num()),
+      text: str(2000),
+      device: nullable(str(200)),
+      /** The kernel function that prints the message (src/trace/printers.ts), on Elixir at the boot's release. */
+      source: nullable(object({ url: str(500), tag: str(20), function: str(200) })),
+    }),
+    100_000,
+  ),
   callTraces: array(
     object({
       line: line(),
@@ -162,9 +173,9 @@ export const LogWebviewMessageSchema = tagged({
   ready: object({ type: literal('ready') }),
   /** Open the log as text at this line. */
   openLine: object({ type: literal('openLine'), line: line() }),
-  /** Open the function of call trace `trace` (an index into the shown boot's callTraces), or of its frame
-   *  `frame`, in the kernel's source on the web; the host builds the URL from its own model. */
-  openSource: object({ type: literal('openSource'), trace: int(0, 10_000), frame: nullable(int(0, 100)) }),
+  /** Open in the kernel's source on the web the function of call trace `index` of the boot shown (or of its
+   *  frame `frame`), or the function that printed error `index`; the host builds the URL from its own model. */
+  openSource: object({ type: literal('openSource'), item: literal('trace', 'error'), index: int(0, 100_000), frame: nullable(int(0, 100)) }),
   /** Show another boot of the file. */
   selectBoot: object({ type: literal('selectBoot'), boot: int(0) }),
   /** A button: link / unlink / open the linked config, import the boot as a config, open the log as text. */

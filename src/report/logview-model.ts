@@ -2,7 +2,8 @@
 // boot of the file, with the boot's timeline and, when a workload config is linked, the comparison.
 // Pure: no I/O, deterministic, JSON-serializable (validated against src/protocol/logview.ts by the tests).
 import { formatBytes, formatHex } from '../config/units';
-import type { AnalysisFile, Boot } from '../trace/types';
+import type { AnalysisFile, Boot, KernelError } from '../trace/types';
+import { errorPrinter } from '../trace/printers';
 import { elixirIdentUrl, elixirTag } from './kernel-source';
 import { LOGVIEW_MODEL_VERSION, type BootChoice, type BootView, type Comparison, type Fact, type LogTimeline, type LogViewModel } from '../protocol/logview';
 
@@ -212,6 +213,14 @@ function traceSource(b: Boot, fn: string): { url: string; tag: string } | null {
   return url ? { url, tag } : null;
 }
 
+/** The function that printed a kernel error, on Elixir at the boot's release (null: ndctl/daxctl output). */
+function errorSource(b: Boot, e: KernelError): { url: string; tag: string; function: string } | null {
+  const p = errorPrinter(e.kind, e.details);
+  const tag = elixirTag(b.kernelVersion) ?? 'latest';
+  const url = p && elixirIdentUrl(tag, p.function);
+  return p && url ? { url, tag, function: p.function } : null;
+}
+
 export function bootView(b: Boot): BootView {
   const { timeline, note } = bootTimeline(b);
   return {
@@ -227,7 +236,7 @@ export function bootView(b: Boot): BootView {
     hugetlbEvents: hugetlbEvents(b),
     zoneDevice: b.zoneDevice.map((z) => ({ pages: z.pages, ms: z.ms, line: z.line, t: z.t })),
     other: otherFacts(b),
-    errors: b.errors.map((e) => ({ kind: e.kind, line: e.line, t: e.t, text: e.text.slice(0, 2000), device: e.device })),
+    errors: b.errors.map((e) => ({ kind: e.kind, line: e.line, t: e.t, text: e.text.slice(0, 2000), device: e.device, source: errorSource(b, e) })),
     callTraces: b.callTraces.map((c) => ({ line: c.line, t: c.t, trigger: c.trigger.slice(0, 2000), function: c.function, phase: c.phase, frames: c.frames.slice(0, MAX_FRAMES).map((f) => f.slice(0, 500)), source: traceSource(b, c.function) })),
     timeline,
     timelineNote: note,

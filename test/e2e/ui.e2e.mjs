@@ -495,7 +495,12 @@ async function logViewChecks() {
   log('log view timeline chart:', JSON.stringify(px));
   check(px.nonBlank > 1000, 'log view: the boot timeline chart is drawn');
   check(v.csp.length === 0, `log view: no Content-Security-Policy violation (${v.csp.join('; ')})`);
-  const sources = await frame.evaluate(() => [...document.querySelectorAll('#lv-errors .lv-source')].map((a) => [a.textContent, a.title]));
+  const sources = await frame.evaluate(() => [...document.querySelectorAll('#lv-errors li:not([data-kind]) .lv-source')].map((a) => [a.textContent, a.title]));
+  const printers = await frame.evaluate(() => [...document.querySelectorAll('#lv-errors li[data-kind] .lv-source')].map((a) => a.textContent));
+  check(
+    printers.join('|') === 'printed by pagemap_range() in Linux v6.12 ↗|printed by check_hotplug_memory_range() in Linux v6.12 ↗',
+    `log view: each kernel error links the function that prints it (${printers.join(', ')})`,
+  );
   const frameLinks = await frame.evaluate(() => [...document.querySelectorAll('#lv-errors .lv-frame')].map((a) => a.textContent));
   check(frameLinks.join(',') === 'pagemap_range,memremap_pages,devm_memremap_pages,pmem_attach_disk,nvdimm_bus_probe,really_probe', `log view: each frame of the call trace links its function (${frameLinks.join(', ')})`);
   check(
@@ -528,9 +533,10 @@ async function logViewChecks() {
   // A click on the call trace's source link asks VS Code to open Elixir (its "open the external website?"
   // prompt, or a new tab where the domain is trusted); the prompt is dismissed.
   frame = await logViewFrame();
-  await frame.locator('#lv-errors .lv-source').first().scrollIntoViewIfNeeded();
+  const traceSource = frame.locator('#lv-errors li:not([data-kind]) .lv-source').first();
+  await traceSource.scrollIntoViewIfNeeded();
   const popup = page.context().waitForEvent('page', { timeout: 8_000 }).then((p) => p.url(), () => null);
-  await frame.locator('#lv-errors .lv-source').first().click();
+  await traceSource.click();
   const dialog = page.locator('.monaco-dialog-box', { hasText: 'elixir.bootlin.com' });
   const prompted = await dialog.waitFor({ timeout: 8_000 }).then(() => true, () => false);
   if (prompted) {
@@ -546,6 +552,12 @@ async function logViewChecks() {
     await frame.locator('#lv-errors .lv-frame', { hasText: 'memremap_pages' }).first().click();
     const frameDialog = page.locator('.monaco-dialog-box', { hasText: 'elixir.bootlin.com/linux/v6.12/A/ident/memremap_pages' });
     check(await frameDialog.waitFor({ timeout: 8_000 }).then(() => true, () => false), 'a click on a frame of the call trace opens memremap_pages() on Elixir (v6.12)');
+    await page.keyboard.press('Escape');
+    // An error: the function that printed it.
+    await frameDialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await frame.locator('#lv-errors li[data-kind="hotplug-unaligned-block"] .lv-source').click();
+    const errDialog = page.locator('.monaco-dialog-box', { hasText: 'elixir.bootlin.com/linux/v6.12/A/ident/check_hotplug_memory_range' });
+    check(await errDialog.waitFor({ timeout: 8_000 }).then(() => true, () => false), 'a click on an error\'s printer opens check_hotplug_memory_range() on Elixir (v6.12)');
     await page.keyboard.press('Escape');
   }
 }

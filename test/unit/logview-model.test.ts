@@ -141,6 +141,29 @@ describe('log view model from the corpus', () => {
     assert.ok(b.other.some((f) => f.label === 'hotplug: virtio-mem-add' && f.line === 10));
   });
 
+  it('errors link the kernel function that prints them, at the log\'s release; ndctl/daxctl output has none', async () => {
+    const e06 = valid(logViewModel(await corpus('06'), { file: '06.log' })).boot!.errors;
+    // "5.8.0-rc1-00034-gb6cf9836d07f-dirty": a release candidate of 5.8; the WARN names __add_pages (__func__).
+    assert.deepEqual(
+      e06.map((e) => [e.kind, e.source]),
+      [['misaligned-add-pages', { url: 'https://elixir.bootlin.com/linux/v5.8-rc1/A/ident/__add_pages', tag: 'v5.8-rc1', function: '__add_pages' }]],
+    );
+    // 14 names no kernel version: the latest release.
+    const e14 = valid(logViewModel(await corpus('14'), { file: '14.log' })).boot!.errors;
+    assert.deepEqual(
+      e14.map((e) => [e.kind, e.source?.function ?? null, e.source?.tag ?? null]),
+      [
+        ['ndctl-enable-failed', null, null],
+        ['ndctl-enable-failed', null, null],
+        ['ndctl-create-namespace-failed', null, null],
+        ['alignment-collision', 'nd_pfn_init', 'latest'],
+        ['conflicting-mapping', 'pagemap_range', 'latest'],
+      ],
+    );
+    const e05 = valid(logViewModel(await corpus('05'), { file: '05.log' })).boot!.errors;
+    assert.ok(e05.length === 2 && e05.every((e) => e.source?.url === 'https://elixir.bootlin.com/linux/v5.10-rc3/A/ident/bad_page'));
+  });
+
   it('35 and 53 hold two boots: the one with the most memory facts is shown, any other can be chosen', async () => {
     const a = await corpus('53');
     assert.equal(a.boots.length, 2);

@@ -18,9 +18,9 @@ export interface LogViewContext {
   openLine(line: number): void;
   selectBoot(boot: number): void;
   action(a: LogAction): void;
-  /** Open the function of call trace `trace` of the boot shown (or of its frame `frame`) in the kernel's
-   *  source (the host builds the link). */
-  openSource(trace: number, frame: number | null): void;
+  /** Open in the kernel's source the function of call trace `index` of the boot shown (or of its frame
+   *  `frame`), or the one that printed error `index` (the host builds the link). */
+  openSource(item: 'trace' | 'error', index: number, frame: number | null): void;
   busy: string | null;
 }
 
@@ -100,7 +100,7 @@ export class LogApp {
       openLine: (line) => this.host.post({ type: 'openLine', line }),
       selectBoot: (boot) => this.host.post({ type: 'selectBoot', boot }),
       action: (action) => this.host.post({ type: 'action', action }),
-      openSource: (trace, frame) => this.host.post({ type: 'openSource', trace, frame }),
+      openSource: (item, index, frame) => this.host.post({ type: 'openSource', item, index, frame }),
     };
     const parts: [string, (c: LogViewContext, el: HTMLElement) => void][] = [
       ['header', renderHeader],

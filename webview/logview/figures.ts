@@ -7,7 +7,7 @@ import { compactBytes, fmtInt, fmtMs, formatBytes } from '../format';
 import { createButton } from '../toolkit';
 import { empty, section, table, type Revealer, type Row } from '../views/common';
 import type { LogViewContext } from './app';
-import { frameFunction } from '../../src/report/kernel-source';
+import { elixirIdentUrl, frameFunction } from '../../src/report/kernel-source';
 
 /** Rows open the log at their line (the table's "reveal" is a SourceRange: line - 1). */
 export function lineRevealer(ctx: LogViewContext): Revealer {
@@ -191,7 +191,20 @@ function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
   const sec = section('Errors and call traces', `${b.errors.length} error${b.errors.length === 1 ? '' : 's'}, ${b.callTraces.length} call trace${b.callTraces.length === 1 ? '' : 's'} through memmap code · click one to open the log at its line`);
   const ul = h('ul', { class: 'mm-findings', id: 'lv-errors', attrs: { role: 'list' } });
   const reveal = lineRevealer(ctx);
-  for (const e of b.errors) {
+  /** A link to a function on Elixir (its own click: the row around it opens the log). */
+  const sourceLink = (cls: string, fn: string, tag: string, url: string, text: string, go: () => void): HTMLElement => {
+    const a = h('a', { class: cls, attrs: { href: '#', role: 'link' }, title: `Open ${fn}() in the Linux source at ${tag === 'latest' ? 'the latest release (the log does not say which kernel it is)' : tag} (${url})`, text });
+    const open = (ev: Event) => {
+      ev.preventDefault();
+      ev.stopPropagation();
+      go();
+    };
+    a.addEventListener('click', open);
+    a.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && open(k));
+    return a;
+  };
+  b.errors.forEach((e, i) => {
+    const printer = e.source && sourceLink('lv-source', e.source.function, e.source.tag, e.source.url, `printed by ${e.source.function}() in Linux ${e.source.tag} ↗`, () => ctx.openSource('error', i, null));
     const li = h(
       'li',
       { class: 'mm-finding mm-sev-error mm-link', data: { kind: e.kind, line: String(e.line) }, title: `Open the log at line ${e.line}`, attrs: { tabindex: '0', role: 'button' } },
@@ -200,36 +213,22 @@ function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
         'div',
         { class: 'mm-finding-body' },
         h('div', { class: 'mm-finding-head' }, h('span', { class: 'mm-code', text: e.kind }), h('span', { class: 'mm-finding-msg', text: e.device ? `${e.device}: ${e.text}` : e.text })),
-        h('div', { class: 'mm-finding-meta' }, h('span', { class: 'mm-loc', text: `line ${e.line}` }), e.t !== null ? h('span', { text: `${ts(e.t)} s` }) : null),
+        h('div', { class: 'mm-finding-meta' }, h('span', { class: 'mm-loc', text: `line ${e.line}` }), e.t !== null ? h('span', { text: `${ts(e.t)} s` }) : null, printer),
       ),
     );
     li.addEventListener('click', () => reveal.reveal(at(e.line)));
-    li.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && (k.preventDefault(), reveal.reveal(at(e.line))));
+    li.addEventListener('keydown', (k) => k.target === li && (k.key === 'Enter' || k.key === ' ') && (k.preventDefault(), reveal.reveal(at(e.line))));
     ul.append(li);
-  }
+  });
   b.callTraces.forEach((c, i) => {
-    // The function, on Elixir at the boot's release: a link of its own (the row opens the log).
-    const source = c.source
-      ? h('a', { class: 'lv-source', attrs: { href: '#', role: 'link' }, data: { trace: String(i) }, title: `Open ${c.function}() in the Linux source at ${c.source.tag === 'latest' ? 'the latest release (the log does not say which kernel it is)' : c.source.tag} (${c.source.url})`, text: `${c.function}() in Linux ${c.source.tag} ↗` })
-      : null;
-    const open = (el: HTMLElement, frame: number | null) => {
-      const go = (ev: Event) => {
-        ev.preventDefault();
-        ev.stopPropagation();
-        ctx.openSource(i, frame);
-      };
-      el.addEventListener('click', go);
-      el.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && go(k));
-    };
-    if (source) open(source, null);
+    // The function, on Elixir at the boot's release.
+    const source = c.source && sourceLink('lv-source', c.function, c.source.tag, c.source.url, `${c.function}() in Linux ${c.source.tag} ↗`, () => ctx.openSource('trace', i, null));
     // Each frame's function links too (at the same release); the frame text stays as the kernel printed it.
     const frames = h('pre', { class: 'mm-kernel lv-frames' });
     c.frames.forEach((f, k) => {
       if (k) frames.append('\n');
-      if (!c.source || !frameFunction(f)) return void frames.append(f);
-      const a = h('a', { class: 'lv-frame', attrs: { href: '#', role: 'link' }, data: { frame: String(k) }, title: `Open ${frameFunction(f)}() in the Linux source at ${c.source.tag}`, text: f });
-      open(a, k);
-      frames.append(a);
+      const fn = c.source ? frameFunction(f) : null;
+      frames.append(c.source && fn ? sourceLink('lv-frame', fn, c.source.tag, elixirIdentUrl(c.source.tag, fn) ?? c.source.url, f, () => ctx.openSource('trace', i, k)) : f);
     });
     const li = h(
       'li',

@@ -137,7 +137,7 @@ export class LogEditor implements vscode.Disposable {
         await this.openLine(m.line);
         return;
       case 'openSource':
-        await this.openSource(m.trace, m.frame);
+        await this.openSource(m.item, m.index, m.frame);
         return;
       case 'selectBoot':
         await this.host.selectBoot(this.doc, m.boot);
@@ -155,14 +155,20 @@ export class LogEditor implements vscode.Disposable {
     }
   }
 
-  /** The function of a call trace of the shown boot (or of one of its frames) on Elixir, in the browser. The
-   *  URL comes from the host's own model (report/kernel-source.ts); the webview only says which trace. */
-  private async openSource(trace: number, frame: number | null): Promise<void> {
-    const c = this.model?.boot?.callTraces[trace];
-    const fn = c && (frame === null ? c.function : c.frames[frame] !== undefined ? frameFunction(c.frames[frame]) : null);
-    const url = c?.source && fn ? elixirIdentUrl(c.source.tag, fn) : null;
+  /** In the browser, on Elixir: the function of a call trace of the shown boot (or of one of its frames), or
+   *  the function that printed an error. The URL comes from the host's own model (report/kernel-source.ts);
+   *  the webview only says which item. */
+  private async openSource(item: 'trace' | 'error', index: number, frame: number | null): Promise<void> {
+    const b = this.model?.boot;
+    let url: string | null;
+    if (item === 'error') url = b?.errors[index]?.source?.url ?? null;
+    else {
+      const c = b?.callTraces[index];
+      const fn = c && (frame === null ? c.function : c.frames[frame] !== undefined ? frameFunction(c.frames[frame]) : null);
+      url = c?.source && fn ? elixirIdentUrl(c.source.tag, fn) : null;
+    }
     if (!url) {
-      this.host.ctx.log.warn(`log view: no source link for call trace ${trace}${frame === null ? '' : ` frame ${frame}`} of ${this.doc.display}`);
+      this.host.ctx.log.warn(`log view: no source link for ${item} ${index}${frame === null ? '' : ` frame ${frame}`} of ${this.doc.display}`);
       return;
     }
     this.openedSources.push(url);
