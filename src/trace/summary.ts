@@ -3,6 +3,7 @@
 
 import { formatBytes, formatHex, KiB } from '../config/units';
 import type { AnalysisFile, Boot, ChromeTraceSummary, FtraceSummary } from './types';
+import { errorPrinter } from './printers';
 
 const MAX_LIST = 12;
 
@@ -107,7 +108,10 @@ export function bootSummary(b: Boot): string {
     const l = b.lsmem;
     p(`lsmem: block ${l.blockSizeBytes !== null ? formatBytes(l.blockSizeBytes) : '?'}, online ${l.totalOnlineBytes !== null ? formatBytes(l.totalOnlineBytes) : '?'}; ${list(l.ranges, (r) => `blocks ${r.firstBlock}${r.lastBlock !== r.firstBlock ? `-${r.lastBlock}` : ''} ${r.state}${r.zones ? ` ${r.zones}` : ''}${r.node !== null ? ` node ${r.node}` : ''}`)}`);
   }
-  for (const e of b.errors.slice(0, MAX_LIST)) p(`error ${e.kind} (line ${e.line}): ${e.text}`);
+  for (const e of b.errors.slice(0, MAX_LIST)) {
+    const printer = errorPrinter(e.kind, e.details);
+    p(`error ${e.kind} (line ${e.line}): ${e.text}${printer ? `  [${printer.function}(), ${printer.file}]` : ''}`);
+  }
   if (b.errors.length > MAX_LIST) p(`... ${b.errors.length - MAX_LIST} more errors`);
   for (const c of b.callTraces.slice(0, MAX_LIST)) p(`call trace (line ${c.line}, ${c.phase}): in ${c.functions.join(' <- ')}`);
   if (b.factsDropped) p(`(${b.factsDropped} more facts not kept: per-boot limit)`);

@@ -86,7 +86,7 @@ describe('memmap-lab analyze', () => {
     assert.match(out, /deferred struct page init: 2 nodes, slowest node 1 60 ms, fastest node 0 56 ms/);
     assert.match(out, /Memory: 1852992K\/268037724K available, 4369320K reserved/);
     assert.match(out, /HugeTLB 1 GiB: pre-allocated 0, vmemmap freeable 16380 KiB per page/);
-    assert.match(out, /error misaligned-add-pages \(line 9\): Misaligned __add_pages start: 0xfdd00 end: #fdeff/);
+    assert.match(out, /error misaligned-add-pages \(line 9\): Misaligned __add_pages start: 0xfdd00 end: #fdeff {2}\[__add_pages\(\), mm\/memory_hotplug\.c\]/);
     assert.match(out, /boot 2 \(lines 10-11, new boot: timestamp-reset\): Linux 6\.12\.0/);
     assert.match(out, /kernel-log, .*11 lines, 2 boots/);
   });
