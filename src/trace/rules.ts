@@ -505,7 +505,7 @@ export const RULES: Rule[] = [
   // ---- errors: memory hotplug, memremap, sparse/vmemmap ----
   {
     id: 'misaligned-add-pages',
-    format: 'WARN "Misaligned %s start: %#lx end: %#lx" (check_pfn_span; 6.1 prints "end: #%lx")',
+    format: 'WARN "Misaligned %s start: %#lx end: %#lx" (__add_pages() or __remove_pages() when check_pfn_span() fails, %s = __func__; 6.1 prints "end: #%lx")',
     heads: ['Misaligned '],
     re: /^Misaligned (\S+) start: (0x[0-9a-fA-F]+|[0-9a-fA-F]+) end: (#|0x)?([0-9a-fA-F]+)/,
     emit(m, x) {
