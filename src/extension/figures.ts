@@ -108,7 +108,7 @@ export function describeAlignment(value: number, granules: readonly Granule[], k
 // ---------------------------------------------------------------------------------------------
 // Which config object is at an offset
 
-export type ElementKind = 'node' | 'range' | 'device' | 'hotplug' | 'hugetlb' | 'scenario';
+export type ElementKind = 'machine' | 'node' | 'range' | 'device' | 'hotplug' | 'hugetlb' | 'scenario';
 
 export interface ConfigElement {
   kind: ElementKind;
@@ -127,6 +127,10 @@ export interface ConfigElement {
 export type RangeOf = (path: JsonPath, part?: 'value' | 'key') => Range | null;
 
 const FIELDS = ['id', 'cpus', 'name', 'node', 'kind', 'mode', 'start', 'size', 'align', 'map', 'memmapOnMemory', 'pageSize', 'count', 'set', 'description'];
+
+/** The top-level members that describe the machine as a whole (their hover: what the simulator takes for
+ *  this arch and kernel). */
+const MACHINE_KEYS = ['arch', 'kernel'];
 
 /** Nodes, node ranges, devices, hot-adds, HugeTLB pools and scenarios with their paths, in config order. */
 export function elementsOf(config: WorkloadConfig): Omit<ConfigElement, 'range' | 'field'>[] {
@@ -149,6 +153,14 @@ const within = (r: Range, offset: number) => r.start <= offset && offset <= r.en
 
 /** The innermost node range, node, device, hot-add, pool or scenario written around `offset`, with the member under it. */
 export function elementAt(config: WorkloadConfig, rangeOf: RangeOf, offset: number): ConfigElement | null {
+  // `arch: ...` and the `kernel:` block, key or value: the machine.
+  for (const key of MACHINE_KEYS) {
+    const k = rangeOf([key], 'key');
+    const v = rangeOf([key]);
+    if (!v) continue;
+    const range = { start: Math.min(k?.start ?? v.start, v.start), end: Math.max(k?.end ?? v.end, v.end) };
+    if (within(range, offset)) return { kind: 'machine', index: 0, path: [key], range };
+  }
   let best: ConfigElement | null = null;
   for (const e of elementsOf(config)) {
     const range = rangeOf(e.path);
@@ -267,6 +279,41 @@ function row(label: string, value: string): string {
 function table(rows: [string, string][]): string {
   if (!rows.length) return '';
   return ['| | |', '|---|---|', ...rows.map(([l, v]) => row(l, v))].join('\n');
+}
+
+/** What the arch/kernel features of the simulated machine mean (src/core/arch.ts ArchFeatures). */
+const FEATURES: [keyof MemmapResult['arch']['features'], string][] = [
+  ['zoneDevice', 'ZONE_DEVICE (fsdax, devdax, P2PDMA, device-private)'],
+  ['altmap', 'vmem_altmap: the memmap on the device (arch_add_memory() takes an altmap)'],
+  ['daxVmemmapDedup', 'compound devmap vmemmap dedup (ARCH_WANT_OPTIMIZE_DAX_VMEMMAP)'],
+  ['hvo', 'HugeTLB vmemmap optimization (HUGETLB_PAGE_OPTIMIZE_VMEMMAP)'],
+  ['hvoReservePages', 'vmemmap pages HVO keeps per huge page'],
+  ['memmapOnMemory', 'memory_hotplug.memmap_on_memory (ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE)'],
+  ['memmapOnMemoryFallback', 'memmap_on_memory: per-block check, `force`, fallback to a RAM memmap'],
+  ['daxKmemMemmapOnMemory', 'dax/kmem memmap_on_memory (per-block altmaps)'],
+  ['memmapVmstat', '/proc/vmstat nr_memmap_pages, nr_memmap_boot_pages'],
+  ['deferredInitThreads', 'deferred struct page init threads (deferred_page_init_max_threads())'],
+];
+
+/** The hover over `arch` and `kernel`: what the simulator takes for this architecture and kernel version. */
+export function machineHover(sim: MemmapResult): string {
+  const a = sim.arch;
+  const l = sim.layout;
+  const feature = (v: boolean | number | string) => (v === true ? 'yes' : v === false ? 'no' : v === 'node-cpus' ? 'one per CPU of the node' : v === 'one' ? 'one' : String(v));
+  const rows: [string, string][] = [
+    ['page size', formatBytes(a.pageSize)],
+    ['struct page', `${a.structPageSize} B`],
+    ['section', `${formatBytes(a.sectionSize)} (${count(a.pagesPerSection)} pages)`],
+    ['sub-section', `${formatBytes(l.pagesPerSubsection * a.pageSize)} (${count(l.pagesPerSubsection)} pages)`],
+    ['PMD', formatBytes(a.pmdSize)],
+    ['pageblock', `${count(a.pageblockPages)} pages (${formatBytes(a.pageblockPages * a.pageSize)})`],
+    ['memory block', `${formatBytes(l.memoryBlockBytes)} (${plural(l.sectionsPerBlock, 'section')}): ${l.memoryBlockReason}`],
+    ['physical address bits', `${a.maxPhysmemBits} (MAX_PHYSMEM_BITS: ${formatBytes(2 ** a.maxPhysmemBits)})`],
+    ['memremap_compat_align()', formatBytes(a.memremapCompatAlign)],
+    ['vmemmap', a.vmemmap],
+    ...FEATURES.filter(([k]) => k in a.features).map(([k, label]): [string, string] => [label, feature(a.features[k])]),
+  ];
+  return [`**${a.arch}, Linux ${a.kernel}** as the simulator models it`, '', table(rows)].join('\n');
 }
 
 export function nodeHover(n: NodeMemmap, t: NodeTiming | undefined, pools: readonly HugetlbMemmap[], sim: MemmapResult): string {

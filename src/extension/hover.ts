@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, EditorModelFigures } from './checker';
-import { deviceHover, elementAt, granulesOf, hotplugHover, hugetlbHover, nodeHover, rangeHover, samePath, scenarioHover, valueFacts, type ConfigElement, type Granule } from './figures';
+import { deviceHover, elementAt, machineHover, granulesOf, hotplugHover, hugetlbHover, nodeHover, rangeHover, samePath, scenarioHover, valueFacts, type ConfigElement, type Granule } from './figures';
 import { MiB } from '../config/units';
 
 export class MemmapHover implements vscode.HoverProvider {
@@ -60,6 +60,9 @@ export class MemmapHover implements vscode.HoverProvider {
       if (line) out.push(line);
     };
     switch (el.kind) {
+      case 'machine':
+        out.push(machineHover(sim));
+        break;
       case 'node': {
         const n = config.nodes[el.index];
         const nm = m.nodes.find((x) => x.id === n.id);

@@ -21,6 +21,7 @@ import {
   granulesOf,
   hotplugLensTitle,
   hugetlbHover,
+  machineHover,
   kernelFunction,
   nodeHover,
   nodeLensTitle,
@@ -152,7 +153,10 @@ describe('the config object at an offset', () => {
     assert.deepEqual(pick(at('pageSize: 1G', 10)), { kind: 'hugetlb', index: 0, field: 'pageSize' });
     assert.deepEqual(pick(at('0x5080000000')), { kind: 'hotplug', index: 0, field: 'start' });
     assert.deepEqual(pick(at('"devices[namespace0.0].map"', 3)), { kind: 'scenario', index: 0, field: 'set' });
-    assert.equal(at('kernel:'), null);
+    // The machine: `arch` and the `kernel` block, key or value.
+    assert.deepEqual(pick(at('kernel:')), { kind: 'machine', index: 0, field: undefined });
+    assert.deepEqual(pick(at('version: "6.12"', 10)), { kind: 'machine', index: 0, field: undefined });
+    assert.deepEqual(pick(at('arch: x86_64', 8)), { kind: 'machine', index: 0, field: undefined });
     assert.equal(at('name: editor fixture'), null);
   });
   function pick(e: ReturnType<typeof elementAt>) {
@@ -192,6 +196,25 @@ describe('CodeLens titles and hovers on the core\'s results', () => {
     assert.match(hover, /^\*\*scenario 'memmap in RAM'\*\* compared with the base config/);
     assert.match(hover, /\| memmap \| [\d.]+ [KMG]iB \|/);
     assert.match(hover, /\| in RAM \| [\d.]+ [KMG]iB → [\d.]+ [KMG]iB \(\+[\d.]+ [KMG]iB\) \|/);
+  });
+  it('the machine hover: what the simulator takes for this arch and kernel', () => {
+    const h = machineHover(sim);
+    assert.match(h, /^\*\*x86_64, Linux 6\.12\*\* as the simulator models it/);
+    for (const re of [
+      /\| page size \| 4 KiB \|/,
+      /\| struct page \| 64 B \|/,
+      /\| section \| 128 MiB \(32,768 pages\) \|/,
+      /\| sub-section \| 2 MiB \(512 pages\) \|/,
+      /\| memory block \| 2 GiB \(16 sections\): /,
+      /\| physical address bits \| 46 \(MAX_PHYSMEM_BITS: 64 TiB\) \|/,
+      /\| HugeTLB vmemmap optimization \(HUGETLB_PAGE_OPTIMIZE_VMEMMAP\) \| yes \|/,
+      /\| deferred struct page init threads \(deferred_page_init_max_threads\(\)\) \| one per CPU of the node \|/,
+    ]) assert.match(h, re);
+    // Another arch and kernel: their own figures.
+    const arm = simulateMemmap({ ...cfg, arch: 'arm64-64k', kernel: { ...cfg.kernel, version: '6.1' } });
+    const ah = machineHover(arm);
+    assert.match(ah, /^\*\*arm64-64k, Linux 6\.1\*\*/);
+    assert.match(ah, /\| page size \| 64 KiB \|/);
   });
   it('hovers: node, range, device, pool', () => {
     const node = nodeHover(m.nodes[0], timing.nodes[0], m.hugetlb, sim);

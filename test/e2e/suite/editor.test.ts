@@ -141,7 +141,7 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
     }
   });
 
-  test('hovers: a device start value (alignment + figures + the rule of its finding), a RAM range, a pool, a scenario', async () => {
+  test('hovers: a device start value (alignment + figures + the rule of its finding), a RAM range, a pool, a scenario, the machine (arch, kernel)', async () => {
     const { document: doc } = await open(FIXTURE);
     await waitFor('MM004', () => byCode(doc.uri, 'MM004').length === 1);
     const hover = async (token: string, from = 0) => hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, rangeOfText(doc, token, from).start.translate(0, 1)));
@@ -165,8 +165,14 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
     assert.ok(scenario.includes("**scenario 'memmap in RAM'** compared with the base config"), scenario);
     assert.match(scenario, /\| in RAM \| [\d.]+ [KMGT]iB → [\d.]+ [KMGT]iB \(\+/);
 
+    // `arch` and the `kernel` block: what the simulator takes for this arch and kernel.
+    const machine = await hover('arch: x86_64');
+    assert.ok(machine.includes('**x86_64, Linux 6.12** as the simulator models it'), machine);
+    assert.ok(machine.includes('| section | 128 MiB (32,768 pages) |') && machine.includes('| memory block | 2 GiB (16 sections): '), machine);
+    assert.ok((await hover('version:')).includes('**x86_64, Linux 6.12**'), 'the kernel block too');
+
     // Outside any object: no hover of ours.
-    const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, rangeOfText(doc, 'arch: x86_64').start);
+    const none = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, rangeOfText(doc, 'name: misaligned').start);
     assert.ok(!hoverText(none).includes('memmap'), hoverText(none));
   });
 
