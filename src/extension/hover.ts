@@ -3,6 +3,7 @@
 // the alignment a start/size value satisfies or breaks, and the rule's help on a finding's range.
 // Plain MarkdownString: no command links, nothing that needs trust.
 import * as vscode from 'vscode';
+import { elixirTag, linkKernelFunctions } from '../report/kernel-source';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, EditorModelFigures } from './checker';
 import { deviceHover, elementAt, machineHover, granulesOf, hotplugHover, hugetlbHover, nodeHover, rangeHover, samePath, scenarioHover, valueFacts, type ConfigElement, type Granule } from './figures';
@@ -35,7 +36,9 @@ export class MemmapHover implements vscode.HoverProvider {
       if (el) {
         const figures = this.figures(model, el, await model.figures());
         if (figures.length) {
-          sections.unshift(...figures);
+          // The kernel functions they name, on Elixir at the config's kernel version.
+          const tag = elixirTag(load.config.kernel.version) ?? 'latest';
+          sections.unshift(...figures.map((f) => linkKernelFunctions(f, tag)));
           range = model.analysis.toRange(el.field?.range ?? el.range);
         }
       }

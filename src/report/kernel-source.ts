@@ -37,3 +37,18 @@ export function frameFunction(frame: string): string | null {
   const name = frame.replace(/^\?\s*/, '').split('.')[0].trim();
   return IDENTIFIER.test(name) ? name : null;
 }
+
+/** Markdown with each kernel function it names ("sparse_init()") linked to its page on Elixir at `tag`; code
+ *  (inline spans, indented blocks) and text already inside a link stay as they are. */
+export function linkKernelFunctions(markdown: string, tag: string): string {
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (/^ {4}|^\t/.test(line)) return line;
+      return line
+        .split('`')
+        .map((part, i) => (i % 2 ? part : part.replace(/(^|[^\w[/.])([a-z_][a-z0-9_]*)\(\)(?!\]\()/g, (m, pre: string, name: string) => `${pre}[${name}()](${elixirIdentUrl(tag, name)})`)))
+        .join('`');
+    })
+    .join('\n');
+}

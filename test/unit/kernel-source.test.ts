@@ -2,7 +2,7 @@
 // configs carry, identifier and file pages.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ELIXIR, elixirIdentUrl, elixirSourceUrl, elixirTag, frameFunction } from '../../src/report/kernel-source';
+import { ELIXIR, elixirIdentUrl, elixirSourceUrl, elixirTag, frameFunction, linkKernelFunctions } from '../../src/report/kernel-source';
 
 describe('kernel source links', () => {
   it('the release a version string is based on', () => {
@@ -47,5 +47,13 @@ describe('kernel source links', () => {
       ['? ', null],
     ];
     for (const [f, fn] of cases) assert.equal(frameFunction(f), fn, f);
+  });
+
+  it('kernel functions named in markdown link to Elixir; code and links stay as they are', () => {
+    const u = (f: string) => `${ELIXIR}/v6.12/A/ident/${f}`;
+    assert.equal(linkKernelFunctions('| boot memmap | 6 GiB in node 0 RAM (sparse_init(), 64 B per struct page) |', 'v6.12'), `| boot memmap | 6 GiB in node 0 RAM ([sparse_init()](${u('sparse_init')}), 64 B per struct page) |`);
+    assert.equal(linkKernelFunctions('written by memmap_init_zone_device())', 'v6.12'), `written by [memmap_init_zone_device()](${u('memmap_init_zone_device')}))`);
+    assert.equal(linkKernelFunctions('(deferred_page_init_max_threads()) | x', 'v6.12'), `([deferred_page_init_max_threads()](${u('deferred_page_init_max_threads')})) | x`);
+    for (const same of ['`vmemmap_populate()` in code', '    Misaligned __add_pages() in a code block', '[sparse_init()](https://x)', 'no functions here', 'Foo() is not a kernel name', 'a.b() is a method']) assert.equal(linkKernelFunctions(same, 'v6.12'), same, same);
   });
 });

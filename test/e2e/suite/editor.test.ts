@@ -169,6 +169,9 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
     const machine = await hover('arch: x86_64');
     assert.ok(machine.includes('**x86_64, Linux 6.12** as the simulator models it'), machine);
     assert.ok(machine.includes('| section | 128 MiB (32,768 pages) |') && machine.includes('| memory block | 2 GiB (16 sections): '), machine);
+    // The kernel functions the hovers name link to Elixir at the config's version.
+    assert.ok(machine.includes('[deferred_page_init_max_threads()](https://elixir.bootlin.com/linux/v6.12/A/ident/deferred_page_init_max_threads)'), machine);
+    assert.ok(start.includes('written by [memmap_init_zone_device()](https://elixir.bootlin.com/linux/v6.12/A/ident/memmap_init_zone_device)'), start);
     assert.ok((await hover('version:')).includes('**x86_64, Linux 6.12**'), 'the kernel block too');
 
     // Outside any object: no hover of ours.
