@@ -174,8 +174,9 @@ export const LogWebviewMessageSchema = tagged({
   /** Open the log as text at this line. */
   openLine: object({ type: literal('openLine'), line: line() }),
   /** Open in the kernel's source on the web the function of call trace `index` of the boot shown (or of its
-   *  frame `frame`), or the function that printed error `index`; the host builds the URL from its own model. */
-  openSource: object({ type: literal('openSource'), item: literal('trace', 'error'), index: int(0, 100_000), frame: nullable(int(0, 100)) }),
+   *  frame `frame`), the function that printed error `index`, or ftrace function `index`; the host builds the
+   *  URL from its own model. */
+  openSource: object({ type: literal('openSource'), item: literal('trace', 'error', 'ftrace'), index: int(0, 100_000), frame: nullable(int(0, 100)) }),
   /** Show another boot of the file. */
   selectBoot: object({ type: literal('selectBoot'), boot: int(0) }),
   /** A button: link / unlink / open the linked config, import the boot as a config, open the log as text. */

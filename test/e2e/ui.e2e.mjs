@@ -560,6 +560,21 @@ async function logViewChecks() {
     check(await errDialog.waitFor({ timeout: 8_000 }).then(() => true, () => false), 'a click on an error\'s printer opens check_hotplug_memory_range() on Elixir (v6.12)');
     await page.keyboard.press('Escape');
   }
+
+  // ftrace output (function_graph): its functions link to Elixir at the latest release (it names no kernel).
+  await runFromPalette('View: Close All Editors');
+  await openFile('hotplug-graph.log');
+  await runFromPalette('Memmap Lab: Analyze Kernel Log');
+  frame = await logViewFrame();
+  const ftrace = await frame
+    .waitForFunction(() => document.querySelectorAll('#lv-ftrace .lv-frame').length > 0, null, { timeout: 30_000 })
+    .then(() => frame.evaluate(() => [...document.querySelectorAll('#lv-ftrace .lv-frame')].map((a) => [a.textContent, a.title])), () => []);
+  log('ftrace functions:', JSON.stringify(ftrace.map(([t]) => t)));
+  check(
+    ftrace.length === 6 && ftrace.some(([t, title]) => t === 'memmap_init_zone_device' && title.includes('https://elixir.bootlin.com/linux/latest/A/ident/memmap_init_zone_device')),
+    `log view on ftrace output: each function links to Elixir (${ftrace.length} links)`,
+  );
+  await page.screenshot({ path: join(shots, '23-log-view-ftrace.png') });
 }
 
 try {

@@ -18,6 +18,7 @@ describe('log view: webview -> host messages (untrusted)', () => {
       { type: 'openSource', item: 'trace', index: 0, frame: null },
       { type: 'openSource', item: 'trace', index: 3, frame: 5 },
       { type: 'openSource', item: 'error', index: 1, frame: null },
+      { type: 'openSource', item: 'ftrace', index: 7, frame: null },
       { type: 'selectBoot', boot: 1 },
       ...['linkConfig', 'unlinkConfig', 'openConfig', 'importConfig', 'openLog'].map((action) => ({ type: 'action', action })),
       { type: 'rendered', boot: 0, theme: 'vscode-dark', charts: [{ id: 'log-timeline', width: 900, height: 260, nonBlankPixels: 4321 }], cspViolations: [] },

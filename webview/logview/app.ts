@@ -19,8 +19,8 @@ export interface LogViewContext {
   selectBoot(boot: number): void;
   action(a: LogAction): void;
   /** Open in the kernel's source the function of call trace `index` of the boot shown (or of its frame
-   *  `frame`), or the one that printed error `index` (the host builds the link). */
-  openSource(item: 'trace' | 'error', index: number, frame: number | null): void;
+   *  `frame`), the one that printed error `index`, or ftrace function `index` (the host builds the link). */
+  openSource(item: 'trace' | 'error' | 'ftrace', index: number, frame: number | null): void;
   busy: string | null;
 }
 

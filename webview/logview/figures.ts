@@ -186,23 +186,24 @@ function zoneDeviceSection(ctx: LogViewContext, b: BootView): HTMLElement | null
   );
 }
 
+/** A link to a function on Elixir (its own click: a row around it opens the log). */
+function sourceLink(cls: string, fn: string, tag: string, url: string, text: string, go: () => void): HTMLElement {
+  const a = h('a', { class: cls, attrs: { href: '#', role: 'link' }, title: `Open ${fn}() in the Linux source at ${tag === 'latest' ? 'the latest release (the log does not say which kernel it is)' : tag} (${url})`, text });
+  const open = (ev: Event) => {
+    ev.preventDefault();
+    ev.stopPropagation();
+    go();
+  };
+  a.addEventListener('click', open);
+  a.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && open(k));
+  return a;
+}
+
 function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
   if (!b.errors.length && !b.callTraces.length) return null;
-  const sec = section('Errors and call traces', `${b.errors.length} error${b.errors.length === 1 ? '' : 's'}, ${b.callTraces.length} call trace${b.callTraces.length === 1 ? '' : 's'} through memmap code · click one to open the log at its line`);
+  const sec = section('Errors and call traces', `${b.errors.length} error${b.errors.length === 1 ? '' : 's'}, ${b.callTraces.length} call trace${b.callTraces.length === 1 ? '' : 's'} through memmap code · click one to open the log at its line, a function name to open its source on Elixir`);
   const ul = h('ul', { class: 'mm-findings', id: 'lv-errors', attrs: { role: 'list' } });
   const reveal = lineRevealer(ctx);
-  /** A link to a function on Elixir (its own click: the row around it opens the log). */
-  const sourceLink = (cls: string, fn: string, tag: string, url: string, text: string, go: () => void): HTMLElement => {
-    const a = h('a', { class: cls, attrs: { href: '#', role: 'link' }, title: `Open ${fn}() in the Linux source at ${tag === 'latest' ? 'the latest release (the log does not say which kernel it is)' : tag} (${url})`, text });
-    const open = (ev: Event) => {
-      ev.preventDefault();
-      ev.stopPropagation();
-      go();
-    };
-    a.addEventListener('click', open);
-    a.addEventListener('keydown', (k) => (k.key === 'Enter' || k.key === ' ') && open(k));
-    return a;
-  };
   b.errors.forEach((e, i) => {
     const printer = e.source && sourceLink('lv-source', e.source.function, e.source.tag, e.source.url, `printed by ${e.source.function}() in Linux ${e.source.tag} ↗`, () => ctx.openSource('error', i, null));
     const li = h(
@@ -249,6 +250,13 @@ function errorsSection(ctx: LogViewContext, b: BootView): HTMLElement | null {
   return sec;
 }
 
+/** An ftrace function, linked to Elixir (ftrace output does not say which kernel it is: the latest release). */
+function ftraceFunction(ctx: LogViewContext, fn: string, i: number): HTMLElement {
+  const name = frameFunction(fn);
+  const url = name && elixirIdentUrl('latest', name);
+  return name && url ? sourceLink('lv-frame mm-mono', name, 'latest', url, fn, () => ctx.openSource('ftrace', i, null)) : h('span', { class: 'mm-mono', text: fn });
+}
+
 function traceSections(ctx: LogViewContext): HTMLElement[] {
   const m = ctx.model;
   const out: HTMLElement[] = [];
@@ -257,8 +265,8 @@ function traceSections(ctx: LogViewContext): HTMLElement[] {
     out.push(
       section(
         `ftrace (${f.tracer})`,
-        `${fmtInt(f.entries)} entries`,
-        table(lineRevealer(ctx), [{ label: 'function' }, { label: 'phase' }, { label: 'calls', num: true }, { label: 'total µs', num: true }, { label: 'max µs', num: true }], f.functions.map((x) => ({ cells: [h('span', { class: 'mm-mono', text: x.function }), x.phase ?? '', fmtInt(x.calls), x.totalUs === null ? '–' : fmtInt(x.totalUs), x.maxUs === null ? '–' : fmtInt(x.maxUs)] })), { id: 'lv-ftrace' }),
+        `${fmtInt(f.entries)} entries · a click on a function opens its source on Elixir (latest release: ftrace output names no kernel)`,
+        table(lineRevealer(ctx), [{ label: 'function' }, { label: 'phase' }, { label: 'calls', num: true }, { label: 'total µs', num: true }, { label: 'max µs', num: true }], f.functions.map((x, i) => ({ cells: [ftraceFunction(ctx, x.function, i), x.phase ?? '', fmtInt(x.calls), x.totalUs === null ? '–' : fmtInt(x.totalUs), x.maxUs === null ? '–' : fmtInt(x.maxUs)] })), { id: 'lv-ftrace' }),
       ),
     );
   }

@@ -155,14 +155,19 @@ export class LogEditor implements vscode.Disposable {
     }
   }
 
-  /** In the browser, on Elixir: the function of a call trace of the shown boot (or of one of its frames), or
-   *  the function that printed an error. The URL comes from the host's own model (report/kernel-source.ts);
+  /** In the browser, on Elixir: the function of a call trace of the shown boot (or of one of its frames), the
+   *  function that printed an error, or a function of ftrace output. The URL comes from the host's own model (report/kernel-source.ts);
    *  the webview only says which item. */
-  private async openSource(item: 'trace' | 'error', index: number, frame: number | null): Promise<void> {
+  private async openSource(item: 'trace' | 'error' | 'ftrace', index: number, frame: number | null): Promise<void> {
     const b = this.model?.boot;
     let url: string | null;
     if (item === 'error') url = b?.errors[index]?.source?.url ?? null;
-    else {
+    else if (item === 'ftrace') {
+      // ftrace output does not say which kernel it is: the latest release.
+      const fn = this.model?.ftrace?.functions[index]?.function;
+      const name = fn === undefined ? null : frameFunction(fn);
+      url = name ? elixirIdentUrl('latest', name) : null;
+    } else {
       const c = b?.callTraces[index];
       const fn = c && (frame === null ? c.function : c.frames[frame] !== undefined ? frameFunction(c.frames[frame]) : null);
       url = c?.source && fn ? elixirIdentUrl(c.source.tag, fn) : null;
