@@ -191,6 +191,7 @@ export class App {
       },
       rerender: () => this.renderView(view),
       exportTimeline: this.host.kind === 'vscode' ? () => this.host.post({ type: 'exportTimeline' }) : null,
+      openSource: this.host.kind === 'vscode' ? (finding) => this.host.post({ type: 'openSource', finding }) : null,
     };
     try {
       RENDERERS[view](ctx, el);

@@ -18,6 +18,9 @@ export interface ViewContext {
   rerender(): void;
   /** Export the timeline (VS Code only). */
   exportTimeline: (() => void) | null;
+  /** Open finding `i`'s kernel function on Elixir through the host (VS Code only; the HTML report follows
+   *  the link itself). */
+  openSource: ((finding: number) => void) | null;
 }
 
 export type ViewRenderer = (ctx: ViewContext, el: HTMLElement) => void;

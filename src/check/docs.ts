@@ -88,6 +88,22 @@ export function citationMarkdown(citation: string): string {
     .join('; ');
 }
 
+/** The first kernel function a citation names, with the release it was checked against and its Elixir page
+ *  ("[6.12] mm/memory_hotplug.c: check_pfn_span(); ..." -> check_pfn_span at v6.12); null when the citation
+ *  names none before an ndctl part. */
+export function citedFunction(citation: string): { function: string; tag: string; url: string } | null {
+  let tag: string | null = null;
+  for (const part of citation.split(/;\s*/)) {
+    const t = /^\[(\d+\.\d+)\]\s*/.exec(part);
+    if (t) tag = `v${t[1]}`;
+    if (!tag || /^ndctl /.test(part)) continue;
+    const m = /\b([a-z_][a-z0-9_]*)\(\)/.exec(part);
+    const url = m && elixirIdentUrl(tag, m[1]);
+    if (m && url) return { function: m[1], tag, url };
+  }
+  return null;
+}
+
 /** Help for one rule, as markdown (SARIF help.markdown, the editor's hover). */
 export function ruleHelpMarkdown(r: Rule): string {
   const lines = [`**${r.id} ${r.slug}**: ${r.title}`, '', r.doc, '', `Source: ${citationMarkdown(r.kernelCitation)} (kernel-mm.md ${r.reference}).`];

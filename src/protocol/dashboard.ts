@@ -292,6 +292,8 @@ export const FindingRowSchema = object({
   /** Quick fixes the editor offers for it. */
   fixes: count(),
   loc: nullable(SourceRangeSchema),
+  /** A checker rule's kernel function on Elixir, at the release its citation was checked against. */
+  kernel: nullable(object({ function: str(200), tag: str(20), url: str(500) })),
 });
 export type FindingRow = Infer<typeof FindingRowSchema>;
 
@@ -339,6 +341,9 @@ export const WebviewMessageSchema = tagged({
   ready: object({ type: literal('ready') }),
   /** A finding, bar or row was clicked: select this range of the panel's own config. */
   reveal: object({ type: literal('reveal'), range: SourceRangeSchema }),
+  /** Open the kernel function of finding `finding` (an index into the model's findings) on Elixir; the host
+   *  takes the URL from its own model. */
+  openSource: object({ type: literal('openSource'), finding: int(0, MAX_ARRAY) }),
   /** The "Export timeline" button: Export Timeline for the panel's config. */
   exportTimeline: object({ type: literal('exportTimeline') }),
   /** The charts of a view were drawn (for the tests and the log): sizes and non-blank pixel counts. */

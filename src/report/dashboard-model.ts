@@ -7,6 +7,8 @@ import { configRange, type LoadResult } from '../config/load';
 import type { Range } from '../config/source';
 import type { JsonPath } from '../config/types';
 import { formatBytes } from '../config/units';
+import { ruleById } from '../check/rules/index';
+import { citedFunction } from '../check/docs';
 import { compareFlat, memmapFlat, type Comparison } from '../core/compare';
 import { compactCriticalPath, compareTimings } from '../core/init/report';
 import type { Span, TimingResult } from '../core/init/types';
@@ -376,6 +378,7 @@ function coreFindings(run: DashboardRun, errors: readonly CoreError[], source: '
     scenario,
     fixes: 0,
     loc: locate(run.load, e.path),
+    kernel: null,
   }));
 }
 
@@ -383,15 +386,16 @@ function findingRows(input: DashboardInput): FindingRow[] {
   const { base } = input;
   const out: FindingRow[] = base.load.errors.map((e) => {
     const sc = /^scenario '([^']*)'/.exec(e.message);
-    return { source: 'config', code: e.source ?? 'config', severity: e.severity, message: e.message, kernelText: null, scenario: sc ? sc[1] : null, fixes: 0, loc: sourceRange(base.load, e.range) };
+    return { source: 'config', code: e.source ?? 'config', severity: e.severity, message: e.message, kernelText: null, scenario: sc ? sc[1] : null, fixes: 0, loc: sourceRange(base.load, e.range), kernel: null };
   });
   for (const run of [base, ...input.scenarios]) {
-    if (run.crash) out.push({ source: 'core', code: 'MMSIM', severity: 'error', message: `${run.name === 'base' ? '' : `scenario '${run.name}': `}the simulation crashed (a bug, please report it): ${run.crash.split('\n')[0]}`, kernelText: null, scenario: run.name === 'base' ? null : run.name, fixes: 0, loc: null });
+    if (run.crash) out.push({ source: 'core', code: 'MMSIM', severity: 'error', message: `${run.name === 'base' ? '' : `scenario '${run.name}': `}the simulation crashed (a bug, please report it): ${run.crash.split('\n')[0]}`, kernelText: null, scenario: run.name === 'base' ? null : run.name, fixes: 0, loc: null, kernel: null });
     if (!input.checker && run.result) out.push(...coreFindings(run, run.result.errors, 'core'));
     if (run.timing) out.push(...coreFindings(run, run.timing.problems, 'machine'));
   }
   for (const f of input.checker ?? []) {
-    out.push({ source: 'checker', code: f.rule, severity: f.severity, message: f.message, kernelText: f.kernelText.trimEnd() || null, scenario: f.scenario, fixes: f.fixes.length, loc: sourceRange(base.load, f.range) });
+    const rule = ruleById(f.rule);
+    out.push({ source: 'checker', code: f.rule, severity: f.severity, message: f.message, kernelText: f.kernelText.trimEnd() || null, scenario: f.scenario, fixes: f.fixes.length, loc: sourceRange(base.load, f.range), kernel: rule ? citedFunction(rule.kernelCitation) : null });
   }
   const seen = new Set<string>();
   const unique = out.filter((f) => {

@@ -225,6 +225,16 @@ async function dashboardChecks() {
   const selected = await page.locator('.monaco-editor .selected-text').count();
   check(selected > 0, 'the editor shows a selection');
 
+  // The rule's kernel function links to Elixir; the host opens it, and VS Code asks before it opens the browser.
+  frame = await dashboardFrame();
+  const kernelLink = frame.locator('.mm-finding[data-code="MM022"] .mm-kernel-link').first();
+  const kernelText = await kernelLink.textContent();
+  check(kernelText === 'nd_pfn_init() in Linux v6.12 ↗', `finding MM022 links its kernel function (${kernelText})`);
+  await kernelLink.click();
+  const kernelDialog = page.locator('.monaco-dialog-box', { hasText: 'elixir.bootlin.com/linux/v6.12/A/ident/nd_pfn_init' });
+  check(await kernelDialog.waitFor({ timeout: 8_000 }).then(() => true, () => false), 'a click on it opens nd_pfn_init() on Elixir (v6.12)');
+  await page.keyboard.press('Escape');
+
   // Dark theme: the charts are drawn again with the new palette.
   frame = await dashboardFrame();
   await frame.locator('#tab-timeline').click();

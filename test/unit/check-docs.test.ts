@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, rulesMarkdown } from '../../src/check/index';
-import { DOC_BEGIN, DOC_END, citationMarkdown, ruleHelpMarkdown } from '../../src/check/docs';
+import { DOC_BEGIN, DOC_END, citationMarkdown, citedFunction, ruleHelpMarkdown } from '../../src/check/docs';
 import { ELIXIR, NDCTL_GITHUB } from '../../src/report/kernel-source';
 
 const DOC = join(__dirname, '..', '..', 'docs', 'check.md');
@@ -76,5 +76,14 @@ describe('docs/check.md', () => {
       }
     }
     assert.ok(RULES.filter((r) => ruleHelpMarkdown(r).includes('](https://elixir.bootlin.com/')).length >= 30);
+  });
+
+  it('the first kernel function a citation names (ndctl parts skipped), at its release', () => {
+    const by = (id: string) => citedFunction(RULES.find((r) => r.id === id)!.kernelCitation);
+    assert.deepEqual(by('MM002'), { function: 'check_pfn_span', tag: 'v6.12', url: `${ELIXIR}/v6.12/A/ident/check_pfn_span` });
+    assert.deepEqual(by('MM025'), { function: 'nd_namespace_store', tag: 'v6.12', url: `${ELIXIR}/v6.12/A/ident/nd_namespace_store` });
+    assert.equal(by('MM023'), null, 'ndctl only');
+    assert.equal(by('MM037'), null, 'the simulated core');
+    assert.equal(citedFunction('[6.1] arch/riscv/mm/init.c: vmemmap_populate()')?.tag, 'v6.1');
   });
 });

@@ -170,6 +170,14 @@ describe('dashboard model: default example', () => {
     assert.equal(textAt(file, m.findings[0].loc), '1G');
     assert.equal(textAt(file, m.findings[1].loc), 'dev');
     assert.ok(m.findings.every((f) => f.fixes >= 1));
+    // Each links its rule's first kernel function on Elixir, at the release the citation was checked against.
+    assert.deepEqual(
+      m.findings.map((f) => f.kernel),
+      [
+        { function: 'nd_pfn_init', tag: 'v6.12', url: 'https://elixir.bootlin.com/linux/v6.12/A/ident/nd_pfn_init' },
+        { function: '__vmemmap_can_optimize', tag: 'v6.12', url: 'https://elixir.bootlin.com/linux/v6.12/A/ident/__vmemmap_can_optimize' },
+      ],
+    );
   });
 
   it('is deterministic', () => {

@@ -20,6 +20,7 @@ describe('webview -> host messages (untrusted)', () => {
       { type: 'ready' },
       { type: 'reveal', range },
       { type: 'exportTimeline' },
+      { type: 'openSource', finding: 0 },
       { type: 'view', view: 'timeline' },
       { type: 'log', level: 'error', message: 'x' },
       { type: 'rendered', view: 'memory', theme: 'vscode-dark', charts: [{ id: 'memory', width: 800, height: 300, nonBlankPixels: 12345 }], cspViolations: [] },
@@ -41,6 +42,9 @@ describe('webview -> host messages (untrusted)', () => {
       [{ type: 'reveal', range: { ...range, endLine: 1e12 } }, /endLine/],
       [{ type: 'reveal', range: { ...range, startCharacter: '3' } }, /startCharacter/],
       [{ type: 'reveal', range, uri: 'file:///etc/passwd' }, /unexpected field "uri"/],
+      // The webview names a finding; the URL is the host's.
+      [{ type: 'openSource', finding: -1 }, /finding: expected an integer/],
+      [{ type: 'openSource', finding: 0, url: 'https://example.com' }, /unexpected field "url"/],
       [{ type: 'view', view: 'settings' }, /expected one of "memory"/],
       [{ type: 'log', level: 'error', message: 'x'.repeat(2001) }, /longer than 2000/],
       [{ type: 'rendered', view: 'memory', theme: 't', charts: [{ id: 'c', width: 1, height: 1, nonBlankPixels: NaN }], cspViolations: [] }, /nonBlankPixels/],
@@ -60,7 +64,7 @@ describe('webview -> host messages (untrusted)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         const r = parseWebviewMessage(v);
-        if (r.ok) assert.ok(['ready', 'reveal', 'exportTimeline', 'rendered', 'view', 'log'].includes(r.value.type));
+        if (r.ok) assert.ok(['ready', 'reveal', 'exportTimeline', 'openSource', 'rendered', 'view', 'log'].includes(r.value.type));
       }),
       { numRuns: 2000 },
     );

@@ -23,7 +23,17 @@ export function renderFindings(ctx: ViewContext, el: HTMLElement): void {
     .join(' · ');
   el.append(h('div', { class: 'mm-note', text: `${counts}${ctx.canReveal ? ' · click a finding to reveal it in the config' : ''}` }));
   const ul = h('ul', { class: 'mm-findings', id: 'findings-list', attrs: { role: 'list' } });
-  for (const f of list) {
+  list.forEach((f, i) => {
+    // The rule's kernel function: in VS Code the host opens it (VS Code asks first); the HTML report follows the link.
+    const kernel = f.kernel ? h('a', { class: 'mm-kernel-link', attrs: { href: f.kernel.url, target: '_blank', rel: 'noopener noreferrer' }, title: `${f.kernel.function}() in the Linux source at ${f.kernel.tag}, the release the rule was checked against (${f.kernel.url})`, text: `${f.kernel.function}() in Linux ${f.kernel.tag} ↗` }) : null;
+    const open = ctx.openSource;
+    if (kernel && open) {
+      kernel.addEventListener('click', (e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        open(i);
+      });
+    }
     const li = h(
       'li',
       { class: `mm-finding mm-sev-${f.severity}`, data: { code: f.code, severity: f.severity } },
@@ -45,11 +55,12 @@ export function renderFindings(ctx: ViewContext, el: HTMLElement): void {
           f.scenario ? h('span', { class: 'mm-tag', text: `scenario: ${f.scenario}` }) : null,
           f.fixes ? h('span', { class: 'mm-tag', text: `${f.fixes} quick fix${f.fixes === 1 ? '' : 'es'} in the editor` }) : null,
           f.loc ? h('span', { class: 'mm-loc', text: fmtLoc(f.loc) }) : null,
+          kernel,
         ),
       ),
     );
     attachReveal(ctx, li, f.loc);
     ul.append(li);
-  }
+  });
   el.append(ul);
 }

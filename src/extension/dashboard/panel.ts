@@ -30,6 +30,8 @@ export interface DashboardPanelInfo {
   rejected: number;
   /** Ranges revealed on the webview's request. */
   revealed: SourceRange[];
+  /** Kernel source links opened on the webview's request. */
+  openedSources: string[];
 }
 
 export class DashboardPanel implements vscode.Disposable {
@@ -44,6 +46,7 @@ export class DashboardPanel implements vscode.Disposable {
   private modelsSent = 0;
   private rejected = 0;
   private readonly revealed: SourceRange[] = [];
+  private readonly openedSources: string[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
 
@@ -82,7 +85,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   info(): DashboardPanelInfo {
-    return { uri: this.uri.toString(), visible: this.panel.visible, active: this.panel.active, view: this.view, model: this.model, rendered: this.rendered, modelsSent: this.modelsSent, rejected: this.rejected, revealed: [...this.revealed] };
+    return { uri: this.uri.toString(), visible: this.panel.visible, active: this.panel.active, view: this.view, model: this.model, rendered: this.rendered, modelsSent: this.modelsSent, rejected: this.rejected, revealed: [...this.revealed], openedSources: [...this.openedSources] };
   }
 
   /** Bring the panel forward, optionally on a view and focused on a node, device or scenario. */
@@ -151,6 +154,16 @@ export class DashboardPanel implements vscode.Disposable {
         this.revealed.push(m.range);
         await this.reveal(m.range);
         return;
+      case 'openSource': {
+        const url = this.model?.findings[m.finding]?.kernel?.url;
+        if (!url) {
+          this.host.ctx.log.warn(`dashboard: no kernel source link for finding ${m.finding} of ${this.uri.fsPath}`);
+          return;
+        }
+        this.openedSources.push(url);
+        if (!(await vscode.env.openExternal(vscode.Uri.parse(url)))) this.host.ctx.log.info(`dashboard: ${url} was not opened`);
+        return;
+      }
       case 'exportTimeline':
         await runForWebview(this.host.ctx.log, `dashboard: export of the timeline of ${this.uri.fsPath} failed`, () => this.host.exportTimeline(this.uri));
         return;
