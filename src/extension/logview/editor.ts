@@ -156,8 +156,8 @@ export class LogEditor implements vscode.Disposable {
   }
 
   /** In the browser, on Elixir: the function of a call trace of the shown boot (or of one of its frames), the
-   *  function that printed an error, or a function of ftrace output. The URL comes from the host's own model (report/kernel-source.ts);
-   *  the webview only says which item. */
+   *  function that printed an error, or a function of ftrace output. The URL comes from the host's own model
+   *  (report/kernel-source.ts); the webview only says which item. */
   private async openSource(item: 'trace' | 'error' | 'ftrace', index: number, frame: number | null): Promise<void> {
     const b = this.model?.boot;
     let url: string | null;
