@@ -3,7 +3,6 @@
 // Pure: no I/O, deterministic, JSON-serializable (validated against src/protocol/logview.ts by the tests).
 import { formatBytes, formatHex } from '../config/units';
 import type { AnalysisFile, Boot, KernelError } from '../trace/types';
-import { errorPrinter } from '../trace/printers';
 import { elixirIdentUrl, elixirTag } from './kernel-source';
 import { LOGVIEW_MODEL_VERSION, type BootChoice, type BootView, type Comparison, type Fact, type LogTimeline, type LogViewModel } from '../protocol/logview';
 
@@ -215,7 +214,7 @@ function traceSource(b: Boot, fn: string): { url: string; tag: string } | null {
 
 /** The function that printed a kernel error, on Elixir at the boot's release (null: ndctl/daxctl output). */
 function errorSource(b: Boot, e: KernelError): { url: string; tag: string; function: string } | null {
-  const p = errorPrinter(e.kind, e.details);
+  const p = e.printer;
   const tag = elixirTag(b.kernelVersion) ?? 'latest';
   const url = p && elixirIdentUrl(tag, p.function);
   return p && url ? { url, tag, function: p.function } : null;

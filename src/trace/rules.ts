@@ -14,6 +14,7 @@ import type { Boot, KernelError, MemoryLine } from './types';
 import * as numbersModule from './numbers';
 import * as textModule from './text';
 import { MiB } from '../config/units';
+import { errorPrinter } from './printers';
 
 export interface DevCtx {
   driver: string;
@@ -83,7 +84,7 @@ const HEX = '(0x[0-9a-fA-F]+)';
 const SIZE = '(\\d+(?:\\.\\d+)?) ?([KMGTP]i?B)';
 
 function error(x: Sink, kind: string, text: string, details: KernelError['details'] = {}, device: string | null = x.dev?.name ?? null): KernelError {
-  return { kind, line: x.rec.line, t: x.rec.t, text: cleanText(text), device, details };
+  return { kind, line: x.rec.line, t: x.rec.t, text: cleanText(text), device, details, printer: errorPrinter(kind, details) };
 }
 
 function addError(x: Sink, kind: string, m: RegExpExecArray, details: KernelError['details'] = {}): void {

@@ -3,7 +3,6 @@
 
 import { formatBytes, formatHex, KiB } from '../config/units';
 import type { AnalysisFile, Boot, ChromeTraceSummary, FtraceSummary } from './types';
-import { errorPrinter } from './printers';
 
 const MAX_LIST = 12;
 
@@ -109,8 +108,7 @@ export function bootSummary(b: Boot): string {
     p(`lsmem: block ${l.blockSizeBytes !== null ? formatBytes(l.blockSizeBytes) : '?'}, online ${l.totalOnlineBytes !== null ? formatBytes(l.totalOnlineBytes) : '?'}; ${list(l.ranges, (r) => `blocks ${r.firstBlock}${r.lastBlock !== r.firstBlock ? `-${r.lastBlock}` : ''} ${r.state}${r.zones ? ` ${r.zones}` : ''}${r.node !== null ? ` node ${r.node}` : ''}`)}`);
   }
   for (const e of b.errors.slice(0, MAX_LIST)) {
-    const printer = errorPrinter(e.kind, e.details);
-    p(`error ${e.kind} (line ${e.line}): ${e.text}${printer ? `  [${printer.function}(), ${printer.file}]` : ''}`);
+    p(`error ${e.kind} (line ${e.line}): ${e.text}${e.printer ? `  [${e.printer.function}(), ${e.printer.file}]` : ''}`);
   }
   if (b.errors.length > MAX_LIST) p(`... ${b.errors.length - MAX_LIST} more errors`);
   for (const c of b.callTraces.slice(0, MAX_LIST)) p(`call trace (line ${c.line}, ${c.phase}): in ${c.functions.join(' <- ')}`);

@@ -282,6 +282,9 @@ export interface KernelError {
   device: string | null;
   /** Numbers parsed from the message (kind-specific; see the docs). */
   details: Record<string, number | string | null>;
+  /** The kernel function (and file) that prints the message (src/trace/printers.ts); null for ndctl/daxctl
+   *  output. */
+  printer: { function: string; file: string } | null;
 }
 
 export type TracePhase =

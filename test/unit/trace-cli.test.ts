@@ -65,6 +65,8 @@ describe('memmap-lab analyze', () => {
     assert.deepEqual(b.hugetlb.map((h: { pageSizeBytes: number; vmemmapFreeableKiB: number; preallocatedPages: number }) => [h.pageSizeBytes, h.vmemmapFreeableKiB, h.preallocatedPages]), [[1073741824, 16380, 0]]);
     assert.deepEqual(b.zoneDevice.map((z: { pages: number; ms: number }) => [z.pages, z.ms]), [[2063872, 34]]);
     assert.deepEqual(b.errors.map((e: { kind: string; line: number }) => [e.kind, e.line]), [['misaligned-add-pages', 9]]);
+    // The kernel function that printed it (the WARN names __func__).
+    assert.deepEqual(b.errors[0].printer, { function: '__add_pages', file: 'mm/memory_hotplug.c' });
     assert.deepEqual(b.nodeRanges, []);
     assert.equal(f.boots[1].kernelVersion, '6.12.0');
     assert.equal(f.boots[1].firstLine, 10);
