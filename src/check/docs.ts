@@ -42,6 +42,31 @@ export function rulesMarkdown(): string {
 const FILE = /^(?:[\w.-]+\/)+(?:[\w.-]+\.[ch]|Kconfig|[\w.-]+\.txt)$/;
 const IDENT = /\b([a-z_][a-z0-9_]*)\(\)/g;
 
+/** One `;`-separated part of a citation: its version lead ("[6.12] ", "ndctl v81 "), the kernel tag it is
+ *  read at (a `[6.x]` tag holds until the next one; null for ndctl's parts and before any tag), the ndctl
+ *  version of an ndctl part, and the text after the lead. */
+interface CitationPart {
+  text: string;
+  lead: string;
+  kernel: string | null;
+  ndctl: string | null;
+  rest: string;
+}
+
+function citationParts(citation: string): CitationPart[] {
+  let kernel: string | null = null;
+  return citation.split(/;\s*/).map((text) => {
+    const tag = /^\[(\d+\.\d+)\]\s*/.exec(text);
+    if (tag) {
+      kernel = `v${tag[1]}`;
+      return { text, lead: `[${tag[1]}] `, kernel, ndctl: null, rest: text.slice(tag[0].length) };
+    }
+    const nd = /^ndctl (v\d+)\s+/.exec(text);
+    if (nd) return { text, lead: `ndctl ${nd[1]} `, kernel: null, ndctl: nd[1], rest: text.slice(nd[0].length) };
+    return { text, lead: '', kernel, ndctl: null, rest: text };
+  });
+}
+
 /**
  * A rule's kernel citation as markdown with links: each source file to its page and each function (`name()`)
  * to its identifier page on Elixir, at the kernel version the citation was checked against (`[6.12]`,
@@ -51,37 +76,18 @@ const IDENT = /\b([a-z_][a-z0-9_]*)\(\)/g;
  *   [6.12] mm/memory_hotplug.c: check_pfn_span(); drivers/nvdimm/pfn_devs.c: nd_pfn_init()
  */
 export function citationMarkdown(citation: string): string {
-  let kernel: string | null = null;
-  return citation
-    .split(/;\s*/)
-    .map((part) => {
-      let rest = part;
-      let lead = '';
-      const tag = /^\[(\d+\.\d+)\]\s*/.exec(rest);
-      const nd = /^ndctl (v\d+)\s+/.exec(rest);
-      let base: string | null; // the kernel tag of this part, null for ndctl's
-      if (tag) {
-        kernel = `v${tag[1]}`;
-        lead = `[${tag[1]}] `;
-        rest = rest.slice(tag[0].length);
-        base = kernel;
-      } else if (nd) {
-        lead = `ndctl ${nd[1]} `;
-        rest = rest.slice(nd[0].length);
-        base = null;
-      } else {
-        base = kernel;
-      }
+  return citationParts(citation)
+    .map(({ text, lead, kernel, ndctl, rest }) => {
       const colon = rest.indexOf(': ');
       const files = (colon < 0 ? rest : rest.slice(0, colon)).split(/,\s*/);
       // ndctl's own sources only with their "ndctl vNN" (never as a kernel path).
-      if (!files.every((f) => FILE.test(f) && (!base || !f.startsWith('ndctl/'))) || (!base && !nd)) return `\`${part}\``;
-      const fileLink = (f: string) => `[\`${f}\`](${base ? elixirSourceUrl(base, f) : `${NDCTL_GITHUB}/${nd![1]}/${f}`})`;
+      if (!files.every((f) => FILE.test(f) && (!kernel || !f.startsWith('ndctl/'))) || (!kernel && !ndctl)) return `\`${text}\``;
+      const fileLink = (f: string) => `[\`${f}\`](${kernel ? elixirSourceUrl(kernel, f) : `${NDCTL_GITHUB}/${ndctl}/${f}`})`;
       let out = lead + files.map(fileLink).join(', ');
       if (colon >= 0) {
         const fns = rest.slice(colon + 2);
         // Functions link to their identifier (kernel only: ndctl's files are linked above).
-        out += ': ' + (base ? fns.replace(IDENT, (_m, name: string) => `[\`${name}()\`](${elixirIdentUrl(base!, name)})`) : fns);
+        out += ': ' + (kernel ? fns.replace(IDENT, (_m, name: string) => `[\`${name}()\`](${elixirIdentUrl(kernel, name)})`) : fns);
       }
       return out;
     })
@@ -90,16 +96,12 @@ export function citationMarkdown(citation: string): string {
 
 /** The first kernel function a citation names, with the release it was checked against and its Elixir page
  *  ("[6.12] mm/memory_hotplug.c: check_pfn_span(); ..." -> check_pfn_span at v6.12); null when the citation
- *  names none before an ndctl part. */
+ *  names none outside its ndctl parts. */
 export function citedFunction(citation: string): { function: string; tag: string; url: string } | null {
-  let tag: string | null = null;
-  for (const part of citation.split(/;\s*/)) {
-    const t = /^\[(\d+\.\d+)\]\s*/.exec(part);
-    if (t) tag = `v${t[1]}`;
-    if (!tag || /^ndctl /.test(part)) continue;
-    const m = /\b([a-z_][a-z0-9_]*)\(\)/.exec(part);
-    const url = m && elixirIdentUrl(tag, m[1]);
-    if (m && url) return { function: m[1], tag, url };
+  for (const { kernel, rest } of citationParts(citation)) {
+    const name = kernel && /\b([a-z_][a-z0-9_]*)\(\)/.exec(rest)?.[1];
+    const url = kernel && name ? elixirIdentUrl(kernel, name) : null;
+    if (kernel && name && url) return { function: name, tag: kernel, url };
   }
   return null;
 }

@@ -7,6 +7,9 @@ export const NDCTL_GITHUB = 'https://github.com/pmem/ndctl/blob';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
+/** A C identifier (what Elixir can look up). */
+export const isIdentifier = (name: string): boolean => IDENTIFIER.test(name);
+
 /**
  * Elixir's tag for the mainline release a kernel version string is based on: "6.1.0-34-amd64" -> "v6.1",
  * "5.8.0-25-generic" -> "v5.8", "6.12.9-memmaplab" -> "v6.12", "6.12" -> "v6.12"; a release candidate

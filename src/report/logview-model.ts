@@ -204,24 +204,25 @@ export function bootTimeline(b: Boot): { timeline: LogTimeline | null; note: str
   return { timeline: { startS, endS: endS > startS ? endS : startS + 0.001, rows, bars, markers }, note: null };
 }
 
-/** Where the function a call trace went through can be read: Elixir at the boot's release, or at the latest
- *  release when the log does not say which kernel it is. */
-function traceSource(b: Boot, fn: string): { url: string; tag: string } | null {
-  const tag = elixirTag(b.kernelVersion) ?? 'latest';
+/** Elixir's tag for a boot: its kernel's release, or the latest one when the log does not say which kernel
+ *  it is. */
+const bootTag = (b: Boot): string => elixirTag(b.kernelVersion) ?? 'latest';
+
+/** Where the function a call trace went through can be read. */
+function traceSource(tag: string, fn: string): { url: string; tag: string } | null {
   const url = elixirIdentUrl(tag, fn);
   return url ? { url, tag } : null;
 }
 
-/** The function that printed a kernel error, on Elixir at the boot's release (null: ndctl/daxctl output). */
-function errorSource(b: Boot, e: KernelError): { url: string; tag: string; function: string } | null {
-  const p = e.printer;
-  const tag = elixirTag(b.kernelVersion) ?? 'latest';
-  const url = p && elixirIdentUrl(tag, p.function);
-  return p && url ? { url, tag, function: p.function } : null;
+/** The function that printed a kernel error (null: ndctl/daxctl output). */
+function errorSource(tag: string, e: KernelError): { url: string; tag: string; function: string } | null {
+  const url = e.printer && elixirIdentUrl(tag, e.printer.function);
+  return e.printer && url ? { url, tag, function: e.printer.function } : null;
 }
 
 export function bootView(b: Boot): BootView {
   const { timeline, note } = bootTimeline(b);
+  const tag = bootTag(b);
   return {
     index: b.index,
     title: bootTitle(b),
@@ -235,8 +236,8 @@ export function bootView(b: Boot): BootView {
     hugetlbEvents: hugetlbEvents(b),
     zoneDevice: b.zoneDevice.map((z) => ({ pages: z.pages, ms: z.ms, line: z.line, t: z.t })),
     other: otherFacts(b),
-    errors: b.errors.map((e) => ({ kind: e.kind, line: e.line, t: e.t, text: e.text.slice(0, 2000), device: e.device, source: errorSource(b, e) })),
-    callTraces: b.callTraces.map((c) => ({ line: c.line, t: c.t, trigger: c.trigger.slice(0, 2000), function: c.function, phase: c.phase, frames: c.frames.slice(0, MAX_FRAMES).map((f) => f.slice(0, 500)), source: traceSource(b, c.function) })),
+    errors: b.errors.map((e) => ({ kind: e.kind, line: e.line, t: e.t, text: e.text.slice(0, 2000), device: e.device, source: errorSource(tag, e) })),
+    callTraces: b.callTraces.map((c) => ({ line: c.line, t: c.t, trigger: c.trigger.slice(0, 2000), function: c.function, phase: c.phase, frames: c.frames.slice(0, MAX_FRAMES).map((f) => f.slice(0, 500)), source: traceSource(tag, c.function) })),
     timeline,
     timelineNote: note,
   };

@@ -3,6 +3,8 @@
 // function named, in the file named; `alignment-collision` is a v4.x message of nd_pfn_init() that 6.12 no
 // longer has. ndctl/daxctl output (userspace) has no entry.
 
+import { isIdentifier } from '../report/kernel-source';
+
 export interface Printer {
   function: string;
   file: string;
@@ -63,5 +65,5 @@ export function errorPrinter(kind: string, details: Record<string, unknown>): Pr
   const p = Object.prototype.hasOwnProperty.call(ERROR_PRINTERS, kind) ? ERROR_PRINTERS[kind] : null;
   if (!p) return null;
   const named = details.function;
-  return BY_FUNC.has(kind) && typeof named === 'string' && /^[A-Za-z_]\w{0,127}$/.test(named) ? { ...p, function: named } : p;
+  return BY_FUNC.has(kind) && typeof named === 'string' && isIdentifier(named) ? { ...p, function: named } : p;
 }
