@@ -1,6 +1,8 @@
 // What a CLI command may touch: its streams, the working directory and the exit code it returns.
 // Tests pass a capturing Io; main.ts passes the process's.
 
+import { ARCHES, type Arch, type LoadOptions } from '../config/index';
+
 export interface Io {
   out(text: string): void;
   err(text: string): void;
@@ -21,6 +23,20 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_BAD_INPUT = 2;
 
 export class UsageError extends Error {}
+
+/** The help lines of the options configDefaults() reads. */
+export const DEFAULTS_HELP = `  --arch ARCH                arch for configs without one (default x86_64)
+  --kernel X.Y               kernel.version for configs without one (default 6.12)`;
+
+/** --arch / --kernel: what a config without \`arch\` or \`kernel.version\` is taken for, as the extension's
+ *  memmapLab.defaultArch / defaultKernel settings do. Every command that loads a config takes them. */
+export function configDefaults(options: ReadonlyMap<string, string>): LoadOptions {
+  const arch = options.get('arch');
+  if (arch !== undefined && !(ARCHES as readonly string[]).includes(arch)) throw new UsageError(`--arch must be one of ${ARCHES.join(', ')}, not '${arch}'`);
+  const kernel = options.get('kernel');
+  if (kernel !== undefined && !/^\d+\.\d+$/.test(kernel)) throw new UsageError(`--kernel must be "major.minor" (e.g. 6.12), not '${kernel}'`);
+  return { defaultArch: arch as Arch | undefined, defaultKernelVersion: kernel };
+}
 
 /** A tiny argv parser: `--flag`, `--opt value`, `--opt=value`, positionals. Unknown options are errors. */
 export function parseArgs(argv: readonly string[], spec: { flags?: readonly string[]; options?: readonly string[] }) {

@@ -200,6 +200,29 @@ describe('simulate: bad input', () => {
     assert.match(r.err, /unknown scenario 'nope': the config defines 'align 1G', 'map=mem'/);
   });
 
+  it('--arch / --kernel say what a config without arch or kernel.version is, for its scenarios too', async () => {
+    const text = 'nodes:\n  - id: 0\n    ranges: [{ start: 0x100000000, size: 64G }]\nscenarios:\n  - name: 2x\n    set: { "nodes[0].ranges[0].size": 128G }\n';
+    const bare = tmpConfig('bare.memmap.yaml', text);
+    const pages = (j: SimulateJson) => j.memmap!.nodes[0].structPages;
+    const plain = JSON.parse((await cli('simulate', bare, '--json')).out) as SimulateJson;
+    assert.deepEqual([plain.arch, plain.kernel, pages(plain)], ['x86_64', '6.12', (64 * GiB) / (4 * KiB)]);
+    const r = await cli('simulate', bare, '--json', '--arch', 'arm64-64k', '--kernel', '6.1');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out) as SimulateJson;
+    assert.deepEqual([j.arch, j.kernel, j.archProfile!.pageSize, pages(j)], ['arm64-64k', '6.1', 64 * KiB, (64 * GiB) / (64 * KiB)]);
+    const sc = JSON.parse((await cli('simulate', bare, '--json', '--arch=arm64-64k', '--scenario', '2x')).out) as SimulateJson;
+    assert.deepEqual([sc.arch, pages(sc)], ['arm64-64k', (128 * GiB) / (64 * KiB)]);
+    const cmp = JSON.parse((await cli('simulate', bare, '--compare', '--json', '--arch', 'arm64-64k')).out) as CompareJson;
+    assert.deepEqual(cmp.memory.rows.find((x) => x.key === 'nodes.node 0.structPages')?.values, [(64 * GiB) / (64 * KiB), (128 * GiB) / (64 * KiB)]);
+    // A config that names its arch and kernel keeps them.
+    const own = JSON.parse((await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--json', '--arch', 'arm64-64k', '--kernel', '6.1')).out) as SimulateJson;
+    assert.deepEqual([own.arch, own.kernel], ['x86_64', '6.12']);
+    const bad = await cli('simulate', bare, '--arch', 'sparc64');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--arch must be one of x86_64, arm64-4k, .*not 'sparc64'/);
+    assert.match((await cli('simulate', bare, '--kernel', '6')).err, /--kernel must be "major.minor"/);
+  });
+
   it('unknown options and missing arguments are usage errors (exit 2)', async () => {
     assert.equal((await cli('simulate', '--frobnicate', 'x')).code, 2);
     assert.equal((await cli('simulate')).code, 2);

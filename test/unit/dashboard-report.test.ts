@@ -72,6 +72,25 @@ describe('report HTML', () => {
     assert.match(html, /<title>2-socket server, 1\.5 TiB Optane devdax, 1 GiB HugeTLB — Memmap Lab report<\/title>/);
   });
 
+  it('--arch / --kernel say what a config without them is taken for (its scenarios too)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-report-'));
+    const bare = join(dir, 'bare.memmap.yaml');
+    writeFileSync(bare, 'nodes:\n  - id: 0\n    ranges: [{ start: 0x100000000, size: 64G }]\nscenarios:\n  - name: 2x\n    set: { "nodes[0].ranges[0].size": 128G }\n');
+    const model = (html: string) => JSON.parse(/<script nonce="[^"]+" type="application\/json" id="memmap-model">([\s\S]*?)<\/script>/.exec(html)![1]);
+    const arm = model(renderReport(bare, { assetsDir, defaults: { defaultArch: 'arm64-64k', defaultKernelVersion: '6.1' } }).html);
+    assert.deepEqual([arm.arch, arm.kernel], ['arm64-64k', '6.1']);
+    assert.deepEqual(arm, dashboardModel(loadConfigFile(bare, { defaultArch: 'arm64-64k', defaultKernelVersion: '6.1' }), bare, { load: { defaultArch: 'arm64-64k', defaultKernelVersion: '6.1' } }));
+    // The scenario is simulated as arm64-64k too: 128 GiB of 64 KiB pages have a 128 MiB memmap (2 GiB with 4 KiB pages).
+    const ram = (m: ReturnType<typeof dashboardModel>) => m.compare?.columns.map((c) => [c.name, (c.headline?.ramBytes ?? NaN) / 2 ** 20]);
+    assert.deepEqual(ram(arm), [['base', 64], ['2x', 128]]);
+    assert.deepEqual(ram(model(renderReport(bare, { assetsDir }).html)), [['base', 1024], ['2x', 2048]]);
+    const out = join(dir, 'r.html');
+    const r = await cli('report', bare, '-o', out, '--arch', 'arm64-64k');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(model(readFileSync(out, 'utf8')).arch, 'arm64-64k');
+    assert.equal((await cli('report', bare, '-o', out, '--arch', 'vax')).code, 2);
+  });
+
   it('themes: fixed light or dark, or auto (the script follows prefers-color-scheme)', () => {
     assert.match(renderReport(example, { assetsDir, theme: 'dark' }).html, /<body class="vscode-dark" data-vscode-theme-kind="vscode-dark" data-host="report"/);
     assert.match(renderReport(example, { assetsDir, theme: 'auto' }).html, /<body data-host="report"/);

@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { ARCHES, formatError, loadConfigText, type Arch } from '../../config/index';
+import { formatError, loadConfigText } from '../../config/index';
 import { applyFixes, checkText, SEVERITIES, type CheckOptions, type CheckResult, type Severity } from '../../check/index';
 import { atLeast, isInvalid, toJsonReport, toSarif, type FileReport } from '../../check/report';
-import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import { configDefaults, DEFAULTS_HELP, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import type { Command } from './index';
 
 const VERSION = '0.1.0';
@@ -30,8 +30,7 @@ text the kernel or ndctl would print, and most come with a fix. See docs/check.m
   --fix                      apply the preferred fix of each reported finding and write the files
                              (atomically), then check again and report what is left
   -o, --output FILE          write the report to FILE instead of standard output
-  --arch ARCH                arch for configs without one (default x86_64)
-  --kernel X.Y               kernel.version for configs without one (default 6.12)
+${DEFAULTS_HELP}
   --no-scenarios             check the base configs only, not their scenarios
 
 exit: 0 no error-level findings, 1 error-level findings, 2 bad input (unreadable or invalid config,
@@ -183,12 +182,9 @@ export const checkCommand: Command = {
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
     const min = (options.get('severity') ?? 'info') as Severity;
     if (!SEVERITIES.includes(min)) throw new UsageError(`--severity must be error, warning or info, not '${String(min)}'`);
-    const arch = options.get('arch');
-    if (arch !== undefined && !(ARCHES as readonly string[]).includes(arch)) throw new UsageError(`--arch must be one of ${ARCHES.join(', ')}, not '${arch}'`);
-    const kernel = options.get('kernel');
-    if (kernel !== undefined && !/^\d+\.\d+$/.test(kernel)) throw new UsageError(`--kernel must be "major.minor" (e.g. 6.12), not '${kernel}'`);
+    const defaults = configDefaults(options);
     if (positionals.length === 0) throw new UsageError('name at least one config file or folder');
-    const opts: CheckOptions = { defaultArch: arch as Arch | undefined, defaultKernelVersion: kernel, scenarios: !flags.has('no-scenarios') };
+    const opts: CheckOptions = { ...defaults, scenarios: !flags.has('no-scenarios') };
 
     const { targets, problems } = collect(positionals, io);
     for (const p of problems) io.err(`memmap-lab check: ${p}\n`);

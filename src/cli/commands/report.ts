@@ -1,4 +1,4 @@
-// memmap-lab report <config> -o report.html [--theme light|dark|auto]
+// memmap-lab report <config> -o report.html [--theme light|dark|auto] [--arch ARCH] [--kernel X.Y]
 //
 // The extension's dashboard as ONE self-contained HTML file, for CI artifacts and sharing: the same
 // webview bundle (dist/webview.js + dist/webview.css, inlined), the same view model, the same strict
@@ -6,14 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { loadConfigFile } from '../../config/index';
+import { loadConfigFile, type LoadOptions } from '../../config/index';
 import { dashboardModel } from '../../report/dashboard-run';
 import { reportHtml, type ReportAssets } from '../../report/report-html';
-import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import { configDefaults, DEFAULTS_HELP, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { writeAtomic } from './import';
 import type { Command } from './index';
 
-const help = `usage: memmap-lab report <config> -o FILE [--theme light|dark|auto]
+const help = `usage: memmap-lab report <config> -o FILE [--theme light|dark|auto] [--arch ARCH] [--kernel X.Y]
 
 Writes the Memmap Lab dashboard of a workload config (*.memmap.yaml / *.memmap.json) as one
 self-contained HTML file: memory per node and device, init timings, the thread timeline with zoom,
@@ -22,6 +22,7 @@ Content-Security-Policy), so it can be kept as a CI artifact or sent around.
 
   -o, --output FILE       the HTML file to write
   --theme light|dark|auto colours (default auto: follow the reader's light/dark preference)
+${DEFAULTS_HELP}
 
 exit: 0 written, 1 written and the config has error-level findings, 2 bad input (unreadable
 config, unwritable output, unknown option)
@@ -44,12 +45,14 @@ export interface WriteReportOptions {
   assetsDir?: string;
   /** The name the report shows for the config (default: the path as given). */
   shownAs?: string;
+  /** What a config without arch / kernel.version is taken for (--arch, --kernel). */
+  defaults?: LoadOptions;
 }
 
 /** Build the model of `configPath` and render the report page. */
 export function renderReport(configPath: string, opts: WriteReportOptions = {}): { html: string; errors: number; findings: number } {
-  const load = loadConfigFile(configPath);
-  const model = dashboardModel(load, opts.shownAs ?? configPath);
+  const load = loadConfigFile(configPath, opts.defaults);
+  const model = dashboardModel(load, opts.shownAs ?? configPath, { load: opts.defaults });
   const html = reportHtml(model, findAssets(opts.assetsDir), {
     nonce: randomBytes(18).toString('base64'),
     theme: opts.theme ?? 'auto',
@@ -63,7 +66,8 @@ export const reportCommand: Command = {
   summary: 'write the dashboard of a workload config as one self-contained HTML file',
   help,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { options, positionals } = parseArgs(argv, { options: ['output', 'theme'] });
+    const { options, positionals } = parseArgs(argv, { options: ['output', 'theme', 'arch', 'kernel'] });
+    const defaults = configDefaults(options);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one config file' : 'missing <config>');
     const out = options.get('output');
     if (!out) throw new UsageError('missing -o FILE (the HTML file to write)');
@@ -77,7 +81,7 @@ export const reportCommand: Command = {
     }
     let r: ReturnType<typeof renderReport>;
     try {
-      r = renderReport(abs, { theme, shownAs: relative(io.cwd, abs) || file });
+      r = renderReport(abs, { theme, shownAs: relative(io.cwd, abs) || file, defaults });
     } catch (e) {
       io.err(`memmap-lab report: ${(e as Error).message}\n`);
       return EXIT_BAD_INPUT;

@@ -5,13 +5,13 @@
 // in docs/cli-json.md; writes the timeline as Chrome Trace Event JSON; compares scenarios side by side.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfigFile, scenarioConfig, formatError, formatBytes, type LoadResult } from '../../config/index';
+import { loadConfigFile, scenarioConfig, formatError, formatBytes, type LoadOptions, type LoadResult } from '../../config/index';
 import { simulateMemmap } from '../../core/simulate';
 import type { MemmapResult, CoreError } from '../../core/types';
 import { simulateTiming, compareTimings, formatTimingComparison, type TimingResult } from '../../core/init/index';
 import { changedRows, compareFlat, memmapFlat, type Comparison } from '../../core/compare';
 import { writeChromeTrace } from '../../trace/chrome-export';
-import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import { configDefaults, DEFAULTS_HELP, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { locate, formatLocation } from '../located';
 import { num, table } from '../../report/table';
 import { formatSimulationSummary, type LocatedProblem } from '../../report/summary';
@@ -19,7 +19,7 @@ import type { Command } from './index';
 
 export const SCHEMA_VERSION = 1;
 
-const help = `usage: memmap-lab simulate <config> [--scenario NAME] [--json] [--trace FILE] [--compare]
+const help = `usage: memmap-lab simulate <config> [--scenario NAME] [--json] [--trace FILE] [--compare] [--arch ARCH] [--kernel X.Y]
 
 Runs the simulated mm core on a workload config (*.memmap.yaml / *.memmap.json): where every struct
 page and vmemmap page lives and what it costs, and how long struct page initialization takes, on which
@@ -29,6 +29,7 @@ threads and why.
   --json            print the JSON document (docs/cli-json.md) instead of the summary
   --trace FILE      also write the init timeline as Chrome Trace Event JSON (Perfetto, chrome://tracing)
   --compare         run the base config and every scenario side by side: memory and timing deltas
+${DEFAULTS_HELP}
 
 exit: 0 simulated, 1 the kernel would refuse a device or range (see errors), 2 bad input
 `;
@@ -61,18 +62,18 @@ export interface SimulateOutcome {
 }
 
 /** Load, pick the scenario, simulate: what the command and its tests share. */
-export function simulateFile(file: string, scenario: string | null, cwd = process.cwd()): SimulateOutcome {
-  return simulateLoaded(loadShown(file, cwd), file, scenario);
+export function simulateFile(file: string, scenario: string | null, cwd = process.cwd(), defaults: LoadOptions = {}): SimulateOutcome {
+  return simulateLoaded(loadShown(file, cwd, defaults), file, scenario, defaults);
 }
 
 /** Load `file` (relative to `cwd`); a read error names the file as the user wrote it. */
-function loadShown(file: string, cwd: string): LoadResult {
-  return loadConfigFile(resolve(cwd, file), {}, file);
+function loadShown(file: string, cwd: string, defaults: LoadOptions): LoadResult {
+  return loadConfigFile(resolve(cwd, file), defaults, file);
 }
 
 /** Simulate an already loaded config (or one of its scenarios). */
-export function simulateLoaded(base: LoadResult, file: string, scenario: string | null): SimulateOutcome {
-  const load = scenario !== null && base.doc ? scenarioConfig(base, scenario) : base;
+export function simulateLoaded(base: LoadResult, file: string, scenario: string | null, defaults: LoadOptions = {}): SimulateOutcome {
+  const load = scenario !== null && base.doc ? scenarioConfig(base, scenario, defaults) : base;
   const json: SimulateJson = {
     schemaVersion: SCHEMA_VERSION,
     config: file,
@@ -127,15 +128,16 @@ export const simulateCommand: Command = {
   summary: 'simulate a workload config: struct pages, vmemmap, where the memmap lives, savings',
   help,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { flags, options, positionals } = parseArgs(argv, { flags: ['json', 'compare'], options: ['scenario', 'trace'] });
+    const { flags, options, positionals } = parseArgs(argv, { flags: ['json', 'compare'], options: ['scenario', 'trace', 'arch', 'kernel'] });
+    const defaults = configDefaults(options);
     if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give exactly one config file' : 'missing <config>');
     const file = positionals[0];
     if (flags.has('compare')) {
       if (options.has('scenario')) throw new UsageError('--compare runs every scenario; it does not take --scenario');
       if (options.has('trace')) throw new UsageError('--compare does not write a trace; run one scenario with --trace');
-      return runCompare(file, flags.has('json'), io);
+      return runCompare(file, flags.has('json'), io, defaults);
     }
-    const outcome = simulateFile(file, options.get('scenario') ?? null, io.cwd);
+    const outcome = simulateFile(file, options.get('scenario') ?? null, io.cwd, defaults);
     const tracePath = options.get('trace');
     if (tracePath !== undefined && outcome.timing) {
       const cfg = outcome.load.config!;
@@ -194,16 +196,16 @@ export interface CompareJson {
 }
 
 /** simulate --compare: the base config and every scenario, side by side. */
-function runCompare(file: string, json: boolean, io: Io): number {
-  const base = loadShown(file, io.cwd);
-  const baseOutcome = simulateLoaded(base, file, null);
+function runCompare(file: string, json: boolean, io: Io, defaults: LoadOptions): number {
+  const base = loadShown(file, io.cwd, defaults);
+  const baseOutcome = simulateLoaded(base, file, null, defaults);
   if (!baseOutcome.result) {
     if (json) io.out(JSON.stringify(baseOutcome.json, null, 2) + '\n');
     for (const e of base.errors) io.err(formatError(base.doc, file, e) + '\n');
     return baseOutcome.exitCode;
   }
   const cfg = base.config!;
-  const outcomes = [{ name: 'base', o: baseOutcome }, ...cfg.scenarios.map((sc) => ({ name: sc.name, o: simulateLoaded(base, file, sc.name) }))];
+  const outcomes = [{ name: 'base', o: baseOutcome }, ...cfg.scenarios.map((sc) => ({ name: sc.name, o: simulateLoaded(base, file, sc.name, defaults) }))];
   const ok = outcomes.filter((c) => c.o.result && c.o.timing);
   const memory = compareFlat(ok.map((c) => ({ name: c.name, values: memmapFlat(c.o.result!.memmap) })));
   const timing = compareTimings(ok.map((c) => ({ name: c.name, timing: c.o.timing! })));
