@@ -8,7 +8,8 @@ import { elixirIdentUrl, elixirSourceUrl, NDCTL_GITHUB } from '../report/kernel-
 export const DOC_BEGIN = '<!-- rules:begin (generated from src/check/rules by test/unit/check-docs.test.ts: UPDATE_DOCS=1 to refresh) -->';
 export const DOC_END = '<!-- rules:end -->';
 
-function applies(r: Rule): string {
+/** Where a rule applies: its arches and kernel range, or "all". */
+export function applies(r: Rule): string {
   const parts: string[] = [];
   if (r.appliesTo.arches) parts.push(r.appliesTo.arches.join(', '));
   if (r.appliesTo.kernels?.min) parts.push(`≥ ${r.appliesTo.kernels.min.join('.')}`);
@@ -76,22 +77,49 @@ function citationParts(citation: string): CitationPart[] {
  *   [6.12] mm/memory_hotplug.c: check_pfn_span(); drivers/nvdimm/pfn_devs.c: nd_pfn_init()
  */
 export function citationMarkdown(citation: string): string {
-  return citationParts(citation)
-    .map(({ text, lead, kernel, ndctl, rest }) => {
-      const colon = rest.indexOf(': ');
-      const files = (colon < 0 ? rest : rest.slice(0, colon)).split(/,\s*/);
-      // ndctl's own sources only with their "ndctl vNN" (never as a kernel path).
-      if (!files.every((f) => FILE.test(f) && (!kernel || !f.startsWith('ndctl/'))) || (!kernel && !ndctl)) return `\`${text}\``;
-      const fileLink = (f: string) => `[\`${f}\`](${kernel ? elixirSourceUrl(kernel, f) : `${NDCTL_GITHUB}/${ndctl}/${f}`})`;
-      let out = lead + files.map(fileLink).join(', ');
-      if (colon >= 0) {
-        const fns = rest.slice(colon + 2);
+  return citationLinked(citation)
+    .map((p) => {
+      if (!p.files) return `\`${p.text}\``;
+      let out = p.lead + p.files.map((f) => `[\`${f.name}\`](${f.url})`).join(', ');
+      if (p.functions !== null) {
         // Functions link to their identifier (kernel only: ndctl's files are linked above).
-        out += ': ' + (kernel ? fns.replace(IDENT, (_m, name: string) => `[\`${name}()\`](${elixirIdentUrl(kernel, name)})`) : fns);
+        const urls = new Map(p.functionLinks.map((f) => [f.name, f.url]));
+        out += ': ' + p.functions.replace(IDENT, (m, name: string) => (urls.has(name) ? `[\`${name}()\`](${urls.get(name)})` : m));
       }
       return out;
     })
     .join('; ');
+}
+
+/** The files and functions of a citation with their pages, in order (for plain-text output). */
+export function citationLinks(citation: string): Array<{ label: string; url: string }> {
+  return citationLinked(citation).flatMap((p) => [...(p.files ?? []).map((f) => ({ label: f.name, url: f.url })), ...p.functionLinks.map((f) => ({ label: `${f.name}()`, url: f.url }))]);
+}
+
+interface LinkedPart {
+  text: string;
+  lead: string;
+  /** null: the part is not "path[, path]: functions" (a Kconfig symbol, prose), so it stays text. */
+  files: Array<{ name: string; url: string }> | null;
+  /** The text after "path: " (null without one). */
+  functions: string | null;
+  functionLinks: Array<{ name: string; url: string }>;
+}
+
+function citationLinked(citation: string): LinkedPart[] {
+  return citationParts(citation).map(({ text, lead, kernel, ndctl, rest }) => {
+    const colon = rest.indexOf(': ');
+    const names = (colon < 0 ? rest : rest.slice(0, colon)).split(/,\s*/);
+    // ndctl's own sources only with their "ndctl vNN" (never as a kernel path).
+    if (!names.every((f) => FILE.test(f) && (!kernel || !f.startsWith('ndctl/'))) || (!kernel && !ndctl)) return { text, lead, files: null, functions: null, functionLinks: [] };
+    const files = names.map((f) => ({ name: f, url: kernel ? elixirSourceUrl(kernel, f) : `${NDCTL_GITHUB}/${ndctl}/${f}` }));
+    const functions = colon >= 0 ? rest.slice(colon + 2) : null;
+    const functionLinks = kernel && functions ? [...functions.matchAll(IDENT)].flatMap((m) => {
+            const url = elixirIdentUrl(kernel, m[1]);
+            return url ? [{ name: m[1], url }] : [];
+          }) : [];
+    return { text, lead, files, functions, functionLinks };
+  });
 }
 
 /** The first kernel function a citation names, with the release it was checked against and its Elixir page

@@ -45,6 +45,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 /** Entry point used by bin/memmap-lab.js: runs main() on the process's argv and sets the exit code. */
 export function runCli(): void {
+  // `memmap-lab analyze big.log | head`: once the reader has gone, stop quietly (as a pipe's writer does)
+  // instead of dying on an unhandled EPIPE with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   main(process.argv.slice(2), processIo).then(
     (code) => {
       process.exitCode = code;

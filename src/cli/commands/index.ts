@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyze';
 import { importCommand } from './import';
 import { compareCommand } from './compare';
 import { reportCommand } from './report';
+import { rulesCommand } from './rules';
 
 export interface Command {
   name: string;
@@ -14,4 +15,4 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand, importCommand, compareCommand, reportCommand];
+export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand, importCommand, compareCommand, reportCommand, rulesCommand];
