@@ -6,7 +6,7 @@
 export { checkText, checkDocument, checkFile } from './engine';
 export { applyFixes, applyEdits } from './edits';
 export { RULES, ruleById } from './rules/index';
-export { applies, citationLinks, rulesMarkdown, ruleHelpMarkdown, ruleHelpText } from './docs';
+export { applies, citationLinks, citedFunction, rulesMarkdown, ruleHelpMarkdown, ruleHelpText } from './docs';
 export { toJsonReport, toSarif, type FileReport, type JsonReport } from './report';
 export type { CheckOptions, CheckResult, Finding, Fix, RelatedLocation, Rule, Severity, TextEdit } from './types';
 export { SEVERITIES } from './types';

@@ -32,12 +32,16 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-/** A finding as a diagnostic: code = rule id, the kernel's text on a second line, related locations. */
-export function findingDiagnostic(f: Finding, analysis: Analysis): vscode.Diagnostic {
+/** A finding as a diagnostic: code = rule id, linked to the kernel function that enforces the rule on Elixir
+ *  (at the release the rule was checked against: the Problems panel and the hover show the code as a link,
+ *  and VS Code asks before opening it); the kernel's text on a second line; related locations. */
+export function findingDiagnostic(f: Finding, analysis: Analysis, check?: Modules['check']): vscode.Diagnostic {
   const kernel = f.kernelText.trimEnd();
   const d = new vscode.Diagnostic(analysis.toRange(f.range), kernel ? `${f.message}\nkernel: ${kernel}` : f.message, SEVERITY[f.severity]);
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = f.rule;
+  const rule = check?.ruleById(f.rule);
+  const cited = rule ? check?.citedFunction(rule.kernelCitation) : null;
+  d.code = cited ? { value: f.rule, target: vscode.Uri.parse(cited.url, true) } : f.rule;
   if (f.related.length) {
     d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(analysis.snapshot.uri, analysis.toRange(r.range)), r.message));
   }
@@ -84,7 +88,7 @@ export class EditorModel {
 
   /** The findings with the diagnostics published for them. */
   get entries(): readonly FindingEntry[] {
-    this.found ??= (this.check?.findings ?? []).map((finding) => ({ finding, diagnostic: findingDiagnostic(finding, this.analysis) }));
+    this.found ??= (this.check?.findings ?? []).map((finding) => ({ finding, diagnostic: findingDiagnostic(finding, this.analysis, this.modules.check) }));
     return this.found;
   }
 

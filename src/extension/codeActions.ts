@@ -3,7 +3,7 @@
 // base config) at once, for "editor.codeActionsOnSave": { "source.fixAll.memmap": "explicit" }.
 // Every action is a WorkspaceEdit, so one undo reverts it.
 import * as vscode from 'vscode';
-import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { codeOf, DIAGNOSTIC_SOURCE } from './diagnostics';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, FindingEntry } from './checker';
 import { fixAllApplies, nonOverlappingFixes, quickFixTitle } from './figures';
@@ -11,7 +11,7 @@ import type { Fix } from '../check/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('memmap');
 
-const sameDiagnostic = (a: vscode.Diagnostic, b: vscode.Diagnostic) => a.source === b.source && String(a.code) === String(b.code) && a.range.isEqual(b.range) && a.message === b.message;
+const sameDiagnostic = (a: vscode.Diagnostic, b: vscode.Diagnostic) => a.source === b.source && codeOf(a) === codeOf(b) && a.range.isEqual(b.range) && a.message === b.message;
 
 export class MemmapCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = {
@@ -27,7 +27,7 @@ export class MemmapCodeActions implements vscode.CodeActionProvider {
     const quickFixes = !only || only.contains(vscode.CodeActionKind.QuickFix);
     const fixAll = !!only && (only.contains(FIX_ALL_KIND) || FIX_ALL_KIND.contains(only));
     if (!quickFixes && !fixAll) return [];
-    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && /^MM\d+$/.test(String(d.code)));
+    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && /^MM\d+$/.test(codeOf(d)));
     if (quickFixes && !fixAll && !ours.length && !only) {
       // Nothing of ours under the cursor: answer without analyzing (the lightbulb asks on every move).
       const published = this.analyses.published(doc);

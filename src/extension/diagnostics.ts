@@ -10,6 +10,11 @@ import { isConfigDocument, readDiskSnapshot, snapshotOf, type TextSnapshot } fro
 
 export const DIAGNOSTIC_SOURCE = 'memmap-lab';
 
+/** A diagnostic's code as text: a rule's code is { value: "MM004", target: its kernel function }. */
+export function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? '');
+}
+
 export interface DiagnosticsProvider {
   /** Shown in the log when the provider fails. */
   readonly id: string;

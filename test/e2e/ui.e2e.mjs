@@ -419,6 +419,13 @@ async function editorChecks() {
   // The row reads "… memmap-lab(MM004) [Ln 19, Col 12]" (the parentheses are CSS: innerText has "memmap-lab MM004").
   check(texts.some((t) => /memmap-lab\s*\(?MM004\)?/.test(t) && /\[Ln 19, Col 12\]/.test(t)), `Problems panel: MM004 for ${fixture} at Ln 19, Col 12`);
   check(texts.some((t) => /memmap-lab\s*\(?MM001\)?/.test(t) && t.includes('start 0x5000100000 is not a multiple of the 2 GiB memory block size') && /\[Ln 24, Col 23\]/.test(t)), `Problems panel: MM001 for ${fixture} at Ln 24, Col 23`);
+  // A rule's code is a link to the kernel function behind it (Diagnostic.code.target), not plain text.
+  const codeLinks = await page.locator('.markers-panel .monaco-list-row a').evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute('href') })));
+  log('problems code links:', JSON.stringify(codeLinks));
+  check(
+    codeLinks.some((l) => l.text === 'MM004' && l.href === 'https://elixir.bootlin.com/linux/v6.12/A/ident/vmemmap_populate'),
+    'Problems panel: MM004 links vmemmap_populate() on Elixir (v6.12)',
+  );
   await page.screenshot({ path: join(shots, '33-problems-mm-rules.png') });
   await runFromPalette('View: Toggle Maximized Panel');
 

@@ -12,14 +12,14 @@ import { loadConfigText } from '../../../src/config/load';
 import { simulateMemmap } from '../../../src/core/simulate';
 import { simulateTiming } from '../../../src/core/init/index';
 import { deviceLensTitle, nodeLensTitle } from '../../../src/extension/figures';
-import { at, closeAllEditors, EXTENSION_ID, fileUri, open, rangeOfText, waiter } from './helpers';
+import { at, closeAllEditors, codeOf, EXTENSION_ID, fileUri, open, rangeOfText, waiter } from './helpers';
 
 const FIXTURE = 'misaligned-namespace.memmap.yaml';
 
 const waitFor = waiter(20_000, 100);
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'memmap-lab');
-const byCode = (uri: vscode.Uri, code: string) => ours(uri).filter((d) => d.code === code);
+const byCode = (uri: vscode.Uri, code: string) => ours(uri).filter((d) => codeOf(d) === code);
 const hoverText = (hovers: vscode.Hover[]) => hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n\n');
 
 /** Undo until the document holds `text` again (one WorkspaceEdit = one undo step; a few in reserve). */
@@ -44,10 +44,13 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
     const diags = await waitFor('MM001 and MM004', () => byCode(doc.uri, 'MM001').length > 0 && byCode(doc.uri, 'MM004').length > 0 && ours(doc.uri));
     // The same findings as the checker itself on the same text (`memmap-lab check`), nothing more.
     const expected = checkText(doc.getText(), doc.uri.path).findings;
-    assert.deepStrictEqual(diags.map((d) => `${d.code} ${d.message.split('\n')[0]}`).sort(), expected.map((f) => `${f.rule} ${f.message}`).sort());
+    assert.deepStrictEqual(diags.map((d) => `${codeOf(d)} ${d.message.split('\n')[0]}`).sort(), expected.map((f) => `${f.rule} ${f.message}`).sort());
     assert.strictEqual(diags.length, 2, diags.map((d) => d.message).join('\n'));
 
     const [mm004] = byCode(doc.uri, 'MM004');
+    // The code links the kernel function behind the rule, at the release the rule was checked against.
+    assert.ok(typeof mm004.code === 'object', 'a rule code carries a target');
+    assert.strictEqual(mm004.code.target.toString(true), 'https://elixir.bootlin.com/linux/v6.12/A/ident/vmemmap_populate');
     assert.strictEqual(at(mm004.range), at(rangeOfText(doc, '0x3041000000')));
     assert.strictEqual(mm004.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(mm004.message, /^start 0x3041000000 is 16 MiB aligned but not 128 MiB \(section\) aligned: x86_64 vmemmap_populate\(\) ignores the altmap for pieces smaller than a section, so 2 MiB of the memmap of map=dev device namespace0\.0 comes from RAM/);

@@ -11,7 +11,7 @@ import { simulateMemmap } from '../../../src/core/simulate';
 import { formatBytes } from '../../../src/config/units';
 import { checkText } from '../../../src/check/engine';
 import { bigConfig, toYaml } from '../../../bench/configs';
-import { at, closeAllEditors, EXTENSION_ID, fileUri, open, rangeOfText, waiter } from './helpers';
+import { at, closeAllEditors, codeOf, EXTENSION_ID, fileUri, open, rangeOfText, waiter } from './helpers';
 
 const waitFor = waiter(20_000, 100);
 
@@ -119,8 +119,8 @@ suite('Memmap Lab in a real extension host', () => {
     // plain MMSIM provider): the rule that explains it (MM001) at the offending value, and MM034 because
     // this hot-add also overlaps node 0's RAM.
     const diags = await waitFor('the kernel failures', () => diagnosticsOf(doc.uri).length >= 2 && diagnosticsOf(doc.uri));
-    assert.deepStrictEqual(diags.map((x) => x.code).sort(), ['MM001', 'MM034'], diags.map(show).join('\n'));
-    const d = diags.find((x) => x.code === 'MM001')!;
+    assert.deepStrictEqual(diags.map(codeOf).sort(), ['MM001', 'MM034'], diags.map(show).join('\n'));
+    const d = diags.find((x) => codeOf(x) === 'MM001')!;
     assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
     assert.strictEqual(at(d.range), at(rangeOfText(doc, '0x400100000')), 'located at hotplug[0].start');
     assert.strictEqual(
@@ -191,7 +191,7 @@ suite('Memmap Lab in a real extension host', () => {
     const expected = checkText(text, doc.uri.path).findings;
     assert.ok(expected.length > 100, `the generated config should have findings (${expected.length})`);
     const diags = await waitFor('its problems', () => diagnosticsOf(doc.uri).length === expected.length && diagnosticsOf(doc.uri), 30_000);
-    assert.deepStrictEqual(diags.map((d) => d.code).sort(), expected.map((f) => f.rule).sort());
+    assert.deepStrictEqual(diags.map(codeOf).sort(), expected.map((f) => f.rule).sort());
     assert.ok(stats.inThread > before, 'the big config was not analyzed in the thread');
     assert.strictEqual(stats.inProcess, 0, 'an analysis fell back to the extension host (see the Memmap Lab log)');
     assert.ok(stats.lastThreadMs !== null && stats.lastRestoreMs !== null && stats.lastRestoreMs < stats.lastThreadMs, JSON.stringify(stats));

@@ -50,6 +50,9 @@ export function rangeOfText(doc: vscode.TextDocument, token: string, from = 0): 
 }
 
 /** "line:character-line:character" (0-based), for comparing ranges in assertion messages. */
+/** A diagnostic's code as text (a rule's code is { value, target }). */
+export const codeOf = (d: vscode.Diagnostic): string => (typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? ''));
+
 export const at = (r: vscode.Range): string => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 
 /** Closes every editor without saving: a test that failed half-way must not write its edits to the fixtures. */
