@@ -29,7 +29,7 @@ import { simulateTiming } from '../core/init/timing';
 import { buildInitWorkload } from '../core/init/workload';
 import { calibrationPoints, matchZoneDevices, simulatedDevices, type CalibrationPointOut } from './predicted';
 
-export { parseNdctlJson, looksLikeNdctlJson, type NdctlNamespace, type NdctlParse } from './import/ndctl';
+export { parseNdctlJson, looksLikeNdctlJson, mergeNdctlParses, type NdctlNamespace, type NdctlParse } from './import/ndctl';
 export type { ExtraFacts } from './import/facts';
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +167,8 @@ export type ImportResult =
     }
   | { ok: false; errors: string[] };
 
-type Range = { start: number; size: number; comment: string };
+/** `lsmem`: an online memory block range of lsmem (the state after boot: hot-added memory shows too). */
+type Range = { start: number; size: number; comment: string; lsmem?: boolean };
 
 interface NodeDraft {
   id: number;
@@ -257,7 +258,7 @@ interface ArchChoice {
 }
 
 function chooseArch(log: LogInput | null, warnings: string[]): ArchChoice {
-  if (!log) return { arch: 'x86_64', comment: 'guess: ndctl JSON does not say; x86_64 (where ndctl namespaces usually are)', details: [] };
+  if (!log) return { arch: 'x86_64', comment: 'guess: ndctl / daxctl JSON does not say; x86_64', details: [] };
   const b = log.boot;
   const f = log.facts;
   const details: string[] = [];
@@ -410,7 +411,7 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
       const ranges: Range[] = [];
       for (const r of blocks) {
         if (r.start === null || r.end === null) bad(r.line);
-        else ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}` });
+        else ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}`, lsmem: true });
       }
       result.set(id, {
         ranges,
@@ -557,14 +558,21 @@ function pmemRegions(log: LogInput | null): PmemRegion[] {
   return list.sort((a, c) => a.start - c.start);
 }
 
-function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>, ramEnd: number, regions: PmemRegion[], warnings: string[]): { devices: DeviceDraft[]; extraNodes: number[] } {
+/** Where a dax device without mappings is, when the log's lsmem shows its System RAM (see buildImport). */
+type Claimed = Map<string, { start: number; comment: string }>;
+
+function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>, ramEnd: number, regions: PmemRegion[], warnings: string[], claimed: Claimed): { devices: DeviceDraft[]; extraNodes: number[] } {
   const devices: DeviceDraft[] = [];
   const extraNodes: number[] = [];
   const file = basename(nd.path);
   let cursor = alignUp(ramEnd, GiB);
-  const fixed = nd.parse.namespaces.filter((n) => n.resource !== null).map((n) => ({ start: n.resource!, end: n.resource! + n.size }));
+  const fixed = [
+    ...nd.parse.namespaces.filter((n) => n.resource !== null).map((n) => ({ start: n.resource!, end: n.resource! + n.size })),
+    ...nd.parse.daxDevices.flatMap((d) => d.mappings.map((m) => ({ start: m.start, end: m.start + m.size }))),
+    ...nd.parse.daxDevices.flatMap((d) => (claimed.has(d.chardev) ? [{ start: claimed.get(d.chardev)!.start, end: claimed.get(d.chardev)!.start + d.size }] : [])),
+  ];
   for (const ns of nd.parse.namespaces) {
-    const before = [`from ${file}:${ns.line}: ${ns.summary}`];
+    const before = [`from ${ns.file ?? file}:${ns.line}: ${ns.summary}`];
     const inline: Record<string, string> = {};
     const align = ns.mode === 'raw' ? null : (ns.align ?? 2 * MiB);
     if (ns.mode !== 'raw' && ns.align === null) inline.align = 'ndctl printed no align: the ndctl default 2M';
@@ -624,6 +632,66 @@ function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>
     if (dev) inline.name = `${ns.blockdev ? 'blockdev' : 'chardev'} ${dev}`;
     devices.push({ value, before, inline });
   }
+  for (const dax of nd.parse.daxDevices) {
+    const node = dax.targetNode ?? 0;
+    if (!nodeIds.has(node)) {
+      nodeIds.add(node);
+      extraNodes.push(node);
+    }
+    // One device per physical range (daxctl -M); one range placed above RAM without them.
+    const pieces = dax.mappings.length ? dax.mappings : [{ start: -1, size: dax.size }];
+    pieces.forEach((piece, i) => {
+      const before = i === 0 ? [`from ${dax.file ?? file}:${dax.line}: ${dax.summary}`] : [];
+      const inline: Record<string, string> = {};
+      const name = pieces.length > 1 ? `${dax.chardev}.m${i}` : dax.chardev;
+      inline.name = pieces.length > 1 ? `mapping ${i + 1} of ${pieces.length} of /dev/${dax.chardev} (daxctl -M)` : `daxctl chardev /dev/${dax.chardev}`;
+      inline.node = dax.targetNode !== null ? 'daxctl target_node' : 'daxctl printed no target_node: node 0';
+      if (dax.provider) inline.kind = `from the region path ${dax.regionPath}`;
+      else {
+        inline.kind = 'guess: daxctl list -D does not say what provides the memory (daxctl list -RD prints the region path); cxl, or hmem for firmware soft-reserved memory';
+        if (i === 0) warnings.push(`devices: ${dax.chardev}: kind cxl assumed (daxctl list -RD shows the region path, which says)`);
+      }
+      if (dax.modeAsPrinted !== 'devdax') inline.mode = dax.mode === 'kmem' ? 'daxctl mode "system-ram": dax/kmem onlines it as System RAM' : `daxctl mode "${dax.modeAsPrinted}": a device-dax mode`;
+      let start: number;
+      const found = claimed.get(dax.chardev);
+      if (piece.start >= 0) {
+        start = piece.start;
+        inline.start = 'daxctl -M mapping start';
+      } else if (found) {
+        start = found.start;
+        inline.start = found.comment;
+      } else {
+        for (;;) {
+          const s = cursor;
+          const clash = fixed.find((r) => r.start < s + piece.size + GiB && s < r.end);
+          if (!clash) break;
+          cursor = alignUp(clash.end, GiB);
+        }
+        start = cursor;
+        cursor = alignUp(start + piece.size, GiB);
+        inline.start = 'placed above RAM: daxctl printed no mappings (daxctl list -M shows them)';
+        warnings.push(`devices: ${dax.chardev} has no mappings in the daxctl JSON; placed at ${hx(start)}, above RAM`);
+      }
+      inline.size = pieces.length > 1 ? 'daxctl -M mapping size' : 'daxctl size';
+      if (dax.sizeApproximate) {
+        inline.size += '; daxctl -u printed it rounded';
+        if (i === 0) warnings.push(`devices: ${dax.chardev}: daxctl -u printed a rounded size; list without -u for exact sizes`);
+      }
+      const value: Record<string, unknown> = { name, node, kind: dax.provider ?? 'cxl', mode: dax.mode, start: hx(start), size: sizeText(piece.size) };
+      if (dax.align !== null) {
+        value.align = sizeText(dax.align);
+        inline.align = 'daxctl align';
+      }
+      // Not an NVDIMM namespace: no info block, the memmap is always in RAM (or self-hosted by kmem).
+      value.map = 'mem';
+      inline.map = 'a dax region without an info block keeps its memmap in RAM';
+      if (dax.mode === 'kmem' && i === 0) {
+        if (dax.onlineBlocks !== null && dax.totalBlocks !== null) before.push(`system-ram: ${dax.onlineBlocks} of ${dax.totalBlocks} memory blocks online`);
+        before.push(`memmapOnMemory: daxctl does not print it; cat /sys/bus/dax/devices/${dax.chardev}/memmap_on_memory (6.8+) and set it to true if that says 1`);
+      }
+      devices.push({ value, before, inline });
+    });
+  }
   for (const s of nd.parse.skipped) warnings.push(`devices: ${basename(nd.path)}:${s.line}:${s.column}: skipped ${s.message}`);
   return { devices, extraNodes };
 }
@@ -647,7 +715,7 @@ export function buildImport(req: ImportRequest): ImportResult {
       `log: ${log.path} (${f.format}, boot ${b.index} of ${f.boots.length}: lines ${b.firstLine}-${b.lastLine}${f.input.quotedPrintable ? ', quoted-printable decoded' : ''}${f.input.mailQuoted ? ', mail quoting removed' : ''})`,
     );
   }
-  if (nd) header.push(`namespaces: ${nd.path} (ndctl list -N)`);
+  if (nd) header.push(`devices: ${nd.path} (${[nd.parse.namespaces.length ? 'ndctl list -N' : '', nd.parse.daxDevices.length ? 'daxctl list' : ''].filter(Boolean).join(', ') || 'ndctl / daxctl JSON'})`);
   header.push('Each value says where it came from; "guess:" marks values the input does not give (check them).');
 
   // ---- arch and kernel
@@ -668,7 +736,7 @@ export function buildImport(req: ImportRequest): ImportResult {
     comments.inline('kernel.version', `from ${cite(log!, b!.kernel?.line)}${b!.kernel && b!.kernel.source !== 'linux-version' ? ` (${b!.kernel.source})` : ''}`);
   } else {
     kernel.version = '6.12';
-    comments.inline('kernel.version', `guess: ${log ? 'the log prints' : 'ndctl JSON gives'} no kernel version; the format default 6.12`);
+    comments.inline('kernel.version', `guess: ${log ? 'the log prints' : 'ndctl / daxctl JSON gives'} no kernel version; the format default 6.12`);
     if (log) warnings.push('kernel.version: not in the log; 6.12 assumed');
   }
   const version = kernel.version as string;
@@ -704,24 +772,42 @@ export function buildImport(req: ImportRequest): ImportResult {
     }
   } else {
     // ndctl only: RAM is not described; one placeholder node per referenced node.
+    // (A dax device's target node is usually CPU-less and memory-less: it joins as such below.)
     const ids = new Set(nd!.parse.namespaces.map((n) => n.numaNode ?? n.targetNode ?? 0));
     if (ids.size === 0) ids.add(0);
     let at = 4 * GiB;
     for (const id of [...ids].sort((a, c) => a - c)) {
-      ranges.set(id, { ranges: [{ start: at, size: 64 * GiB, comment: 'PLACEHOLDER: ndctl does not describe RAM; put the real ranges here (or import the boot log too)' }], comment: null, memoryless: false, reconstructed: true });
+      ranges.set(id, { ranges: [{ start: at, size: 64 * GiB, comment: 'PLACEHOLDER: ndctl / daxctl JSON does not describe RAM; put the real ranges here (or import the boot log too)' }], comment: null, memoryless: false, reconstructed: true });
       at += 64 * GiB;
     }
-    warnings.push('nodes: ndctl JSON does not describe RAM: each node got a 64G placeholder range; import the boot log as well for the real ranges');
+    warnings.push('nodes: ndctl / daxctl JSON does not describe RAM: each node got a 64G placeholder range; import the boot log as well for the real ranges');
+  }
+  // A dax/kmem device without mappings whose System RAM the log's lsmem lists on its node (lsmem shows
+  // the memory after boot, hot-added included): that range is the device, not boot RAM.
+  const claimed: Claimed = new Map();
+  if (log && nd) {
+    for (const dax of nd.parse.daxDevices) {
+      if (dax.mode !== 'kmem' || dax.mappings.length || dax.targetNode === null) continue;
+      const node = ranges.get(dax.targetNode);
+      const i = node ? node.ranges.findIndex((r) => r.lsmem && r.size === dax.size && ![...claimed.values()].some((c) => c.start === r.start)) : -1;
+      if (!node || i < 0) continue;
+      const [r] = node.ranges.splice(i, 1);
+      claimed.set(dax.chardev, { start: r.start, comment: `lsmem ${r.comment.replace(/^from /, '')}: node ${dax.targetNode}'s ${formatBytes(dax.size)} of System RAM is this device (daxctl system-ram), not boot RAM` });
+      if (!node.ranges.length) {
+        node.memoryless = true;
+        node.comment = `no boot RAM: the memory lsmem lists on node ${dax.targetNode} is ${dax.chardev} (dax/kmem)`;
+      }
+    }
   }
   const nodeIds = new Set(ranges.keys());
   const ramEnd = Math.max(0, ...[...ranges.values()].flatMap((n) => n.ranges.map((r) => r.start + r.size)));
-  const devs = nd ? deviceDrafts(nd, profile, nodeIds, ramEnd, pmemRegions(log), warnings) : { devices: [], extraNodes: [] };
-  for (const id of devs.extraNodes) ranges.set(id, { ranges: [], comment: 'a node only the ndctl namespaces name (numa_node): no RAM', memoryless: true, reconstructed: false });
+  const devs = nd ? deviceDrafts(nd, profile, nodeIds, ramEnd, pmemRegions(log), warnings, claimed) : { devices: [], extraNodes: [] };
+  for (const id of devs.extraNodes) ranges.set(id, { ranges: [], comment: 'a node only the devices name (numa_node / target_node): no RAM', memoryless: true, reconstructed: false });
   const ids = [...ranges.keys()].sort((a, c) => a - c);
   const memoryNodes = new Set(ids.filter((id) => ranges.get(id)!.ranges.length > 0));
   const cpus = log
     ? cpusFor(log, ids, memoryNodes, warnings)
-    : new Map(ids.map((id) => [id, { cpus: memoryNodes.has(id) ? 1 : 0, comment: 'guess: ndctl does not say; set the real count' }]));
+    : new Map(ids.map((id) => [id, { cpus: memoryNodes.has(id) ? 1 : 0, comment: 'guess: ndctl / daxctl JSON does not say; set the real count' }]));
 
   const nodes: NodeDraft[] = ids.map((id) => {
     const r = ranges.get(id)!;

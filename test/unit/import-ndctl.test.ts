@@ -82,7 +82,7 @@ describe('import: ndctl list -N JSON', () => {
   it('ndctl JSON alone: namespaces above a placeholder RAM node, said so', async () => {
     const { cfg, text, err } = await importOk('ndctl-list-N.json');
     assert.equal(cfg.nodes.length, 1);
-    assert.match(text, /PLACEHOLDER: ndctl does not describe RAM/);
+    assert.match(text, /PLACEHOLDER: ndctl \/ daxctl JSON does not describe RAM/);
     assert.match(err, /no "resource" in the ndctl JSON; placed at 0x1100000000, above RAM/);
     const ram = cfg.nodes[0].ranges[0];
     assert.ok(cfg.devices.every((x) => x.start >= ram.start + ram.size && x.start % GiB === 0));
@@ -160,6 +160,6 @@ describe('import: ndctl list -N JSON', () => {
     const f = tmpFile('other.json', '{"regions":[]}');
     const r = await cli('import', f);
     assert.equal(r.code, 2);
-    assert.match(r.err, /other\.json:1:1: no namespace found .*ndctl list -N/);
+    assert.match(r.err, /other\.json:1:1: no namespace or dax device found .*ndctl list -N. or .daxctl list/);
   });
 });

@@ -1,22 +1,23 @@
-// memmap-lab import <dmesg-file | ndctl-list.json>... [-o FILE] [--force] [--boot N] [--calibrate]
+// memmap-lab import <dmesg-file | ndctl/daxctl-list.json>... [-o FILE] [--force] [--boot N] [--calibrate]
 //
 // Builds a workload config from a real machine: its boot log (dmesg, journalctl -k, syslog, a log pasted
-// in mail) and/or `ndctl list -N` JSON. Every value carries a comment saying where it came from
+// in mail) and/or `ndctl list -N` / `daxctl list` JSON. Every value carries a comment saying where it came from
 // (docs/import-compare.md). Prints the YAML, or writes it atomically with -o (never over an existing
 // file without --force).
 import { closeSync, existsSync, linkSync, openSync, readSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buildImport, inputKind, parseNdctlJson, readLog, type LogInput, type NdctlInput } from '../../trace/import';
+import { buildImport, inputKind, mergeNdctlParses, parseNdctlJson, readLog, type LogInput, type NdctlInput } from '../../trace/import';
 import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import type { Command } from './index';
 
-const help = `usage: memmap-lab import <dmesg-file | ndctl-list.json>... [-o FILE] [--force] [--boot N] [--calibrate]
+const help = `usage: memmap-lab import <dmesg-file | ndctl/daxctl-list.json>... [-o FILE] [--force] [--boot N] [--calibrate]
 
 Builds a workload config (*.memmap.yaml) from a real machine: arch and kernel version, NUMA nodes with
 their memory ranges and CPU counts, HugeTLB pools, memory block size, hypervisor and deferred init from
-a boot log (dmesg, journalctl -k, syslog, serial console, a log pasted in mail), and pmem namespaces from
-\`ndctl list -N\` JSON. Give a log, an ndctl JSON, or one of each. Every value carries a comment saying
-where it came from; "guess:" marks values the input does not give.
+a boot log (dmesg, journalctl -k, syslog, serial console, a log pasted in mail), pmem namespaces from
+\`ndctl list -N\` JSON and CXL / soft-reserved dax devices from \`daxctl list\` JSON (-RDM gives what
+provides them and where they are). Give a log, a JSON, or one of each. Every value carries a comment
+saying where it came from; "guess:" marks values the input does not give.
 
   -o, --output FILE  write the config to FILE (atomically) instead of printing it
   --force            with -o: replace FILE if it exists
@@ -25,7 +26,7 @@ where it came from; "guess:" marks values the input does not give.
   --calibrate        write the log's deferred-init and ZONE_DEVICE times as machine.calibration points
                      (otherwise they are comments)
 
-exit: 0 imported, 2 bad input (unreadable file, malformed ndctl JSON, a log without node memory)
+exit: 0 imported, 2 bad input (unreadable file, malformed ndctl/daxctl JSON, a log without node memory)
 `;
 
 /** Read the first bytes of a file (to tell a log from ndctl JSON); an error message for unreadable files. */
@@ -93,18 +94,17 @@ export function bootOption(v: string | undefined): number | null {
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'build a workload config from a real machine: boot log and/or ndctl list JSON',
+  summary: 'build a workload config from a real machine: boot log, ndctl / daxctl list JSON',
   help,
   async run(argv: readonly string[], io: Io): Promise<number> {
     const { flags, options, positionals } = parseArgs(argv, { flags: ['force', 'calibrate'], options: ['output', 'boot'] });
-    if (positionals.length === 0) throw new UsageError('missing <dmesg-file | ndctl-list.json>');
-    if (positionals.length > 2) throw new UsageError('give at most two inputs: a kernel log and an ndctl JSON');
+    if (positionals.length === 0) throw new UsageError('missing <dmesg-file | ndctl/daxctl-list.json>');
     const boot = bootOption(options.get('boot'));
     const output = options.get('output');
     if (flags.has('force') && output === undefined) throw new UsageError('--force only applies with -o FILE');
 
     let log: LogInput | null = null;
-    let ndctl: NdctlInput | null = null;
+    const jsons: NdctlInput[] = [];
     for (const p of positionals) {
       const abs = resolve(io.cwd, p);
       const h = head(abs);
@@ -113,8 +113,12 @@ export const importCommand: Command = {
         return EXIT_BAD_INPUT;
       }
       if (inputKind(h.text) === 'ndctl') {
-        if (ndctl) throw new UsageError(`two ndctl JSON files (${ndctl.path}, ${p}): give one`);
-        ndctl = { path: p, parse: parseNdctlJson(readFileSync(abs, 'utf8')) };
+        const parse = parseNdctlJson(readFileSync(abs, 'utf8'));
+        if (parse.errors.length) {
+          for (const e of parse.errors) io.err(`memmap-lab import: ${p}:${e.line}:${e.column}: ${e.message}\n`);
+          return EXIT_BAD_INPUT;
+        }
+        jsons.push({ path: p, parse });
       } else {
         if (log) throw new UsageError(`two logs (${log.path}, ${p}): give one (and --boot N to pick a boot)`);
         const r = await readLog(abs, { boot });
@@ -126,6 +130,8 @@ export const importCommand: Command = {
       }
     }
     if (boot !== null && !log) throw new UsageError('--boot applies to a kernel log');
+    // ndctl namespaces and daxctl devices (CXL, soft-reserved) of one machine may come in separate files.
+    const ndctl: NdctlInput | null = jsons.length > 1 ? { path: jsons.map((j) => j.path).join(', '), parse: mergeNdctlParses(jsons) } : (jsons[0] ?? null);
 
     const result = buildImport({ log, ndctl, calibrate: flags.has('calibrate'), outputName: output ? basename(output) : undefined });
     if (!result.ok) {

@@ -11,6 +11,18 @@
 //   align          bytes (or "2.00 MiB" with -u)
 //   resource       namespace start (with -v on most versions), number or "0x..." string
 //   blockdev / chardev, numa_node / target_node, state ("disabled")
+//
+// `daxctl list` JSON (also -R, -RD, -M, -u): the dax devices that are not an NVDIMM namespace's (CXL
+// regions, soft-reserved memory), as memmap-lab devices. Fields used (daxctl/json.c
+// util_daxctl_dev_to_json(), util_daxctl_region_to_json()):
+//   chardev        "dax0.0"
+//   mode           "system-ram" (dax/kmem: hot-added as System RAM) | "devdax" | "famfs" (a devdax mode)
+//   size, align    bytes (or -u human sizes)
+//   target_node    the node the memory is onlined to
+//   mappings       (-M) [{ page_offset, start, end, size }]: the physical ranges of the device
+//   online_memblocks / total_memblocks / movable (system-ram), state ("disabled")
+//   region "path"  (-R) what provides the memory: .../hmem.N (dax_hmem), .../decoderX.Y/regionZ/dax_region
+//                  (CXL), .../ndbusN/... (an NVDIMM namespace: import `ndctl list -N` for those)
 
 import { parseTree, printParseErrorCode, getNodeValue, type Node as JNode, type ParseError } from 'jsonc-parser';
 import { GiB, KiB, MiB, TiB } from '../../config/units';
@@ -38,6 +50,43 @@ export interface NdctlNamespace {
   column: number;
   /** The object as a one-line JSON summary for comments. */
   summary: string;
+  /** The file it was read from, when several JSON files are imported together (else the input's path). */
+  file?: string;
+}
+
+/** Who provides a dax device's memory. */
+export type DaxProvider = 'cxl' | 'hmem' | 'pmem';
+
+export interface DaxDevice {
+  chardev: string;
+  /** kmem for daxctl's "system-ram". */
+  mode: 'devdax' | 'kmem';
+  modeAsPrinted: string;
+  size: number;
+  sizeApproximate: boolean;
+  align: number | null;
+  targetNode: number | null;
+  /** (-M) The physical ranges, in page_offset order; [] without -M. */
+  mappings: Array<{ start: number; size: number }>;
+  /** From the region's path (daxctl list -R); null without it. */
+  provider: DaxProvider | null;
+  regionPath: string | null;
+  /** system-ram: memory blocks online / in all. */
+  onlineBlocks: number | null;
+  totalBlocks: number | null;
+  line: number;
+  column: number;
+  summary: string;
+  /** As NdctlNamespace.file. */
+  file?: string;
+}
+
+/** What provides a dax region's memory, from its sysfs path (daxctl trims "/sys/devices"). */
+export function daxProvider(path: string): DaxProvider | null {
+  if (/\/ndbus\d+\//.test(path)) return 'pmem';
+  if (/\/decoder\d+\.\d+\/|\/region\d+\/dax_region|ACPI0017|\/cxl/i.test(path)) return 'cxl';
+  if (/\/hmem\.?\d+/.test(path)) return 'hmem';
+  return null;
 }
 
 export interface LocatedMessage {
@@ -48,6 +97,8 @@ export interface LocatedMessage {
 
 export interface NdctlParse {
   namespaces: NdctlNamespace[];
+  /** daxctl devices (not NVDIMM namespaces'). */
+  daxDevices: DaxDevice[];
   errors: LocatedMessage[];
   /** Namespaces left out, with why (disabled, ...). */
   skipped: LocatedMessage[];
@@ -105,7 +156,7 @@ const MODES: Record<string, NdMode> = { fsdax: 'fsdax', memory: 'fsdax', devdax:
 
 /** Parse `ndctl list` JSON text; errors carry 1-based line and column. */
 export function parseNdctlJson(text: string): NdctlParse {
-  const out: NdctlParse = { namespaces: [], errors: [], skipped: [] };
+  const out: NdctlParse = { namespaces: [], daxDevices: [], errors: [], skipped: [] };
   const perr: ParseError[] = [];
   const body = text.replace(/^\ufeff/, '');
   const root = parseTree(body, perr, { disallowComments: true, allowTrailingComma: false });
@@ -117,24 +168,31 @@ export function parseNdctlJson(text: string): NdctlParse {
     return out;
   }
   if (!root || (root.type !== 'object' && root.type !== 'array')) {
-    out.errors.push({ line: 1, column: 1, message: 'expected the JSON of `ndctl list -N`: an object or an array of namespaces' });
+    out.errors.push({ line: 1, column: 1, message: 'expected the JSON of `ndctl list -N` or `daxctl list`: an object or an array of namespaces or dax devices' });
     return out;
   }
 
-  const visit = (n: JNode, inherited: { numaNode: number | null; targetNode: number | null }) => {
+  type Ctx = { numaNode: number | null; targetNode: number | null; regionPath: string | null };
+  const visit = (n: JNode, inherited: Ctx) => {
     if (n.type === 'array') {
       for (const c of n.children ?? []) visit(c, inherited);
       return;
     }
     if (n.type !== 'object') return;
     const value = getNodeValue(n) as Record<string, unknown>;
-    const ctx = {
+    const ctx: Ctx = {
       numaNode: nodeId(value.numa_node) ?? inherited.numaNode,
       targetNode: nodeId(value.target_node) ?? inherited.targetNode,
+      regionPath: typeof value.path === 'string' ? value.path : inherited.regionPath,
     };
     const dev = typeof value.dev === 'string' ? value.dev : null;
     if (dev !== null && /^namespace\d+\.\d+$/.test(dev)) {
       namespace(n, value, dev, ctx);
+      return;
+    }
+    // A daxctl device (an ndctl namespace's dax devices are inside the namespace, never visited).
+    if (dev === null && typeof value.chardev === 'string' && /^dax\d+\.\d+$/.test(value.chardev)) {
+      daxDevice(n, value, value.chardev, ctx);
       return;
     }
     for (const p of n.children ?? []) {
@@ -143,12 +201,76 @@ export function parseNdctlJson(text: string): NdctlParse {
     }
   };
 
-  const namespace = (n: JNode, v: Record<string, unknown>, dev: string, ctx: { numaNode: number | null; targetNode: number | null }) => {
+  const fieldAtOf = (n: JNode, key: string) => {
+    const p = n.children?.find((c) => c.children?.[0]?.value === key);
+    return p?.children?.[1] ? lineCol(body, p.children[1].offset) : lineCol(body, n.offset);
+  };
+
+  const daxDevice = (n: JNode, v: Record<string, unknown>, chardev: string, ctx: Ctx) => {
     const at = lineCol(body, n.offset);
-    const fieldAt = (key: string) => {
-      const p = n.children?.find((c) => c.children?.[0]?.value === key);
-      return p?.children?.[1] ? lineCol(body, p.children[1].offset) : at;
-    };
+    const bad = (key: string, message: string) => out.errors.push({ ...fieldAtOf(n, key), message: `${chardev}: ${message}` });
+    if (v.state === 'disabled') {
+      out.skipped.push({ ...at, message: `${chardev}: state "disabled" (not enabled: no memmap)` });
+      return;
+    }
+    const modeRaw = typeof v.mode === 'string' ? v.mode : null;
+    if (modeRaw === null) return bad('mode', 'no "mode" (system-ram, devdax or famfs)');
+    const mode = modeRaw === 'system-ram' ? 'kmem' : modeRaw === 'devdax' || modeRaw === 'famfs' ? 'devdax' : null;
+    if (!mode) return bad('mode', `unknown mode ${JSON.stringify(modeRaw)} (expected system-ram, devdax or famfs)`);
+    if (v.size === undefined) return bad('size', 'no "size"');
+    const size = bytesOf(v.size);
+    if (!size || size.value === 0) return bad('size', `"size" ${JSON.stringify(v.size)} is not a byte count`);
+    let align: number | null = null;
+    if (v.align !== undefined) {
+      const a = bytesOf(v.align);
+      if (!a || a.value === 0) return bad('align', `"align" ${JSON.stringify(v.align)} is not a byte count`);
+      align = a.value;
+    }
+    const mappings: DaxDevice['mappings'] = [];
+    if (v.mappings !== undefined) {
+      if (!Array.isArray(v.mappings)) return bad('mappings', '"mappings" is not a list');
+      const list = [...v.mappings] as Array<Record<string, unknown>>;
+      for (const m of list.sort((a, b) => (bytesOf(a?.page_offset)?.value ?? 0) - (bytesOf(b?.page_offset)?.value ?? 0))) {
+        const start = bytesOf(m?.start);
+        const end = bytesOf(m?.end);
+        if (!start || !end || end.value < start.value) return bad('mappings', `a mapping without a valid "start" and "end": ${JSON.stringify(m)}`);
+        mappings.push({ start: start.value, size: end.value - start.value + 1 });
+      }
+      const total = mappings.reduce((s, m) => s + m.size, 0);
+      if (mappings.length && total !== size.value && !size.approximate) return bad('mappings', `the mappings cover ${total} bytes, the device ${size.value}`);
+    }
+    if (out.daxDevices.some((x) => x.chardev === chardev)) {
+      out.skipped.push({ ...at, message: `${chardev}: listed twice; the first one is used` });
+      return;
+    }
+    const provider = ctx.regionPath === null ? null : daxProvider(ctx.regionPath);
+    if (provider === 'pmem') {
+      out.skipped.push({ ...at, message: `${chardev}: on an NVDIMM namespace (${ctx.regionPath}): import \`ndctl list -N\` for it (the namespace's info block decides its memmap)` });
+      return;
+    }
+    const count = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : null);
+    out.daxDevices.push({
+      chardev,
+      mode,
+      modeAsPrinted: modeRaw,
+      size: size.value,
+      sizeApproximate: size.approximate,
+      align,
+      targetNode: nodeId(v.target_node) ?? ctx.targetNode,
+      mappings,
+      provider,
+      regionPath: ctx.regionPath,
+      onlineBlocks: count(v.online_memblocks),
+      totalBlocks: count(v.total_memblocks),
+      line: at.line,
+      column: at.column,
+      summary: JSON.stringify(Object.fromEntries(Object.entries(v).filter(([k]) => ['chardev', 'mode', 'size', 'align', 'target_node', 'online_memblocks', 'total_memblocks', 'movable', 'state'].includes(k)))),
+    });
+  };
+
+  const namespace = (n: JNode, v: Record<string, unknown>, dev: string, ctx: Ctx) => {
+    const at = lineCol(body, n.offset);
+    const fieldAt = (key: string) => fieldAtOf(n, key);
     const bad = (key: string, message: string) => out.errors.push({ ...fieldAt(key), message: `${dev}: ${message}` });
     if (v.state === 'disabled') {
       out.skipped.push({ ...at, message: `${dev}: state "disabled" (not enabled: no memmap)` });
@@ -204,9 +326,22 @@ export function parseNdctlJson(text: string): NdctlParse {
     out.namespaces.push(ns);
   };
 
-  visit(root, { numaNode: null, targetNode: null });
-  if (out.errors.length === 0 && out.namespaces.length === 0 && out.skipped.length === 0) {
-    out.errors.push({ line: 1, column: 1, message: 'no namespace found (objects with "dev": "namespaceX.Y"): is this the output of `ndctl list -N`?' });
+  visit(root, { numaNode: null, targetNode: null, regionPath: null });
+  if (out.errors.length === 0 && out.namespaces.length === 0 && out.daxDevices.length === 0 && out.skipped.length === 0) {
+    out.errors.push({ line: 1, column: 1, message: 'no namespace or dax device found (objects with "dev": "namespaceX.Y" or "chardev": "daxX.Y"): is this the output of `ndctl list -N` or `daxctl list`?' });
+  }
+  return out;
+}
+
+/** Several `ndctl list` / `daxctl list` files as one input (each item keeps its file for the comments);
+ *  every file must have parsed without errors. */
+export function mergeNdctlParses(files: ReadonlyArray<{ path: string; parse: NdctlParse }>): NdctlParse {
+  const out: NdctlParse = { namespaces: [], daxDevices: [], errors: [], skipped: [] };
+  for (const { path, parse } of files) {
+    const name = path.split(/[\\/]/).pop() ?? path;
+    out.namespaces.push(...parse.namespaces.map((n) => ({ ...n, file: name })));
+    out.daxDevices.push(...parse.daxDevices.map((d) => ({ ...d, file: name })));
+    out.skipped.push(...parse.skipped.map((s) => ({ ...s, message: `${name}: ${s.message}` })));
   }
   return out;
 }
