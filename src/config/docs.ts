@@ -66,7 +66,11 @@ function meaning(n: Node): string {
   let text = cell(n.description ?? '');
   if (n.enum && n.enumDescriptions) {
     // "x86_64: 4K pages, ..." reads "`x86_64`: 4K pages, ...", not "`x86_64`: x86_64: 4K pages, ...".
-    const values = n.enum.map((v, i) => `\`${String(v)}\`: ${cell((n.enumDescriptions?.[i] ?? '').replace(`${String(v)}: `, ''))}`);
+    const values = n.enum.map((v, i) => {
+      const d = n.enumDescriptions?.[i] ?? '';
+      const lead = `${String(v)}: `;
+      return `\`${String(v)}\`: ${cell(d.startsWith(lead) ? d.slice(lead.length) : d)}`;
+    });
     text += `${text ? '<br>' : ''}${values.join('<br>')}`;
   }
   return text;

@@ -51,6 +51,9 @@ describe('docs/config.md', () => {
     // "x86_64: 4K pages" in enumDescriptions is written once, not "`x86_64`: x86_64: 4K pages".
     assert.ok(body.includes('`x86_64`: 4K pages'));
     assert.ok(!body.includes('`x86_64`: x86_64:'));
+    // ... and only a leading "value: " goes: "ndctl --mode=fsdax: /dev/pmemN ..." keeps its words.
+    assert.ok(body.includes('`fsdax`: ndctl --mode=fsdax: /dev/pmemN block device'), 'fsdax description intact');
+    assert.ok(body.includes('given to dax_kmem: hot-added as System RAM'), 'kmem description intact');
   });
 
   it('every YAML example in the guide is a valid config with no error-level problem', () => {
