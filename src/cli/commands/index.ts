@@ -7,6 +7,7 @@ import { importCommand } from './import';
 import { compareCommand } from './compare';
 import { reportCommand } from './report';
 import { rulesCommand } from './rules';
+import { diffCommand } from './diff';
 
 export interface Command {
   name: string;
@@ -15,4 +16,4 @@ export interface Command {
   run(argv: readonly string[], io: Io): Promise<number>;
 }
 
-export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand, importCommand, compareCommand, reportCommand, rulesCommand];
+export const commands: Command[] = [simulateCommand, checkCommand, analyzeCommand, diffCommand, importCommand, compareCommand, reportCommand, rulesCommand];

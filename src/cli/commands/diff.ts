@@ -1,0 +1,143 @@
+// memmap-lab diff <before[@N]> [<after[@N]>] [--json]
+//
+// Two boots' memmap figures side by side with the change: deferred init per node, the Memory: line,
+// memory block size, node memory, HugeTLB and HVO, ZONE_DEVICE init, errors by kind. For a kernel patch
+// measured before and after (two logs, or two boots of one log). Boots are streamed: only the two
+// compared are kept, whatever the size of the logs.
+import { resolve } from 'node:path';
+import { analyzeFile } from '../../trace/analyze';
+import { bootFigures, diffBoots, type DiffRow } from '../../trace/diff';
+import type { Boot } from '../../trace/types';
+import { formatBytes } from '../../config/units';
+import { table } from '../../report/table';
+import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import type { Command } from './index';
+
+const help = `usage: memmap-lab diff <before-log[@N]> [<after-log[@N]>] [--json]
+
+Compares the memmap figures of two boots: deferred struct page init per node, the Memory: line,
+memory block size, memory per node, HugeTLB pools and HVO, ZONE_DEVICE init, errors by kind; for each,
+before, after, the change and the change in percent. For a patch measured before and after.
+
+  LOG@N     boot N of the log (0-based, in the order \`memmap-lab analyze\` lists them from 1); without @N,
+            the boot with the most memory facts (as import picks it)
+  one LOG   its first boot against its last (a log holding the boots before and after a change)
+  --json    print { schemaVersion, before, after, rows: [{ key, label, unit, before, after, delta,
+            percent, beforeLine, afterLine }] }
+
+exit: 0 compared, 2 bad input (unreadable log, no such boot, a log without boots)
+`;
+
+export interface DiffJson {
+  schemaVersion: 1;
+  before: { path: string; boot: number; kernel: string | null; firstLine: number; lastLine: number };
+  after: { path: string; boot: number; kernel: string | null; firstLine: number; lastLine: number };
+  rows: DiffRow[];
+}
+
+/** "log@2" -> { path: "log", boot: 2 }; a path that merely contains "@" stays a path. */
+function spec(s: string): { path: string; boot: number | null } {
+  const m = /^(.*)@(\d+)$/.exec(s);
+  return m && m[1] ? { path: m[1], boot: Number(m[2]) } : { path: s, boot: null };
+}
+
+/** How much a boot says about memory (import's choice of the default boot). */
+function score(b: Boot): number {
+  return bootFigures(b).length;
+}
+
+type Want = { kind: 'index'; index: number } | { kind: 'best' } | { kind: 'first-last' };
+
+/** Read `path`, keeping only the boots `want` needs. */
+async function boots(path: string, shown: string, want: Want): Promise<Boot[] | string> {
+  let first: Boot | null = null;
+  let last: Boot | null = null;
+  let best: Boot | null = null;
+  let picked: Boot | null = null;
+  let count = 0;
+  try {
+    await analyzeFile(path, {
+      path: shown,
+      retainBoots: 0,
+      onBoot: (b) => {
+        count++;
+        first ??= b;
+        last = b;
+        if (!best || score(b) >= score(best)) best = b;
+        if (want.kind === 'index' && b.index === want.index) picked = b;
+      },
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`;
+  }
+  if (count === 0) return `${shown}: no boot found (no kernel memory facts): is this a kernel log?`;
+  if (want.kind === 'index') return picked ? [picked] : `${shown}: there is no boot ${want.index}: the log has ${count} boot${count === 1 ? '' : 's'} (@0${count > 1 ? `..@${count - 1}` : ''})`;
+  if (want.kind === 'best') return [best!];
+  if (count < 2) return `${shown} holds one boot: give a second log (or LOG@N twice) to compare`;
+  return [first!, last!];
+}
+
+function shownValue(v: number | string | null, unit: DiffRow['unit']): string {
+  if (v === null) return '-';
+  if (typeof v === 'string') return v;
+  if (unit === 'bytes') return formatBytes(v);
+  if (unit === 'KiB') return `${v.toLocaleString('en-US')} KiB`;
+  if (unit === 'ms') return `${v.toLocaleString('en-US')} ms`;
+  return v.toLocaleString('en-US');
+}
+
+function shownDelta(r: DiffRow): string {
+  if (r.delta === null) return r.before === r.after ? '' : r.before === null ? 'new' : r.after === null ? 'gone' : 'changed';
+  if (r.delta === 0) return '=';
+  const d = r.unit === 'bytes' ? formatBytes(Math.abs(r.delta)) : Math.abs(r.delta).toLocaleString('en-US') + (r.unit === 'ms' ? ' ms' : r.unit === 'KiB' ? ' KiB' : '');
+  return `${r.delta > 0 ? '+' : '-'}${d}${r.percent !== null ? ` (${r.percent > 0 ? '+' : ''}${r.percent.toFixed(1)}%)` : ''}`;
+}
+
+const where = (path: string, b: Boot) => `${path} boot ${b.index} (lines ${b.firstLine}-${b.lastLine}${b.kernelVersion ? `, Linux ${b.kernelVersion}` : ''})`;
+
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: "compare two boots' memmap figures (deferred init, Memory:, HugeTLB, ZONE_DEVICE): before, after, change",
+  help,
+  async run(argv: readonly string[], io: Io): Promise<number> {
+    const { flags, positionals } = parseArgs(argv, { flags: ['json'] });
+    if (positionals.length === 0 || positionals.length > 2) throw new UsageError('give one log (first boot vs last) or two: diff <before[@N]> [<after[@N]>]');
+    const specs = positionals.map(spec);
+    const pair: Boot[] = [];
+    if (specs.length === 1 && specs[0].boot === null) {
+      const r = await boots(resolve(io.cwd, specs[0].path), specs[0].path, { kind: 'first-last' });
+      if (typeof r === 'string') {
+        io.err(`memmap-lab diff: ${r}\n`);
+        return EXIT_BAD_INPUT;
+      }
+      pair.push(...r);
+    } else {
+      if (specs.length === 1) throw new UsageError('with LOG@N, name the other boot too: diff LOG@0 LOG@1');
+      for (const s of specs) {
+        const r = await boots(resolve(io.cwd, s.path), s.path, s.boot === null ? { kind: 'best' } : { kind: 'index', index: s.boot });
+        if (typeof r === 'string') {
+          io.err(`memmap-lab diff: ${r}\n`);
+          return EXIT_BAD_INPUT;
+        }
+        pair.push(r[0]);
+      }
+    }
+    const [a, b] = pair;
+    const pathOf = (i: number) => specs[Math.min(i, specs.length - 1)].path;
+    const rows = diffBoots(a, b);
+    if (flags.has('json')) {
+      const side = (i: number, x: Boot) => ({ path: pathOf(i), boot: x.index, kernel: x.kernelVersion, firstLine: x.firstLine, lastLine: x.lastLine });
+      const doc: DiffJson = { schemaVersion: 1, before: side(0, a), after: side(1, b), rows };
+      io.out(JSON.stringify(doc, null, 2) + '\n');
+      return EXIT_OK;
+    }
+    io.out(`before: ${where(pathOf(0), a)}\nafter:  ${where(pathOf(1), b)}\n\n`);
+    if (!rows.length) {
+      io.out('neither boot prints a memmap figure\n');
+      return EXIT_OK;
+    }
+    io.out(table(['figure', 'before', 'after', 'change'], rows.map((r) => [r.label, shownValue(r.before, r.unit), shownValue(r.after, r.unit), shownDelta(r)]), ''));
+    return EXIT_OK;
+  },
+};
