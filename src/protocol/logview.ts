@@ -129,6 +129,31 @@ export const ComparisonSchema = object({
 });
 export type Comparison = Infer<typeof ComparisonSchema>;
 
+/** The boot shown next to another boot of the file (src/trace/diff.ts): each figure either prints, as the
+ *  log view shows it, with the change from the other boot to this one. */
+export const BootDiffRowSchema = object({
+  key: str(300),
+  label: str(300),
+  /** The other boot's value and this boot's, as shown ("901 ms"); null where that boot lacks the figure. */
+  other: nullable(str(1000)),
+  shown: nullable(str(1000)),
+  /** "+227 ms (+25.2%)", "=", "new", "gone", "changed", "". */
+  change: str(200),
+  /** up / down: a number that grew / shrank; same: equal; none: not two numbers. */
+  direction: literal('up', 'down', 'same', 'none'),
+  otherLine: nullable(line()),
+  shownLine: nullable(line()),
+});
+export type BootDiffRow = Infer<typeof BootDiffRowSchema>;
+
+export const BootDiffSchema = object({
+  /** The other boot (its index) and its title. */
+  other: int(0),
+  otherTitle: str(1000),
+  rows: array(BootDiffRowSchema, 10_000),
+});
+export type BootDiff = Infer<typeof BootDiffSchema>;
+
 export const LogViewModelSchema = object({
   version: literal(LOGVIEW_MODEL_VERSION),
   /** The log as shown (workspace-relative). */
@@ -151,6 +176,8 @@ export const LogViewModelSchema = object({
   /** The linked workload config. */
   link: nullable(object({ uri: str(8000), file: str(4000) })),
   comparison: nullable(ComparisonSchema),
+  /** The boot shown against another boot of the file ("Compare with"), null when none is chosen. */
+  bootDiff: nullable(BootDiffSchema),
   /** "Import as Workload Config" makes sense (a kernel log with a boot). */
   canImport: bool(),
 });
@@ -179,6 +206,8 @@ export const LogWebviewMessageSchema = tagged({
   openSource: object({ type: literal('openSource'), item: literal('trace', 'error', 'ftrace'), index: int(0, 100_000), frame: nullable(int(0, 100)) }),
   /** Show another boot of the file. */
   selectBoot: object({ type: literal('selectBoot'), boot: int(0) }),
+  /** Compare the boot shown with another boot of the file (null: stop comparing). */
+  compareBoot: object({ type: literal('compareBoot'), boot: nullable(int(0)) }),
   /** A button: link / unlink / open the linked config, import the boot as a config, open the log as text. */
   action: object({ type: literal('action'), action: literal(...LOG_ACTIONS) }),
   /** What was drawn (for the tests and the log). */

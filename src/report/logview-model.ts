@@ -3,8 +3,10 @@
 // Pure: no I/O, deterministic, JSON-serializable (validated against src/protocol/logview.ts by the tests).
 import { formatBytes, formatHex } from '../config/units';
 import type { AnalysisFile, Boot, KernelError } from '../trace/types';
+import { bootScore } from '../trace/boot';
+import { diffBoots, diffChangeText, diffValueText } from '../trace/diff';
 import { elixirIdentUrl, elixirTag } from './kernel-source';
-import { LOGVIEW_MODEL_VERSION, type BootChoice, type BootView, type Comparison, type Fact, type LogTimeline, type LogViewModel } from '../protocol/logview';
+import { LOGVIEW_MODEL_VERSION, type BootChoice, type BootDiff, type BootView, type Comparison, type Fact, type LogTimeline, type LogViewModel } from '../protocol/logview';
 
 /** At most this many ftrace functions / Chrome trace spans in the model. */
 const MAX_FUNCTIONS = 200;
@@ -18,12 +20,10 @@ export interface LogViewOptions {
   boot?: number | null;
   link?: { uri: string; file: string } | null;
   comparison?: Comparison | null;
+  /** Another boot to compare the boot shown with (its index); ignored when it is the boot shown or absent. */
+  compareWith?: number | null;
 }
 
-/** How much a boot says about memory: the boot shown first, as `memmap-lab import` picks it (the last of equals). */
-function bootScore(b: Boot): number {
-  return (b.nodeRanges.length || b.initmem.length ? 8 : 0) + (b.memory ? 4 : 0) + (b.deferredInit.length ? 2 : 0) + (b.zoneDevice.length || b.hugetlb.length ? 1 : 0);
-}
 
 export function defaultBoot(file: AnalysisFile): number | null {
   let best: Boot | null = null;
@@ -243,6 +243,24 @@ export function bootView(b: Boot): BootView {
   };
 }
 
+/** The boot shown (`shown`) next to another boot (`other`): the change from the other to this one. */
+export function bootDiff(other: Boot, shown: Boot): BootDiff {
+  return {
+    other: other.index,
+    otherTitle: bootTitle(other).slice(0, 1000),
+    rows: diffBoots(other, shown).map((r) => ({
+      key: r.key.slice(0, 300),
+      label: r.label.slice(0, 300),
+      other: r.before === null ? null : diffValueText(r.before, r.unit).slice(0, 1000),
+      shown: r.after === null ? null : diffValueText(r.after, r.unit).slice(0, 1000),
+      change: diffChangeText(r).slice(0, 200),
+      direction: r.delta === null ? 'none' : r.delta > 0 ? 'up' : r.delta < 0 ? 'down' : 'same',
+      otherLine: r.beforeLine,
+      shownLine: r.afterLine,
+    })),
+  };
+}
+
 export function bootChoices(file: AnalysisFile): BootChoice[] {
   return file.boots.map((b) => ({ index: b.index, title: bootTitle(b), boundary: b.boundary, firstLine: b.firstLine, lastLine: b.lastLine }));
 }
@@ -251,6 +269,7 @@ export function bootChoices(file: AnalysisFile): BootChoice[] {
 export function logViewModel(file: AnalysisFile, opts: LogViewOptions): LogViewModel {
   const want = opts.boot ?? null;
   const boot = file.boots.find((b) => b.index === want) ?? file.boots.find((b) => b.index === defaultBoot(file)) ?? null;
+  const other = opts.compareWith === null || opts.compareWith === undefined ? null : (file.boots.find((b) => b.index === opts.compareWith) ?? null);
   const f = file.ftrace;
   const c = file.chromeTrace;
   return {
@@ -270,6 +289,7 @@ export function logViewModel(file: AnalysisFile, opts: LogViewOptions): LogViewM
     chromeTrace: c ? { events: c.events, logLines: c.logLines, truncatedAt: c.truncatedAt, spans: c.spans.slice(0, MAX_FUNCTIONS).map((x) => ({ name: x.name.slice(0, 500), count: x.count, totalUs: x.totalUs, maxUs: x.maxUs, phase: x.phase })) } : null,
     link: opts.link ?? null,
     comparison: opts.comparison && boot && opts.comparison.boot === boot.index ? opts.comparison : null,
+    bootDiff: other && boot && other !== boot ? bootDiff(other, boot) : null,
     canImport: !!boot && file.format !== 'ftrace',
   };
 }
@@ -293,6 +313,7 @@ export function errorModel(file: string, message: string, sizeBytes = 0): LogVie
     chromeTrace: null,
     link: null,
     comparison: null,
+    bootDiff: null,
     canImport: false,
   };
 }

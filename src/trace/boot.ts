@@ -152,6 +152,12 @@ function provenPageSize(facts: PlacedFact[], arch: Arch | null): number | null {
   return arch === 'x86' ? 4096 : null;
 }
 
+/** How much a boot says about memory (node ranges > Memory: > deferred init > HugeTLB / ZONE_DEVICE): the boot
+ *  `import`, `diff` and the log view take when none is named is the one scoring highest (the last of equals). */
+export function bootScore(b: Boot): number {
+  return (b.nodeRanges.length || b.initmem.length ? 8 : 0) + (b.memory ? 4 : 0) + (b.deferredInit.length ? 2 : 0) + (b.zoneDevice.length || b.hugetlb.length ? 1 : 0);
+}
+
 export function foldBoot(b: BootBuilder): Boot {
   const boot: Boot = {
     index: b.index,

@@ -2,6 +2,7 @@
 // memmap figures of a boot (the same ones `analyze` extracts) as named rows, and the rows of two boots
 // with their difference. Pure: the CLI (`memmap-lab diff`) reads the logs and prints the rows.
 import type { Boot } from './types';
+import { formatBytes } from '../config/units';
 
 export type Unit = 'ms' | 'pages' | 'KiB' | 'bytes' | 'count' | 'text';
 
@@ -98,4 +99,22 @@ export function diffBoots(before: Boot, after: Boot): DiffRow[] {
     const percent = nums && (x!.value as number) !== 0 ? (delta! / (x!.value as number)) * 100 : null;
     return { key, label: f.label, unit: f.unit, before: x?.value ?? null, after: y?.value ?? null, delta, percent, beforeLine: x?.line ?? null, afterLine: y?.line ?? null };
   });
+}
+
+/** A value as the CLI and the log view show it: "901 ms", "16,380 KiB", "2 GiB", "-" when absent. */
+export function diffValueText(v: number | string | null, unit: Unit): string {
+  if (v === null) return '-';
+  if (typeof v === 'string') return v;
+  if (unit === 'bytes') return formatBytes(v);
+  if (unit === 'KiB') return `${v.toLocaleString('en-US')} KiB`;
+  if (unit === 'ms') return `${v.toLocaleString('en-US')} ms`;
+  return v.toLocaleString('en-US');
+}
+
+/** The change: "+227 ms (+25.2%)", "=", "new" / "gone" (a figure only one boot has), "changed" (text). */
+export function diffChangeText(r: DiffRow): string {
+  if (r.delta === null) return r.before === r.after ? '' : r.before === null ? 'new' : r.after === null ? 'gone' : 'changed';
+  if (r.delta === 0) return '=';
+  const d = r.unit === 'bytes' ? formatBytes(Math.abs(r.delta)) : Math.abs(r.delta).toLocaleString('en-US') + (r.unit === 'ms' ? ' ms' : r.unit === 'KiB' ? ' KiB' : '');
+  return `${r.delta > 0 ? '+' : '-'}${d}${r.percent !== null ? ` (${r.percent > 0 ? '+' : ''}${r.percent.toFixed(1)}%)` : ''}`;
 }

@@ -12,6 +12,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { analyzeFile, analyzeText } from './analyze';
+import { bootScore } from './boot';
 import type { Cancellation } from './cancel';
 import type { AnalysisFile, Boot } from './types';
 import { collectFact, cpuListCount, archFromRelease, emptyFacts, type ArchFamily, type ExtraFacts } from './import/facts';
@@ -53,10 +54,6 @@ export interface ReadLogOptions {
   signal?: Cancellation;
 }
 
-/** How much a boot says about memory (used to pick the default boot). */
-function bootScore(b: Boot): number {
-  return (b.nodeRanges.length || b.initmem.length ? 8 : 0) + (b.memory ? 4 : 0) + (b.deferredInit.length ? 2 : 0) + (b.zoneDevice.length || b.hugetlb.length ? 1 : 0);
-}
 
 function chooseBoot(file: AnalysisFile, want: number | null | undefined, path: string): Boot | string {
   const boots = file.boots;

@@ -179,6 +179,24 @@ describe('log view model from the corpus', () => {
     assert.ok(m35.boots[1].firstLine > m35.boots[0].lastLine - 1, 'the second boot starts after the first');
   });
 
+  it('28 holds the same node before and after a change: "compare with" gives the change per figure', async () => {
+    const a = await corpus('28');
+    const m = valid(logViewModel(a, { file: '28.log', boot: 1, compareWith: 0 }));
+    assert.equal(m.bootDiff!.other, 0);
+    const ms = m.bootDiff!.rows.find((r) => r.key === 'deferredInit.node1.ms')!;
+    assert.deepEqual([ms.other, ms.shown, ms.change, ms.direction], ['901 ms', '1,128 ms', '+227 ms (+25.2%)', 'up']);
+    assert.ok(ms.otherLine! <= 3 && ms.shownLine! >= 4, 'each value keeps its own line');
+    const pages = m.bootDiff!.rows.find((r) => r.key === 'deferredInit.node1.pages')!;
+    assert.deepEqual([pages.change, pages.direction], ['=', 'same']);
+    // The boot shown itself, a boot the file does not have, or none: no comparison.
+    assert.equal(logViewModel(a, { file: '28.log', boot: 1, compareWith: 1 }).bootDiff, null);
+    assert.equal(logViewModel(a, { file: '28.log', boot: 1, compareWith: 9 }).bootDiff, null);
+    assert.equal(logViewModel(a, { file: '28.log', boot: 1 }).bootDiff, null);
+    // 35: HVO at boot only in the second boot.
+    const hvo = valid(logViewModel(await corpus('35'), { file: '35.log', boot: 1, compareWith: 0 })).bootDiff!.rows.find((r) => r.key === 'hugetlb.optimizedAtBoot')!;
+    assert.deepEqual([hvo.other, hvo.shown, hvo.change, hvo.direction], [null, '512', 'new', 'none']);
+  });
+
   it('an empty file, a text without kernel facts and an unreadable file say so', () => {
     const empty = valid(logViewModel(analyzeText('', { path: 'empty.log' }), { file: 'empty.log' }));
     assert.equal(empty.format, 'empty');

@@ -1,11 +1,12 @@
-// The Memmap Log View application: holds the model, renders the page (header, timeline, measured vs
-// predicted, the figures), re-renders on model and theme changes, persists the last model, and reports
+// The Memmap Log View application: holds the model, renders the page (header, boot vs boot, timeline,
+// measured vs predicted, the figures), re-renders on model and theme changes, persists the last model, and reports
 // what it drew (chart sizes and non-blank pixels) to the host.
 import { LOGVIEW_STATE_VERSION, parseLogHostMessage, parseLogWebviewState, type LogAction, type LogViewModel, type LogWebviewMessage, type LogWebviewState } from '../../src/protocol/logview';
 import { charts, destroyCharts, type Palette } from '../charts';
 import { clear, h } from '../dom';
 import type { Host } from '../host';
 import { onThemeChange, reportWhenDrawn, themeOf, themePalette } from '../page';
+import { renderBootDiff } from './bootdiff';
 import { renderCompare } from './compare';
 import { renderFigures, renderHeader } from './figures';
 import { renderTimeline } from './timeline';
@@ -17,6 +18,8 @@ export interface LogViewContext {
   /** Open the log as text at a 1-based line. */
   openLine(line: number): void;
   selectBoot(boot: number): void;
+  /** Compare the boot shown with another boot of the file (null: stop). */
+  compareBoot(boot: number | null): void;
   action(a: LogAction): void;
   /** Open in the kernel's source the function of call trace `index` of the boot shown (or of its frame
    *  `frame`), the one that printed error `index`, or ftrace function `index` (the host builds the link). */
@@ -99,11 +102,13 @@ export class LogApp {
       busy: this.busy,
       openLine: (line) => this.host.post({ type: 'openLine', line }),
       selectBoot: (boot) => this.host.post({ type: 'selectBoot', boot }),
+      compareBoot: (boot) => this.host.post({ type: 'compareBoot', boot }),
       action: (action) => this.host.post({ type: 'action', action }),
       openSource: (item, index, frame) => this.host.post({ type: 'openSource', item, index, frame }),
     };
     const parts: [string, (c: LogViewContext, el: HTMLElement) => void][] = [
       ['header', renderHeader],
+      ['bootdiff', renderBootDiff],
       ['timeline', renderTimeline],
       ['compare', renderCompare],
       ['figures', renderFigures],

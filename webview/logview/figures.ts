@@ -53,7 +53,26 @@ export function renderHeader(ctx: LogViewContext, el: HTMLElement): void {
       select.append(o);
     }
     select.addEventListener('change', () => ctx.selectBoot(Number(select.value)));
-    el.append(h('div', { class: 'lv-boots' }, h('label', { text: `${m.boots.length} boots in this file${m.bootsNotRetained ? ` (+${m.bootsNotRetained} not kept)` : ''}: `, attrs: { for: 'lv-boot' } }), select));
+    // "Compare with": the boot shown against another one, figure by figure (a patch's before and after).
+    const other = h('select', { class: 'lv-select', id: 'lv-compare-boot', attrs: { 'aria-label': 'Compare with boot' } });
+    other.append(h('option', { text: 'none', attrs: { value: '' } }));
+    for (const c of m.boots) {
+      if (b && c.index === b.index) continue;
+      const o = h('option', { text: `boot ${c.index + 1}: ${c.title}`, attrs: { value: String(c.index) } });
+      if (m.bootDiff && c.index === m.bootDiff.other) o.selected = true;
+      other.append(o);
+    }
+    other.addEventListener('change', () => ctx.compareBoot(other.value === '' ? null : Number(other.value)));
+    el.append(
+      h(
+        'div',
+        { class: 'lv-boots' },
+        h('label', { text: `${m.boots.length} boots in this file${m.bootsNotRetained ? ` (+${m.bootsNotRetained} not kept)` : ''}: `, attrs: { for: 'lv-boot' } }),
+        select,
+        h('label', { text: ' compare with: ', attrs: { for: 'lv-compare-boot' } }),
+        other,
+      ),
+    );
   }
   el.append(h('div', { class: 'mm-banner lv-busy', id: 'lv-busy', attrs: { role: 'status' }, text: ctx.busy ?? '' }));
   (el.lastChild as HTMLElement).hidden = !ctx.busy;

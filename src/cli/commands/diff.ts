@@ -6,9 +6,9 @@
 // compared are kept, whatever the size of the logs.
 import { resolve } from 'node:path';
 import { analyzeFile } from '../../trace/analyze';
-import { bootFigures, diffBoots, type DiffRow } from '../../trace/diff';
+import { bootScore } from '../../trace/boot';
+import { diffBoots, diffChangeText, diffValueText, type DiffRow } from '../../trace/diff';
 import type { Boot } from '../../trace/types';
-import { formatBytes } from '../../config/units';
 import { table } from '../../report/table';
 import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import type { Command } from './index';
@@ -41,11 +41,6 @@ function spec(s: string): { path: string; boot: number | null } {
   return m && m[1] ? { path: m[1], boot: Number(m[2]) } : { path: s, boot: null };
 }
 
-/** How much a boot says about memory (import's choice of the default boot). */
-function score(b: Boot): number {
-  return bootFigures(b).length;
-}
-
 type Want = { kind: 'index'; index: number } | { kind: 'best' } | { kind: 'first-last' };
 
 /** Read `path`, keeping only the boots `want` needs. */
@@ -63,7 +58,7 @@ async function boots(path: string, shown: string, want: Want): Promise<Boot[] | 
         count++;
         first ??= b;
         last = b;
-        if (!best || score(b) >= score(best)) best = b;
+        if (!best || bootScore(b) >= bootScore(best)) best = b;
         if (want.kind === 'index' && b.index === want.index) picked = b;
       },
     });
@@ -76,22 +71,6 @@ async function boots(path: string, shown: string, want: Want): Promise<Boot[] | 
   if (want.kind === 'best') return [best!];
   if (count < 2) return `${shown} holds one boot: give a second log (or LOG@N twice) to compare`;
   return [first!, last!];
-}
-
-function shownValue(v: number | string | null, unit: DiffRow['unit']): string {
-  if (v === null) return '-';
-  if (typeof v === 'string') return v;
-  if (unit === 'bytes') return formatBytes(v);
-  if (unit === 'KiB') return `${v.toLocaleString('en-US')} KiB`;
-  if (unit === 'ms') return `${v.toLocaleString('en-US')} ms`;
-  return v.toLocaleString('en-US');
-}
-
-function shownDelta(r: DiffRow): string {
-  if (r.delta === null) return r.before === r.after ? '' : r.before === null ? 'new' : r.after === null ? 'gone' : 'changed';
-  if (r.delta === 0) return '=';
-  const d = r.unit === 'bytes' ? formatBytes(Math.abs(r.delta)) : Math.abs(r.delta).toLocaleString('en-US') + (r.unit === 'ms' ? ' ms' : r.unit === 'KiB' ? ' KiB' : '');
-  return `${r.delta > 0 ? '+' : '-'}${d}${r.percent !== null ? ` (${r.percent > 0 ? '+' : ''}${r.percent.toFixed(1)}%)` : ''}`;
 }
 
 const where = (path: string, b: Boot) => `${path} boot ${b.index} (lines ${b.firstLine}-${b.lastLine}${b.kernelVersion ? `, Linux ${b.kernelVersion}` : ''})`;
@@ -137,7 +116,7 @@ export const diffCommand: Command = {
       io.out('neither boot prints a memmap figure\n');
       return EXIT_OK;
     }
-    io.out(table(['figure', 'before', 'after', 'change'], rows.map((r) => [r.label, shownValue(r.before, r.unit), shownValue(r.after, r.unit), shownDelta(r)]), ''));
+    io.out(table(['figure', 'before', 'after', 'change'], rows.map((r) => [r.label, diffValueText(r.before, r.unit), diffValueText(r.after, r.unit), diffChangeText(r)]), ''));
     return EXIT_OK;
   },
 };

@@ -17,6 +17,8 @@ export class LogDocument implements vscode.CustomDocument {
   size: number | null = null;
   /** The boot shown (null: the default one). */
   boot: number | null = null;
+  /** Another boot the one shown is compared with ("Compare with"), null: none. */
+  compareWith: number | null = null;
   comparison: Comparison | null = null;
   /** Settles when the analysis is done, failed or was cancelled. */
   readonly settled: Promise<LogState>;

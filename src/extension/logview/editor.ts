@@ -15,6 +15,7 @@ export interface EditorHost {
   readonly ctx: Ctx;
   buildModel(doc: LogDocument): Promise<LogViewModel | null>;
   selectBoot(doc: LogDocument, boot: number): Promise<void>;
+  compareBoot(doc: LogDocument, boot: number | null): Promise<void>;
   action(doc: LogDocument, action: LogAction): Promise<unknown>;
   disposed(editor: LogEditor): void;
 }
@@ -141,6 +142,9 @@ export class LogEditor implements vscode.Disposable {
         return;
       case 'selectBoot':
         await this.host.selectBoot(this.doc, m.boot);
+        return;
+      case 'compareBoot':
+        await this.host.compareBoot(this.doc, m.boot);
         return;
       case 'action':
         await runForWebview(this.host.ctx.log, `log view: ${m.action} failed`, () => this.host.action(this.doc, m.action));

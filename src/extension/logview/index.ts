@@ -149,6 +149,7 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
       boot: doc.bootIndex(defaultBoot(doc.file)),
       link: link ? { uri: link.toString(), file: vscode.workspace.asRelativePath(link) } : null,
       comparison: link ? doc.comparison : null,
+      compareWith: doc.compareWith,
     });
   }
 
@@ -156,6 +157,12 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     if (!doc.file?.boots.some((b) => b.index === boot)) return;
     doc.boot = boot;
     await this.show(doc);
+  }
+
+  async compareBoot(doc: LogDocument, boot: number | null): Promise<void> {
+    if (boot !== null && !doc.file?.boots.some((b) => b.index === boot)) return;
+    doc.compareWith = boot;
+    await this.editors.get(doc.uri.toString())?.refresh();
   }
 
   async action(doc: LogDocument, action: LogAction): Promise<unknown> {
