@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load';
-import type { WorkloadConfig } from '../../src/config/types';
 import { simulateMemmap } from '../../src/core/simulate';
 import { daxProvider } from '../../src/trace/import/ndctl';
 import { buildImport, looksLikeNdctlJson, parseNdctlJson } from '../../src/trace/import';
 import { runCli } from './cli-run';
+import { importOk as importRun } from './import-run';
 import { corpusFile } from './corpus';
 
 const GiB = 1024 ** 3;
@@ -27,13 +27,7 @@ function file(name: string, text: string): string {
   return p;
 }
 
-async function importOk(...files: string[]): Promise<{ cfg: WorkloadConfig; text: string; err: string }> {
-  const r = await cli('import', ...files);
-  assert.equal(r.code, 0, r.err);
-  const load = loadConfigText(r.out, 'x.memmap.yaml');
-  assert.ok(load.config, load.errors.map((e) => e.message).join('\n'));
-  return { cfg: load.config, text: r.out, err: r.err };
-}
+const importOk = (...files: string[]) => importRun(dir, ...files);
 
 /** `daxctl list -RDM` of a CXL expander (two mappings, listed out of page_offset order) and an hmem device. */
 const CXL_AND_HMEM = JSON.stringify(

@@ -6,10 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load';
-import type { WorkloadConfig } from '../../src/config/types';
 import { simulateMemmap } from '../../src/core/simulate';
 import { parseNdctlJson, looksLikeNdctlJson } from '../../src/trace/import';
 import { runCli } from './cli-run';
+import { importOk as importRun } from './import-run';
 
 const FIX = join(__dirname, '..', 'fixtures', 'import');
 const GiB = 1024 ** 3;
@@ -17,13 +17,7 @@ const MiB = 1024 ** 2;
 
 const cli = (...argv: string[]) => runCli(FIX, ...argv);
 
-async function importOk(...files: string[]): Promise<{ cfg: WorkloadConfig; text: string; err: string }> {
-  const r = await cli('import', ...files);
-  assert.equal(r.code, 0, r.err);
-  const load = loadConfigText(r.out, 'x.memmap.yaml');
-  assert.ok(load.config, load.errors.map((e) => e.message).join('\n'));
-  return { cfg: load.config, text: r.out, err: r.err };
-}
+const importOk = (...files: string[]) => importRun(FIX, ...files);
 
 function tmpFile(name: string, text: string): string {
   const p = join(mkdtempSync(join(tmpdir(), 'memmap-ndctl-')), name);

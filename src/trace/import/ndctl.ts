@@ -148,6 +148,18 @@ function bytesOf(v: unknown): { value: number; approximate: boolean } | null {
   return Number.isSafeInteger(n) ? { value: n, approximate: !Number.isInteger(Number(m[1]) * unit) || /\./.test(m[1]) } : null;
 }
 
+/** "size" (required, not 0) and "align" (optional, not 0) of a namespace or a dax device, as ndctl and daxctl
+ *  print them; null once `bad` has reported what is wrong. */
+function sizeAndAlign(v: Record<string, unknown>, bad: (key: string, message: string) => unknown): { size: { value: number; approximate: boolean }; align: number | null } | null {
+  if (v.size === undefined) return (bad('size', 'no "size"'), null);
+  const size = bytesOf(v.size);
+  if (!size || size.value === 0) return (bad('size', `"size" ${JSON.stringify(v.size)} is not a byte count`), null);
+  if (v.align === undefined) return { size, align: null };
+  const a = bytesOf(v.align);
+  if (!a || a.value === 0) return (bad('align', `"align" ${JSON.stringify(v.align)} is not a byte count`), null);
+  return { size, align: a.value };
+}
+
 function nodeId(v: unknown): number | null {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null;
 }
@@ -217,15 +229,9 @@ export function parseNdctlJson(text: string): NdctlParse {
     if (modeRaw === null) return bad('mode', 'no "mode" (system-ram, devdax or famfs)');
     const mode = modeRaw === 'system-ram' ? 'kmem' : modeRaw === 'devdax' || modeRaw === 'famfs' ? 'devdax' : null;
     if (!mode) return bad('mode', `unknown mode ${JSON.stringify(modeRaw)} (expected system-ram, devdax or famfs)`);
-    if (v.size === undefined) return bad('size', 'no "size"');
-    const size = bytesOf(v.size);
-    if (!size || size.value === 0) return bad('size', `"size" ${JSON.stringify(v.size)} is not a byte count`);
-    let align: number | null = null;
-    if (v.align !== undefined) {
-      const a = bytesOf(v.align);
-      if (!a || a.value === 0) return bad('align', `"align" ${JSON.stringify(v.align)} is not a byte count`);
-      align = a.value;
-    }
+    const sa = sizeAndAlign(v, bad);
+    if (!sa) return;
+    const { size, align } = sa;
     const mappings: DaxDevice['mappings'] = [];
     if (v.mappings !== undefined) {
       if (!Array.isArray(v.mappings)) return bad('mappings', '"mappings" is not a list');
@@ -280,15 +286,9 @@ export function parseNdctlJson(text: string): NdctlParse {
     if (modeRaw === null) return bad('mode', 'no "mode" (fsdax, devdax, raw, sector)');
     const mode = MODES[modeRaw];
     if (!mode) return bad('mode', `unknown mode ${JSON.stringify(modeRaw)} (expected fsdax, devdax, raw or sector)`);
-    const size = bytesOf(v.size);
-    if (v.size === undefined) return bad('size', 'no "size"');
-    if (!size || size.value === 0) return bad('size', `"size" ${JSON.stringify(v.size)} is not a byte count`);
-    let align: number | null = null;
-    if (v.align !== undefined) {
-      const a = bytesOf(v.align);
-      if (!a || a.value === 0) return bad('align', `"align" ${JSON.stringify(v.align)} is not a byte count`);
-      align = a.value;
-    }
+    const sa = sizeAndAlign(v, bad);
+    if (!sa) return;
+    const { size, align } = sa;
     let resource: number | null = null;
     if (v.resource !== undefined) {
       const r = bytesOf(v.resource);
