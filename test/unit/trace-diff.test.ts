@@ -76,6 +76,14 @@ describe('memmap-lab diff', () => {
     assert.ok(ms.beforeLine! >= 4 && ms.afterLine! <= 3);
   });
 
+  it('two logs: each at its boot with the most memory facts (corpus 32 laptop vs corpus 29 arm64 board)', async () => {
+    const r = await cli('diff', corpusFile('32'), corpusFile('29'));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Memory: cma-reserved +0 KiB +65,536 KiB +\+65,536 KiB\n/);
+    assert.match(r.out, /deferred init node 0 +16 ms +0 ms +-16 ms \(-100\.0%\)/);
+    assert.match(r.out, /memory block size +128 MiB +- +gone/);
+  });
+
   it('corpus 35: HVO optimized 512 pages at boot after the change only', async () => {
     const r = await cli('diff', log35);
     assert.equal(r.code, 0, r.err);

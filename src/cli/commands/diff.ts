@@ -43,12 +43,13 @@ function spec(s: string): { path: string; boot: number | null } {
 
 type Want = { kind: 'index'; index: number } | { kind: 'best' } | { kind: 'first-last' };
 
-/** Read `path`, keeping only the boots `want` needs. */
-async function boots(path: string, shown: string, want: Want): Promise<Boot[] | string> {
+/** Read `path` once, keeping only the boots the wants need: one boot per want (first-last: two, in order). */
+async function boots(path: string, shown: string, wants: readonly Want[]): Promise<Boot[] | string> {
   let first: Boot | null = null;
   let last: Boot | null = null;
   let best: Boot | null = null;
-  let picked: Boot | null = null;
+  const picked = new Map<number, Boot>();
+  const indexes = new Set(wants.flatMap((w) => (w.kind === 'index' ? [w.index] : [])));
   let count = 0;
   try {
     await analyzeFile(path, {
@@ -59,7 +60,7 @@ async function boots(path: string, shown: string, want: Want): Promise<Boot[] | 
         first ??= b;
         last = b;
         if (!best || bootScore(b) >= bootScore(best)) best = b;
-        if (want.kind === 'index' && b.index === want.index) picked = b;
+        if (indexes.has(b.index)) picked.set(b.index, b);
       },
     });
   } catch (e) {
@@ -67,10 +68,19 @@ async function boots(path: string, shown: string, want: Want): Promise<Boot[] | 
     return `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`;
   }
   if (count === 0) return `${shown}: no boot found (no kernel memory facts): is this a kernel log?`;
-  if (want.kind === 'index') return picked ? [picked] : `${shown}: there is no boot ${want.index}: the log has ${count} boot${count === 1 ? '' : 's'} (@0${count > 1 ? `..@${count - 1}` : ''})`;
-  if (want.kind === 'best') return [best!];
-  if (count < 2) return `${shown} holds one boot: give a second log (or LOG@N twice) to compare`;
-  return [first!, last!];
+  const out: Boot[] = [];
+  for (const want of wants) {
+    if (want.kind === 'index') {
+      const b = picked.get(want.index);
+      if (!b) return `${shown}: there is no boot ${want.index}: the log has ${count} boot${count === 1 ? '' : 's'} (@0${count > 1 ? `..@${count - 1}` : ''})`;
+      out.push(b);
+    } else if (want.kind === 'best') out.push(best!);
+    else {
+      if (count < 2) return `${shown} holds one boot: give a second log (or LOG@N twice) to compare`;
+      out.push(first!, last!);
+    }
+  }
+  return out;
 }
 
 const where = (path: string, b: Boot) => `${path} boot ${b.index} (lines ${b.firstLine}-${b.lastLine}${b.kernelVersion ? `, Linux ${b.kernelVersion}` : ''})`;
@@ -83,24 +93,18 @@ export const diffCommand: Command = {
     const { flags, positionals } = parseArgs(argv, { flags: ['json'] });
     if (positionals.length === 0 || positionals.length > 2) throw new UsageError('give one log (first boot vs last) or two: diff <before[@N]> [<after[@N]>]');
     const specs = positionals.map(spec);
+    if (specs.length === 1 && specs[0].boot !== null) throw new UsageError('with LOG@N, name the other boot too: diff LOG@0 LOG@1');
+    const want = (x: (typeof specs)[number]): Want => (specs.length === 1 ? { kind: 'first-last' } : x.boot === null ? { kind: 'best' } : { kind: 'index', index: x.boot });
+    // Two boots of one log: the log is read once.
+    const reads = specs.length === 2 && specs[0].path === specs[1].path ? [{ path: specs[0].path, wants: specs.map(want) }] : specs.map((x) => ({ path: x.path, wants: [want(x)] }));
     const pair: Boot[] = [];
-    if (specs.length === 1 && specs[0].boot === null) {
-      const r = await boots(resolve(io.cwd, specs[0].path), specs[0].path, { kind: 'first-last' });
-      if (typeof r === 'string') {
-        io.err(`memmap-lab diff: ${r}\n`);
+    for (const r of reads) {
+      const got = await boots(resolve(io.cwd, r.path), r.path, r.wants);
+      if (typeof got === 'string') {
+        io.err(`memmap-lab diff: ${got}\n`);
         return EXIT_BAD_INPUT;
       }
-      pair.push(...r);
-    } else {
-      if (specs.length === 1) throw new UsageError('with LOG@N, name the other boot too: diff LOG@0 LOG@1');
-      for (const s of specs) {
-        const r = await boots(resolve(io.cwd, s.path), s.path, s.boot === null ? { kind: 'best' } : { kind: 'index', index: s.boot });
-        if (typeof r === 'string') {
-          io.err(`memmap-lab diff: ${r}\n`);
-          return EXIT_BAD_INPUT;
-        }
-        pair.push(r[0]);
-      }
+      pair.push(...got);
     }
     const [a, b] = pair;
     const pathOf = (i: number) => specs[Math.min(i, specs.length - 1)].path;
