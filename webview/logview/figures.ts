@@ -58,7 +58,8 @@ export function renderHeader(ctx: LogViewContext, el: HTMLElement): void {
     other.append(h('option', { text: 'none', attrs: { value: '' } }));
     for (const c of m.boots) {
       if (b && c.index === b.index) continue;
-      const o = h('option', { text: `boot ${c.index + 1}: ${c.title}`, attrs: { value: String(c.index) } });
+      // Short (the boot selector beside it names the machine); the title says which boot it is.
+      const o = h('option', { text: `boot ${c.index + 1} (lines ${c.firstLine}–${c.lastLine})`, attrs: { value: String(c.index), title: c.title } });
       if (m.bootDiff && c.index === m.bootDiff.other) o.selected = true;
       other.append(o);
     }
