@@ -462,6 +462,18 @@ function cpusFor(log: LogInput, nodeIds: number[], memoryNodes: Set<number>, war
   const out = new Map<number, { cpus: number; comment: string }>();
   const total = f.cpuTotal?.value ?? null;
   const totalWhy = f.cpuTotal ? cite(log, f.cpuTotal.line) : '';
+  // `numactl -H` pasted into the log: the online CPUs of every node, exact (when the boot agrees on the total).
+  if (f.numactlCpus.size) {
+    const sum = [...f.numactlCpus.values()].reduce((s, c) => s + c.value, 0);
+    if (total === null || sum === total) {
+      for (const id of nodeIds) {
+        const c = f.numactlCpus.get(id);
+        out.set(id, c ? { cpus: c.value, comment: `numactl -H, ${cite(log, c.line)}` } : { cpus: 0, comment: 'numactl -H lists no CPUs for this node: CPU-less' });
+      }
+      return out;
+    }
+    warnings.push(`cpus: numactl -H lists ${sum} CPUs but the boot brought up ${total} (${totalWhy}): the boot's counts are used`);
+  }
   // powerpc "numa: Node N CPUs: <list>": printed for every online node.
   if (b.nodeCpus.length) {
     const counts = new Map<number, { n: number; line: number }>();

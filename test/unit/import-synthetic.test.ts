@@ -136,6 +136,17 @@ describe('import: synthetic logs', () => {
     assert.match(yaml, /- \{ phase: deferred, node: 1, ms: 41, source: dmesg\.txt:\d+ \} # line \d+: "node 1 deferred pages initialised in 41ms"/);
   });
 
+  it('CPUs per node from `numactl -H` pasted after the dmesg (a node it lists without CPUs is CPU-less)', () => {
+    const numactl = ['available: 3 nodes (0-2)', 'node 0 cpus: 0 1 2 3 4 5 12 13 14 15 16 17', 'node 0 size: 31744 MB', 'node 0 free: 30001 MB', 'node 1 cpus: 6 7 8 9 10 11 18 19 20 21 22 23', 'node 1 size: 32768 MB', 'node 1 free: 32000 MB', 'node 2 cpus:', 'node 2 size: 0 MB', 'node distances:', 'node   0   1   2', '  0:  10  21  21'];
+    const { cfg, yaml } = importText(stamp([BANNER, ...TWO_NODES]) + numactl.join('\n') + '\n');
+    assert.deepEqual(cfg.nodes.map((n) => [n.id, n.cpus]), [[0, 12], [1, 12], [2, 0]]);
+    assert.match(yaml, /cpus: 12 # numactl -H, line 11: "node 0 cpus: 0 1 2 3 4 5 12 13 14 15 16 17"/);
+    // A boot that brought up a different number of CPUs wins, and says why.
+    const other = importText(stamp([BANNER, ...TWO_NODES, 'smp: Brought up 2 nodes, 16 CPUs']) + numactl.join('\n') + '\n');
+    assert.ok(other.warnings.some((w) => /numactl -H lists 24 CPUs but the boot brought up 16/.test(w)), other.warnings.join('\n'));
+    assert.notDeepEqual(other.cfg.nodes.map((n) => n.cpus), [12, 12, 0]);
+  });
+
   it('helpers: exact size text, hugepages= parsing', () => {
     assert.deepEqual([sizeText(2 * GiB), sizeText(618496), sizeText(4097), sizeText(3 * 1024 ** 4)], ['2G', '604K', 4097, '3T']);
     const h = hugepagesFromCmdline('default_hugepagesz=1G hugepages=16 hugepagesz=2M hugepages=0:100,1:50 quiet', 2 * MiB);

@@ -11,6 +11,10 @@
 //   "numa: Node 1 CPUs: 0-7"                           powerpc (the analyzer has it: Boot.nodeCpus)
 //   "Hypervisor detected: KVM"                         arch/x86/kernel/cpu/hypervisor.c
 //   "<name> hash table entries: N (order: O, B bytes, ...)"  alloc_large_system_hash(): O = ilog2(B) - PAGE_SHIFT
+//
+// And `numactl -H` output pasted into the log (numactl's hardware(): the running system's online CPUs per
+// node, exact): "available: 2 nodes (0-1)", "node 0 cpus: 0 1 2 3 ...", "node 2 cpus:" (CPU-less),
+// "node 0 size: 96541 MB", "node 0 free: 91025 MB".
 
 import { hexOrNull } from '../numbers';
 import { cleanText } from '../text';
@@ -57,6 +61,10 @@ export interface ExtraFacts {
   hypervisor: Cited<string> | null;
   /** Page size proven by a large-system-hash line. */
   pageSize: Cited<number> | null;
+  /** `numactl -H`: CPUs listed per node ("node N cpus: ..."), with the line. */
+  numactlCpus: Map<number, Cited<number>>;
+  /** `numactl -H`: "available: N nodes". */
+  numactlNodes: Cited<number> | null;
   /** Architecture evidence (first seen per family). */
   arch: Map<ArchFamily, number>;
   /** ppc64 MMU evidence. */
@@ -81,6 +89,8 @@ export function emptyFacts(): ExtraFacts {
     cpusAllowed: null,
     hypervisor: null,
     pageSize: null,
+    numactlCpus: new Map(),
+    numactlNodes: null,
     arch: new Map(),
     ppcMmu: null,
     powerGeneration: null,
@@ -96,6 +106,8 @@ const TOTAL_PROC = /\b(?:smpboot|SMP): Total of (\d+) processors activated\b/;
 const ALLOWING = /\bsmpboot: Allowing (\d+) CPUs, (\d+) hotplug CPUs\b/;
 const SLUB = /^SLUB: .*\bCPUs=(\d+), Nodes=(\d+)/;
 const HYPERVISOR = /^Hypervisor detected: (.+)$/;
+const NUMACTL_AVAILABLE = /^available: (\d+) nodes? \(/;
+const NUMACTL_CPUS = /^node (\d+) cpus:((?:\s+\d+)*)\s*$/;
 const HASH = /hash table entries: \d+ \(order: (\d+), (\d+) bytes\b/;
 const POWER = /\bPOWER(\d+)\b.*\b(?:performance monitor|processor)\b/i;
 
@@ -117,7 +129,7 @@ export function collectFact(f: ExtraFacts, text: string, line: number): boolean 
 function factCount(f: ExtraFacts): string {
   return [
     f.sratMemory.length, f.e820Persistent.length, f.sratCpuLine, f.smpbootLine, f.cpuTotal?.line, f.nodeTotal?.line, f.cpusAllowed?.line, f.hypervisor?.line, f.pageSize?.line,
-    f.ppcMmu?.line, f.powerGeneration?.line, f.arch.size,
+    f.ppcMmu?.line, f.powerGeneration?.line, f.arch.size, f.numactlCpus.size, f.numactlNodes?.line,
   ].join(',');
 }
 
@@ -179,6 +191,15 @@ function collect(f: ExtraFacts, text: string, line: number): void {
   }
   if ((m = ALLOWING.exec(text))) {
     f.cpusAllowed ??= { value: Number(m[1]), line };
+    return;
+  }
+  if (text.startsWith('available: ') && (m = NUMACTL_AVAILABLE.exec(text))) {
+    f.numactlNodes ??= { value: Number(m[1]), line };
+    return;
+  }
+  if (text.startsWith('node ') && (m = NUMACTL_CPUS.exec(text))) {
+    const node = Number(m[1]);
+    if (!f.numactlCpus.has(node)) f.numactlCpus.set(node, { value: (m[2].match(/\d+/g) ?? []).length, line });
     return;
   }
   if ((m = HYPERVISOR.exec(text))) {
