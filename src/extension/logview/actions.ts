@@ -1,6 +1,6 @@
-// What the Memmap Log View's buttons do outside the view: pick a workload config to link, and decide
-// where "Import as Workload Config" writes (beside the log; a Save dialog where that is not writable;
-// never over an existing file without asking).
+// What the Memmap Log View's buttons do outside the view: pick a workload config to link, decide where
+// "Import as Workload Config" writes (beside the log; a Save dialog where that is not writable; never over
+// an existing file without asking), and find the ndctl / daxctl JSON of the same machine beside the log.
 import * as vscode from 'vscode';
 import { findConfigs } from '../configFiles';
 
@@ -61,4 +61,37 @@ async function confirmReplace(uri: vscode.Uri): Promise<boolean> {
   const name = uri.path.split('/').pop();
   const a = await vscode.window.showWarningMessage(`${name} already exists. Replace it with the config imported from the log?`, { modal: true, detail: 'The current file is overwritten (Undo in its editor can bring its text back while the editor is open).' }, 'Replace');
   return a === 'Replace';
+}
+
+/** `ndctl list` / `daxctl list` output saved beside a log (a bug report's folder): files named ndctl*.json or
+ *  daxctl*.json that hold such JSON. The import takes their namespaces and dax devices too; a file that does
+ *  not parse is left out and said so in `skipped`. */
+export async function deviceJsonBeside(logUri: vscode.Uri): Promise<{ files: Array<{ path: string; parse: import('../../trace/import/ndctl').NdctlParse }>; skipped: string[] }> {
+  const dir = vscode.Uri.joinPath(logUri, '..');
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(dir);
+  } catch {
+    return { files: [], skipped: [] };
+  }
+  const { looksLikeNdctlJson, parseNdctlJson } = await import('../../trace/import/ndctl');
+  const files: Array<{ path: string; parse: import('../../trace/import/ndctl').NdctlParse }> = [];
+  const skipped: string[] = [];
+  for (const [name, type] of entries.sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (type !== vscode.FileType.File || !/^(?:ndctl|daxctl)[\w.-]*\.json$/i.test(name)) continue;
+    const uri = vscode.Uri.joinPath(dir, name);
+    try {
+      if ((await vscode.workspace.fs.stat(uri)).size > 16 * 1024 * 1024) {
+        skipped.push(`${name}: larger than 16 MiB`);
+        continue;
+      }
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const parse = parseNdctlJson(text);
+      if (!looksLikeNdctlJson(text) || parse.errors.length) skipped.push(`${name}: ${parse.errors[0] ? `line ${parse.errors[0].line}: ${parse.errors[0].message}` : 'not ndctl / daxctl JSON'}`);
+      else files.push({ path: name, parse });
+    } catch (e) {
+      skipped.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  return { files, skipped };
 }

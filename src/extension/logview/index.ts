@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { LOGVIEW_VIEW_TYPE, type Comparison, type LogAction, type LogViewModel } from '../../protocol/logview';
 import { asUri, errorText, type Ctx } from '../ctx';
 import { readSnapshot } from '../configFiles';
-import { importName, importTarget, pickConfig, saveDialog } from './actions';
+import { deviceJsonBeside, importName, importTarget, pickConfig, saveDialog } from './actions';
 import { LogDocument, type LogState } from './document';
 import { LogEditor, type EditorHost } from './editor';
 import type { LogViewCommand } from './register';
@@ -28,6 +28,8 @@ export interface ImportOutcome {
   target: string;
   boot: number;
   warnings: string[];
+  /** The ndctl / daxctl JSON files beside the log that the import took. */
+  devices: string[];
 }
 
 export interface LinkOutcome {
@@ -265,8 +267,11 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     try {
       const name = importName(doc.uri.path);
       const log = await doc.logInput(boot);
-      const { buildImport } = await import('../../trace/import');
-      const r = buildImport({ log, outputName: name });
+      const { buildImport, mergeNdctlParses } = await import('../../trace/import');
+      const beside = await deviceJsonBeside(doc.uri);
+      for (const s of beside.skipped) this.ctx.log.warn(`log view: import of ${doc.display}: left out ${s}`);
+      const ndctl = beside.files.length === 0 ? null : beside.files.length === 1 ? beside.files[0] : { path: beside.files.map((f) => f.path).join(', '), parse: mergeNdctlParses(beside.files) };
+      const r = buildImport({ log, ndctl, outputName: name });
       if (!r.ok) throw new Error(`cannot import ${doc.display}: ${r.errors.join('; ')}`);
       let target = await importTarget(doc.uri, name, opts);
       if (!target) return undefined;
@@ -280,13 +285,16 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
         if (!target) return undefined;
         await vscode.workspace.fs.writeFile(target, bytes);
       }
-      this.ctx.log.info(`log view: imported boot ${boot + 1} of ${doc.display} as ${vscode.workspace.asRelativePath(target)}${r.warnings.length ? ` (${r.warnings.join('; ')})` : ''}`);
+      const devices = beside.files.map((f) => f.path);
+      this.ctx.log.info(`log view: imported boot ${boot + 1} of ${doc.display}${devices.length ? ` with ${devices.join(', ')}` : ''} as ${vscode.workspace.asRelativePath(target)}${r.warnings.length ? ` (${r.warnings.join('; ')})` : ''}`);
       await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
       await this.setLink(doc.uri, target);
       doc.comparison = null;
       await this.show(doc);
-      void vscode.window.showInformationMessage(`Memmap Lab: ${vscode.workspace.asRelativePath(target)} imported from ${doc.display} (boot ${boot + 1}) and linked: measured vs predicted is in the log view.${r.warnings.length ? ` Note: ${r.warnings[0]}` : ''}`);
-      return { log: doc.uri.toString(), target: target.toString(), boot, warnings: r.warnings };
+      void vscode.window.showInformationMessage(
+        `Memmap Lab: ${vscode.workspace.asRelativePath(target)} imported from ${doc.display} (boot ${boot + 1})${devices.length ? ` with the devices of ${devices.join(', ')}` : ''} and linked: measured vs predicted is in the log view.${r.warnings.length ? ` Note: ${r.warnings[0]}` : ''}`,
+      );
+      return { log: doc.uri.toString(), target: target.toString(), boot, warnings: r.warnings, devices };
     } finally {
       editor?.busy(null);
     }

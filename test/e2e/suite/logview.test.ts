@@ -294,4 +294,33 @@ suite('Memmap Log View', () => {
     const [imported] = await vscode.workspace.findFiles('**/synthetic-2node.memmap.yaml');
     if (imported) await vscode.workspace.fs.delete(imported);
   });
+
+  test('Import as Workload Config takes the daxctl / ndctl JSON saved beside the log (a CXL expander onlined by dax/kmem)', async () => {
+    const uri = await fileUri('cxl-host/dmesg.log');
+    const target = vscode.Uri.joinPath(uri, '..', 'dmesg.memmap.yaml');
+    try {
+      await vscode.workspace.fs.delete(target);
+    } catch {
+      // not there
+    }
+    await vscode.commands.executeCommand('memmapLab.analyzeLog', uri);
+    await waitFor('the log view of cxl-host/dmesg.log', async () => (await editorOf(uri))?.model);
+    const outcome = await vscode.commands.executeCommand<ImportOutcome>('memmapLab.logView.importConfig', { uri });
+    assert.ok(outcome, 'import returned nothing');
+    assert.deepStrictEqual(outcome.devices, ['daxctl-list.json']);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+    assert.match(text, /# from daxctl-list\.json:8: \{"chardev":"dax0\.0"/);
+    const load = loadConfigText(text, target.path);
+    assert.ok(load.config, load.errors.map((x) => x.message).join('\n'));
+    assert.deepStrictEqual(
+      load.config.devices.map((d) => [d.name, d.kind, d.mode, d.node, d.start, d.size]),
+      [['dax0.0', 'cxl', 'kmem', 1, 0x1080000000, 16 * 2 ** 30]],
+    );
+    assert.deepStrictEqual(load.config.nodes.map((n) => [n.id, n.ranges.length, n.cpus]), [[0, 3, 16], [1, 0, 0]]);
+    const sim = simulateMemmap(load.config);
+    assert.strictEqual(sim.errors.filter((x) => x.severity === 'error').length, 0, sim.errors.map((x) => x.message).join('\n'));
+    assert.strictEqual(sim.memmap.devices[0].structPages, (16 * 2 ** 30) / 4096);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(target);
+  });
 });
