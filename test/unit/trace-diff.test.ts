@@ -64,6 +64,11 @@ describe('memmap-lab diff', () => {
     assert.match(r.out, /^before: .*28-x86-1tib-8node-deferred-regression-901-vs-1128ms\.log boot 0 \(lines 1-3\)\nafter: {2}.* boot 1 \(lines 4-11\)/);
     assert.match(r.out, /deferred init node 1 +901 ms +1,128 ms +\+227 ms \(\+25\.2%\)/);
     assert.match(r.out, /deferred init node 1 pages +32,471,632 +32,471,632 +=/);
+    // --changed: only what moved.
+    const changed = await cli('diff', log28, '--changed');
+    assert.match(changed.out, /deferred init node 1 +901 ms/);
+    assert.doesNotMatch(changed.out, /pages/);
+    assert.match((await cli('diff', `${log28}@0`, `${log28}@0`, '--changed')).out, /no figure differs\n$/);
   });
 
   it('LOG@N picks boots (reversed: -227 ms); --json gives the rows', async () => {

@@ -1,4 +1,4 @@
-// memmap-lab diff <before[@N]> [<after[@N]>] [--json]
+// memmap-lab diff <before[@N]> [<after[@N]>] [--changed] [--json]
 //
 // Two boots' memmap figures side by side with the change: deferred init per node, the Memory: line,
 // memory block size, node memory, HugeTLB and HVO, ZONE_DEVICE init, errors by kind. For a kernel patch
@@ -13,7 +13,7 @@ import { table } from '../../report/table';
 import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import type { Command } from './index';
 
-const help = `usage: memmap-lab diff <before-log[@N]> [<after-log[@N]>] [--json]
+const help = `usage: memmap-lab diff <before-log[@N]> [<after-log[@N]>] [--changed] [--json]
 
 Compares the memmap figures of two boots: deferred struct page init per node, the Memory: line,
 memory block size, memory per node, HugeTLB pools and HVO, ZONE_DEVICE init, errors by kind; for each,
@@ -22,6 +22,7 @@ before, after, the change and the change in percent. For a patch measured before
   LOG@N     boot N of the log (0-based, in the order \`memmap-lab analyze\` lists them from 1); without @N,
             the boot with the most memory facts (as import picks it)
   one LOG   its first boot against its last (a log holding the boots before and after a change)
+  --changed only the figures that differ (or that one boot lacks)
   --json    print { schemaVersion, before, after, rows: [{ key, label, unit, before, after, delta,
             percent, beforeLine, afterLine }] }
 
@@ -90,7 +91,7 @@ export const diffCommand: Command = {
   summary: "compare two boots' memmap figures (deferred init, Memory:, HugeTLB, ZONE_DEVICE): before, after, change",
   help,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { flags, positionals } = parseArgs(argv, { flags: ['json'] });
+    const { flags, positionals } = parseArgs(argv, { flags: ['json', 'changed'] });
     if (positionals.length === 0 || positionals.length > 2) throw new UsageError('give one log (first boot vs last) or two: diff <before[@N]> [<after[@N]>]');
     const specs = positionals.map(spec);
     if (specs.length === 1 && specs[0].boot !== null) throw new UsageError('with LOG@N, name the other boot too: diff LOG@0 LOG@1');
@@ -108,7 +109,8 @@ export const diffCommand: Command = {
     }
     const [a, b] = pair;
     const pathOf = (i: number) => specs[Math.min(i, specs.length - 1)].path;
-    const rows = diffBoots(a, b);
+    const all = diffBoots(a, b);
+    const rows = flags.has('changed') ? all.filter((r) => r.before !== r.after) : all;
     if (flags.has('json')) {
       const side = (i: number, x: Boot) => ({ path: pathOf(i), boot: x.index, kernel: x.kernelVersion, firstLine: x.firstLine, lastLine: x.lastLine });
       const doc: DiffJson = { schemaVersion: 1, before: side(0, a), after: side(1, b), rows };
@@ -117,7 +119,7 @@ export const diffCommand: Command = {
     }
     io.out(`before: ${where(pathOf(0), a)}\nafter:  ${where(pathOf(1), b)}\n\n`);
     if (!rows.length) {
-      io.out('neither boot prints a memmap figure\n');
+      io.out(all.length ? 'no figure differs\n' : 'neither boot prints a memmap figure\n');
       return EXIT_OK;
     }
     io.out(table(['figure', 'before', 'after', 'change'], rows.map((r) => [r.label, diffValueText(r.before, r.unit), diffValueText(r.after, r.unit), diffChangeText(r)]), ''));
