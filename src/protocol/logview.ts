@@ -150,6 +150,8 @@ export const BootDiffSchema = object({
   /** The other boot (its index) and its title. */
   other: int(0),
   otherTitle: str(1000),
+  /** The other boot's log when it is another file (as shown, workspace-relative); null: this file. */
+  otherFile: nullable(str(4000)),
   rows: array(BootDiffRowSchema, 10_000),
 });
 export type BootDiff = Infer<typeof BootDiffSchema>;
@@ -208,6 +210,8 @@ export const LogWebviewMessageSchema = tagged({
   selectBoot: object({ type: literal('selectBoot'), boot: int(0) }),
   /** Compare the boot shown with another boot of the file (null: stop comparing). */
   compareBoot: object({ type: literal('compareBoot'), boot: nullable(int(0)) }),
+  /** Compare the boot shown with a boot of another log (the host asks which file). */
+  compareFile: object({ type: literal('compareFile') }),
   /** A button: link / unlink / open the linked config, import the boot as a config, open the log as text. */
   action: object({ type: literal('action'), action: literal(...LOG_ACTIONS) }),
   /** What was drawn (for the tests and the log). */

@@ -22,6 +22,8 @@ export interface LogViewOptions {
   comparison?: Comparison | null;
   /** Another boot to compare the boot shown with (its index); ignored when it is the boot shown or absent. */
   compareWith?: number | null;
+  /** ... or a boot of another log (`file` as shown); it wins over compareWith. */
+  compareOther?: { file: string; boot: Boot } | null;
 }
 
 
@@ -244,10 +246,11 @@ export function bootView(b: Boot): BootView {
 }
 
 /** The boot shown (`shown`) next to another boot (`other`): the change from the other to this one. */
-export function bootDiff(other: Boot, shown: Boot): BootDiff {
+export function bootDiff(other: Boot, shown: Boot, otherFile: string | null = null): BootDiff {
   return {
     other: other.index,
     otherTitle: bootTitle(other).slice(0, 1000),
+    otherFile: otherFile === null ? null : otherFile.slice(0, 4000),
     rows: diffBoots(other, shown).map((r) => ({
       key: r.key.slice(0, 300),
       label: r.label.slice(0, 300),
@@ -289,7 +292,7 @@ export function logViewModel(file: AnalysisFile, opts: LogViewOptions): LogViewM
     chromeTrace: c ? { events: c.events, logLines: c.logLines, truncatedAt: c.truncatedAt, spans: c.spans.slice(0, MAX_FUNCTIONS).map((x) => ({ name: x.name.slice(0, 500), count: x.count, totalUs: x.totalUs, maxUs: x.maxUs, phase: x.phase })) } : null,
     link: opts.link ?? null,
     comparison: opts.comparison && boot && opts.comparison.boot === boot.index ? opts.comparison : null,
-    bootDiff: other && boot && other !== boot ? bootDiff(other, boot) : null,
+    bootDiff: boot && opts.compareOther ? bootDiff(opts.compareOther.boot, boot, opts.compareOther.file) : other && boot && other !== boot ? bootDiff(other, boot) : null,
     canImport: !!boot && file.format !== 'ftrace',
   };
 }

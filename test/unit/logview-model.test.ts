@@ -192,6 +192,13 @@ describe('log view model from the corpus', () => {
     assert.equal(logViewModel(a, { file: '28.log', boot: 1, compareWith: 1 }).bootDiff, null);
     assert.equal(logViewModel(a, { file: '28.log', boot: 1, compareWith: 9 }).bootDiff, null);
     assert.equal(logViewModel(a, { file: '28.log', boot: 1 }).bootDiff, null);
+    assert.equal(m.bootDiff!.otherFile, null);
+    // A boot of another log: 32's laptop against 29's arm64 board; it wins over a boot of this file.
+    const b29 = (await corpus('29')).boots[0];
+    const x = valid(logViewModel(await corpus('32'), { file: '32.log', compareWith: 0, compareOther: { file: 'logs/29.log', boot: b29 } })).bootDiff!;
+    assert.deepEqual([x.otherFile, x.other], ['logs/29.log', 0]);
+    const cma = x.rows.find((r) => r.key === 'memory.cmaReservedKiB')!;
+    assert.deepEqual([cma.other, cma.shown, cma.change], ['65,536 KiB', '0 KiB', '-65,536 KiB (-100.0%)']);
     // 35: HVO at boot only in the second boot.
     const hvo = valid(logViewModel(await corpus('35'), { file: '35.log', boot: 1, compareWith: 0 })).bootDiff!.rows.find((r) => r.key === 'hugetlb.optimizedAtBoot')!;
     assert.deepEqual([hvo.other, hvo.shown, hvo.change, hvo.direction], [null, '512', 'new', 'none']);

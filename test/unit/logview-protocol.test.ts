@@ -22,6 +22,7 @@ describe('log view: webview -> host messages (untrusted)', () => {
       { type: 'selectBoot', boot: 1 },
       { type: 'compareBoot', boot: 0 },
       { type: 'compareBoot', boot: null },
+      { type: 'compareFile' },
       ...['linkConfig', 'unlinkConfig', 'openConfig', 'importConfig', 'openLog'].map((action) => ({ type: 'action', action })),
       { type: 'rendered', boot: 0, theme: 'vscode-dark', charts: [{ id: 'log-timeline', width: 900, height: 260, nonBlankPixels: 4321 }], cspViolations: [] },
       { type: 'rendered', boot: null, theme: 'vscode-light', charts: [], cspViolations: [] },
@@ -41,6 +42,8 @@ describe('log view: webview -> host messages (untrusted)', () => {
       [{ type: 'selectBoot', boot: -1 }, /boot: expected an integer/],
       [{ type: 'compareBoot', boot: 'boot 1' }, /boot: expected an integer/],
       [{ type: 'compareBoot' }, /missing field "boot"/],
+      // The webview never names a file: the host asks the user.
+      [{ type: 'compareFile', path: '/etc/passwd' }, /unexpected field "path"/],
       // The webview names a call trace; the URL is the host's (never a URL from the webview).
       [{ type: 'openSource', item: 'trace', index: '0', frame: null }, /index: expected an integer/],
       [{ type: 'openSource', item: 'trace', index: -1, frame: null }, /index: expected an integer/],

@@ -20,6 +20,8 @@ export interface LogViewContext {
   selectBoot(boot: number): void;
   /** Compare the boot shown with another boot of the file (null: stop). */
   compareBoot(boot: number | null): void;
+  /** Compare the boot shown with a boot of another log (the host asks which). */
+  compareFile(): void;
   action(a: LogAction): void;
   /** Open in the kernel's source the function of call trace `index` of the boot shown (or of its frame
    *  `frame`), the one that printed error `index`, or ftrace function `index` (the host builds the link). */
@@ -103,6 +105,7 @@ export class LogApp {
       openLine: (line) => this.host.post({ type: 'openLine', line }),
       selectBoot: (boot) => this.host.post({ type: 'selectBoot', boot }),
       compareBoot: (boot) => this.host.post({ type: 'compareBoot', boot }),
+      compareFile: () => this.host.post({ type: 'compareFile' }),
       action: (action) => this.host.post({ type: 'action', action }),
       openSource: (item, index, frame) => this.host.post({ type: 'openSource', item, index, frame }),
     };

@@ -1,6 +1,7 @@
-// Boot vs boot: the boot shown next to another boot of the same file ("compare with" in the header), figure
-// by figure with the change from the other boot to this one (the model's bootDiff, src/trace/diff.ts). A
-// click on a row opens the log at this boot's line for the figure (else the other boot's).
+// Boot vs boot: the boot shown next to another boot of the same file or of another log ("compare with" in
+// the header), figure by figure with the change from the other boot to this one (the model's bootDiff,
+// src/trace/diff.ts). A click on a row opens this log at this boot's line for the figure (else, in the same
+// file, the other boot's).
 import { h } from '../dom';
 import { empty, section, table } from '../views/common';
 import type { LogViewContext } from './app';
@@ -10,7 +11,8 @@ export function renderBootDiff(ctx: LogViewContext, el: HTMLElement): void {
   const m = ctx.model;
   const d = m.bootDiff;
   if (!d || !m.boot) return;
-  const sec = section('Boot vs boot', `boot ${d.other + 1} → boot ${m.boot.index + 1} (this one): the change is this boot minus boot ${d.other + 1}`);
+  const that = d.otherFile ? `${d.otherFile}, boot ${d.other + 1}` : `boot ${d.other + 1}`;
+  const sec = section('Boot vs boot', `${that} → boot ${m.boot.index + 1} (this one): the change is this boot minus ${that}`);
   sec.id = 'lv-bootdiff';
   el.append(sec);
   if (!d.rows.length) {
@@ -21,7 +23,7 @@ export function renderBootDiff(ctx: LogViewContext, el: HTMLElement): void {
   sec.append(
     table(
       lineRevealer(ctx),
-      [{ label: 'figure' }, { label: `boot ${d.other + 1}`, num: true }, { label: `boot ${m.boot.index + 1}`, num: true }, { label: 'change', num: true }, { label: 'lines', num: true }],
+      [{ label: 'figure' }, { label: that, num: true }, { label: `boot ${m.boot.index + 1}`, num: true }, { label: 'change', num: true }, { label: 'lines', num: true }],
       d.rows.map((r) => ({
         key: r.key,
         cells: [
@@ -31,8 +33,9 @@ export function renderBootDiff(ctx: LogViewContext, el: HTMLElement): void {
           h('span', { class: r.direction === 'same' || r.change === '' ? 'mm-muted' : r.direction === 'none' ? '' : 'lv-changed', text: r.change || '=' }),
           lines(r.otherLine, r.shownLine),
         ],
-        loc: at(r.shownLine ?? r.otherLine),
-        titles: [null, d.otherTitle, m.boot!.title, null, `line in boot ${d.other + 1} / in boot ${m.boot!.index + 1}`],
+        // This log's line (the other log's lines are only shown: a click opens this one).
+        loc: at(r.shownLine ?? (d.otherFile ? null : r.otherLine)),
+        titles: [null, d.otherTitle, m.boot!.title, null, `line in ${that} / in boot ${m.boot!.index + 1}`],
       })),
       { id: 'lv-bootdiff-table' },
     ),

@@ -45,35 +45,41 @@ export function renderHeader(ctx: LogViewContext, el: HTMLElement): void {
   );
   el.append(h('div', { class: 'mm-titlebar' }, h('div', { class: 'mm-titles' }, h('h1', { class: 'mm-h1', text: b ? b.title : m.file.split('/').pop() ?? m.file }), h('div', { class: 'mm-meta', text: meta })), buttons));
 
-  if (m.boots.length > 1) {
-    const select = h('select', { class: 'lv-select', id: 'lv-boot', attrs: { 'aria-label': 'Boot' } });
-    for (const c of m.boots) {
-      const o = h('option', { text: `boot ${c.index + 1}: ${c.title} (lines ${c.firstLine}–${c.lastLine})`, attrs: { value: String(c.index) } });
-      if (b && c.index === b.index) o.selected = true;
-      select.append(o);
+  if (b) {
+    const row: Child[] = [];
+    if (m.boots.length > 1) {
+      const select = h('select', { class: 'lv-select', id: 'lv-boot', attrs: { 'aria-label': 'Boot' } });
+      for (const c of m.boots) {
+        const o = h('option', { text: `boot ${c.index + 1}: ${c.title} (lines ${c.firstLine}–${c.lastLine})`, attrs: { value: String(c.index) } });
+        if (c.index === b.index) o.selected = true;
+        select.append(o);
+      }
+      select.addEventListener('change', () => ctx.selectBoot(Number(select.value)));
+      row.push(h('label', { text: `${m.boots.length} boots in this file${m.bootsNotRetained ? ` (+${m.bootsNotRetained} not kept)` : ''}: `, attrs: { for: 'lv-boot' } }), select);
     }
-    select.addEventListener('change', () => ctx.selectBoot(Number(select.value)));
-    // "Compare with": the boot shown against another one, figure by figure (a patch's before and after).
-    const other = h('select', { class: 'lv-select', id: 'lv-compare-boot', attrs: { 'aria-label': 'Compare with boot' } });
+    // "Compare with": the boot shown against another boot of this file or of another log, figure by figure
+    // (a patch's before and after).
+    const other = h('select', { class: 'lv-select', id: 'lv-compare-boot', attrs: { 'aria-label': 'Compare with' } });
     other.append(h('option', { text: 'none', attrs: { value: '' } }));
     for (const c of m.boots) {
-      if (b && c.index === b.index) continue;
+      if (c.index === b.index) continue;
       // Short (the boot selector beside it names the machine); the title says which boot it is.
       const o = h('option', { text: `boot ${c.index + 1} (lines ${c.firstLine}–${c.lastLine})`, attrs: { value: String(c.index), title: c.title } });
-      if (m.bootDiff && c.index === m.bootDiff.other) o.selected = true;
+      if (m.bootDiff && m.bootDiff.otherFile === null && c.index === m.bootDiff.other) o.selected = true;
       other.append(o);
     }
-    other.addEventListener('change', () => ctx.compareBoot(other.value === '' ? null : Number(other.value)));
-    el.append(
-      h(
-        'div',
-        { class: 'lv-boots' },
-        h('label', { text: `${m.boots.length} boots in this file${m.bootsNotRetained ? ` (+${m.bootsNotRetained} not kept)` : ''}: `, attrs: { for: 'lv-boot' } }),
-        select,
-        h('label', { text: ' compare with: ', attrs: { for: 'lv-compare-boot' } }),
-        other,
-      ),
-    );
+    if (m.bootDiff?.otherFile) {
+      const o = h('option', { text: `${m.bootDiff.otherFile}, boot ${m.bootDiff.other + 1}`, attrs: { value: 'other', title: m.bootDiff.otherTitle } });
+      o.selected = true;
+      other.append(o);
+    }
+    other.append(h('option', { text: 'a boot of another log…', attrs: { value: 'file' } }));
+    other.addEventListener('change', () => {
+      if (other.value === 'file') ctx.compareFile();
+      else if (other.value !== 'other') ctx.compareBoot(other.value === '' ? null : Number(other.value));
+    });
+    row.push(h('label', { text: `${row.length ? ' ' : ''}compare with: `, attrs: { for: 'lv-compare-boot' } }), other);
+    el.append(h('div', { class: 'lv-boots' }, ...row));
   }
   el.append(h('div', { class: 'mm-banner lv-busy', id: 'lv-busy', attrs: { role: 'status' }, text: ctx.busy ?? '' }));
   (el.lastChild as HTMLElement).hidden = !ctx.busy;

@@ -2,7 +2,7 @@
 // progress; cancellable), the boot shown, and the per-boot inputs that import and compare need (the
 // analyzer's boot plus the text of the lines its facts point at: src/trace/import.ts readLog).
 import * as vscode from 'vscode';
-import type { AnalysisFile } from '../../trace/types';
+import type { AnalysisFile, Boot } from '../../trace/types';
 import type { LogInput } from '../../trace/import';
 import type { Comparison } from '../../protocol/logview';
 import { analyzeWithProgress, readError, sizeOf } from './read';
@@ -19,6 +19,8 @@ export class LogDocument implements vscode.CustomDocument {
   boot: number | null = null;
   /** Another boot the one shown is compared with ("Compare with"), null: none. */
   compareWith: number | null = null;
+  /** ... or a boot of another log (it wins over compareWith). */
+  compareOther: { file: string; boot: Boot } | null = null;
   comparison: Comparison | null = null;
   /** Settles when the analysis is done, failed or was cancelled. */
   readonly settled: Promise<LogState>;

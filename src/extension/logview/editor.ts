@@ -16,6 +16,7 @@ export interface EditorHost {
   buildModel(doc: LogDocument): Promise<LogViewModel | null>;
   selectBoot(doc: LogDocument, boot: number): Promise<void>;
   compareBoot(doc: LogDocument, boot: number | null): Promise<void>;
+  compareFile(doc: LogDocument, other?: vscode.Uri): Promise<unknown>;
   action(doc: LogDocument, action: LogAction): Promise<unknown>;
   disposed(editor: LogEditor): void;
 }
@@ -145,6 +146,9 @@ export class LogEditor implements vscode.Disposable {
         return;
       case 'compareBoot':
         await this.host.compareBoot(this.doc, m.boot);
+        return;
+      case 'compareFile':
+        await runForWebview(this.host.ctx.log, 'log view: compare with another log failed', () => this.host.compareFile(this.doc));
         return;
       case 'action':
         await runForWebview(this.host.ctx.log, `log view: ${m.action} failed`, () => this.host.action(this.doc, m.action));

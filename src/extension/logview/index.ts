@@ -10,6 +10,8 @@ import { deviceJsonBeside, importName, importTarget, pickConfig, saveDialog } fr
 import { LogDocument, type LogState } from './document';
 import { LogEditor, type EditorHost } from './editor';
 import type { LogViewCommand } from './register';
+import { analyzeWithProgress, readError, sizeOf } from './read';
+import type { Boot } from '../../trace/types';
 
 const LINKS_KEY = 'memmapLab.logLinks';
 
@@ -37,6 +39,13 @@ export interface LinkOutcome {
   /** null: unlinked. */
   config: string | null;
   comparison: Comparison | null;
+}
+
+/** What "compare with another log" chose (the tests read it). */
+export interface CompareLogOutcome {
+  log: string;
+  other: string;
+  boot: number;
 }
 
 /** How analyses ended (the tests read it: a cancelled view is closed, so its editor info is gone). */
@@ -68,6 +77,11 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
         return this.importCommand(arg);
       case 'memmapLab._logView':
         return { editors: [...this.editors.values()].map((e) => e.info()), outcomes: [...this.outcomes] };
+      case 'memmapLab._logViewCompareLog': {
+        const a = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as Record<string, unknown>) : {};
+        const doc = this.target(arg);
+        return doc.settled.then(() => this.compareFile(doc, asUri(a.other)));
+      }
       case 'memmapLab._logViewCancel': {
         const only = asUri(arg)?.toString();
         return [...this.docs.values()].filter((d) => (!only || d.uri.toString() === only) && d.cancelAnalysis()).length;
@@ -152,6 +166,7 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
       link: link ? { uri: link.toString(), file: vscode.workspace.asRelativePath(link) } : null,
       comparison: link ? doc.comparison : null,
       compareWith: doc.compareWith,
+      compareOther: doc.compareOther,
     });
   }
 
@@ -164,7 +179,38 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
   async compareBoot(doc: LogDocument, boot: number | null): Promise<void> {
     if (boot !== null && !doc.file?.boots.some((b) => b.index === boot)) return;
     doc.compareWith = boot;
+    doc.compareOther = null;
     await this.editors.get(doc.uri.toString())?.refresh();
+  }
+
+  /** Compare the boot shown with a boot of another log (`other`, else the one the user picks): its boot
+   *  with the most memory facts, as import and `memmap-lab diff` pick it. */
+  async compareFile(doc: LogDocument, other?: vscode.Uri): Promise<CompareLogOutcome | undefined> {
+    const uri = other ?? (await vscode.window.showOpenDialog({ title: `Memmap Lab: Compare ${doc.display} with Another Log`, canSelectMany: false, defaultUri: vscode.Uri.joinPath(doc.uri, '..'), openLabel: 'Compare' }))?.[0];
+    const editor = this.editors.get(doc.uri.toString());
+    if (!uri) {
+      await editor?.refresh(); // the "compare with" select goes back to what is compared
+      return undefined;
+    }
+    const display = vscode.workspace.asRelativePath(uri);
+    editor?.busy(`Analyzing ${display}…`);
+    let file;
+    try {
+      file = (await analyzeWithProgress(uri, await sizeOf(uri), new vscode.CancellationTokenSource(), display)).file;
+    } catch (e) {
+      throw new Error(readError(uri, e), { cause: e });
+    } finally {
+      editor?.busy(null);
+    }
+    const { bootScore } = await import('../../trace/boot');
+    let best: Boot | null = null;
+    for (const b of file.boots) if (!best || bootScore(b) >= bootScore(best)) best = b;
+    if (!best) throw new Error(`${display} holds no boot with memmap facts to compare with`);
+    doc.compareOther = { file: display, boot: best };
+    doc.compareWith = null;
+    this.ctx.log.info(`log view: ${doc.display} compared with boot ${best.index + 1} of ${display}`);
+    await editor?.refresh();
+    return { log: doc.uri.toString(), other: uri.toString(), boot: best.index };
   }
 
   async action(doc: LogDocument, action: LogAction): Promise<unknown> {

@@ -9,7 +9,7 @@ import type { LogDocument } from './document';
 import type { LogViews } from './index';
 
 /** The commands LogViews.command() answers; the "_" ones are not contributed (the e2e tests use them). */
-export const LOGVIEW_COMMANDS = ['memmapLab.analyzeLog', 'memmapLab.logView.linkConfig', 'memmapLab.logView.importConfig', 'memmapLab._logView', 'memmapLab._logViewCancel'] as const;
+export const LOGVIEW_COMMANDS = ['memmapLab.analyzeLog', 'memmapLab.logView.linkConfig', 'memmapLab.logView.importConfig', 'memmapLab._logView', 'memmapLab._logViewCancel', 'memmapLab._logViewCompareLog'] as const;
 export type LogViewCommand = (typeof LOGVIEW_COMMANDS)[number];
 
 export function registerLogView(ctx: Ctx): void {

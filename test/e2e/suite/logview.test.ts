@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { LogEditorInfo } from '../../../src/extension/logview/editor';
-import type { AnalyzeLogOutcome, ImportOutcome, LinkOutcome, LogOutcome } from '../../../src/extension/logview/index';
+import type { AnalyzeLogOutcome, CompareLogOutcome, ImportOutcome, LinkOutcome, LogOutcome } from '../../../src/extension/logview/index';
 import { loadConfigText } from '../../../src/config/load';
 import { simulateMemmap } from '../../../src/core/simulate';
 import { EXTENSION_ID, fileUri, waiter } from './helpers';
@@ -322,5 +322,23 @@ suite('Memmap Log View', () => {
     assert.strictEqual(sim.memmap.devices[0].structPages, (16 * 2 ** 30) / 4096);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(target);
+  });
+
+  test('compare with a boot of another log: its boot with the most memory facts, figure by figure', async () => {
+    const uri = await fileUri('before-after.log');
+    const other = await fileUri('synthetic-2node.log');
+    await vscode.commands.executeCommand('memmapLab.analyzeLog', uri);
+    await waitFor('the log view of before-after.log', async () => (await editorOf(uri))?.model);
+    const outcome = await vscode.commands.executeCommand<CompareLogOutcome>('memmapLab._logViewCompareLog', { uri, other });
+    assert.deepStrictEqual(outcome, { log: uri.toString(), other: other.toString(), boot: 0 });
+    const e = await waitFor('the boot-vs-boot rows', async () => {
+      const x = await editorOf(uri);
+      return x?.model?.bootDiff?.otherFile === 'synthetic-2node.log' ? x : undefined;
+    });
+    const rows = e.model!.bootDiff!.rows;
+    const d0 = rows.find((r) => r.key === 'deferredInit.node0.ms')!;
+    // synthetic-2node.log: node 0 58 ms; before-after.log's boot shown (boot 2): 236 ms.
+    assert.deepStrictEqual([d0.other, d0.shown, d0.direction], ['58 ms', '236 ms', 'up']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
