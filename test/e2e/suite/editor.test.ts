@@ -241,7 +241,7 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
   test('the walkthrough is contributed with its steps\' media, and opens', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const [walkthrough] = ext.packageJSON.contributes.walkthroughs as { id: string; steps: { id: string; media: { markdown: string } }[] }[];
-    assert.deepStrictEqual(walkthrough.steps.map((s) => s.id), ['openExample', 'diagnostics', 'hover', 'simulate', 'dashboard']);
+    assert.deepStrictEqual(walkthrough.steps.map((s) => s.id), ['openExample', 'diagnostics', 'hover', 'simulate', 'dashboard', 'analyzeLog']);
     for (const step of walkthrough.steps) {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, step.media.markdown)));
       assert.match(text, /^# /, `${step.media.markdown} is a markdown page`);
