@@ -89,6 +89,21 @@ describe('memmap-lab diff', () => {
     assert.match(r.out, /memory block size +128 MiB +- +gone/);
   });
 
+  it('--max-slowdown: a boot-time regression gate (exit 1 over the threshold; the JSON names the rows)', async () => {
+    const slower = await cli('diff', log28, '--max-slowdown', '10');
+    assert.equal(slower.code, 1);
+    assert.match(slower.out, /\n1 time grew by more than 10%: deferred init node 1 \+227 ms \(\+25\.2%\)\n$/);
+    const ok = await cli('diff', log28, '--max-slowdown=30%');
+    assert.equal(ok.code, 0);
+    assert.match(ok.out, /no time grew by more than 30%\n$/);
+    // Faster is never a regression.
+    assert.equal((await cli('diff', `${log28}@1`, `${log28}@0`, '--max-slowdown', '0')).code, 0);
+    const j = JSON.parse((await cli('diff', log28, '--max-slowdown', '10', '--json')).out) as DiffJson;
+    assert.deepEqual(j.slowdowns, ['deferredInit.node1.ms']);
+    assert.deepEqual((JSON.parse((await cli('diff', log28, '--json')).out) as DiffJson).slowdowns, []);
+    assert.equal((await cli('diff', log28, '--max-slowdown', 'lots')).code, 2);
+  });
+
   it('corpus 35: HVO optimized 512 pages at boot after the change only', async () => {
     const r = await cli('diff', log35);
     assert.equal(r.code, 0, r.err);

@@ -10,10 +10,10 @@ import { bootScore } from '../../trace/boot';
 import { diffBoots, diffChangeText, diffValueText, type DiffRow } from '../../trace/diff';
 import type { Boot } from '../../trace/types';
 import { table } from '../../report/table';
-import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import type { Command } from './index';
 
-const help = `usage: memmap-lab diff <before-log[@N]> [<after-log[@N]>] [--changed] [--json]
+const help = `usage: memmap-lab diff <before-log[@N]> [<after-log[@N]>] [--changed] [--max-slowdown PCT] [--json]
 
 Compares the memmap figures of two boots: deferred struct page init per node, the Memory: line,
 memory block size, memory per node, HugeTLB pools and HVO, ZONE_DEVICE init, errors by kind; for each,
@@ -23,10 +23,14 @@ before, after, the change and the change in percent. For a patch measured before
             the boot with the most memory facts (as import picks it)
   one LOG   its first boot against its last (a log holding the boots before and after a change)
   --changed only the figures that differ (or that one boot lacks)
+  --max-slowdown PCT
+            a boot-time regression gate for CI: exit 1 when a time (deferred init, ZONE_DEVICE init,
+            HugeTLB allocation) grew by more than PCT percent
   --json    print { schemaVersion, before, after, rows: [{ key, label, unit, before, after, delta,
-            percent, beforeLine, afterLine }] }
+            percent, beforeLine, afterLine }], slowdowns: [keys over --max-slowdown] }
 
-exit: 0 compared, 2 bad input (unreadable log, no such boot, a log without boots)
+exit: 0 compared, 1 a time grew beyond --max-slowdown, 2 bad input (unreadable log, no such boot, a log
+without boots, a bad percentage)
 `;
 
 export interface DiffJson {
@@ -34,6 +38,8 @@ export interface DiffJson {
   before: { path: string; boot: number; kernel: string | null; firstLine: number; lastLine: number };
   after: { path: string; boot: number; kernel: string | null; firstLine: number; lastLine: number };
   rows: DiffRow[];
+  /** Keys of the ms rows that grew by more than --max-slowdown percent ([] without it). */
+  slowdowns: string[];
 }
 
 /** "log@2" -> { path: "log", boot: 2 }; a path that merely contains "@" stays a path. */
@@ -91,7 +97,10 @@ export const diffCommand: Command = {
   summary: "compare two boots' memmap figures (deferred init, Memory:, HugeTLB, ZONE_DEVICE): before, after, change",
   help,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    const { flags, positionals } = parseArgs(argv, { flags: ['json', 'changed'] });
+    const { flags, options, positionals } = parseArgs(argv, { flags: ['json', 'changed'], options: ['max-slowdown'] });
+    const gate = options.get('max-slowdown');
+    const maxSlowdown = gate === undefined ? null : Number(gate.replace(/%$/, ''));
+    if (maxSlowdown !== null && !(Number.isFinite(maxSlowdown) && maxSlowdown >= 0)) throw new UsageError(`--max-slowdown must be a percentage (e.g. 10), not '${gate}'`);
     if (positionals.length === 0 || positionals.length > 2) throw new UsageError('give one log (first boot vs last) or two: diff <before[@N]> [<after[@N]>]');
     const specs = positionals.map(spec);
     if (specs.length === 1 && specs[0].boot !== null) throw new UsageError('with LOG@N, name the other boot too: diff LOG@0 LOG@1');
@@ -111,18 +120,24 @@ export const diffCommand: Command = {
     const pathOf = (i: number) => specs[Math.min(i, specs.length - 1)].path;
     const all = diffBoots(a, b);
     const rows = flags.has('changed') ? all.filter((r) => r.before !== r.after) : all;
+    // A time that grew: a sum over a boot's lines (slowest node, ZONE_DEVICE sum) counts like a single one.
+    const slow = maxSlowdown === null ? [] : all.filter((r) => r.unit === 'ms' && r.percent !== null && r.percent > maxSlowdown);
+    const exit = slow.length ? EXIT_FINDINGS : EXIT_OK;
     if (flags.has('json')) {
       const side = (i: number, x: Boot) => ({ path: pathOf(i), boot: x.index, kernel: x.kernelVersion, firstLine: x.firstLine, lastLine: x.lastLine });
-      const doc: DiffJson = { schemaVersion: 1, before: side(0, a), after: side(1, b), rows };
+      const doc: DiffJson = { schemaVersion: 1, before: side(0, a), after: side(1, b), rows, slowdowns: slow.map((r) => r.key) };
       io.out(JSON.stringify(doc, null, 2) + '\n');
-      return EXIT_OK;
+      return exit;
     }
     io.out(`before: ${where(pathOf(0), a)}\nafter:  ${where(pathOf(1), b)}\n\n`);
     if (!rows.length) {
       io.out(all.length ? 'no figure differs\n' : 'neither boot prints a memmap figure\n');
-      return EXIT_OK;
+      return exit;
     }
     io.out(table(['figure', 'before', 'after', 'change'], rows.map((r) => [r.label, diffValueText(r.before, r.unit), diffValueText(r.after, r.unit), diffChangeText(r)]), ''));
-    return EXIT_OK;
+    if (maxSlowdown !== null) {
+      io.out(slow.length ? `\n${slow.length} time${slow.length === 1 ? '' : 's'} grew by more than ${maxSlowdown}%: ${slow.map((r) => `${r.label} ${diffChangeText(r)}`).join('; ')}\n` : `\nno time grew by more than ${maxSlowdown}%\n`);
+    }
+    return exit;
   },
 };
