@@ -141,6 +141,8 @@ export const BootDiffRowSchema = object({
   change: str(200),
   /** up / down: a number that grew / shrank; same: equal; none: not two numbers. */
   direction: literal('up', 'down', 'same', 'none'),
+  /** What the figure counts (src/trace/diff.ts Unit): a time that grew is a slowdown. */
+  unit: literal('ms', 'pages', 'KiB', 'bytes', 'count', 'text'),
   otherLine: nullable(line()),
   shownLine: nullable(line()),
 });

@@ -258,6 +258,7 @@ export function bootDiff(other: Boot, shown: Boot, otherFile: string | null = nu
       shown: r.after === null ? null : diffValueText(r.after, r.unit).slice(0, 1000),
       change: diffChangeText(r).slice(0, 200),
       direction: r.delta === null ? 'none' : r.delta > 0 ? 'up' : r.delta < 0 ? 'down' : 'same',
+      unit: r.unit,
       otherLine: r.beforeLine,
       shownLine: r.afterLine,
     })),

@@ -593,6 +593,8 @@ async function logViewChecks() {
     diffRows.some((r) => r[0] === 'deferred init node 0' && r[1] === '498 ms' && r[2] === '236 ms' && r[3] === '-262 ms (-52.6%)'),
     'log view: boot 2 compared with boot 1 shows deferred init node 0 498 ms -> 236 ms (-52.6%)',
   );
+  const tone = await frame.evaluate(() => document.querySelector('#lv-bootdiff-table tr[data-key="deferredInit.node0.ms"] td:nth-child(4) span')?.className ?? '');
+  check(/\bmm-better\b/.test(tone), `a faster deferred init is shown as better (${tone})`);
   await page.screenshot({ path: join(shots, '24-log-view-boot-diff.png') });
   // A click on the row opens the log at this boot's line for it (line 22: node 0 of boot 2).
   await frame.locator('#lv-bootdiff-table tbody tr[data-key="deferredInit.node0.ms"]').click();

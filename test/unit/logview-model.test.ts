@@ -184,7 +184,7 @@ describe('log view model from the corpus', () => {
     const m = valid(logViewModel(a, { file: '28.log', boot: 1, compareWith: 0 }));
     assert.equal(m.bootDiff!.other, 0);
     const ms = m.bootDiff!.rows.find((r) => r.key === 'deferredInit.node1.ms')!;
-    assert.deepEqual([ms.other, ms.shown, ms.change, ms.direction], ['901 ms', '1,128 ms', '+227 ms (+25.2%)', 'up']);
+    assert.deepEqual([ms.other, ms.shown, ms.change, ms.direction, ms.unit], ['901 ms', '1,128 ms', '+227 ms (+25.2%)', 'up', 'ms']);
     assert.ok(ms.otherLine! <= 3 && ms.shownLine! >= 4, 'each value keeps its own line');
     const pages = m.bootDiff!.rows.find((r) => r.key === 'deferredInit.node1.pages')!;
     assert.deepEqual([pages.change, pages.direction], ['=', 'same']);

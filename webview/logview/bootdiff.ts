@@ -2,10 +2,19 @@
 // the header), figure by figure with the change from the other boot to this one (the model's bootDiff,
 // src/trace/diff.ts). A click on a row opens this log at this boot's line for the figure (else, in the same
 // file, the other boot's).
+import type { BootDiffRow } from '../../src/protocol/logview';
 import { h } from '../dom';
 import { empty, section, table } from '../views/common';
 import type { LogViewContext } from './app';
 import { at, lineRevealer } from './figures';
+
+/** Times: slower is worse, faster is better; other figures only show that they changed. */
+function changeClass(r: BootDiffRow): string {
+  if (r.direction === 'same' || r.change === '') return 'mm-muted';
+  if (r.direction === 'none') return '';
+  if (r.unit === 'ms') return `lv-changed ${r.direction === 'up' ? 'mm-worse' : 'mm-better'}`;
+  return 'lv-changed';
+}
 
 export function renderBootDiff(ctx: LogViewContext, el: HTMLElement): void {
   const m = ctx.model;
@@ -30,7 +39,7 @@ export function renderBootDiff(ctx: LogViewContext, el: HTMLElement): void {
           r.label,
           r.other ?? '–',
           r.shown ?? '–',
-          h('span', { class: r.direction === 'same' || r.change === '' ? 'mm-muted' : r.direction === 'none' ? '' : 'lv-changed', text: r.change || '=' }),
+          h('span', { class: changeClass(r), text: r.change || '=' }),
           lines(r.otherLine, r.shownLine),
         ],
         // This log's line (the other log's lines are only shown: a click opens this one).
