@@ -98,8 +98,11 @@ async function openFile(name) {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget .quick-input-box input').first().waitFor({ state: 'visible', timeout: 20_000 });
   await page.keyboard.type(name, { delay: 15 });
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
-  await page.keyboard.press('Enter');
+  // Click the row that names the file: Enter opens the focused row, which can still be a recently opened
+  // file while Quick Open refreshes its results (a flake seen on a loaded machine: the tab never came).
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 20_000 });
+  await row.click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 20_000 });
 }
 
