@@ -32,6 +32,7 @@ import { calibrationPoints, matchZoneDevices, simulatedDevices, type Calibration
 
 export { parseNdctlJson, looksLikeNdctlJson, mergeNdctlParses, type NdctlNamespace, type NdctlParse } from './import/ndctl';
 export type { ExtraFacts } from './import/facts';
+export { numactlFile } from './import/facts';
 
 // ---------------------------------------------------------------------------------------------
 // Reading a log
@@ -468,7 +469,7 @@ function cpusFor(log: LogInput, nodeIds: number[], memoryNodes: Set<number>, war
     if (total === null || sum === total) {
       for (const id of nodeIds) {
         const c = f.numactlCpus.get(id);
-        out.set(id, c ? { cpus: c.value, comment: `numactl -H, ${cite(log, c.line)}` } : { cpus: 0, comment: 'numactl -H lists no CPUs for this node: CPU-less' });
+        out.set(id, c ? { cpus: c.value, comment: c.source ?? `numactl -H, ${cite(log, c.line)}` } : { cpus: 0, comment: 'numactl -H lists no CPUs for this node: CPU-less' });
       }
       return out;
     }
@@ -949,6 +950,7 @@ export function buildImport(req: ImportRequest): ImportResult {
 }
 
 /** Which kind of input a file is, from its first bytes. */
-export function inputKind(head: string): 'ndctl' | 'log' {
-  return looksLikeNdctlJson(head) ? 'ndctl' : 'log';
+export function inputKind(head: string): 'ndctl' | 'numactl' | 'log' {
+  if (looksLikeNdctlJson(head)) return 'ndctl';
+  return /^\s*available: \d+ nodes? \(/.test(head) ? 'numactl' : 'log';
 }

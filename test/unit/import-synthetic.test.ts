@@ -5,6 +5,10 @@ import { loadConfigText } from '../../src/config/load';
 import type { WorkloadConfig } from '../../src/config/types';
 import { simulateMemmap } from '../../src/core/simulate';
 import { buildImport, hugepagesFromCmdline, readLogText, sizeText } from '../../src/trace/import';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './cli-run';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -145,6 +149,23 @@ describe('import: synthetic logs', () => {
     const other = importText(stamp([BANNER, ...TWO_NODES, 'smp: Brought up 2 nodes, 16 CPUs']) + numactl.join('\n') + '\n');
     assert.ok(other.warnings.some((w) => /numactl -H lists 24 CPUs but the boot brought up 16/.test(w)), other.warnings.join('\n'));
     assert.notDeepEqual(other.cfg.nodes.map((n) => n.cpus), [12, 12, 0]);
+  });
+
+  it('numactl -H saved to a file of its own, given with the log: CPUs per node cited from that file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-numactl-'));
+    writeFileSync(join(dir, 'dmesg.txt'), stamp([BANNER, ...TWO_NODES]));
+    writeFileSync(join(dir, 'numactl.txt'), 'available: 3 nodes (0-2)\nnode 0 cpus: 0 1 2 3 8 9 10 11\nnode 0 size: 31744 MB\nnode 1 cpus: 4 5 6 7 12 13 14 15\nnode 1 size: 32768 MB\nnode 2 cpus:\nnode 2 size: 0 MB\n');
+    const r = await runCli(dir, 'import', 'dmesg.txt', 'numactl.txt');
+    assert.equal(r.code, 0, r.err);
+    const cfg = loadConfigText(r.out, 'x.memmap.yaml').config!;
+    assert.deepEqual(cfg.nodes.map((n) => [n.id, n.cpus]), [[0, 8], [1, 8], [2, 0]]);
+    assert.match(r.out, /cpus: 8 # numactl -H, numactl\.txt:2: "node 0 cpus: 0 1 2 3 8 9 10 11"/);
+    // Alone it has no nodes to give CPUs to; a text that is not numactl output is a log.
+    assert.match((await runCli(dir, 'import', 'numactl.txt')).err, /numactl -H output \(numactl\.txt\) gives CPUs per node of a boot log's nodes: give the log too/);
+    writeFileSync(join(dir, 'broken.txt'), 'available: 2 nodes (0-1)\nno cpus here\n');
+    const bad = await runCli(dir, 'import', 'dmesg.txt', 'broken.txt');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /broken\.txt: no "node N cpus:" line: is this the output of numactl -H\?/);
   });
 
   it('helpers: exact size text, hugepages= parsing', () => {

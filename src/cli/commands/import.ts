@@ -6,18 +6,19 @@
 // file without --force).
 import { closeSync, existsSync, linkSync, openSync, readSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buildImport, inputKind, mergeNdctlParses, parseNdctlJson, readLog, type LogInput, type NdctlInput } from '../../trace/import';
+import { buildImport, inputKind, mergeNdctlParses, numactlFile, parseNdctlJson, readLog, type LogInput, type NdctlInput } from '../../trace/import';
 import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import type { Command } from './index';
 
-const help = `usage: memmap-lab import <dmesg-file | ndctl/daxctl-list.json>... [-o FILE] [--force] [--boot N] [--calibrate]
+const help = `usage: memmap-lab import <dmesg-file | ndctl/daxctl-list.json | numactl-H.txt>... [-o FILE] [--force] [--boot N] [--calibrate]
 
 Builds a workload config (*.memmap.yaml) from a real machine: arch and kernel version, NUMA nodes with
 their memory ranges and CPU counts, HugeTLB pools, memory block size, hypervisor and deferred init from
 a boot log (dmesg, journalctl -k, syslog, serial console, a log pasted in mail), pmem namespaces from
 \`ndctl list -N\` JSON and CXL / soft-reserved dax devices from \`daxctl list\` JSON (-RDM gives what
-provides them and where they are). Give a log, a JSON, or one of each. Every value carries a comment
-saying where it came from; "guess:" marks values the input does not give.
+provides them and where they are), and CPUs per node from \`numactl -H\` output (in the log or a file
+of its own). Give a log, a JSON, or several. Every value carries a comment saying where it came from;
+"guess:" marks values the input does not give.
 
   -o, --output FILE  write the config to FILE (atomically) instead of printing it
   --force            with -o: replace FILE if it exists
@@ -105,6 +106,7 @@ export const importCommand: Command = {
 
     let log: LogInput | null = null;
     const jsons: NdctlInput[] = [];
+    let numactl: { path: string; cpus: Exclude<ReturnType<typeof numactlFile>, string> } | null = null;
     for (const p of positionals) {
       const abs = resolve(io.cwd, p);
       const h = head(abs);
@@ -112,7 +114,16 @@ export const importCommand: Command = {
         io.err(`memmap-lab import: ${h.message.replace(abs, p)}\n`);
         return EXIT_BAD_INPUT;
       }
-      if (inputKind(h.text) === 'ndctl') {
+      const kind = inputKind(h.text);
+      if (kind === 'numactl') {
+        if (numactl) throw new UsageError(`two numactl -H outputs (${numactl.path}, ${p}): give one`);
+        const cpus = numactlFile(readFileSync(abs, 'utf8'), p);
+        if (typeof cpus === 'string') {
+          io.err(`memmap-lab import: ${cpus}\n`);
+          return EXIT_BAD_INPUT;
+        }
+        numactl = { path: p, cpus };
+      } else if (kind === 'ndctl') {
         const parse = parseNdctlJson(readFileSync(abs, 'utf8'));
         if (parse.errors.length) {
           for (const e of parse.errors) io.err(`memmap-lab import: ${p}:${e.line}:${e.column}: ${e.message}\n`);
@@ -130,6 +141,9 @@ export const importCommand: Command = {
       }
     }
     if (boot !== null && !log) throw new UsageError('--boot applies to a kernel log');
+    if (numactl && !log) throw new UsageError(`numactl -H output (${numactl.path}) gives CPUs per node of a boot log's nodes: give the log too`);
+    // numactl -H saved beside the log: its CPUs per node, unless the log has numactl output of its own.
+    if (numactl && log && log.facts.numactlCpus.size === 0) for (const [node, c] of numactl.cpus) log.facts.numactlCpus.set(node, c);
     // ndctl namespaces and daxctl devices (CXL, soft-reserved) of one machine may come in separate files.
     const ndctl: NdctlInput | null = jsons.length > 1 ? { path: jsons.map((j) => j.path).join(', '), parse: mergeNdctlParses(jsons) } : (jsons[0] ?? null);
 

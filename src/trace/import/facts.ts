@@ -61,8 +61,9 @@ export interface ExtraFacts {
   hypervisor: Cited<string> | null;
   /** Page size proven by a large-system-hash line. */
   pageSize: Cited<number> | null;
-  /** `numactl -H`: CPUs listed per node ("node N cpus: ..."), with the line. */
-  numactlCpus: Map<number, Cited<number>>;
+  /** `numactl -H`: CPUs listed per node ("node N cpus: ..."), with the line; `source` says where when the
+   *  output came in a file of its own (import's third input), not in the log. */
+  numactlCpus: Map<number, Cited<number> & { source?: string }>;
   /** `numactl -H`: "available: N nodes". */
   numactlNodes: Cited<number> | null;
   /** Architecture evidence (first seen per family). */
@@ -241,6 +242,17 @@ export function cpuListCount(list: string): number | null {
     n += b - a + 1;
   }
   return n;
+}
+
+/** `numactl -H` output saved to a file of its own: its CPUs per node (cited as file:line), or why not. */
+export function numactlFile(text: string, path: string): Map<number, Cited<number> & { source: string }> | string {
+  const f = emptyFacts();
+  const lines = text.split(/\r?\n/);
+  lines.forEach((l, i) => collect(f, cleanText(l.trim(), 500), i + 1));
+  if (!f.numactlCpus.size) return `${path}: no "node N cpus:" line: is this the output of numactl -H?`;
+  const out = new Map<number, Cited<number> & { source: string }>();
+  for (const [node, c] of f.numactlCpus) out.set(node, { ...c, source: `numactl -H, ${path}:${c.line}: "${cleanText(lines[c.line - 1].trim(), 120)}"` });
+  return out;
 }
 
 /** Architecture family named in a kernel release string ("5.14.0-70.el9.aarch64", "6.1.0-34-amd64"). */
