@@ -799,7 +799,7 @@ export function buildImport(req: ImportRequest): ImportResult {
     for (const dax of nd.parse.daxDevices) {
       if (dax.mode !== 'kmem' || dax.mappings.length || dax.targetNode === null) continue;
       const node = ranges.get(dax.targetNode);
-      const i = node ? node.ranges.findIndex((r) => r.lsmem && r.size === dax.size && ![...claimed.values()].some((c) => c.start === r.start)) : -1;
+      const i = node ? node.ranges.findIndex((r) => r.lsmem && r.size === dax.size) : -1;
       if (!node || i < 0) continue;
       const [r] = node.ranges.splice(i, 1);
       claimed.set(dax.chardev, { start: r.start, comment: `lsmem ${r.comment.replace(/^from /, '')}: node ${dax.targetNode}'s ${formatBytes(dax.size)} of System RAM is this device (daxctl system-ram), not boot RAM` });

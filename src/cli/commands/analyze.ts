@@ -30,7 +30,8 @@ options:
 exit status: 0 when every file was read, 2 on bad input (missing file, unknown option).
 `;
 
-async function checkReadable(path: string): Promise<string | null> {
+/** Why `path` cannot be read as an input file ('no such file', 'is a directory', ...), null when it can. */
+export async function checkReadable(path: string): Promise<string | null> {
   try {
     const st = await stat(path);
     if (st.isDirectory()) return 'is a directory';

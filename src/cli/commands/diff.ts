@@ -12,6 +12,7 @@ import type { Boot } from '../../trace/types';
 import { table } from '../../report/table';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import type { Command } from './index';
+import { checkReadable } from './analyze';
 
 const help = `usage: memmap-lab diff <before-log[@N]> [<after-log[@N]>] [--changed] [--max-slowdown PCT] [--json]
 
@@ -58,6 +59,8 @@ async function boots(path: string, shown: string, wants: readonly Want[]): Promi
   const picked = new Map<number, Boot>();
   const indexes = new Set(wants.flatMap((w) => (w.kind === 'index' ? [w.index] : [])));
   let count = 0;
+  const problem = await checkReadable(path);
+  if (problem) return `cannot read ${shown}: ${problem}`;
   try {
     await analyzeFile(path, {
       path: shown,
@@ -71,8 +74,7 @@ async function boots(path: string, shown: string, wants: readonly Want[]): Promi
       },
     });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`;
+    return `cannot read ${shown}: ${(e as Error).message}`;
   }
   if (count === 0) return `${shown}: no boot found (no kernel memory facts): is this a kernel log?`;
   const out: Boot[] = [];

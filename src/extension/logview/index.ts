@@ -11,7 +11,6 @@ import { LogDocument, type LogState } from './document';
 import { LogEditor, type EditorHost } from './editor';
 import type { LogViewCommand } from './register';
 import { analyzeWithProgress, readError, sizeOf } from './read';
-import type { Boot } from '../../trace/types';
 
 const LINKS_KEY = 'memmapLab.logLinks';
 
@@ -202,9 +201,9 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     } finally {
       editor?.busy(null);
     }
-    const { bootScore } = await import('../../trace/boot');
-    let best: Boot | null = null;
-    for (const b of file.boots) if (!best || bootScore(b) >= bootScore(best)) best = b;
+    const { defaultBoot } = await import('../../report/logview-model');
+    const index = defaultBoot(file);
+    const best = file.boots.find((b) => b.index === index);
     if (!best) throw new Error(`${display} holds no boot with memmap facts to compare with`);
     doc.compareOther = { file: display, boot: best };
     doc.compareWith = null;
