@@ -175,7 +175,7 @@ export const LogViewModelSchema = object({
   bootsNotRetained: int(0),
   /** The boot shown (its index), null when the file has none. */
   boot: nullable(BootViewSchema),
-  ftrace: nullable(object({ tracer: str(50), entries: int(0), functions: array(object({ function: str(300), calls: num(), totalUs: nullable(num()), maxUs: nullable(num()), phase: nullable(str(50)) }), 1000) })),
+  ftrace: nullable(object({ tracer: str(50), entries: int(0), functionsSeen: int(0), functions: array(object({ function: str(300), calls: num(), totalUs: nullable(num()), maxUs: nullable(num()), phase: nullable(str(50)) }), 1000) })),
   chromeTrace: nullable(object({ events: num(), logLines: num(), truncatedAt: nullable(num()), spans: array(object({ name: str(500), count: num(), totalUs: num(), maxUs: num(), phase: nullable(str(50)) }), 1000) })),
   /** The linked workload config. */
   link: nullable(object({ uri: str(8000), file: str(4000) })),

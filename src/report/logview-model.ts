@@ -289,7 +289,7 @@ export function logViewModel(file: AnalysisFile, opts: LogViewOptions): LogViewM
     boots: bootChoices(file),
     bootsNotRetained: file.bootsNotRetained,
     boot: boot ? bootView(boot) : null,
-    ftrace: f ? { tracer: f.tracer, entries: f.entries, functions: f.functions.slice(0, MAX_FUNCTIONS).map((x) => ({ function: x.function, calls: x.calls, totalUs: x.totalUs, maxUs: x.maxUs, phase: x.phase })) } : null,
+    ftrace: f ? { tracer: f.tracer, entries: f.entries, functionsSeen: f.functionsSeen, functions: f.functions.slice(0, MAX_FUNCTIONS).map((x) => ({ function: x.function, calls: x.calls, totalUs: x.totalUs, maxUs: x.maxUs, phase: x.phase })) } : null,
     chromeTrace: c ? { events: c.events, logLines: c.logLines, truncatedAt: c.truncatedAt, spans: c.spans.slice(0, MAX_FUNCTIONS).map((x) => ({ name: x.name.slice(0, 500), count: x.count, totalUs: x.totalUs, maxUs: x.maxUs, phase: x.phase })) } : null,
     link: opts.link ?? null,
     comparison: opts.comparison && boot && opts.comparison.boot === boot.index ? opts.comparison : null,

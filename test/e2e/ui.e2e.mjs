@@ -204,6 +204,8 @@ async function dashboardChecks() {
   let dbg = await frame.evaluate(() => ({ theme: window.memmapDashboard.theme, csp: window.memmapDashboard.cspViolations, cards: document.querySelectorAll('.mm-card').length, title: document.querySelector('.mm-h1')?.textContent }));
   check(dbg.theme.includes('vscode-light') && dbg.cards === 9 && /2-socket server/.test(dbg.title), `dashboard header and cards in the light theme (${JSON.stringify(dbg)})`);
   check(dbg.csp.length === 0, `no Content-Security-Policy violation in the webview (${dbg.csp.join('; ')})`);
+  const clippedCards = await frame.evaluate(() => [...document.querySelectorAll('.mm-card-value, .mm-card-label')].filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+  check(clippedCards.length === 0, `dashboard: every card's label and value fit its card (${clippedCards.join(', ') || 'all fit'})`);
   await page.screenshot({ path: join(shots, '10-dashboard-light.png') });
 
   // A click on a bar reveals its config object: node 1's RAM bar -> nodes[1].
@@ -527,6 +529,8 @@ async function logViewChecks() {
     sources.length === 1 && sources[0][0] === 'pagemap_range() in Linux v6.12 ↗' && sources[0][1].includes('https://elixir.bootlin.com/linux/v6.12/A/ident/pagemap_range'),
     `log view: the call trace links its function to Elixir at the log's release (${JSON.stringify(sources)})`,
   );
+  const clipped = await frame.evaluate(() => [...document.querySelectorAll('.mm-card-value, .mm-card-label')].filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+  check(clipped.length === 0, `log view: every card's label and value fit its card (${clipped.join(', ') || 'all fit'})`);
   await page.screenshot({ path: join(shots, '20-log-view.png') });
 
   // Import as Workload Config: written beside the log, opened, linked; measured vs predicted appears.
@@ -616,6 +620,9 @@ async function logViewChecks() {
     ftrace.length === 6 && ftrace.some(([t, title]) => t === 'memmap_init_zone_device' && title.includes('https://elixir.bootlin.com/linux/latest/A/ident/memmap_init_zone_device')),
     `log view on ftrace output: each function links to Elixir (${ftrace.length} links)`,
   );
+  // The heading counts the trace lines (9: entries and closing braces) and the functions (6).
+  const ftraceSub = await frame.evaluate(() => document.querySelector('#lv-ftrace')?.closest('section')?.querySelector('.mm-sub')?.textContent ?? '');
+  check(ftraceSub.startsWith('9 trace lines · 6 functions ·'), `the ftrace heading counts lines and functions (${ftraceSub})`);
   await page.screenshot({ path: join(shots, '23-log-view-ftrace.png') });
 }
 

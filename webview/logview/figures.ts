@@ -106,7 +106,7 @@ export function renderHeader(ctx: LogViewContext, el: HTMLElement): void {
       card('reserved', reserved ? compactBytes(reserved.kib * KiB) : '–', reserved && mem ? `${((100 * reserved.kib) / mem.totalKiB).toFixed(2)} % of total` : null, 'reserved'),
       card('memory block', block?.value ?? '–', null, 'block'),
       card('HVO freeable', hvo.length ? `${fmtInt(hvo[0].freeableKiB!)} KiB` : '–', hvo.length ? hvo.map((x, i) => (i ? `${fmtInt(x.freeableKiB!)} KiB per ${formatBytes(x.pageSizeBytes)}` : `per ${formatBytes(x.pageSizeBytes)} page`)).join('; ') : 'no HugeTLB vmemmap line', 'hvo'),
-      card('ZONE_DEVICE', zdPages ? `${zdPages >= 1e6 ? `${(zdPages / 1e6).toFixed(1)} M` : fmtInt(zdPages)} pages` : '–', b.zoneDevice.length ? `${b.zoneDevice.length} init line${b.zoneDevice.length === 1 ? '' : 's'}, ${b.zoneDevice.reduce((s, z) => s + z.ms, 0)} ms` : null, 'zdev'),
+      card('ZONE_DEVICE', zdPages ? (zdPages >= 1e6 ? `${(zdPages / 1e6).toFixed(1)} M` : fmtInt(zdPages)) : '–', b.zoneDevice.length ? `pages in ${b.zoneDevice.length} init line${b.zoneDevice.length === 1 ? '' : 's'}, ${b.zoneDevice.reduce((s, z) => s + z.ms, 0)} ms` : null, 'zdev'),
       card('errors', String(b.errors.length), b.callTraces.length ? `${b.callTraces.length} call trace${b.callTraces.length === 1 ? '' : 's'}` : null, 'errors', b.errors.length ? 'bad' : null),
     ),
   );
@@ -291,7 +291,7 @@ function traceSections(ctx: LogViewContext): HTMLElement[] {
     out.push(
       section(
         `ftrace (${f.tracer})`,
-        `${fmtInt(f.entries)} entries · a click on a function opens its source on Elixir (latest release: ftrace output names no kernel)`,
+        `${fmtInt(f.entries)} trace lines · ${fmtInt(f.functionsSeen)} function${f.functionsSeen === 1 ? '' : 's'}${f.functionsSeen > f.functions.length ? ` (${fmtInt(f.functions.length)} shown: the memmap ones first, then by time)` : ''} · a click on a function opens its source on Elixir (latest release: ftrace output names no kernel)`,
         table(lineRevealer(ctx), [{ label: 'function' }, { label: 'phase' }, { label: 'calls', num: true }, { label: 'total µs', num: true }, { label: 'max µs', num: true }], f.functions.map((x, i) => ({ cells: [ftraceFunction(ctx, x.function, i), x.phase ?? '', fmtInt(x.calls), x.totalUs === null ? '–' : fmtInt(x.totalUs), x.maxUs === null ? '–' : fmtInt(x.maxUs)] })), { id: 'lv-ftrace' }),
       ),
     );
