@@ -45,6 +45,9 @@ export const BOUNDARY = {
   daxKmemMemmapOnMemory: [6, 8],
   /** /proc/vmstat nr_memmap_pages / nr_memmap_boot_pages ("mm: report per-page metadata information", v6.11, UNVERIFIED). */
   memmapVmstat: [6, 11],
+  /** s390 PTE tables take a whole 4 KiB page instead of a 2 KiB fragment (6.12 arch/s390/mm/pgalloc.c
+   *  page_table_alloc(), vmem.c vmem_pte_alloc(); the release it changed in, v6.9, is UNVERIFIED). */
+  s390PteFullPage: [6, 9],
   /** Everything the reference only documents as "6.12 differs from 6.1". */
   modern: [6, 12],
 } as const satisfies Record<string, KernelVersion>;
@@ -93,6 +96,9 @@ export interface PageTableLevel {
   name: 'pte' | 'pmd' | 'pud';
   tableBytes: number;
   coversBytes: number;
+  /** Where the arch allocates a table of another size before slab_is_available() (sparse_init()'s boot
+   *  memmap): ppc64 radix takes a whole page from memblock at every level. */
+  earlyTableBytes?: number;
 }
 
 export interface ArchProfile {
@@ -302,11 +308,13 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
         pageblockOrder = 5; // HUGETLB_PAGE_SIZE_VARIABLE: 2M default huge page
         daxAlignments = [64 * KiB, 2 * MiB, GiB];
         hugepageSizes = [2 * MiB, GiB];
+        // RADIX_PTE_INDEX_SIZE 5: 256 B fragments mapping 2 MiB; PMD/PUD index 9: 4 KiB tables. Before slab is
+        // up (the boot memmap), vmemmap_{pud,pmd,pte}_alloc() take a whole 64 KiB page of memblock at each
+        // level ("All early vmemmap mapping to keep simple do it at PAGE_SIZE", radix_pgtable.c).
         levels = [
-          // RADIX_PTE_INDEX_SIZE 5: 256 B fragments mapping 2 MiB; PMD/PUD index 9: 4 KiB tables.
-          { name: 'pte', tableBytes: 256, coversBytes: 2 * MiB },
-          { name: 'pmd', tableBytes: 4 * KiB, coversBytes: GiB },
-          { name: 'pud', tableBytes: 4 * KiB, coversBytes: 512 * GiB },
+          { name: 'pte', tableBytes: 256, coversBytes: 2 * MiB, earlyTableBytes: P },
+          { name: 'pmd', tableBytes: 4 * KiB, coversBytes: GiB, earlyTableBytes: P },
+          { name: 'pud', tableBytes: 4 * KiB, coversBytes: 512 * GiB, earlyTableBytes: P },
         ];
         vmemmap = {
           kind: 'radix',
@@ -347,7 +355,9 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
       daxAlignments = [4 * KiB, MiB];
       hugepageSizes = [MiB, 2 * GiB];
       levels = [
-        { name: 'pte', tableBytes: 2 * KiB, coversBytes: MiB },
+        // 256 entries of 8 bytes: 2 KiB fragments until page tables took whole pages (page_table_alloc() and
+        // the boot path's memblock_alloc(PAGE_SIZE, PAGE_SIZE) in 6.12 vmem_pte_alloc()).
+        { name: 'pte', tableBytes: atLeast(v, BOUNDARY.s390PteFullPage) ? 4 * KiB : 2 * KiB, coversBytes: MiB },
         { name: 'pmd', tableBytes: 16 * KiB, coversBytes: 2 * GiB },
         { name: 'pud', tableBytes: 16 * KiB, coversBytes: 4 * TiB },
       ];

@@ -95,6 +95,8 @@ export function sparseInit(space: VmemmapSpace, runsByNode: Map<number, SectionR
     n.bootMemmapBytes += o.ramBytes;
     n.pageTableBytes += o.pageTableBytes;
   }
+  // mm_core_init() sets up slab after sparse_init(): devices, hot-adds and HVO allocate page tables from it.
+  space.slabAvailable = true;
   return out;
 }
 

@@ -70,6 +70,7 @@ interface Snapshot {
   pte: number;
   levels: number[];
   tables: number[];
+  tableBytes: number[];
 }
 
 export class VmemmapSpace {
@@ -80,8 +81,12 @@ export class VmemmapSpace {
   private readonly leaf = new IntervalSet({ journal: true });
   private readonly pte = new IntervalSet({ journal: true });
   private readonly levels: IntervalSet[];
-  /** Page-table pages per level (same order as profile.pageTableLevels). */
+  /** Page-table pages per level (same order as profile.pageTableLevels), and their bytes. */
   private tables: number[];
+  private tableBytes: number[];
+  /** Whether slab_is_available(): false while sparse_init() maps the boot memmap (sparseInit() sets it
+   *  when it is done); an arch may allocate its early page tables in other sizes (earlyTableBytes). */
+  slabAvailable = false;
 
   constructor(readonly profile: ArchProfile) {
     this.P = profile.pageSize;
@@ -89,11 +94,12 @@ export class VmemmapSpace {
     this.leafBytes = profile.vmemmap.leafBytes;
     this.levels = profile.pageTableLevels.map(() => new IntervalSet({ journal: true }));
     this.tables = profile.pageTableLevels.map(() => 0);
+    this.tableBytes = profile.pageTableLevels.map(() => 0);
   }
 
   /** A point to go back to with restore() (snapshots nest: restoring one drops those taken after it). */
   snapshot(): Snapshot {
-    return { leaf: this.leaf.mark(), pte: this.pte.mark(), levels: this.levels.map((l) => l.mark()), tables: this.tables.slice() };
+    return { leaf: this.leaf.mark(), pte: this.pte.mark(), levels: this.levels.map((l) => l.mark()), tables: this.tables.slice(), tableBytes: this.tableBytes.slice() };
   }
 
   restore(s: Snapshot): void {
@@ -101,15 +107,16 @@ export class VmemmapSpace {
     this.pte.rollback(s.pte);
     this.levels.forEach((l, i) => l.rollback(s.levels[i]));
     this.tables = s.tables.slice();
+    this.tableBytes = s.tableBytes.slice();
   }
 
   /** Page-table pages and bytes per level so far. */
   pageTableCounts(): { name: string; tables: number; bytes: number }[] {
-    return this.profile.pageTableLevels.map((l, i) => ({ name: l.name, tables: this.tables[i], bytes: this.tables[i] * l.tableBytes }));
+    return this.profile.pageTableLevels.map((l, i) => ({ name: l.name, tables: this.tables[i], bytes: this.tableBytes[i] }));
   }
 
   get pageTableBytes(): number {
-    return this.profile.pageTableLevels.reduce((s, l, i) => s + this.tables[i] * l.tableBytes, 0);
+    return this.tableBytes.reduce((s, b) => s + b, 0);
   }
 
   /** Vmemmap byte interval of pfns [pfn, pfn + n). */
@@ -127,8 +134,10 @@ export class VmemmapSpace {
       if (lv.name === 'pte' && !pteMapped) return;
       const r = unitRange(vaS, vaE, lv.coversBytes);
       const added = this.levels[i].add(r.start, r.end);
+      const size = !this.slabAvailable && lv.earlyTableBytes !== undefined ? lv.earlyTableBytes : lv.tableBytes;
       this.tables[i] += added;
-      bytes += added * lv.tableBytes;
+      this.tableBytes[i] += added * size;
+      bytes += added * size;
     });
     return bytes;
   }

@@ -68,6 +68,17 @@ const CASES: Case[] = [
   },
   {
     rule: 'MM004',
+    name: 'ppc64 radix map=dev namespace ending inside a section: vmemmap pages crossing the device edge come from RAM',
+    trigger: arch('ppc64-radix', ns('    start: 0x1001000000\n    size: 8190M\n    map: dev\n')),
+    clean: arch('ppc64-radix', ns('    start: 0x1001000000\n    size: 8176M\n    map: dev\n')),
+    range: '8190M',
+    message: ['inside a 16 MiB section', 'ppc64-radix vmemmap_populate() takes a vmemmap page from RAM when it also describes memory outside the device (altmap_cross_boundary())', '1 memmap page (64 KiB) from RAM'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM004',
     name: 'map=dev namespace 16 MiB aligned, not section aligned',
     trigger: x86(ns('    start: 0x1002000000\n    size: 16G\n    map: dev\n')),
     clean: x86(ns('    start: 0x1000000000\n    size: 16G\n    map: dev\n')),

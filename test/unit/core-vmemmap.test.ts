@@ -212,6 +212,30 @@ describe('core ZONE_DEVICE vmemmap population (§2, §4d)', () => {
   });
 });
 
+describe('core vmemmap page-table sizes', () => {
+  it('ppc64 radix: the boot memmap takes whole 64 KiB pages at each level (early_alloc_pgtable(PAGE_SIZE)); later tables are 4 KiB / 256 B', () => {
+    // 64 GiB of boot RAM: 64 MiB of vmemmap, PMD-mapped: one PUD and one PMD table, each a 64 KiB page.
+    const boot = simulateMemmap(makeConfig({ arch: 'ppc64-radix', ram: { size: 64 * GiB } })).memmap;
+    assert.deepEqual(boot.pageTables, { pte: { tables: 0, bytes: 0 }, pmd: { tables: 1, bytes: 64 * KiB }, pud: { tables: 1, bytes: 64 * KiB } });
+    assert.equal(boot.nodes[0].pageTableBytes, 128 * KiB);
+    // Hot-added 1 GiB at 2 TiB: its vmemmap (2 TiB / 64 KiB * 64 B = 2 GiB of VA on) needs a new PMD table,
+    // allocated after slab is up: pmd_alloc() gives 4 KiB.
+    const hot = simulateMemmap(makeConfig({ arch: 'ppc64-radix', ram: { size: 64 * GiB }, hotplug: [{ start: 2048 * GiB, size: GiB }] })).memmap;
+    assert.deepEqual(hot.pageTables.pmd, { tables: 2, bytes: 64 * KiB + 4 * KiB });
+    assert.equal(hot.hotplug[0].pageTableBytes, 4 * KiB);
+  });
+
+  it('s390: PTE tables are 2 KiB fragments in 6.1 and whole 4 KiB pages in 6.12 (page_table_alloc(), vmem_pte_alloc())', () => {
+    for (const [version, bytes] of [
+      ['6.1', 2 * KiB],
+      ['6.12', 4 * KiB],
+    ] as const) {
+      const pte = archProfile(makeConfig({ arch: 's390x', version })).pageTableLevels.find((l) => l.name === 'pte')!;
+      assert.equal(pte.tableBytes, bytes, version);
+    }
+  });
+});
+
 describe('core vmemmap_populate_hugepages() over an existing PTE table (x86 6.1 vs 6.12)', () => {
   // A PMD that already holds a PTE table (from base pages) gets base pages: 6.12 passes the altmap,
   // 6.1 passes NULL (RAM). Not reachable through nvdimm layouts with a 64-byte struct page, so the

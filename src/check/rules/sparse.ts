@@ -122,6 +122,14 @@ export const beyondMaxPhysmem: Rule = {
   },
 };
 
+/** Why a map=dev device's partial-section pieces take memmap pages from RAM, per architecture. */
+function partialPieceWhy(arch: string): string {
+  if (arch === 'ppc64-radix' || arch === 'ppc64-hash')
+    return `${arch} vmemmap_populate() takes a vmemmap page from RAM when it also describes memory outside the device (altmap_cross_boundary())`;
+  if (arch === 'riscv64') return 'riscv64 vmemmap_populate() ignores the altmap (vmemmap_populate_basepages(…, NULL))';
+  return `${arch} vmemmap_populate() maps a piece smaller than a section with base pages from RAM and ignores the altmap (vmemmap_populate_basepages(…, NULL))`;
+}
+
 export const subsectionMemmapInRam: Rule = {
   id: 'MM004',
   slug: 'subsection-memmap-in-ram',
@@ -129,7 +137,7 @@ export const subsectionMemmapInRam: Rule = {
   area: 'memremap',
   title: 'Partial sections of a map=dev device get their memmap from RAM',
   reference: '§9.11, §2b',
-  kernelCitation: '[6.12] arch/x86/mm/init_64.c: vmemmap_populate(); mm/sparse-vmemmap.c: __populate_section_memmap()',
+  kernelCitation: '[6.12] arch/x86/mm/init_64.c: vmemmap_populate(); mm/sparse-vmemmap.c: __populate_section_memmap(); arch/powerpc/mm/book3s64/radix_pgtable.c: radix__vmemmap_populate() (altmap_cross_boundary())',
   kernelText: [],
   appliesTo: {},
   doc: [
@@ -137,7 +145,9 @@ export const subsectionMemmapInRam: Rule = {
     'smaller than a section with base pages **from RAM** and ignores the altmap (`vmemmap_populate_basepages(start, end,',
     'node, NULL)`), so a map=dev namespace that does not start and end on a section boundary keeps part of its memmap in',
     'system RAM, silently. (A partial piece inside a section that already holds boot RAM reuses the boot memmap instead.)',
-    'riscv64 on 6.1 ignores the altmap altogether.',
+    'riscv64 on 6.1 ignores the altmap altogether. ppc64 (radix and hash) does use the altmap for such pieces, but a vmemmap',
+    'page that would also describe memory outside the device (`altmap_cross_boundary()`) comes from RAM, which happens at',
+    'a namespace edge inside a section.',
     '',
     '**Fix:** start and end the namespace on section boundaries.',
   ].join('\n'),
@@ -161,12 +171,12 @@ export const subsectionMemmapInRam: Rule = {
         const e = s + x.nrPages * P;
         const where = s === rec.mappedRange.start ? 'the first' : e === rec.mappedRange.end ? 'the last' : 'the';
         if (s === rec.mappedRange.start) atStart = true;
-        parts.push(`${where} ${bytesExact(x.nrPages * P)} (partial section ${hexRange(s, e)}): ${x.ramBytes / P} memmap pages (${bytesExact(x.ramBytes)}) from RAM`);
+        parts.push(`${where} ${bytesExact(x.nrPages * P)} (partial section ${hexRange(s, e)}): ${x.ramBytes / P} memmap page${x.ramBytes === P ? '' : 's'} (${bytesExact(x.ramBytes)}) from RAM`);
       }
       const lead = !isAligned(d.start, SS)
         ? `start ${formatHex(d.start)} is ${alignedTo(d.start)} but not ${bytesExact(SS)} (section) aligned`
         : `the namespace ends at ${formatHex(rec.mappedRange.end)}, inside a ${bytesExact(SS)} section`;
-      const why = `${p.arch} vmemmap_populate() ignores the altmap for pieces smaller than a section`;
+      const why = partialPieceWhy(p.arch);
       const pmem = isNdctlNamespace(d);
       const fix = shrinkInto(d.start, d.size, pmem ? Math.max(SS, SZ_16M) : SS, Math.max(SS, pmem ? SZ_16M : 0, usableAlign(ctx, d)));
       out.push({
