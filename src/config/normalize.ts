@@ -58,6 +58,7 @@ interface RawDevice {
   name: string;
   node?: number;
   kind?: DeviceConfig['kind'];
+  provider?: DeviceConfig['provider'];
   mode?: DeviceConfig['mode'];
   start: Num;
   size: Num;
@@ -154,6 +155,7 @@ export function normalize(
       name: d.name,
       node: nodeRef(d.node, path),
       kind: d.kind ?? DEFAULTS.deviceKind,
+      provider: d.provider ?? 'nfit',
       mode: d.mode ?? DEFAULTS.deviceMode,
       start: address(d.start, [...path, 'start']),
       size: size(d.size, [...path, 'size']),

@@ -48,6 +48,8 @@ export interface NodeConfig {
 }
 
 export type DeviceKind = 'pmem' | 'cxl' | 'hmem';
+/** The NVDIMM bus of a pmem namespace's region (ndctl's bus provider). */
+export type PmemProvider = 'nfit' | 'e820' | 'virtio-pmem' | 'of-pmem';
 export type DeviceMode = 'fsdax' | 'devdax' | 'kmem' | 'raw';
 export type MapLocation = 'dev' | 'mem';
 
@@ -55,6 +57,8 @@ export interface DeviceConfig {
   name: string;
   node: number;
   kind: DeviceKind;
+  /** pmem: e820, virtio-pmem and of_pmem regions set ND_REGION_PAGEMAP (raw namespaces get struct pages). */
+  provider: PmemProvider;
   mode: DeviceMode;
   start: number;
   size: number;

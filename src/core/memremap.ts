@@ -94,16 +94,21 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   if (d.size <= 0) return fail('size is 0', undefined, [...d.path, 'size']);
 
   if (d.mode === 'raw') {
-    rec.status = 'no-struct-pages';
-    rec.usablePages = divFloor(d.size, P);
-    rec.notes.push('raw mode: the namespace is mapped with devm_memremap() and has no struct pages, so no memmap at all');
-    return rec;
+    const why = rawWithoutPages(ctx, d);
+    if (why !== null) {
+      rec.status = 'no-struct-pages';
+      rec.usablePages = divFloor(d.size, P);
+      rec.notes.push(`raw mode: ${why}, so the namespace is mapped with devm_memremap() and has no struct pages, no memmap at all`);
+      return rec;
+    }
   }
+  // Past here a raw namespace is on an ND_REGION_PAGEMAP region: pmem_attach_disk() gives it struct pages.
+  const pagemapRaw = d.mode === 'raw';
 
   if (d.mode !== 'kmem' && !profile.features.zoneDevice) {
     return fail(`${d.mode} needs ZONE_DEVICE, which ${profile.arch} does not have with Linux ${profile.version.join('.')} (no ARCH_HAS_PTE_DEVMAP)`, undefined, [...d.path, 'mode']);
   }
-  const nvdimmLayout = d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax');
+  const nvdimmLayout = !pagemapRaw && (d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax'));
   if (d.kind === 'hmem' && d.mode === 'fsdax') {
     return fail('hmem (Soft Reserved / HMAT) memory is exposed through device-dax only; fsdax needs a pmem namespace', undefined, [...d.path, 'mode']);
   }
@@ -134,6 +139,12 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
         `, ${L.dataPages} usable data pages`,
     );
     if (d.mode === 'fsdax' && d.align > P) rec.notes.push('fsdax never uses compound devmaps (pmem does not set vmemmap_shift): align only shapes the layout');
+  } else if (pagemapRaw) {
+    // pmem_attach_disk(): pgmap.range = the whole namespace, MEMORY_DEVICE_FS_DAX, no altmap, no vmemmap_shift.
+    rec.usablePages = divFloor(d.size, P);
+    rec.notes.push(
+      `raw namespace on a ${d.provider} region (ND_REGION_PAGEMAP): pmem_attach_disk() maps all of it with devm_memremap_pages() (MEMORY_DEVICE_FS_DAX, no info block, so no altmap and map does not apply): its memmap is in RAM`,
+    );
   } else {
     // Dynamic dax region (CXL region, HMEM): no info block; alloc_dax_region() needs the range PMD-aligned.
     if (d.map === 'dev') {
@@ -247,6 +258,28 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   }
   for (const p of res.pieces) rec.notes.push(p.note);
   return rec;
+}
+
+/** A pmem namespace on a region that sets ND_REGION_PAGEMAP: e820 (memmap=nn!ss), virtio-pmem, of_pmem. */
+export function onPagemapRegion(d: Pick<DeviceConfig, 'kind' | 'provider'>): boolean {
+  return d.kind === 'pmem' && d.provider !== 'nfit';
+}
+
+/**
+ * Why a raw namespace gets no struct pages (pmem_should_map_pages() says no), or null when it does: a pmem
+ * region with ND_REGION_PAGEMAP (e820 / memmap=nn!ss, virtio-pmem, of_pmem; ACPI NFIT regions never set
+ * it), ZONE_DEVICE, and a namespace that does not share sections with System RAM (REGION_MIXED).
+ */
+function rawWithoutPages(ctx: SimContext, d: DeviceConfig): string | null {
+  if (!onPagemapRegion(d)) return d.kind === 'pmem' ? 'an ACPI NFIT region does not set ND_REGION_PAGEMAP' : `a raw ${d.kind} device is not a pmem namespace`;
+  const { profile } = ctx;
+  if (!profile.features.zoneDevice) return `${profile.arch} with Linux ${profile.version.join('.')} has no ZONE_DEVICE (pmem_should_map_pages())`;
+  const P = profile.pageSize;
+  const s = divFloor(d.start, P);
+  const e = divFloor(d.start + d.size, P);
+  const ram = ctx.bootRam.measure(s, e) + ctx.hotplugRam.measure(s, e);
+  if (ram > 0 && ram < e - s) return 'the namespace is mixed with System RAM (region_intersects() REGION_MIXED, pmem_should_map_pages())';
+  return null;
 }
 
 /** dax/kmem: memory-block-align each range and add it as driver-managed System RAM. */

@@ -64,6 +64,7 @@ describe('the same config in JSON and YAML', () => {
       name: 'namespace1.0',
       node: 1,
       kind: 'pmem',
+      provider: 'nfit',
       mode: 'fsdax',
       start: 0x30000000000,
       size: 16 * GiB,

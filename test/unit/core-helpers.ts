@@ -28,6 +28,7 @@ export function makeConfig(o: CfgOptions = {}): WorkloadConfig {
     name: d.name ?? `pmem${i}`,
     node: d.node ?? 0,
     kind: d.kind ?? 'pmem',
+    provider: d.provider ?? 'nfit',
     mode: d.mode ?? 'fsdax',
     start: d.start ?? 64 * GiB,
     size: d.size ?? 128 * GiB,

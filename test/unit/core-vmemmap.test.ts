@@ -202,6 +202,24 @@ describe('core ZONE_DEVICE vmemmap population (§2, §4d)', () => {
     assert.equal(two.errors[0].kernelMessage, 'Conflicting mapping in same section\n');
   });
 
+  it('raw mode on an ND_REGION_PAGEMAP region (e820 / memmap=nn!ss, virtio-pmem, of_pmem): struct pages, memmap in RAM', () => {
+    for (const provider of ['e820', 'virtio-pmem', 'of-pmem'] as const) {
+      const { d } = one({ devices: [{ mode: 'raw', provider, map: 'dev' }] });
+      assert.equal(d.status, 'ok', provider);
+      assert.equal(d.structPages, (128 * GiB) / (4 * KiB));
+      assert.equal(d.ramBytes, 2 * GiB); // 32 Mi struct pages x 64 B: pmem_attach_disk() maps the whole namespace
+      assert.equal(d.deviceBytes, 0);
+      assert.equal(d.dataOffsetBytes, 0);
+      assert.match(d.notes.join('\n'), /ND_REGION_PAGEMAP/);
+    }
+    // pmem_should_map_pages() says no: an NFIT region, no ZONE_DEVICE, a namespace mixed with System RAM.
+    assert.equal(one({ devices: [{ mode: 'raw', provider: 'nfit' }] }).d.status, 'no-struct-pages');
+    assert.equal(one({ arch: 's390x', devices: [{ mode: 'raw', provider: 'e820' }] }).d.status, 'no-struct-pages');
+    const mixed = one({ ram: { size: 96 * GiB }, devices: [{ mode: 'raw', provider: 'e820' }] });
+    assert.equal(mixed.d.status, 'no-struct-pages');
+    assert.match(mixed.d.notes.join('\n'), /REGION_MIXED/);
+  });
+
   it('raw mode has no struct pages; s390 has no ZONE_DEVICE', () => {
     const raw = one({ devices: [{ mode: 'raw' }] }).d;
     assert.equal(raw.status, 'no-struct-pages');

@@ -4,7 +4,7 @@
 import { MiB } from '../../config/index';
 import type { JsonPath } from '../../config/types';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
-import { RangeIndex, usableAlign, address, bytesExact, firstFree, formatHex, hasInfoBlock, hexRange, int, isNdctlNamespace, ndLayout, occupants, set, type Occupant } from './util';
+import { RangeIndex, usableAlign, address, bytesExact, firstFree, formatHex, hasInfoBlock, hasStructPages, hexRange, int, isNdctlNamespace, ndLayout, occupants, set, type Occupant } from './util';
 
 /** Pairs (earlier, later) of overlapping occupants, later in config order; sorted sweep, O(n log n + k). */
 function overlaps(list: readonly Occupant[]): [Occupant, Occupant][] {
@@ -79,7 +79,8 @@ export const deviceOverlapsRam: Rule = {
       }
       const covered = hits.reduce((s, r) => s + Math.max(0, Math.min(r.end, re) - Math.max(r.start, rs)), 0);
       const mixed = covered < re - rs;
-      const zoneDevice = d.mode !== 'raw';
+      // A raw namespace mixed with System RAM falls back to devm_memremap() (pmem_should_map_pages()).
+      const zoneDevice = hasStructPages(d) && !(d.mode === 'raw' && mixed);
       out.push({
         path: [...d.path, 'start'],
         message: `device ${d.name} ${hexRange(o.start, o.end)} overlaps boot RAM (${hits.map((h) => h.label).join(', ')})` + (zoneDevice ? `: memremap_pages() refuses a ${mixed ? 'partly ' : ''}RAM range with -ENXIO` : ': the namespace resource conflicts with System RAM'),
@@ -250,7 +251,7 @@ export const otherNodeSpan: Rule = {
         fixes: [{ title: `Assign it to node ${other.id}`, ops: [set([...path, 'node'], int(other.id))] }],
       });
     };
-    for (const d of ctx.config.devices) if (d.mode !== 'raw') consider(d.path, `device ${d.name}`, d.node, d.start, d.start + d.size);
+    for (const d of ctx.config.devices) if (hasStructPages(d)) consider(d.path, `device ${d.name}`, d.node, d.start, d.start + d.size);
     ctx.config.hotplug.forEach((h, i) => consider(h.path, `hotplug[${i}]`, h.node, h.start, h.start + h.size));
     return out;
   },

@@ -3,14 +3,15 @@
 
 import { formatHex, isAligned, alignDown, alignUp, type DeviceConfig, type JsonPath } from '../../config/index';
 import { bytesExact } from '../../core/format';
-import { ndPfnInit, type NdPfnResult } from '../../core/index';
+import { ndPfnInit, onPagemapRegion, type NdPfnResult } from '../../core/index';
 import type { FixOp, FixSpec, FixValue, RuleContext } from '../types';
 
 export { bytesExact, formatHex };
 
-/** Devices with struct pages (everything but raw namespaces). */
+/** Devices with struct pages: everything but raw namespaces, and raw ones too on an ND_REGION_PAGEMAP region
+ *  (the core decides the rest: ZONE_DEVICE, a namespace mixed with System RAM). */
 export function hasStructPages(d: DeviceConfig): boolean {
-  return d.mode !== 'raw';
+  return d.mode !== 'raw' || onPagemapRegion(d);
 }
 
 /**
