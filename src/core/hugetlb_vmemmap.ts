@@ -8,16 +8,16 @@
 // hugetlb_free_vmemmap is off. Optimizing splits the PMD-mapped vmemmap into PTEs first (one PTE table
 // per PMD of vmemmap). Pages whose vmemmap is self-hosted (memmap_on_memory) are never optimized.
 //
-// Placement (a model choice, documented in notes): a pool takes whole, size-aligned huge pages from the
-// top of the node's boot RAM downwards, then from the node's hot-added memory; pools on the same node
-// do not overlap.
+// Placement follows how the kernel allocates boot pools (placeBootHugetlbPools() below): boot RAM only,
+// after what memblock reserved for the boot memmap; top-down within the free memory.
 
 import { bytesExact } from './format';
 import type { HugetlbPoolConfig } from '../config/types';
-import { GiB, KiB, MiB, alignDown, alignUp, divFloor, isPowerOfTwo } from '../config/units';
+import { GiB, KiB, MiB, alignDown, alignUp, divFloor, divRoundUp, isPowerOfTwo } from '../config/units';
 import { type ArchProfile, atLeast } from './arch';
 import type { SimContext } from './context';
-import type { HotplugMemmap, HugetlbMemmap, NodeLayout } from './types';
+import type { IntervalSet } from './intervals';
+import type { HugetlbMemmap, NodeLayout } from './types';
 
 /** hugetlb_vmemmap_size(): vmemmap bytes describing one huge page. */
 export function hugetlbVmemmapSize(profile: ArchProfile, pageSizeBytes: number): number {
@@ -66,48 +66,240 @@ function sizeToken(bytes: number): string {
   return `${bytes / KiB}K`;
 }
 
-interface FreeRange {
+// ---------------------------------------------------------------------------------------------
+// Boot placement
+//
+// Boot pools come from memory present at boot, never from memory hot-added later:
+// - Gigantic pages (order > MAX_PAGE_ORDER) are allocated while hugepages= is parsed, after
+//   sparse_init(), from memblock: memblock_alloc_try_nid_raw(size, size, 0, MEMBLOCK_ALLOC_ACCESSIBLE,
+//   nid) [6.12 mm/hugetlb.c:3184 __alloc_bootmem_huge_page()], top-down (memblock's direction) and
+//   size-aligned, in memory memblock has not reserved. The call is not exact-nid: when the node is full,
+//   memblock_alloc_range_nid() retries on any node [6.12 mm/memblock.c:1472] and the page lands there
+//   without a message; "allocating %u of page size %s failed node%d" only comes when no node has room.
+// - Smaller pages are allocated in hugetlb_init() from the buddy allocator with __GFP_THISNODE
+//   [6.12 mm/hugetlb.c:3373 hugetlb_hstate_alloc_pages_onenode()]: the node's boot RAM memblock did not
+//   keep. Where buddy takes them is not modeled; they are placed top-down too.
+// memblock.reserved as far as the model knows it: the node's boot memmap, a buffer of
+// map_count × section_map_size() aligned to section_map_size(), node-exact and top-down [6.12
+// mm/sparse.c:393 sparse_buffer_init()], trimmed to what the sections used [sparse_buffer_fini()];
+// the vmemmap page tables sparse_init() allocates node-locally from memblock; on x86 the first 1 MiB
+// [6.12 arch/x86/realmode/init.c:67]; and the gigantic pages of the pools allocated before. (The kernel
+// image, NODE_DATA, the direct map's page tables and firmware reservations are not modeled.)
+
+/** A run of huge pages [startPfn, endPfn) of one node. */
+export interface HugetlbChunk {
+  node: number;
   startPfn: number;
   endPfn: number;
-  selfHosted: boolean;
+  pages: number;
 }
 
-/** Per-node free memory for pool placement, consumed top-down. */
-export class HugetlbPlacer {
-  private free = new Map<number, FreeRange[]>();
+/** Where the kernel puts one boot pool (placeBootHugetlbPools()). */
+export interface BootPoolPlacement {
+  /** hstate_is_gigantic(): allocated from memblock at hugepages= parsing, before every smaller size. */
+  gigantic: boolean;
+  chunks: HugetlbChunk[];
+  /** Pages the kernel allocated for the request (what "Only allocated %lu hugepages" counts). */
+  allocated: number;
+  /** Of those, pages on the requested node. */
+  onNode: number;
+  /** Gigantic pages memblock found on other nodes when the requested one was full, per node. */
+  offNode: { node: number; pages: number }[];
+}
 
-  constructor(nodes: readonly NodeLayout[], hotplug: readonly HotplugMemmap[], pageSize: number) {
-    for (const n of nodes) this.free.set(n.id, n.ranges.map((r) => ({ ...r, selfHosted: false })));
-    for (const h of hotplug) {
-      if (h.status !== 'ok') continue;
-      const list = this.free.get(h.node) ?? [];
-      // Hot-added memory is placed below boot memory in the search order (consumed after it).
-      list.unshift({ startPfn: h.start / pageSize, endPfn: (h.start + h.size) / pageSize, selfHosted: h.memmapOnMemory });
-      this.free.set(h.node, list);
+/** hstate_is_gigantic(): huge_page_order(h) > MAX_PAGE_ORDER. */
+export function hugetlbIsGigantic(profile: ArchProfile, pageSizeBytes: number): boolean {
+  return pageSizeBytes / profile.pageSize > 2 ** profile.maxPageOrder;
+}
+
+interface FreeRange {
+  node: number;
+  startPfn: number;
+  endPfn: number;
+}
+
+/** Free boot memory (memblock.memory less memblock.reserved) of every node, handed out top-down like memblock. */
+class BootMemblock {
+  /** Sorted by startPfn, disjoint. */
+  private free: FreeRange[] = [];
+
+  constructor(nodes: readonly NodeLayout[]) {
+    for (const n of nodes) for (const r of n.ranges) if (r.endPfn > r.startPfn) this.free.push({ node: n.id, startPfn: r.startPfn, endPfn: r.endPfn });
+    this.free.sort((a, b) => a.startPfn - b.startPfn);
+  }
+
+  /** memblock_reserve() of a fixed range. */
+  reserve(startPfn: number, endPfn: number): void {
+    this.free = this.free.flatMap((r) => {
+      if (r.endPfn <= startPfn || r.startPfn >= endPfn) return [r];
+      const out: FreeRange[] = [];
+      if (r.startPfn < startPfn) out.push({ ...r, endPfn: startPfn });
+      if (r.endPfn > endPfn) out.push({ ...r, startPfn: endPfn });
+      return out;
+    });
+  }
+
+  /** Give back [startPfn, endPfn) of `node`, which an alloc() returned (sparse_buffer_fini()). */
+  release(node: number, startPfn: number, endPfn: number): void {
+    if (endPfn <= startPfn) return;
+    let i = this.free.findIndex((r) => r.startPfn >= endPfn);
+    if (i < 0) i = this.free.length;
+    this.free.splice(i, 0, { node, startPfn, endPfn });
+    // Merge with the neighbours of the same node.
+    const next = this.free[i + 1];
+    if (next && next.node === node && next.startPfn === endPfn) {
+      this.free[i].endPfn = next.endPfn;
+      this.free.splice(i + 1, 1);
+    }
+    const prev = this.free[i - 1];
+    if (prev && prev.node === node && prev.endPfn === startPfn) {
+      prev.endPfn = this.free[i].endPfn;
+      this.free.splice(i, 1);
     }
   }
 
-  /** Take up to `count` aligned pages of `pfns` pfns; returns the chunks [startPfn, endPfn). */
-  take(node: number, pfns: number, count: number): (FreeRange & { pages: number })[] {
-    const list = this.free.get(node) ?? [];
-    const out: (FreeRange & { pages: number })[] = [];
+  /**
+   * Up to `count` blocks of `unit` pfns aligned to `align` (`unit` a multiple of `align`), each where
+   * memblock's top-down search finds it: the highest fit in `node`'s free memory, or any node's (null,
+   * NUMA_NO_NODE). Consecutive blocks from one free range are contiguous, so a range is carved once.
+   */
+  alloc(node: number | null, unit: number, align: number, count: number): HugetlbChunk[] {
+    const out: HugetlbChunk[] = [];
     let need = count;
-    for (let i = list.length - 1; i >= 0 && need > 0; i--) {
-      const r = list[i];
-      const hi = alignDown(r.endPfn, pfns);
-      const lo = alignUp(r.startPfn, pfns);
-      if (hi <= lo) continue;
-      const n = Math.min(need, divFloor(hi - lo, pfns));
-      const s = hi - n * pfns;
-      out.push({ startPfn: s, endPfn: hi, selfHosted: r.selfHosted, pages: n });
-      r.endPfn = s;
+    for (let i = this.free.length - 1; i >= 0 && need > 0; i--) {
+      const r = this.free[i];
+      if ((node !== null && r.node !== node) || r.endPfn - r.startPfn < unit) continue;
+      const top = alignDown(r.endPfn - unit, align) + unit;
+      if (top - unit < r.startPfn) continue;
+      const n = Math.min(need, divFloor(top - r.startPfn, unit));
+      const s = top - n * unit;
+      out.push({ node: r.node, startPfn: s, endPfn: top, pages: n });
+      const rest: FreeRange[] = [];
+      if (r.startPfn < s) rest.push({ node: r.node, startPfn: r.startPfn, endPfn: s });
+      if (top < r.endPfn) rest.push({ node: r.node, startPfn: top, endPfn: r.endPfn });
+      this.free.splice(i, 1, ...rest);
       need -= n;
     }
     return out;
   }
+
+  /** `pages` single pages for `node`, falling back to any node (memblock_alloc_try_nid_raw() is not node-exact). */
+  allocPages(node: number, pages: number): void {
+    const got = this.alloc(node, 1, 1, pages).reduce((s, c) => s + c.pages, 0);
+    if (got < pages) this.alloc(null, 1, 1, pages - got);
+  }
 }
 
-export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placer: HugetlbPlacer): HugetlbMemmap {
+/** What sparse_init() took from memblock on one node (NodeMemmap's figures). */
+export interface NodeBootReservation {
+  id: number;
+  /** What the sections really used of the buffer. */
+  bootMemmapBytes: number;
+  /** map_count × section_map_size(): the buffer reserved first. */
+  sectionMapReservedBytes: number;
+  pageTableBytes: number;
+}
+
+/**
+ * Place every boot pool as the kernel allocates it (see the comment above): the result is in config
+ * order. `nodes` is the boot layout (memblock.memory); `reserved` what sparse_init() took per node.
+ * Pools of an unsupported size, of a node that does not exist or with no pages get nothing.
+ */
+export function placeBootHugetlbPools(
+  profile: ArchProfile,
+  nodes: readonly NodeLayout[],
+  reserved: readonly NodeBootReservation[],
+  pools: readonly Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>[],
+): BootPoolPlacement[] {
+  const P = profile.pageSize;
+  const mb = new BootMemblock(nodes);
+  if (profile.arch === 'x86_64') mb.reserve(0, divRoundUp(MiB, P)); // reserve_real_mode(): memblock_reserve(0, SZ_1M)
+
+  // sparse_init(), in section order: the buffer, the page tables populating from it, then its unused tail back.
+  const align = Math.max(1, divRoundUp(profile.sectionMapSize, P));
+  for (const n of [...nodes].sort((a, b) => a.startPfn - b.startPfn)) {
+    const r = reserved.find((x) => x.id === n.id);
+    if (!r) continue;
+    const used = divRoundUp(r.bootMemmapBytes, P);
+    let buffer: HugetlbChunk | null = null;
+    if (used > 0) {
+      const bufferPfns = alignUp(Math.max(used, divRoundUp(r.sectionMapReservedBytes, P)), align);
+      buffer = mb.alloc(n.id, bufferPfns, align, 1)[0] ?? null;
+      // No room for the whole buffer: each section's memmap is allocated on its own (vmemmap_alloc_block()).
+      if (!buffer) mb.allocPages(n.id, used);
+    }
+    mb.allocPages(n.id, divRoundUp(r.pageTableBytes, P));
+    if (buffer) mb.release(n.id, buffer.startPfn + used, buffer.endPfn);
+  }
+
+  const out: BootPoolPlacement[] = pools.map((p) => ({ gigantic: hugetlbIsGigantic(profile, p.pageSize), chunks: [], allocated: 0, onNode: 0, offNode: [] }));
+  const known = new Set(nodes.map((n) => n.id));
+  // Gigantic pools at hugepages= parsing, the others later in hugetlb_init(); each group in command-line (config) order.
+  const order = pools.map((_, i) => i).sort((a, b) => Number(out[b].gigantic) - Number(out[a].gigantic) || a - b);
+  for (const i of order) {
+    const pool = pools[i];
+    const o = out[i];
+    if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0)) continue;
+    const unit = pool.pageSize / P;
+    o.chunks = mb.alloc(pool.node, unit, unit, pool.count);
+    o.onNode = o.chunks.reduce((s, c) => s + c.pages, 0);
+    if (o.gigantic && o.onNode < pool.count) {
+      for (const c of mb.alloc(null, unit, unit, pool.count - o.onNode)) {
+        o.chunks.push(c);
+        const e = o.offNode.find((x) => x.node === c.node);
+        if (e) e.pages += c.pages;
+        else o.offNode.push({ node: c.node, pages: c.pages });
+      }
+    }
+    o.allocated = o.chunks.reduce((s, c) => s + c.pages, 0);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// /proc/vmstat
+
+/** nr_memmap_boot_pages / nr_memmap_pages changes. */
+export interface MemmapVmstatDelta {
+  nrMemmapBootPages: number;
+  nrMemmapPages: number;
+}
+
+/**
+ * What optimizing huge pages does to the vmstat counters (6.11+). 6.12 __hugetlb_vmemmap_optimize_folio()
+ * allocates a new head vmemmap page per folio (memmap_pages_add(1), mm/hugetlb_vmemmap.c:544) and frees
+ * every original vmemmap page through free_vmemmap_page() (:183-190): memmap_boot_pages_add(-1) when
+ * the page is PageReserved (memblock: the boot memmap), memmap_pages_add(-1) otherwise (buddy: the
+ * memmap of hot-added memory).
+ */
+export function hvoVmstatDelta(vmemmapPagesPerHugePage: number, bootMemmapPages: number, otherPages: number): MemmapVmstatDelta {
+  return {
+    nrMemmapBootPages: 0 - bootMemmapPages * vmemmapPagesPerHugePage,
+    nrMemmapPages: bootMemmapPages + otherPages - otherPages * vmemmapPagesPerHugePage,
+  };
+}
+
+/** Huge pages of a chunk whose pfns all lie in early sections: their vmemmap is the boot memmap (memblock). */
+function bootMemmapHugePages(early: IntervalSet, pagesPerSection: number, c: HugetlbChunk, unit: number): number {
+  let n = 0;
+  for (const seg of early.segments(divFloor(c.startPfn, pagesPerSection), divRoundUp(c.endPfn, pagesPerSection))) {
+    if (!seg.covered) continue;
+    const lo = Math.max(c.startPfn, seg.start * pagesPerSection);
+    const hi = Math.min(c.endPfn, seg.end * pagesPerSection);
+    const first = c.startPfn + alignUp(lo - c.startPfn, unit);
+    const last = c.startPfn + alignDown(hi - c.startPfn, unit);
+    if (last > first) n += (last - first) / unit;
+  }
+  return n;
+}
+
+export interface HugetlbPoolResult {
+  rec: HugetlbMemmap;
+  /** The pool's part of the vmstat counters (all 0 when nothing is optimized). */
+  vmstat: MemmapVmstatDelta;
+}
+
+export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement: BootPoolPlacement): HugetlbPoolResult {
   const { profile, space } = ctx;
   const P = profile.pageSize;
   const hs = pool.pageSize;
@@ -127,6 +319,7 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placer: Hu
     notes: [],
     path: pool.path,
   };
+  const result: HugetlbPoolResult = { rec, vmstat: { nrMemmapBootPages: 0, nrMemmapPages: 0 } };
   if (!profile.hugepageSizes.includes(hs)) {
     ctx.errors.push({
       severity: 'error',
@@ -134,61 +327,70 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placer: Hu
       kernelMessage: `HugeTLB: unsupported hugepagesz=${sizeToken(hs)}\n`,
       path: [...pool.path, 'pageSize'],
     });
-    return rec;
+    return result;
   }
   rec.optimizableBytesPerPage = hugetlbVmemmapOptimizableSize(profile, hs);
   const msg = hvoKernelMessage(profile, hs);
   if (msg) rec.kernelMessages.push(msg);
 
-  const chunks = placer.take(pool.node, hs / P, pool.count);
-  rec.allocated = chunks.reduce((s, c) => s + c.pages, 0);
+  const chunks = placement.chunks;
+  rec.allocated = placement.allocated;
+  const off = placement.offNode.map((o) => `${o.pages} from node ${o.node}`).join(', ');
   if (rec.allocated < pool.count) {
     ctx.errors.push({
       severity: 'warning',
-      message: `node ${pool.node} has room for only ${rec.allocated} of ${pool.count} huge pages of ${bytesExact(hs)}`,
+      message:
+        `node ${pool.node} has room for only ${placement.onNode} of ${pool.count} huge pages of ${bytesExact(hs)} in its boot RAM` +
+        (off ? ` (memblock took ${off}; no node has room for more)` : ''),
       kernelMessage: `HugeTLB: allocating ${pool.count} of page size ${stringGetSize(hs)} failed node${pool.node}.  Only allocated ${rec.allocated} hugepages.\n`,
       path: [...pool.path, 'count'],
     });
+  } else if (off) {
+    ctx.errors.push({
+      severity: 'warning',
+      message: `node ${pool.node} has room for only ${placement.onNode} of ${pool.count} huge pages of ${bytesExact(hs)} in its boot RAM: memblock_alloc_try_nid_raw() is not node-exact and silently takes the other ${pool.count - placement.onNode} elsewhere (${off})`,
+      path: [...pool.path, 'count'],
+    });
   }
+  if (off) rec.notes.push(`node ${pool.node} is full: memblock_alloc_try_nid_raw() is not node-exact and took ${off}`);
 
   if (!profile.features.hvo) {
     rec.hvo = 'unavailable';
     rec.notes.push(`HVO is not available on ${profile.arch} with Linux ${profile.version.join('.')} (no ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP)`);
-    return rec;
+    return result;
   }
   if (!isPowerOfTwo(profile.structPageSize)) {
     rec.hvo = 'not-power-of-two';
     rec.notes.push(`sizeof(struct page) ${profile.structPageSize} is not a power of two: HVO can free nothing`);
-    return rec;
+    return result;
   }
   if (rec.optimizableBytesPerPage === 0) {
     rec.hvo = 'unavailable';
     rec.notes.push('the vmemmap of one huge page is no larger than what HVO keeps');
-    return rec;
+    return result;
   }
   if (!ctx.cfg.kernel.hvo) {
     rec.hvo = 'disabled';
     rec.notes.push(`HVO is off (hugetlb_free_vmemmap): ${bytesExact(rec.optimizableBytesPerPage)} per page could be freed, ${bytesExact(rec.optimizableBytesPerPage * rec.allocated)} for the pool`);
-    return rec;
+    return result;
   }
 
-  let selfHosted = 0;
+  // Boot pools are in boot RAM, whose memmap is never self-hosted: every page is optimized.
+  const unit = hs / P;
+  let bootMemmap = 0;
   for (const c of chunks) {
-    if (c.selfHosted) {
-      selfHosted += c.pages;
-      continue;
-    }
     rec.optimizedPages += c.pages;
+    bootMemmap += bootMemmapHugePages(ctx.earlySections, profile.pagesPerSection, c, unit);
     const va = space.vaOf(c.startPfn, c.endPfn - c.startPfn);
     rec.pageTableBytes += space.splitLeavesForHvo(va.start, va.end);
   }
+  result.vmstat = hvoVmstatDelta(rec.vmemmapBytesPerPage / P, bootMemmap, rec.optimizedPages - bootMemmap);
   rec.freedBytesPerPage = rec.optimizedPages > 0 ? rec.optimizableBytesPerPage : 0;
   rec.freedBytes = rec.optimizedPages * rec.optimizableBytesPerPage;
-  rec.hvo = selfHosted === 0 ? 'optimized' : rec.optimizedPages > 0 ? 'partly-self-hosted' : 'self-hosted';
+  rec.hvo = 'optimized';
   rec.notes.push(
     `HVO keeps ${profile.features.hvoReservePages} of ${rec.vmemmapBytesPerPage / P} vmemmap pages per huge page: ${bytesExact(rec.optimizableBytesPerPage)} freed per page, ${bytesExact(rec.freedBytes)} for ${rec.optimizedPages} pages` +
       (rec.pageTableBytes ? `; splitting the PMD-mapped vmemmap costs ${bytesExact(rec.pageTableBytes)} of PTE tables` : ''),
   );
-  if (selfHosted) rec.notes.push(`${selfHosted} pages lie in memory whose memmap is self-hosted (memmap_on_memory): HVO skips them`);
-  return rec;
+  return result;
 }

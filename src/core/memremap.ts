@@ -332,7 +332,11 @@ function kmem(ctx: SimContext, d: DeviceConfig, rec: DeviceMemmap, rangeStart: n
   rec.status = 'ok';
   rec.mappedRange = { start: s, end: e };
   rec.structPages = (e - s) / P;
-  rec.initializedStructPages = h.usableBytes / P;
+  // Every struct page of the hot-added range is written: memory_block_online() runs
+  // mhp_init_memmap_on_memory() over the self-hosted vmemmap pages (move_pfn_range_to_zone(), 6.12
+  // mm/memory_hotplug.c:1123) and online_pages() over the rest (:1188). The hot-add's figure, which
+  // the timing model's block onlining uses too.
+  rec.initializedStructPages = h.structPages;
   rec.usablePages = h.usableBytes / P;
   rec.location = 'none';
   rec.notes.push(

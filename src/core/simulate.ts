@@ -1,8 +1,10 @@
 // simulateMemmap(): the memory half of the simulated mm core.
 //
-// Order of events, as on a real machine: sparse_init() populates the boot memmap of every present
-// section; devices are mapped (memremap_pages / dax/kmem) and memory is hot-added, in config order;
-// HugeTLB pools are then allocated and optimized (HVO). Each step records what it allocated from RAM,
+// Order of events: sparse_init() populates the boot memmap of every present section; devices are
+// mapped (memremap_pages / dax/kmem) and memory is hot-added, in config order; HugeTLB pools are then
+// optimized (HVO). The kernel allocates boot pools before any device or hot-add exists, from boot RAM
+// only, so their placement depends on the boot layout alone (placeBootHugetlbPools()); only the
+// attribution of page-table pages follows this order. Each step records what it allocated from RAM,
 // from the device itself and as page tables; the totals are defined in ./types.ts.
 
 import { bytesExact } from './format';
@@ -10,7 +12,7 @@ import type { WorkloadConfig } from '../config/types';
 
 import type { ArchProfile } from './arch';
 import { DeviceClaims, type SimContext } from './context';
-import { HugetlbPlacer, hugetlbPool } from './hugetlb_vmemmap';
+import { hugetlbPool, placeBootHugetlbPools } from './hugetlb_vmemmap';
 import { IntervalSet } from './intervals';
 import { buildMemoryLayout } from './layout';
 import { hotAdd } from './memory_hotplug';
@@ -24,7 +26,6 @@ export type * from './types';
 export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
   const built = buildMemoryLayout(cfg);
   const { profile, layout } = built;
-  const P = profile.pageSize;
   const space = new VmemmapSpace(profile);
   const ctx: SimContext = {
     cfg,
@@ -74,9 +75,11 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
     hotplug.push(hotAdd(ctx, { source: 'hotplug', device: null, node: h.node, start: h.start, size: h.size, memmapOnMemory: h.memmapOnMemory, path: h.path }));
   }
 
-  // ---- HugeTLB pools and HVO
-  const placer = new HugetlbPlacer(layout.nodes, hotplug, P);
-  const hugetlb: HugetlbMemmap[] = cfg.hugetlb.map((pool) => hugetlbPool(ctx, pool, placer));
+  // ---- HugeTLB pools and HVO. Boot pools are allocated from boot RAM before any device or hot-add
+  // exists, in what sparse_init() left (placeBootHugetlbPools()); HVO then splits their vmemmap.
+  const placements = placeBootHugetlbPools(profile, layout.nodes, nodes, cfg.hugetlb);
+  const pools = cfg.hugetlb.map((pool, i) => hugetlbPool(ctx, pool, placements[i]));
+  const hugetlb: HugetlbMemmap[] = pools.map((p) => p.rec);
 
   // ---- totals
   const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
@@ -91,22 +94,21 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
     return c ? { tables: c.tables, bytes: c.bytes } : { tables: 0, bytes: 0 };
   };
 
-  // ---- /proc/vmstat (6.11+): 6.12 HVO frees all vmemmap pages of a folio and allocates a new head page.
+  // ---- /proc/vmstat (6.11+): HVO's part per pool is hvoVmstatDelta() (boot memmap vs buddy-allocated vmemmap).
   let vmstat: MemmapResult['memmap']['vmstat'] = null;
   if (profile.features.memmapVmstat) {
-    let bootPages = sum(nodes, (n) => n.nrMemmapBootPages);
-    let pages = ctx.nrMemmapPages;
-    for (const h of hugetlb) {
-      if (h.optimizedPages === 0) continue;
-      const vm = h.vmemmapBytesPerPage / P;
-      bootPages -= h.optimizedPages * vm;
-      pages += h.optimizedPages;
-    }
-    vmstat = { nrMemmapBootPages: bootPages, nrMemmapPages: pages };
+    vmstat = {
+      nrMemmapBootPages: sum(nodes, (n) => n.nrMemmapBootPages) + sum(pools, (p) => p.vmstat.nrMemmapBootPages),
+      nrMemmapPages: ctx.nrMemmapPages + sum(pools, (p) => p.vmstat.nrMemmapPages),
+    };
   }
 
   const notes: string[] = [...profile.notes, profile.vmemmap.describe, `memory block size ${bytesExact(layout.memoryBlockBytes)}: ${layout.memoryBlockReason}`];
-  if (hugetlb.some((h) => h.allocated > 0)) notes.push('HugeTLB pools are placed top-down in each node (boot RAM first, then hot-added memory): a model choice for where HVO splits the vmemmap');
+  if (hugetlb.some((h) => h.allocated > 0)) {
+    notes.push(
+      'HugeTLB boot pools come from boot RAM only, after the boot memmap: gigantic pages from memblock top-down (another node when theirs is full), smaller ones from the node\'s remaining RAM (placed top-down: a model choice for where HVO splits the vmemmap)',
+    );
+  }
 
   return {
     memmap: {

@@ -152,6 +152,13 @@ describe('core dax/kmem', () => {
     const r12 = cfg('6.12');
     assert.equal(r12.memmap.hotplug[0].memmapOnMemory, true);
     assert.equal(r12.memmap.hotplug[0].selfHostedBytes, 128 * MiB);
+    // memory_block_online(): mhp_init_memmap_on_memory() initializes the struct pages of the self-hosted
+    // vmemmap pages too (move_pfn_range_to_zone(), 6.12 mm/memory_hotplug.c:1123), online_pages() the rest:
+    // every struct page of the range, the figure the timing model onlines.
+    const d = r12.memmap.devices[0];
+    assert.equal(d.usablePages, (8 * GiB - 128 * MiB) / 4096);
+    assert.equal(d.initializedStructPages, (8 * GiB) / 4096);
+    assert.equal(d.initializedStructPages, r12.memmap.hotplug[0].structPages);
     const r1 = cfg('6.1');
     assert.equal(r1.memmap.hotplug[0].memmapOnMemory, false);
     assert.ok(r1.errors.some((e) => e.severity === 'warning' && /6\.8/.test(e.message)));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, KiB, MiB } from '../../src/config/units';
 import { archProfile, hugetlbVmemmapOptimizableSize, hvoKernelMessage, simulateMemmap } from '../../src/core';
+import { hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
 import { makeConfig } from './core-helpers';
 
 const pool = (o: Parameters<typeof makeConfig>[0]) => {
@@ -18,18 +19,20 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
     assert.equal(hvoKernelMessage(p, GiB), 'HugeTLB: 16380 KiB vmemmap can be freed for a 1.00 GiB page\n');
   });
 
-  it('512 × 2 MiB with HVO: 3584 pages = 14 MiB freed, 8 PTE tables for the PMD split', () => {
+  it('512 × 2 MiB with HVO: 3584 pages = 14 MiB freed; the PMD split needs a PTE table per section touched', () => {
+    // The pool lies below the boot memmap (the top 256 MiB) and its 2 page-table pages: it ends 2 MiB
+    // under a section boundary, so its 1 GiB touches 9 sections (the reference's worked example: 8 when aligned).
     const { h, r } = pool({ ram: { size: 16 * GiB }, kernel: { hvo: true }, hugetlb: [{ count: 512 }] });
     assert.equal(h.allocated, 512);
     assert.equal(h.vmemmapBytesPerPage, 32 * KiB);
     assert.equal(h.freedBytesPerPage, 28 * KiB);
     assert.equal(h.freedBytes, 14 * MiB);
     assert.equal(h.freedBytes / 4096, 3584);
-    assert.equal(h.pageTableBytes, 8 * 4 * KiB);
     assert.equal(h.hvo, 'optimized');
     assert.equal(r.memmap.savedBytes.hvo, 14 * MiB);
     assert.equal(r.memmap.ramBytes, r.memmap.bootMemmapBytes - 14 * MiB);
-    assert.equal(r.memmap.pageTables.pte.tables, 8);
+    assert.equal(r.memmap.pageTables.pte.tables, 9);
+    assert.equal(h.pageTableBytes, 9 * 4 * KiB);
   });
 
   it('64 × 1 GiB with HVO: 64 × 16,380 KiB freed, 64 × 8 PTE tables (2 MiB)', () => {
@@ -64,23 +67,74 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
     assert.equal(hvoKernelMessage(archProfile(makeConfig({ version: '5.19' })), 2 * MiB), 'HugeTLB: can optimize 7 vmemmap pages for hugepages-2048kB\n');
   });
 
-  it('pages in memory with a self-hosted memmap (memmap_on_memory) are not optimized', () => {
-    const { h } = pool({
-      ram: { size: GiB },
+  it('boot pools never come from hot-added memory (2 MiB pages: the buddy allocator at hugetlb_init(), before any hot-add)', () => {
+    const { h, r } = pool({
+      ram: { start: 4 * GiB, size: GiB },
       kernel: { hvo: true, memmapOnMemory: 'on' },
-      hotplug: [{ start: 4 * GiB, size: 2 * GiB, memmapOnMemory: true }],
+      hotplug: [{ start: 8 * GiB, size: 2 * GiB, memmapOnMemory: true }],
       hugetlb: [{ count: 1024 }],
     });
-    assert.equal(h.allocated, 1024);
-    assert.equal(h.optimizedPages, 512);
-    assert.equal(h.hvo, 'partly-self-hosted');
-    assert.equal(h.freedBytes, 512 * 28 * KiB);
+    // 512 pages of boot RAM less the boot memmap (8 sections × 2 MiB) and one more for its 2 page-table pages.
+    assert.equal(h.allocated, 503);
+    assert.equal(h.optimizedPages, 503);
+    assert.equal(h.hvo, 'optimized');
+    assert.equal(h.freedBytes, 503 * 28 * KiB);
+    assert.deepEqual(
+      r.errors.map((e) => e.kernelMessage),
+      ['HugeTLB: allocating 1024 of page size 2.00 MiB failed node0.  Only allocated 503 hugepages.\n'],
+    );
   });
 
-  it('a pool larger than the node warns with the kernel message', () => {
-    const { h, r } = pool({ ram: { size: 4 * GiB }, hugetlb: [{ pageSize: GiB, count: 8 }] });
-    assert.equal(h.allocated, 4);
-    assert.ok(r.errors.some((e) => e.kernelMessage === 'HugeTLB: allocating 8 of page size 1.00 GiB failed node0.  Only allocated 4 hugepages.\n'));
+  it("1 GiB pages come from what the node's boot memmap and page tables leave of its boot RAM", () => {
+    const gig = (ranges: { start: number; size: number }[], count: number) => pool({ nodes: [{ ranges }], hugetlb: [{ pageSize: GiB, count }] });
+    // 4 GiB at 4 GiB plus 8 GiB hot-added: 3 pages, the top GiB holds the 64 MiB memmap.
+    const a = pool({ ram: { start: 4 * GiB, size: 4 * GiB }, hotplug: [{ start: 32 * GiB, size: 8 * GiB }], hugetlb: [{ pageSize: GiB, count: 8 }] });
+    assert.equal(a.h.allocated, 3);
+    assert.ok(a.r.errors.some((e) => e.kernelMessage === 'HugeTLB: allocating 8 of page size 1.00 GiB failed node0.  Only allocated 3 hugepages.\n'));
+    // Exactly 16 GiB at 18 GiB, 16 pages asked: 15.
+    assert.equal(gig([{ start: 18 * GiB, size: 16 * GiB }], 16).h.allocated, 15);
+    // A 1 GiB node: none.
+    assert.equal(gig([{ start: 4 * GiB, size: GiB }], 1).h.allocated, 0);
+    // x86 memblock keeps the first 1 MiB (reserve_real_mode()): 4 GiB at 0 holds only 2.
+    assert.equal(gig([{ start: 0, size: 4 * GiB }], 8).h.allocated, 2);
+  });
+
+  it('a gigantic page that does not fit its node comes silently from another node (memblock_alloc_try_nid_raw() is not node-exact)', () => {
+    const r = simulateMemmap(
+      makeConfig({
+        kernel: { hvo: true },
+        nodes: [
+          { id: 0, ranges: [{ start: 0, size: 16 * GiB }] },
+          { id: 1, ranges: [{ start: 18 * GiB, size: 16 * GiB }] },
+        ],
+        hugetlb: [
+          { node: 0, pageSize: 2 * MiB, count: 16 },
+          { node: 1, pageSize: GiB, count: 16 },
+        ],
+      }),
+    );
+    const [small, big] = r.memmap.hugetlb;
+    assert.equal(big.allocated, 16, 'the kernel counts them all: no failure message');
+    assert.equal(big.optimizedPages, 16);
+    assert.ok(big.notes.some((n) => n.includes('took 1 from node 0')));
+    const e = r.errors.find((x) => x.path.join('/') === 'hugetlb/1/count')!;
+    assert.equal(e.severity, 'warning');
+    assert.equal(e.kernelMessage, undefined);
+    assert.match(e.message, /room for only 15 of 16 huge pages of 1 GiB/);
+    // Gigantic pools are allocated first (at hugepages= parsing), so the 2 MiB pool of node 0 listed
+    // before still fits; 2 MiB pages never leave their node (__GFP_THISNODE).
+    assert.equal(small.allocated, 16);
+    const placed = placeBootHugetlbPools(archProfile(makeConfig()), r.layout.nodes, r.memmap.nodes, [{ node: 1, pageSize: 2 * MiB, count: 8192 }]);
+    assert.equal(placed[0].offNode.length, 0);
+    assert.ok(placed[0].allocated < 8192);
+  });
+
+  it('bad pools never throw: unknown node, absurd counts', () => {
+    const { h, r } = pool({ hugetlb: [{ node: 7, pageSize: GiB, count: 4 }] });
+    assert.equal(h.allocated, 0);
+    assert.equal(r.errors.length, 1);
+    const huge = pool({ kernel: { hvo: true }, hugetlb: [{ pageSize: 2 * MiB, count: 1e15 }] }).h;
+    assert.ok(huge.allocated > 0 && huge.allocated < 8192);
   });
 
   it('unsupported huge page size', () => {
@@ -92,5 +146,15 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
     const { r } = pool({ ram: { size: 16 * GiB }, kernel: { hvo: true }, hugetlb: [{ count: 512 }] });
     assert.deepEqual(r.memmap.vmstat, { nrMemmapBootPages: 128 * 512 - 512 * 8, nrMemmapPages: 512 });
     assert.equal(pool({ version: '6.1', hugetlb: [] }).r.memmap.vmstat, null);
+  });
+
+  it('vmstat: a freed vmemmap page leaves nr_memmap_boot_pages only if it is PageReserved (boot memmap), else nr_memmap_pages', () => {
+    // free_vmemmap_page(), 6.12 mm/hugetlb_vmemmap.c:183-190; each folio also gets a new head page (memmap_pages_add(1)).
+    assert.deepEqual(hvoVmstatDelta(8, 10, 0), { nrMemmapBootPages: -80, nrMemmapPages: 10 });
+    assert.deepEqual(hvoVmstatDelta(8, 0, 10), { nrMemmapBootPages: 0, nrMemmapPages: 10 - 80 });
+    assert.deepEqual(hvoVmstatDelta(4096, 2, 3), { nrMemmapBootPages: -8192, nrMemmapPages: 5 - 3 * 4096 });
+    // Boot pools are in boot RAM: their vmemmap is the boot memmap, and a hot-add's memmap stays in nr_memmap_pages.
+    const { r } = pool({ ram: { start: 4 * GiB, size: 4 * GiB }, kernel: { hvo: true }, hotplug: [{ start: 32 * GiB, size: 8 * GiB }], hugetlb: [{ pageSize: GiB, count: 8 }] });
+    assert.deepEqual(r.memmap.vmstat, { nrMemmapBootPages: 32 * 512 - 3 * 4096, nrMemmapPages: 64 * 512 + 3 });
   });
 });

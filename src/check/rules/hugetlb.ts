@@ -2,6 +2,7 @@
 
 import { isPowerOfTwo, GiB, MiB, KiB } from '../../config/index';
 import { hvoKernelMessage, stringGetSize } from '../../core/index';
+import { type BootPoolPlacement, placeBootHugetlbPools } from '../../core/hugetlb_vmemmap';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import type { HugetlbPoolConfig } from '../../config/types';
 import { bool, bytesExact, int, set, size } from './util';
@@ -62,6 +63,11 @@ export const hugetlbSizeUnsupported: Rule = {
   },
 };
 
+/** Where the kernel puts the boot pools: the core's placement, from the simulation's own boot figures (memoized per config). */
+function bootPlacements(ctx: RuleContext): BootPoolPlacement[] {
+  return ctx.memo('hugetlb-boot-placement', () => placeBootHugetlbPools(ctx.profile, ctx.sim.layout.nodes, ctx.sim.memmap.nodes, ctx.config.hugetlb));
+}
+
 export const hugetlbPoolTooLarge: Rule = {
   id: 'MM028',
   slug: 'hugetlb-pool-too-large',
@@ -69,32 +75,52 @@ export const hugetlbPoolTooLarge: Rule = {
   area: 'hugetlb',
   title: 'HugeTLB pool larger than its node',
   reference: '§6 (cross-object)',
-  kernelCitation: '[6.12] mm/hugetlb.c: hugetlb_hstate_alloc_pages_onenode()',
+  kernelCitation:
+    '[6.12] mm/hugetlb.c: hugetlb_hstate_alloc_pages_onenode(), __alloc_bootmem_huge_page(); mm/memblock.c: memblock_alloc_range_nid(); mm/sparse.c: sparse_buffer_init()',
   kernelText: ['HugeTLB: allocating %u of page size %s failed node%d.  Only allocated %lu hugepages.\\n'],
   appliesTo: {},
   doc: [
-    'Boot-time huge pages are allocated per node from that node\'s memory (aligned to the page size). When the node has too',
-    'little, the kernel allocates what fits and warns; the pool is silently smaller than configured. The simulated mm core',
-    'places pools top-down in each node\'s boot RAM, then in its hot-added memory.',
+    'Boot-time huge pages come from the node\'s boot RAM only — memory hot-added later does not exist yet — and not from what',
+    'memblock already reserved there, first of all the node\'s own memmap (`sparse_init()` takes it top-down from the node, 1/64',
+    'of its RAM on x86) and its vmemmap page tables. Gigantic pages (1 GiB on x86) are taken from memblock while `hugepages=`',
+    'is parsed, size-aligned and top-down; smaller ones from the buddy allocator in `hugetlb_init()`, with `__GFP_THISNODE`.',
+    'When a smaller size does not fit, the kernel allocates what fits and warns; the pool is smaller than configured. A gigantic',
+    'page is not node-exact (`memblock_alloc_try_nid_raw()`): when the node is full memblock silently takes it from another',
+    'node, so the node\'s `nr_hugepages` is short with no message; the warning only comes when no node has room.',
     '',
-    '**Fix:** reduce the count, or move part of the pool to another node.',
+    '**Fix:** reduce the count to what fits, or move part of the pool to another node.',
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
+    const placed = bootPlacements(ctx);
+    const P = ctx.profile.pageSize;
     ctx.config.hugetlb.forEach((pool, i) => {
       const rec = ctx.sim.memmap.hugetlb[i];
-      if (!rec || rec.allocated >= pool.count || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
+      const pl = placed[i];
+      if (!rec || !pl || pl.onNode >= pool.count || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
       const node = ctx.sim.layout.nodes.find((n) => n.id === pool.node);
-      const ram = node ? node.presentPages * ctx.profile.pageSize : 0;
+      const mm = ctx.sim.memmap.nodes.find((n) => n.id === pool.node);
       const nodeCfg = ctx.config.nodes.find((n) => n.id === pool.node);
-      const before = ctx.config.hugetlb.slice(0, i).filter((h, j) => h.node === pool.node && (ctx.sim.memmap.hugetlb[j]?.allocated ?? 0) > 0);
-      const others = before.length ? `; ${before.map((h) => `hugetlb[${ctx.config.hugetlb.indexOf(h)}]`).join(', ')} ${before.length === 1 ? 'is' : 'are'} allocated on the node first` : '';
+      const ram = node ? node.presentPages * P : 0;
+      const taken = mm && mm.bootMemmapBytes > 0 ? `, ${bytesExact(mm.bootMemmapBytes)} of it the node's boot memmap` + (mm.pageTableBytes ? ` and ${bytesExact(mm.pageTableBytes)} its vmemmap page tables` : '') : '';
+      const hot = ctx.sim.memmap.hotplug.filter((h) => h.node === pool.node && h.status === 'ok').reduce((s, h) => s + h.size, 0);
+      const hotText = hot ? `; the ${bytesExact(hot)} hot-added later does not count` : '';
+      // Pools the kernel allocates before this one (gigantic sizes first) that took memory of this node.
+      const before = ctx.config.hugetlb
+        .map((_, j) => j)
+        .filter((j) => j !== i && placed[j] && (placed[j].gigantic !== pl.gigantic ? placed[j].gigantic : j < i) && placed[j].chunks.some((c) => c.node === pool.node));
+      const others = before.length ? `; ${before.map((j) => `hugetlb[${j}]`).join(', ')} ${before.length === 1 ? 'is' : 'are'} allocated on the node first` : '';
+      const off = pl.offNode.map((o) => `${o.pages} from node ${o.node}`).join(', ');
+      const room = `node ${pool.node} has ${bytesExact(ram)} of boot RAM${taken}${hotText}: room for only ${pl.onNode} of the ${pool.count} huge pages of ${bytesExact(pool.pageSize)} (${bytesExact(pool.count * pool.pageSize)} asked)${others}`;
+      const failed = rec.allocated < pool.count;
       out.push({
         path: [...pool.path, 'count'],
-        message: `node ${pool.node} has ${bytesExact(ram)} of boot RAM${ctx.config.hotplug.some((h) => h.node === pool.node) ? ' (plus hot-added memory)' : ''}: room for only ${rec.allocated} of the ${pool.count} huge pages of ${bytesExact(pool.pageSize)} (${bytesExact(pool.count * pool.pageSize)} asked)${others}`,
-        kernelText: `HugeTLB: allocating ${pool.count} of page size ${stringGetSize(pool.pageSize)} failed node${pool.node}.  Only allocated ${rec.allocated} hugepages.`,
+        message: failed
+          ? room + (off ? `; memblock took ${off} and no node has room for more` : '')
+          : `${room}; memblock_alloc_try_nid_raw() is not node-exact, so the other ${pool.count - pl.onNode} come silently from elsewhere (${off}): node ${pool.node}'s nr_hugepages is ${pl.onNode}`,
+        kernelText: failed ? `HugeTLB: allocating ${pool.count} of page size ${stringGetSize(pool.pageSize)} failed node${pool.node}.  Only allocated ${rec.allocated} hugepages.` : '',
         related: nodeCfg ? [{ path: nodeCfg.path, message: `node ${pool.node}` }] : [],
-        fixes: [{ title: `Set the count to ${rec.allocated}`, ops: [set([...pool.path, 'count'], int(rec.allocated))] }],
+        fixes: [{ title: `Set the count to ${pl.onNode}`, ops: [set([...pool.path, 'count'], int(pl.onNode))] }],
       });
     });
     return out;
@@ -184,7 +210,7 @@ export const hvoUnavailable: Rule = {
 export const hvoSelfHosted: Rule = {
   id: 'MM031',
   slug: 'hvo-self-hosted',
-  severity: 'warning',
+  severity: 'info',
   area: 'hugetlb',
   title: 'HVO skips huge pages in memory with a self-hosted memmap',
   reference: '§9.26, §3',
@@ -193,27 +219,35 @@ export const hvoSelfHosted: Rule = {
   appliesTo: {},
   doc: [
     'Memory hot-added with memmap_on_memory keeps its memmap at the start of each memory block; HVO never optimizes huge pages',
-    'whose vmemmap is self-hosted (6.12: `vmemmap_pmd_entry()` returns -ENOTSUPP), silently. kernel-parameters.txt documents',
-    'the trade-off.',
+    'whose vmemmap is self-hosted (6.12: `vmemmap_pmd_entry()` returns -ENOTSUPP), silently. Boot pools never live there — they',
+    'are allocated from boot RAM before anything is hot-added (MM028) — but huge pages allocated later on the node (growing the',
+    'pool through `nr_hugepages`, overcommit) can, and then keep their whole vmemmap. kernel-parameters.txt documents the',
+    'trade-off.',
     '',
-    '**Fix:** choose between memmap_on_memory and HVO for the memory the pool lives in.',
+    '**Fix:** choose between memmap_on_memory and HVO for the memory the pool may grow into.',
   ].join('\n'),
   check(ctx) {
+    const p = ctx.profile;
+    if (!ctx.config.kernel.hvo || !p.features.hvo || !isPowerOfTwo(p.structPageSize)) return [];
     const out: RuleFinding[] = [];
-    ctx.config.hugetlb.forEach((pool, i) => {
-      const rec = ctx.sim.memmap.hugetlb[i];
-      if (!rec || (rec.hvo !== 'self-hosted' && rec.hvo !== 'partly-self-hosted')) return;
-      const skipped = rec.allocated - rec.optimizedPages;
-      const related = ctx.config.hotplug
-        .filter((h) => h.node === pool.node && h.memmapOnMemory)
-        .map((h) => ({ path: [...h.path, 'memmapOnMemory'], message: 'memmap_on_memory memory on this node' }));
+    for (const h of ctx.sim.memmap.hotplug) {
+      if (h.status !== 'ok' || !h.memmapOnMemory) continue;
+      const pools = ctx.config.hugetlb
+        .map((pool, i) => ({ pool, i, rec: ctx.sim.memmap.hugetlb[i] }))
+        .filter((x) => x.pool.node === h.node && x.rec && x.rec.optimizableBytesPerPage > 0);
+      if (!pools.length) continue;
+      const what = h.source === 'kmem' ? `dax/kmem device ${h.device}` : `hotplug[${ctx.config.hotplug.findIndex((c) => c.path.join('/') === h.path.join('/'))}]`;
+      const kept = pools.map((x) => `${bytesExact(x.rec!.optimizableBytesPerPage)} per ${bytesExact(x.pool.pageSize)} page`).join(', ');
+      const names = pools.map((x) => `hugetlb[${x.i}]`).join(' or ');
       out.push({
-        path: pool.path,
-        message: `${skipped} of the ${rec.allocated} huge pages of ${bytesExact(pool.pageSize)} on node ${pool.node} lie in hot-added memory whose memmap is self-hosted (memmap_on_memory): HVO skips them and ${bytesExact(skipped * rec.optimizableBytesPerPage)} of vmemmap stay allocated`,
+        path: h.path,
+        message:
+          `${what} adds ${bytesExact(h.size)} to node ${h.node} with memmap_on_memory: huge pages that ${names} gains in this memory after boot (nr_hugepages) ` +
+          `keep their self-hosted vmemmap — HVO skips them, ${kept} not freed; boot pools themselves never come from hot-added memory`,
         kernelText: '',
-        related,
+        related: pools.map((x) => ({ path: x.pool.path, message: `HugeTLB pool on node ${h.node}` })),
       });
-    });
+    }
     return out;
   },
 };
