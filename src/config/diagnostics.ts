@@ -32,14 +32,63 @@ export function formatPath(path: JsonPath): string {
   return s || 'top level';
 }
 
-/** A short, user-facing rendering of a parsed value for messages: `string "x86"`, `number 5`, `an object`. */
+/** A short, user-facing rendering of a parsed value for messages: `string "x86"`, `number 5`, `an object`.
+ *  A long string is cut (`string "ELF\u0002…" (7000 characters)`). */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'string') {
+    const c = cut(v, EXCERPT_MAX, true);
+    return `string "${c.text}"${c.cut ? ` (${[...v].length} characters)` : ''}`;
+  }
+  return `${typeof v} ${excerpt(String(v))}`;
+}
+
+// ---- Quoting what the user wrote in messages ----
+//
+// A message quotes at most a short excerpt of a value, with what a terminal would act on or not show
+// (control characters: NUL, ESC, C1; format characters; line and paragraph separators; unpaired
+// surrogates) escaped: a binary file given as a config must not fill the screen with its bytes.
+
+/** The longest excerpt of a value a message quotes (in characters, escapes included). */
+export const EXCERPT_MAX = 40;
+/** The longest message a config error has (a backstop: values are quoted with excerpt() already). */
+export const MESSAGE_MAX = 400;
+
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/u;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+function escapeChar(c: string): string {
+  if (ESCAPES[c]) return ESCAPES[c];
+  const cp = c.codePointAt(0)!;
+  return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+}
+
+/** `s` with its unprintable characters escaped (`\u0000`, `\n`, `\u001b`), cut to `max` characters with "…". */
+export function excerpt(s: string, max = EXCERPT_MAX): string {
+  return cut(s, max, false).text;
+}
+
+function cut(s: string, max: number, escapeQuote: boolean): { text: string; cut: boolean } {
+  let out = '';
+  for (const c of s) {
+    const e = UNPRINTABLE.test(c) ? escapeChar(c) : escapeQuote && (c === '"' || c === '\\') ? `\\${c}` : c;
+    if (out.length + e.length > max) return { text: out + '…', cut: true };
+    out += e;
+  }
+  return { text: out, cut: false };
+}
+
+/** `s` in double quotes as a short printable excerpt: JSON.stringify(s) for a short printable string. */
+export function quoted(s: string, max = EXCERPT_MAX): string {
+  return `"${cut(s, max, true).text}"`;
+}
+
+/** A message made safe to print: unprintable characters escaped, at most MESSAGE_MAX characters. */
+export function printableMessage(m: string): string {
+  return excerpt(m, MESSAGE_MAX);
 }
 
 /** Edit distance (optimal string alignment: a transposition counts as one edit), case-insensitive. */

@@ -5,7 +5,7 @@
 // and whatever a scenario breaks is reported (prefixed with the scenario's name) at the offending
 // entry of its `set`. scenarioConfig() produces the variant itself.
 import { readFileSync } from 'node:fs';
-import { didYouMean, type ConfigError } from './diagnostics';
+import { didYouMean, excerpt, printableMessage, type ConfigError } from './diagnostics';
 import { normalize, DEFAULTS, type NormalizeDefaults } from './normalize';
 import { applySet, type Override } from './scenario';
 import { validateSchema, type Locate } from './schema';
@@ -37,7 +37,7 @@ const locators = new WeakMap<LoadResult, Locate>();
 /** Parse, validate and normalize config text. Never throws. */
 export function loadConfigText(text: string, fileName: string, opts: LoadOptions = {}): LoadResult {
   try {
-    return loadText(text, fileName, opts);
+    return printable(loadText(text, fileName, opts));
   } catch (e) {
     return internalError(e);
   }
@@ -77,14 +77,14 @@ export function scenarioConfig(base: LoadResult, scenarioName: string, opts: Loa
     const index = names.length ? list.findIndex((s) => (s as { name?: unknown } | null)?.name === scenarioName) : -1;
     if (index < 0) {
       const message = names.length
-        ? `unknown scenario '${scenarioName}': the config defines ${names.map((n) => `'${n}'`).join(', ')}${didYouMean(scenarioName, names)}`
-        : `unknown scenario '${scenarioName}': the config defines no scenarios`;
+        ? `unknown scenario '${excerpt(scenarioName)}': the config defines ${names.map((n) => `'${excerpt(n)}'`).join(', ')}${didYouMean(scenarioName, names)}`
+        : `unknown scenario '${excerpt(scenarioName)}': the config defines no scenarios`;
       const range = doc.rangeOf(['scenarios'], 'key') ?? firstLine(doc, doc.nearestRange([]));
-      return { doc, config: null, errors: [{ message, path: ['scenarios'], range, severity: 'error', source: 'scenario' }] };
+      return printable({ doc, config: null, errors: [{ message, path: ['scenarios'], range, severity: 'error', source: 'scenario' }] });
     }
     const v = variant(doc, index, defaultsFor(doc.fileName, opts));
     const errors = finish([...parsed, ...v.errors]);
-    const result = { doc, config: hasErrors(errors) ? null : v.config, errors };
+    const result = printable({ doc, config: hasErrors(errors) ? null : v.config, errors });
     locators.set(result, v.locate);
     return result;
   } catch (e) {
@@ -262,6 +262,16 @@ function finish(errors: ConfigError[], byMessage = false): ConfigError[] {
     out.push(e);
   }
   return out.sort((a, b) => a.range.start - b.range.start);
+}
+
+/**
+ * Every message of `result` made safe to print (in place): a message quotes values as short excerpts
+ * already; this escapes whatever unprintable character is left (a binary file's bytes echoed by a name
+ * or key) and bounds the length.
+ */
+function printable(result: LoadResult): LoadResult {
+  for (const e of result.errors) e.message = printableMessage(e.message);
+  return result;
 }
 
 function internalError(e: unknown): LoadResult {

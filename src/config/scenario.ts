@@ -8,7 +8,7 @@
 // element by index, [name] (or ["name"], needed for names that are all digits or contain "]")
 // selects the element whose `name` field equals name. Overrides are applied in order to a copy of
 // the raw document value, before validation, so that the variant is checked exactly like a file.
-import { didYouMean, formatPath } from './diagnostics';
+import { didYouMean, excerpt, formatPath, quoted } from './diagnostics';
 import type { JsonPath } from './types';
 
 export type SetStep = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'name'; name: string };
@@ -34,7 +34,7 @@ export function parseSetPath(s: string): { ok: true; steps: SetStep[] } | { ok: 
     } else cur += c;
   }
   parts.push(cur);
-  const bad = { ok: false as const, message: `"${s}" is not a valid path: use field names, [N] and [name], e.g. "devices[0].map" or "devices[namespace0.0].align"` };
+  const bad = { ok: false as const, message: `${quoted(s)} is not a valid path: use field names, [N] and [name], e.g. "devices[0].map" or "devices[namespace0.0].align"` };
   for (const part of parts) {
     const m = STEP_RE.exec(part);
     if (!m) return bad;
@@ -103,11 +103,11 @@ export function applySet(root: Obj, set: Obj, scenarioPath: JsonPath): { value: 
     }
     const first = parsed.steps[0];
     if (first.kind === 'key' && FROZEN.has(first.key)) {
-      problems.push({ message: `"${key}": a scenario cannot override ${first.key}`, entry, target: [first.key] });
+      problems.push({ message: `${quoted(key)}: a scenario cannot override ${first.key}`, entry, target: [first.key] });
       continue;
     }
     const r = assign(value, parsed.steps, structuredClone(set[key]), own);
-    if (typeof r === 'string') problems.push({ message: `"${key}": ${r}`, entry, target: [] });
+    if (typeof r === 'string') problems.push({ message: `${quoted(key)}: ${r}`, entry, target: [] });
     else overrides.push({ target: r, entry });
   }
   return { value, overrides, problems };
@@ -122,7 +122,7 @@ function assign(root: Obj, steps: SetStep[], value: unknown, own: <T extends Obj
     const last = i === steps.length - 1;
     const where = formatPath(path);
     if (step.kind === 'key') {
-      if (!isObj(cur)) return `${where} is ${kindOf(cur)}, so it has no field '${step.key}'`;
+      if (!isObj(cur)) return `${where} is ${kindOf(cur)}, so it has no field '${excerpt(step.key)}'`;
       path.push(step.key);
       if (last) {
         setOwn(cur, step.key, value);
@@ -146,8 +146,8 @@ function assign(root: Obj, steps: SetStep[], value: unknown, own: <T extends Obj
       index = cur.findIndex((e) => isObj(e) && e.name === step.name);
       if (index < 0) {
         const names = cur.filter(isObj).map((e) => e.name).filter((n): n is string => typeof n === 'string');
-        const known = names.length ? `names: ${names.join(', ')}` : 'no entry has a name';
-        return `no entry of ${where} is named '${step.name}' (${known})${didYouMean(step.name, names)}`;
+        const known = names.length ? `names: ${excerpt(names.join(', '), 200)}` : 'no entry has a name';
+        return `no entry of ${where} is named '${excerpt(step.name)}' (${known})${didYouMean(step.name, names)}`;
       }
     }
     path.push(index);

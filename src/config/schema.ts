@@ -2,7 +2,7 @@
 // translation of ajv's raw errors into one clear, located message per problem.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schemaJson from './memmap.schema.json';
-import { describeValue, didYouMean, formatPath, type ConfigError } from './diagnostics';
+import { describeValue, didYouMean, excerpt, formatPath, quoted, type ConfigError } from './diagnostics';
 import { parseSetPath } from './scenario';
 import { parseAddress, parseSize } from './units';
 import type { JsonPath } from './types';
@@ -140,7 +140,7 @@ function typeMessage(path: JsonPath, e: ErrorObject, ctx: SchemaContext): string
   if (e.params.type === 'string' && (typeof data === 'number' || typeof data === 'boolean')) {
     // An unquoted YAML 6.10 is the number 6.1: show the text as written, quoted.
     const src = ctx.sourceOf(path)?.trim() ?? String(data);
-    hint = `: quote it, "${src}"`;
+    hint = `: quote it, ${quoted(src)}`;
   } else if (e.params.type === 'integer' && typeof data === 'number') {
     hint = ': a whole number is required';
   }
@@ -150,14 +150,14 @@ function typeMessage(path: JsonPath, e: ErrorObject, ctx: SchemaContext): string
 function keywordFinding(path: JsonPath, e: ErrorObject, ctx: SchemaContext): ConfigError | undefined {
   const where = formatPath(path);
   const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
-  const shown = typeof e.data === 'string' ? `'${e.data}'` : JSON.stringify(e.data);
+  const shown = typeof e.data === 'string' ? `'${excerpt(e.data)}'` : excerpt(JSON.stringify(e.data) ?? String(e.data));
   switch (e.keyword) {
     case 'additionalProperties': {
       const field = String(e.params.additionalProperty);
       const known = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
       const hint = didYouMean(field, known) || ` (known fields: ${known.join(', ')})`;
       const inWhere = path.length ? `in ${where}` : 'at the top level';
-      return finding(ctx, [...path, field], `unknown field '${field}' ${inWhere}${hint}`, 'key');
+      return finding(ctx, [...path, field], `unknown field '${excerpt(field)}' ${inWhere}${hint}`, 'key');
     }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
@@ -184,7 +184,7 @@ function keywordFinding(path: JsonPath, e: ErrorObject, ctx: SchemaContext): Con
     case 'propertyNames': {
       const key = String(e.params.propertyName);
       const r = parseSetPath(key);
-      const why = r.ok ? `"${key}" is not a valid path` : r.message;
+      const why = r.ok ? `${quoted(key)} is not a valid path` : r.message;
       return finding(ctx, [...path, key], `${where}: ${why}`, 'key');
     }
     default:

@@ -9,7 +9,7 @@
 // esbuild cannot follow (the bundled CLI/extension would fail at run time with "Cannot find module").
 import { parseTree, printParseErrorCode, type Node as JNode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YNode } from 'yaml';
-import type { ConfigError } from './diagnostics';
+import { excerpt, quoted, type ConfigError } from './diagnostics';
 import type { JsonPath } from './types';
 
 /** Character offsets into the text: [start, end). */
@@ -288,7 +288,7 @@ class Builder {
   private member(props: Map<string, SrcNode>, obj: Record<string, unknown>, key: string, keyRange: Range, node: SrcNode, value: unknown) {
     const first = props.get(key);
     if (first?.key) {
-      this.error(keyRange, `duplicate key '${key}' (already defined on line ${this.lineOf(first.key.start)})`, 'syntax');
+      this.error(keyRange, `duplicate key '${excerpt(key)}' (already defined on line ${this.lineOf(first.key.start)})`, 'syntax');
     }
     node.key = keyRange;
     props.set(key, node);
@@ -309,7 +309,7 @@ class Builder {
       const code = printParseErrorCode(e.error);
       let msg = JSON_MESSAGES[code] ?? code;
       if (e.offset >= this.text.length) msg = `unexpected end of file (${msg})`;
-      else if (code === 'InvalidSymbol' || code === 'ValueExpected') msg += ` ${JSON.stringify(this.text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 20))))}`;
+      else if (code === 'InvalidSymbol' || code === 'ValueExpected') msg += ` ${quoted(this.text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 20))))}`;
       this.error({ start: e.offset, end: e.offset + e.length }, msg, 'syntax');
     }
     if (!tree) return [undefined, null];
@@ -381,11 +381,11 @@ class Builder {
     if (isAlias(n)) {
       const target = this.yamlDoc ? n.resolve(this.yamlDoc) : undefined;
       if (!target) {
-        this.error(range, `unknown YAML alias *${n.source}: no anchor &${n.source} before it`, 'syntax');
+        this.error(range, `unknown YAML alias *${excerpt(n.source)}: no anchor &${excerpt(n.source)} before it`, 'syntax');
         return [null, node];
       }
       if (this.aliasStack.includes(target)) {
-        this.error(range, `YAML alias *${n.source} refers to a value containing itself`, 'syntax');
+        this.error(range, `YAML alias *${excerpt(n.source)} refers to a value containing itself`, 'syntax');
         return [null, node];
       }
       if (this.aliasNodes > MAX_ALIAS_NODES) {
@@ -403,7 +403,7 @@ class Builder {
     // Count the values copied by alias expansion, so that nested aliases cannot blow up.
     if (this.aliasStack.length > 0) this.aliasNodes++;
     if (n.tag !== undefined && !JSON_TAGS.has(n.tag)) {
-      this.error(range, `unsupported YAML tag ${n.tag.replace(/^tag:yaml\.org,2002:/, '!!')}: config values must be plain strings, numbers, booleans, null, lists or mappings`, 'syntax');
+      this.error(range, `unsupported YAML tag ${excerpt(n.tag.replace(/^tag:yaml\.org,2002:/, '!!'))}: config values must be plain strings, numbers, booleans, null, lists or mappings`, 'syntax');
       return [null, node];
     }
     if (isMap(n)) {
@@ -413,7 +413,7 @@ class Builder {
         const k = pair.key as YNode | null;
         const keyRange = (k && rangeOfYaml(k, this.text)) ?? range;
         if (!isScalar(k) || typeof k.value !== 'string') {
-          const shown = isScalar(k) ? `${k.value === null ? 'null' : typeof k.value} ${String(k.source ?? k.value)}` : k ? 'a collection' : 'an empty key';
+          const shown = isScalar(k) ? `${k.value === null ? 'null' : typeof k.value} ${excerpt(String(k.source ?? k.value))}` : k ? 'a collection' : 'an empty key';
           this.error(keyRange, `keys must be strings, not ${shown}${isScalar(k) && k.value !== null ? ': quote it' : ''}`, 'syntax');
           continue;
         }
@@ -448,7 +448,7 @@ class Builder {
       const v = n.value;
       if (typeof v === 'number') return [this.number(v, range), node];
       if (v === null || typeof v === 'string' || typeof v === 'boolean') return [v, node];
-      this.error(range, `unsupported YAML value ${JSON.stringify(n.source ?? '')}: config values must be plain strings, numbers, booleans or null`, 'syntax');
+      this.error(range, `unsupported YAML value ${quoted(String(n.source ?? ''))}: config values must be plain strings, numbers, booleans or null`, 'syntax');
       return [null, node];
     }
     this.error(range, 'unsupported YAML node', 'syntax');
@@ -465,8 +465,12 @@ function rangeOfYaml(n: YNode | null | undefined, text: string): Range | null {
   return { start: r[0], end };
 }
 
-/** yaml's messages sometimes end with a code excerpt; keep the first line. */
+/** yaml's own messages are short; longer ones quote the text. */
+const YAML_MESSAGE_MAX = 120;
+
+/** yaml's messages sometimes end with a code excerpt; keep the first line, printable (they may quote the
+ *  text: "unknown directive %..." of a binary file). */
 function yamlMessage(m: string): string {
   const first = m.split('\n')[0].trim();
-  return first.charAt(0).toLowerCase() + first.slice(1);
+  return excerpt(first.charAt(0).toLowerCase() + first.slice(1), YAML_MESSAGE_MAX);
 }

@@ -4,6 +4,7 @@
 // "2GiB", "512 MB" (K/M/G/T/P/E are powers of 1024; a trailing "B" or "iB" is allowed). Addresses are
 // integers or hex strings ("0x3040000000"). Every value must be an exact whole number of bytes no larger
 // than Number.MAX_SAFE_INTEGER (8 PiB - 1), so that all arithmetic downstream stays exact.
+import { excerpt, quoted } from './diagnostics';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -24,9 +25,9 @@ export function parseSize(v: unknown): Parsed {
   const hex = /^\s*0x[0-9a-f]+\s*$/i.test(v);
   if (hex) return parseAddress(v);
   const m = SIZE_RE.exec(v);
-  if (!m) return { ok: false, message: `unparsable size "${v}": use bytes or a number with a binary unit K, M, G, T or P (e.g. "128M", "1.5T", "2GiB")` };
+  if (!m) return { ok: false, message: `unparsable size ${quoted(v)}: use bytes or a number with a binary unit K, M, G, T or P (e.g. "128M", "1.5T", "2GiB")` };
   const [, num, unit, suffix] = m;
-  if (suffix && suffix.toLowerCase() === 'ib' && !unit) return { ok: false, message: `unparsable size "${v}": "iB" needs a unit before it (KiB, MiB, GiB, ...)` };
+  if (suffix && suffix.toLowerCase() === 'ib' && !unit) return { ok: false, message: `unparsable size ${quoted(v)}: "iB" needs a unit before it (KiB, MiB, GiB, ...)` };
   const shift = UNIT_SHIFT[unit.toLowerCase()];
   // Exact decimal * 2^shift: split integer and fraction so "1.5T" does not go through a rounded float;
   // the fraction is computed with BigInt, as its digits (".0036220550537109375M") may exceed 2^53.
@@ -37,10 +38,10 @@ export function parseSize(v: unknown): Parsed {
   if (fracPart) {
     const denom = 10n ** BigInt(fracPart.length);
     const numer = BigInt(fracPart) * (1n << BigInt(shift));
-    if (numer % denom !== 0n) return { ok: false, message: `size "${v}" is not a whole number of bytes` };
+    if (numer % denom !== 0n) return { ok: false, message: `size ${quoted(v)} is not a whole number of bytes` };
     frac = Number(numer / denom);
   }
-  return checkWhole(whole + frac, v);
+  return checkWhole(whole + frac, excerpt(v));
 }
 
 /** Parse a physical address: a non-negative safe integer or a hex string "0x...". */
@@ -50,15 +51,15 @@ export function parseAddress(v: unknown): Parsed {
   const s = v.trim();
   if (/^0x[0-9a-f]+$/i.test(s)) {
     const n = Number.parseInt(s.slice(2), 16);
-    if (!Number.isSafeInteger(n)) return { ok: false, message: `address ${s} is beyond ${formatHex(Number.MAX_SAFE_INTEGER)} (2^53 - 1), the largest value memmap-lab computes exactly` };
+    if (!Number.isSafeInteger(n)) return { ok: false, message: `address ${excerpt(s)} is beyond ${formatHex(Number.MAX_SAFE_INTEGER)} (2^53 - 1), the largest value memmap-lab computes exactly` };
     return { ok: true, value: n };
   }
-  if (/^[0-9]+$/.test(s)) return checkWhole(Number(s), v);
+  if (/^[0-9]+$/.test(s)) return checkWhole(Number(s), excerpt(v));
   // Allow sizes with units as addresses too ("64G" is a common way to write 0x1000000000); a size-like
   // string that is not a valid size ("0.3K", "16P") gets the size's reason.
   const asSize = parseSize(s);
   if (asSize.ok || SIZE_RE.test(s)) return asSize;
-  return { ok: false, message: `unparsable address "${v}": use an integer or a hex string like "0x3040000000"` };
+  return { ok: false, message: `unparsable address ${quoted(v)}: use an integer or a hex string like "0x3040000000"` };
 }
 
 function checkWhole(n: number, shown: string): Parsed {

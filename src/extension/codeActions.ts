@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { codeOf, DIAGNOSTIC_SOURCE } from './diagnostics';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, FindingEntry } from './checker';
-import { fixAllApplies, nonOverlappingFixes, quickFixTitle } from './figures';
+import { nonOverlappingFixes, quickFixTitle } from './figures';
+import { fixAllApplies } from '../check/engine';
 import type { Fix } from '../check/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('memmap');

@@ -450,11 +450,6 @@ export function valueFacts(key: string, value: unknown, granules: readonly Granu
 // ---------------------------------------------------------------------------------------------
 // Fix all
 
-/** What Fix All applies: errors anywhere, and warnings of the base config (a scenario's warnings are what it explores). */
-export function fixAllApplies(f: { severity: string; scenario: string | null }): boolean {
-  return f.severity === 'error' || (f.severity === 'warning' && f.scenario === null);
-}
-
 const overlaps = (a: Range, b: Range) => a.start < b.end && b.start < a.end;
 const sameInsert = (a: { range: Range; newText: string }, b: { range: Range; newText: string }) => a.range.start === a.range.end && a.range.start === b.range.start && a.range.end === b.range.end && a.newText === b.newText;
 

@@ -2,13 +2,15 @@
 // atomically, --severity, --output.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { Io } from '../../src/cli/io';
 import type { JsonReport } from '../../src/check/report';
-import { writeFileAtomic } from '../../src/cli/commands/check';
+import { writeOutput } from '../../src/cli/write';
+import { fixAllApplies } from '../../src/check/index';
 import { parse as parseJsonc } from 'jsonc-parser';
 
 const ROOT = join(__dirname, '..', '..');
@@ -140,12 +142,82 @@ describe('memmap-lab check', () => {
     assert.equal(sarif.version, '2.1.0');
   });
 
-  it('writeFileAtomic replaces the file and keeps its mode', () => {
+  it('writeOutput replaces the file and keeps its mode', () => {
     const dir = tmp();
     const p = join(dir, 'f.memmap.yaml');
     writeFileSync(p, 'old', { mode: 0o600 });
-    writeFileAtomic(p, 'new');
+    chmodSync(p, 0o640);
+    assert.deepEqual(writeOutput(p, 'new'), { ok: true });
     assert.equal(readFileSync(p, 'utf8'), 'new');
+    assert.equal(statSync(p).mode & 0o777, 0o640);
     assert.deepEqual(readdirSync(dir), ['f.memmap.yaml']);
+  });
+
+  it('-o FILE that cannot be written: exit 2, the path as given and why, no stack, no temporary file left', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.memmap.yaml'), CLEAN);
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    mkdirSync(join(dir, 'outdir'));
+    const cases: Array<[string, string]> = [
+      ['nosuch/x.txt', 'cannot write nosuch/x.txt: no such directory nosuch'],
+      ['nosuch/deeper/x.txt', 'cannot write nosuch/deeper/x.txt: no such directory nosuch'],
+      ['outdir', 'cannot write outdir: is a directory'],
+      ['notes.txt/x', 'cannot write notes.txt/x: notes.txt is not a directory'],
+    ];
+    for (const [out, message] of cases) {
+      const r = await run(['-o', out, 'a.memmap.yaml'], dir);
+      assert.equal(r.code, 2, `${out}: ${r.err}`);
+      assert.equal(r.err, `memmap-lab check: ${message}\n`);
+      assert.equal(r.out, '');
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['a.memmap.yaml', 'notes.txt', 'outdir']);
+    assert.deepEqual(readdirSync(join(dir, 'outdir')), []);
+  });
+
+  it('--fix: a file that cannot be written is exit 2 with the reason, the others are still fixed', async (t) => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.memmap.yaml'), BROKEN);
+    writeFileSync(join(dir, 'b.memmap.yaml'), BROKEN);
+    // b's folder refuses new files (as a read-only folder does for a user other than root).
+    const openSync = fs.openSync;
+    t.mock.method(fs, 'openSync', (path: fs.PathLike, ...rest: unknown[]) => {
+      if (String(path).includes('.b.memmap.yaml.')) throw Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES' });
+      return (openSync as (...a: unknown[]) => number)(path, ...rest);
+    });
+    const r = await run(['--fix', 'a.memmap.yaml', 'b.memmap.yaml'], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'memmap-lab check: --fix: cannot write b.memmap.yaml: permission denied\n');
+    assert.notEqual(readFileSync(join(dir, 'a.memmap.yaml'), 'utf8'), BROKEN);
+    assert.equal(readFileSync(join(dir, 'b.memmap.yaml'), 'utf8'), BROKEN);
+    // b is reported as it is: its error is still there.
+    assert.match(r.out, /^b\.memmap\.yaml:8:12: error MM023 /m);
+    assert.match(r.out, /applied \d+ fix(es)? in 1 file/);
+  });
+
+  it('--fix applies what the editor\'s Fix All applies: errors anywhere, warnings of the base config; never a scenario\'s warnings or infos', async () => {
+    const dir = tmp();
+    copyFileSync(join(ROOT, 'examples', 'default.memmap.yaml'), join(dir, 'default.memmap.yaml'));
+    const before = readFileSync(join(dir, 'default.memmap.yaml'), 'utf8');
+    const findings = (JSON.parse((await run(['--format', 'json', 'default.memmap.yaml'], dir)).out) as JsonReport).files[0].findings;
+    assert.ok(findings.some((f) => f.scenario !== null && f.fixes.length), 'the example has fixable scenario findings');
+    assert.ok(findings.every((f) => !fixAllApplies(f)), 'and nothing Fix All applies');
+    const r = await run(['--fix', 'default.memmap.yaml'], dir);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /applied 0 fixes in 0 files/);
+    // The what-if scenarios are left as they are ("memmap on the device" keeps map: dev).
+    assert.equal(readFileSync(join(dir, 'default.memmap.yaml'), 'utf8'), before);
+    // A scenario's warning and the base config's info are left; a warning of the base config is fixed.
+    const device = (align: string) => CLEAN + `devices:\n  - name: namespace0.0\n    mode: devdax\n    start: 0x1000000000\n    size: 16G\n    align: ${align}\n`;
+    const explored = device('2M') + 'scenarios:\n  - name: 1G pages\n    set: { "devices[0].align": 1G }\n';
+    writeFileSync(join(dir, 'scenario.memmap.yaml'), explored);
+    writeFileSync(join(dir, 'base.memmap.yaml'), device('1G'));
+    const j = JSON.parse((await run(['--format', 'json', 'scenario.memmap.yaml', 'base.memmap.yaml'], dir)).out) as JsonReport;
+    const fixable = (i: number) => j.files[i].findings.filter((f) => f.fixes.length).map((f) => [f.rule, f.severity, f.scenario]);
+    assert.deepEqual(fixable(0), [['MM016', 'info', null], ['MM016', 'info', '1G pages'], ['MM022', 'warning', '1G pages']]);
+    assert.deepEqual(fixable(1), [['MM016', 'info', null], ['MM022', 'warning', null]]);
+    const f = await run(['--fix', 'scenario.memmap.yaml', 'base.memmap.yaml'], dir);
+    assert.match(f.out, /applied 1 fix in 1 file/);
+    assert.equal(readFileSync(join(dir, 'scenario.memmap.yaml'), 'utf8'), explored);
+    assert.equal(readFileSync(join(dir, 'base.memmap.yaml'), 'utf8'), device('2M'));
   });
 });

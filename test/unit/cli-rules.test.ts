@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { RULES, citationLinks } from '../../src/check/index';
+import { commands } from '../../src/cli/commands/index';
 import type { RuleJson } from '../../src/cli/commands/rules';
+import { usage } from '../../src/cli/main';
+import { closest } from '../../src/config/diagnostics';
 import { ELIXIR, NDCTL_GITHUB } from '../../src/report/kernel-source';
 import { runCli } from './cli-run';
 
@@ -50,6 +53,23 @@ describe('memmap-lab rules', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /no rule 'section-misalign': rules are MM001 to MM038 or their slugs \(did you mean 'subsection-misaligned'\?\)/);
     assert.equal((await cli('rules', '--frob')).code, 2);
+  });
+
+  it('every rule id and slug a help text gives as an example is a rule', async () => {
+    // Ids (MM004, mm004) and kebab-case words a reader would take for a slug: a slug, or close to one
+    // ('section-misaligned' is not a rule, though 'subsection-misaligned' is).
+    const slugs = RULES.map((r) => r.slug);
+    const named = new Map<string, string>();
+    for (const [name, text] of [['memmap-lab', usage()], ...commands.map((c) => [c.name, c.help])]) {
+      for (const m of text.matchAll(/\bmm\d+\b/gi)) named.set(m[0], name);
+      for (const m of text.matchAll(/(?<![-\w./])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![-\w])/g)) if (closest(m[0], slugs) !== undefined) named.set(m[0], name);
+    }
+    assert.ok(named.has('MM004') && named.has('mm004'), 'rules --help names MM004 / mm004');
+    assert.ok([...named.keys()].some((n) => slugs.includes(n)), 'rules --help names a slug');
+    for (const [example, command] of named) {
+      const r = await cli('rules', example);
+      assert.equal(r.code, 0, `${command} --help gives '${example}' as a rule: ${r.err}`);
+    }
   });
 
   it('citationLinks: files and functions in order, at the release each part names', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { main } from '../../src/cli/main';
 import type { Io } from '../../src/cli/io';
-import type { CompareJson, SimulateJson } from '../../src/cli/commands/simulate';
+import { isBytesKey, type CompareJson, type SimulateJson } from '../../src/cli/commands/simulate';
 import { GiB, MiB, KiB } from '../../src/config/units';
 import { runCli } from './cli-run';
 
@@ -112,7 +112,13 @@ describe('simulate: timing, --trace and --compare', () => {
   it('--trace to an unwritable place is exit 2 and leaves nothing', async () => {
     const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--trace', '/nonexistent-dir/x.json');
     assert.equal(r.code, 2);
-    assert.match(r.err, /cannot write \/nonexistent-dir\/x\.json/);
+    assert.equal(r.err, 'memmap-lab simulate: cannot write /nonexistent-dir/x.json: no such directory /nonexistent-dir\n');
+    // A folder: the message names it as given and says why, never the temporary file.
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-trace-'));
+    const d = await runCli(dir, 'simulate', example('seed003-128g-namespace.memmap.yaml'), '--trace', '.');
+    assert.equal(d.code, 2);
+    assert.equal(d.err, 'memmap-lab simulate: cannot write .: is a directory\n');
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('--compare runs every scenario side by side with deltas (Case A vs Case B)', async () => {
@@ -128,6 +134,17 @@ describe('simulate: timing, --trace and --compare', () => {
     assert.ok(j.timing.rows.some((x) => x.key === 'devices.namespace0.0.initMs'));
     const text = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--compare');
     assert.match(text.out, /dataOffsetBytes\s+2050 MiB\s+3 GiB \(\+1022 MiB\)\s+2 MiB \(-2 GiB\)/);
+  });
+
+  it('--compare prints every byte count in units, savedBytes.* too', async () => {
+    const r = await cli('simulate', example('default.memmap.yaml'), '--compare');
+    assert.equal(r.code, 0, r.err);
+    const rows = r.out.split('\n').filter((l) => /^\s+memmap\.savedBytes\./.test(l));
+    assert.deepEqual(rows.map((l) => l.trim().split(/\s+/)[0]), ['memmap.savedBytes.dedup', 'memmap.savedBytes.hvo']);
+    for (const l of rows) assert.doesNotMatch(l, /\d,\d{3}/, l);
+    assert.match(r.out, /memmap\.savedBytes\.dedup\s+18 GiB\s+0 B \(-18 GiB\)/);
+    assert.deepEqual(['memmap.savedBytes.dedup', 'memmap.savedBytes.hvo', 'memmap.ramBytes', 'hugetlb.node 0 1073741824.freedBytes'].map(isBytesKey), [true, true, true, true]);
+    assert.deepEqual(['devices.namespace0.0.usablePages', 'nodes.node 0.structPages', 'devices.xBytes.usablePages'].map(isBytesKey), [false, false, false]);
   });
 });
 

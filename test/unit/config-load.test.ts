@@ -343,3 +343,43 @@ describe('formatError and files', () => {
     assert.equal(r.config!.name, 'two-socket');
   });
 });
+
+describe('messages quote what the user wrote as a short, printable excerpt', () => {
+  // Control characters (C0, DEL, C1), format characters and line separators: what a terminal acts on or hides.
+  const printable = (m: string) =>
+    [...m].every((c) => {
+      const n = c.codePointAt(0)!;
+      return n >= 0x20 && !(n >= 0x7f && n <= 0x9f) && !(n >= 0x200b && n <= 0x200f) && n !== 0x2028 && n !== 0x2029;
+    });
+
+  it('a binary file: the message shows its first bytes escaped, not its whole content', () => {
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(7000, 0), Buffer.from('\x1b[31mred\x1b[0m')]);
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-binary-'));
+    writeFileSync(join(dir, 'x.memmap.yaml'), elf);
+    const e = only(loadConfigFile(join(dir, 'x.memmap.yaml')));
+    assert.equal(e.message, 'the config must be an object with fields such as "nodes" and "devices", got string "\\u007fELF\\u0002\\u0001\\u0001\\u0000\\u0000…" (7020 characters)');
+  });
+
+  it('every message of a loaded file is printable and short, whatever the bytes', () => {
+    // Deterministic pseudo-random bytes, and text that makes the YAML parser quote it ("unknown directive %...").
+    let seed = 7;
+    const bytes = Buffer.from(Array.from({ length: 6000 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff));
+    const texts = [bytes.toString('latin1'), bytes.toString('utf8'), `%${'\u0001\u009b'.repeat(3000)}\n---\nnodes: []\n`, `nodes:\n  - id: 0\n    ranges: [{ start: 0, size: "${'\u001b'.repeat(500)}" }]\n`];
+    for (const text of texts) {
+      for (const e of loadConfigText(text, 'x.memmap.yaml').errors) {
+        assert.ok(e.message.length <= 400, `${e.message.length}: ${e.message.slice(0, 80)}`);
+        assert.ok(printable(e.message), e.message.slice(0, 80));
+      }
+    }
+  });
+
+  it('long values are cut with an ellipsis; short printable ones are quoted as before', () => {
+    const long = 'x'.repeat(5000);
+    const size = only(loadConfigText(`nodes:\n  - id: 0\n    ranges: [{ start: 0, size: "${long}G" }]\n`, 'x.memmap.yaml'));
+    assert.match(size.message, /^nodes\[0\]\.ranges\[0\]\.size: unparsable size "x{40}…": use bytes/);
+    const field = only(loadConfigText(`nodes:\n  - id: 0\n    "${'x'.repeat(1000)}": 1\n    ranges: [{ start: 0, size: 4G }]\n`, 'x.memmap.yaml'));
+    assert.match(field.message, /^unknown field 'x{40}…' in nodes\[0\]/);
+    assert.equal(only(loadConfigText('kernel:\n  hvo: "y\\u001bes"\n' + MIN_NODES, 'x.memmap.yaml')).message, 'kernel.hvo: expected a boolean (true or false), got string "y\\u001bes"');
+    assert.equal(only(loadConfigText('kernel:\n  hvo: "say \\"yes\\""\n' + MIN_NODES, 'x.memmap.yaml')).message, 'kernel.hvo: expected a boolean (true or false), got string "say \\"yes\\""');
+  });
+});

@@ -4,7 +4,7 @@
 // is built into a temporary folder, so the test does not depend on the state of dist/.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -127,20 +127,56 @@ describe('memmap-lab report (CLI)', () => {
     assert.match(html, /"file":"examples\/default\.memmap\.yaml"/);
   });
 
-  it('exit 1 (and a report) for a config with errors; 2 for bad input', async () => {
-    const broken = join(dir, 'broken.memmap.yaml');
-    writeFileSync(broken, 'name: x\nnodes: [ { id: 0, cpus: 1, ranges: [ { start: 0, size: 14Q } ] } ]\n');
-    if (existsSync(join(root, 'dist', 'webview.js'))) {
-      const r = await cli('report', broken, '-o', join(dir, 'b.html'));
-      assert.equal(r.code, 1, r.err);
-      assert.match(readFileSync(join(dir, 'b.html'), 'utf8'), /unparsable size/);
+  it('exit 1 (and a report) for a config with error-level findings', async () => {
+    if (!existsSync(join(root, 'dist', 'webview.js'))) return;
+    const findings = join(dir, 'findings.memmap.yaml');
+    writeFileSync(findings, 'name: x\nnodes: [ { id: 0, cpus: 1, ranges: [ { start: 0x100000000, size: 16G } ] } ]\ndevices:\n  - { name: namespace0.0, start: 0x1000200000, size: 16G }\n');
+    const r = await cli('report', findings, '-o', join(dir, 'f.html'));
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /^report: .*f\.html \(\d+ KiB, \d+ findings?\)\n$/);
+  });
+
+  it('an invalid config: exit 2, its errors on stderr as file:line:column, and the report shows them', async () => {
+    if (!existsSync(join(root, 'dist', 'webview.js'))) return;
+    const cases: Array<[string, string | Buffer, RegExp]> = [
+      ['size.memmap.yaml', 'name: x\nnodes: [ { id: 0, cpus: 1, ranges: [ { start: 0, size: 14Q } ] } ]\n', /^size\.memmap\.yaml:2:56: error: nodes\[0\]\.ranges\[0\]\.size: unparsable size "14Q"/],
+      ['range.memmap.yaml', 'nodes:\n  - id: 0\n    ranges: [{start: 0, size: 99999999T}]\n', /^range\.memmap\.yaml:3:31: error: nodes\[0\]\.ranges\[0\]\.size: 99999999T is beyond 2\^53 - 1 bytes/],
+      ['empty.memmap.yaml', '', /^empty\.memmap\.yaml:1:1: error: the document is empty/],
+      ['syntax.memmap.yaml', 'nodes:\n  - id: 0\n    ranges: [\n', /^syntax\.memmap\.yaml:\d+:\d+: error: /],
+      ['field.memmap.yaml', 'nodes:\n  - id: 0\n    color: red\n    ranges: [{start: 0, size: 4G}]\n', /^field\.memmap\.yaml:3:5: error: unknown field 'color' in nodes\[0\]/],
+      ['binary.memmap.yaml', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Array(4000).fill(0)]), /^binary\.memmap\.yaml:1:1: error: the config must be an object/],
+    ];
+    for (const [name, text, located] of cases) {
+      writeFileSync(join(dir, name), text);
+      const html = `${name}.html`;
+      const r = await runCli(dir, 'report', name, '-o', html);
+      assert.equal(r.code, 2, `${name}: ${r.err}`);
+      const lines = r.err.trimEnd().split('\n');
+      assert.match(lines[0], located, name);
+      assert.match(lines[lines.length - 1], new RegExp(`^report: ${html.replace(/\./g, '\\.')} \\(\\d+ KiB, the config is invalid: \\d+ errors?, shown in the report\\)$`), name);
+      assert.ok(r.err.length < 1000, `${name}: a short message (${r.err.length} characters)`);
+      assert.match(readFileSync(join(dir, html), 'utf8'), /"source":"config"/, `${name}: the report lists the config's errors`);
     }
-    assert.equal((await cli('report', broken)).code, 2, 'missing -o');
-    assert.equal((await cli('report', broken, '-o', join(dir, 'c.html'), '--theme', 'sepia')).code, 2);
+  });
+
+  it('2 for bad input: no -o, a bad theme, a config that cannot be read (no report), an output that cannot be written', async () => {
+    const config = join(dir, 'ok.memmap.yaml');
+    writeFileSync(config, 'nodes: [ { id: 0, cpus: 1, ranges: [ { start: 0x100000000, size: 16G } ] } ]\n');
+    assert.equal((await cli('report', config)).code, 2, 'missing -o');
+    assert.equal((await cli('report', config, '-o', join(dir, 'c.html'), '--theme', 'sepia')).code, 2);
     const missing = await cli('report', join(dir, 'nope.memmap.yaml'), '-o', join(dir, 'd.html'));
     assert.equal(missing.code, 2);
     assert.match(missing.err, /no such file/);
-    assert.equal((await cli('report', 'examples/default.memmap.yaml', '-o', join(dir, 'no', 'such', 'dir', 'x.html'))).code, 2);
+    mkdirSync(join(dir, 'folder.memmap.yaml'));
+    const folder = await runCli(dir, 'report', 'folder.memmap.yaml', '-o', 'folder.html');
+    assert.deepEqual([folder.code, folder.err], [2, 'memmap-lab report: cannot read folder.memmap.yaml: is a directory\n']);
+    assert.ok(!existsSync(join(dir, 'folder.html')), 'no report for a config that cannot be read');
+    if (existsSync(join(root, 'dist', 'webview.js'))) {
+      const nodir = await runCli(dir, 'report', 'ok.memmap.yaml', '-o', join('no', 'such', 'x.html'));
+      assert.deepEqual([nodir.code, nodir.err], [2, 'memmap-lab report: cannot write no/such/x.html: no such directory no\n']);
+      const isdir = await runCli(dir, 'report', 'ok.memmap.yaml', '-o', 'folder.memmap.yaml');
+      assert.deepEqual([isdir.code, isdir.err], [2, 'memmap-lab report: cannot write folder.memmap.yaml: is a directory\n']);
+    }
     assert.match((await cli('report', '--help')).out, /self-contained HTML/);
   });
 });

@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load';
 import { simulateMemmap } from '../../src/core/simulate';
 import { simulateTiming } from '../../src/core/init/index';
-import { checkDocument, ruleById, RULES } from '../../src/check/index';
+import { checkDocument, fixAllApplies, ruleById, RULES } from '../../src/check/index';
 import {
   approxBytes,
   describeAlignment,
   deviceHover,
   deviceLensTitle,
   elementAt,
-  fixAllApplies,
   formatDelta,
   formatMs,
   granulesOf,

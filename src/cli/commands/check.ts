@@ -2,15 +2,15 @@
 //
 // Runs the misconfiguration checker (src/check) on workload configs: every rule on the base config and on
 // each scenario. Text for people, the documented JSON (docs/check-json.md) or SARIF 2.1.0 for code
-// scanning. --fix applies the preferred fix of every finding, writes each changed file atomically
-// (temporary file in the same directory + rename) and checks again.
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+// scanning. --fix applies the preferred fix of the findings the extension's Fix All applies (errors
+// anywhere, warnings of the base config: fixAllApplies), writes each changed file atomically and checks again.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { formatError, loadConfigText } from '../../config/index';
-import { applyFixes, checkText, SEVERITIES, type CheckOptions, type CheckResult, type Severity } from '../../check/index';
+import { applyFixes, checkText, fixAllApplies, SEVERITIES, type CheckOptions, type CheckResult, type Severity } from '../../check/index';
 import { atLeast, isInvalid, toJsonReport, toSarif, type FileReport } from '../../check/report';
 import { configDefaults, DEFAULTS_HELP, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import { writeOutput } from '../write';
 import type { Command } from './index';
 
 const VERSION = '0.1.0';
@@ -27,14 +27,16 @@ text the kernel or ndctl would print, and most come with a fix. See docs/check.m
   --format text|json|sarif   output format (default text; json: docs/check-json.md; sarif: SARIF 2.1.0)
   --severity error|warning|info
                              report findings at or above this level (default info)
-  --fix                      apply the preferred fix of each reported finding and write the files
-                             (atomically), then check again and report what is left
+  --fix                      apply the preferred fix of every reported error, and of every reported
+                             warning of the base config (as the editor's Fix All: a scenario's warnings
+                             and infos are what it explores, and infos are never fixed), write the
+                             files (atomically), then check again and report what is left
   -o, --output FILE          write the report to FILE instead of standard output
 ${DEFAULTS_HELP}
   --no-scenarios             check the base configs only, not their scenarios
 
 exit: 0 no error-level findings, 1 error-level findings, 2 bad input (unreadable or invalid config,
-unknown option)
+unknown option, a file that cannot be written)
 `;
 
 interface Target {
@@ -86,40 +88,15 @@ function collect(args: readonly string[], io: Io): { targets: Target[]; problems
   return { targets, problems };
 }
 
-/** Write `text` to `path` through a temporary file in the same folder and a rename: never half-written. */
-export function writeFileAtomic(path: string, text: string): void {
-  let mode = 0o644;
-  try {
-    mode = statSync(path).mode & 0o777;
-  } catch {
-    // a new file
-  }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(tmp, 'wx', mode);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    throw e;
-  }
-}
-
 function readText(path: string): string {
   const t = readFileSync(path, 'utf8');
   return t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
 }
 
-/** Apply preferred fixes until nothing changes (at most MAX_FIX_PASSES rounds); the fixed text and count. */
+/**
+ * Apply the preferred fix of each finding at or above `min` that fixAllApplies() (errors anywhere,
+ * warnings of the base config) until nothing changes (at most MAX_FIX_PASSES rounds); the fixed text and count.
+ */
 export function fixText(text: string, file: string, opts: CheckOptions, min: Severity): { text: string; applied: number } {
   let cur = text;
   let applied = 0;
@@ -127,7 +104,7 @@ export function fixText(text: string, file: string, opts: CheckOptions, min: Sev
     const res = checkText(cur, file, opts);
     if (isInvalid(res)) break;
     const fixes = atLeast(res.findings, min)
-      .filter((f) => f.fixes.length)
+      .filter((f) => fixAllApplies(f) && f.fixes.length)
       .map((f) => f.fixes[0]);
     if (!fixes.length) break;
     const next = applyFixes(cur, fixes);
@@ -190,6 +167,7 @@ export const checkCommand: Command = {
     for (const p of problems) io.err(`memmap-lab check: ${p}\n`);
 
     const reports: FileReport[] = [];
+    let unwritten = 0;
     let fixedFiles = 0;
     let fixedCount = 0;
     for (const t of targets) {
@@ -211,7 +189,14 @@ export const checkCommand: Command = {
       if (flags.has('fix') && !isInvalid(result)) {
         const fixed = fixText(text, t.abs, opts, min);
         if (fixed.applied > 0 && fixed.text !== text) {
-          writeFileAtomic(t.abs, fixed.text);
+          const written = writeOutput(t.abs, fixed.text, { shown: t.shown });
+          if (!written.ok) {
+            // Report the file as it is (unfixed) and say why the fixes were not written.
+            io.err(`memmap-lab check: --fix: ${written.message}\n`);
+            unwritten++;
+            reports.push({ file: t.shown, result, fixesApplied: 0 });
+            continue;
+          }
           applied = fixed.applied;
           fixedFiles++;
           fixedCount += applied;
@@ -227,10 +212,15 @@ export const checkCommand: Command = {
     else out = formatText(reports, min) + summaryLine(reports, min, flags.has('fix') ? { fixes: fixedCount, files: fixedFiles } : null);
 
     const output = options.get('output');
-    if (output !== undefined) writeFileAtomic(resolve(io.cwd, output), out);
-    else io.out(out);
+    if (output !== undefined) {
+      const written = writeOutput(resolve(io.cwd, output), out, { shown: output });
+      if (!written.ok) {
+        io.err(`memmap-lab check: ${written.message}\n`);
+        return EXIT_BAD_INPUT;
+      }
+    } else io.out(out);
 
-    if (problems.length || reports.some((r) => isInvalid(r.result))) return EXIT_BAD_INPUT;
+    if (problems.length || unwritten || reports.some((r) => isInvalid(r.result))) return EXIT_BAD_INPUT;
     return reports.some((r) => r.result.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
   },
 };

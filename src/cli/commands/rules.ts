@@ -12,8 +12,8 @@ import type { Command } from './index';
 const help = `usage: memmap-lab rules [ID or slug...] [--json]
 
 Lists the checker's rules (id, severity, area, slug, title), or prints the documentation of the rules
-named (MM004, mm004 or section-misaligned): the kernel rule, why it matters, what to do, the kernel or
-ndctl text it stands for, and links to the kernel source it cites.
+named (MM004, mm004 or subsection-memmap-in-ram): the kernel rule, why it matters, what to do, the
+kernel or ndctl text it stands for, and links to the kernel source it cites.
 
   --json      print the rules as JSON: id, slug, severity, area, title, doc (markdown), kernelCitation,
               kernelText, reference, appliesTo, links [{ label, url }]

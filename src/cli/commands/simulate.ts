@@ -3,7 +3,6 @@
 // Loads a workload config, runs the simulated mm core on it (or on one of its scenarios): memory
 // accounting and the init timing model. Prints a human summary or the stable JSON document described
 // in docs/cli-json.md; writes the timeline as Chrome Trace Event JSON; compares scenarios side by side.
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfigFile, scenarioConfig, formatError, formatBytes, type LoadOptions, type LoadResult } from '../../config/index';
 import { simulateMemmap } from '../../core/simulate';
@@ -13,6 +12,7 @@ import { changedRows, compareFlat, memmapFlat, type Comparison } from '../../cor
 import { writeChromeTrace } from '../../trace/chrome-export';
 import { configDefaults, DEFAULTS_HELP, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { locate, formatLocation } from '../located';
+import { writeOutput } from '../write';
 import { num, table } from '../../report/table';
 import { formatSimulationSummary, type LocatedProblem } from '../../report/summary';
 import type { Command } from './index';
@@ -141,12 +141,13 @@ export const simulateCommand: Command = {
     const tracePath = options.get('trace');
     if (tracePath !== undefined && outcome.timing) {
       const cfg = outcome.load.config!;
-      const written = writeFileAtomic(resolve(io.cwd, tracePath), (write) => writeChromeTrace(outcome.timing!, { config: cfg.name, scenario: cfg.scenario, file }, write));
+      let events = 0;
+      const written = writeOutput(resolve(io.cwd, tracePath), (write) => void (events = writeChromeTrace(outcome.timing!, { config: cfg.name, scenario: cfg.scenario, file }, write)), { shown: tracePath });
       if (!written.ok) {
-        io.err(`memmap-lab simulate: cannot write ${tracePath}: ${written.message}\n`);
+        io.err(`memmap-lab simulate: ${written.message}\n`);
         return EXIT_BAD_INPUT;
       }
-      if (!flags.has('json')) io.err(`trace: ${written.events} events written to ${tracePath}\n`);
+      if (!flags.has('json')) io.err(`trace: ${events} events written to ${tracePath}\n`);
     }
     if (flags.has('json')) {
       io.out(JSON.stringify(outcome.json, null, 2) + '\n');
@@ -161,29 +162,6 @@ export const simulateCommand: Command = {
     return outcome.exitCode;
   },
 };
-
-/** Write a file through a temporary file and a rename, so a failure never leaves half a file behind. */
-function writeFileAtomic(path: string, body: (write: (chunk: string) => void) => number): { ok: true; events: number } | { ok: false; message: string } {
-  const tmp = `${path}.${process.pid}.tmp`;
-  let fd = -1;
-  try {
-    fd = openSync(tmp, 'w');
-    const f = fd;
-    const events = body((chunk) => void writeSync(f, chunk));
-    closeSync(fd);
-    fd = -1;
-    renameSync(tmp, path);
-    return { ok: true, events };
-  } catch (e) {
-    if (fd >= 0) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was created
-    }
-    return { ok: false, message: (e as Error).message };
-  }
-}
 
 /** The document `simulate --compare --json` prints. */
 export interface CompareJson {
@@ -231,10 +209,16 @@ function runCompare(file: string, json: boolean, io: Io, defaults: LoadOptions):
   return exitCode;
 }
 
+/** Whether a row of memmapFlat() is a byte count: its quantity ends in "Bytes", or it is one of the
+ *  memmap.savedBytes.* fields (dedup, hvo). */
+export function isBytesKey(key: string): boolean {
+  return /Bytes$/.test(key) || /^memmap\.savedBytes\.[A-Za-z]+$/.test(key);
+}
+
 function formatMemoryComparison(cmp: Comparison): string {
   const rows = changedRows(cmp);
   if (rows.length === 0) return '  no memory differences\n';
-  const fmt = (key: string, v: number) => (/Bytes$/.test(key) ? formatBytes(v) : num(v));
+  const fmt = (key: string, v: number) => (isBytesKey(key) ? formatBytes(v) : num(v));
   return table(
     ['quantity', ...cmp.columns.map((c, i) => (i === 0 ? c : `${c} (delta)`))],
     rows.map((r) => [
