@@ -14,6 +14,7 @@ import { MAX_LINE } from './lines';
 import { createShared, Ctl, DEFAULT_LAYOUT, Hdr, slotRecords, startWorker, type ParallelLayout } from './parallel';
 import { FtraceReader } from './ftrace';
 import { ChromeTraceReader } from './chrome-trace';
+import { utf16Of, Utf16ToUtf8 } from './encoding';
 import type { AnalysisFile, Boot, FileFormat } from './types';
 
 export interface AnalyzeOptions {
@@ -157,13 +158,14 @@ export async function analyzeFileWith(path: string, options: AnalyzeOptions, pla
   }
 }
 
-/** The format of a file from its first bytes. */
-function sniffFile(path: string): FileFormat {
+/** The format of a file from its first bytes ('utf-16': UTF-16 text, read through the transcoder). */
+function sniffFile(path: string): FileFormat | 'utf-16' {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(SNIFF_BYTES);
     let n = 0;
     for (let r; n < SNIFF_BYTES && (r = readSync(fd, buf, n, SNIFF_BYTES - n, n)) > 0; ) n += r;
+    if (utf16Of(buf.subarray(0, n))) return 'utf-16';
     return detectFormat(buf.toString('latin1', 0, n));
   } finally {
     closeSync(fd);
@@ -287,10 +289,11 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
   return run.finish(options);
 }
 
-/** One analysis: sniff, then feed the reader of the detected format. */
+/** One analysis: sniff, then feed the reader of the detected format (UTF-16 input transcoded to UTF-8 first). */
 class Run {
   private sniff: Buffer[] = [];
   private sniffLen = 0;
+  private utf16: Utf16ToUtf8 | null = null;
   private reader: Reader | null = null;
   private format: FileFormat = 'empty';
   private kernel: KernelLogReader | null = null;
@@ -305,7 +308,7 @@ class Run {
   push(buf: Buffer, options: AnalyzeOptions): void {
     this.bytes += buf.length;
     if (this.reader) {
-      this.feed(buf);
+      this.feed(this.utf16 === null ? buf : this.utf16.push(buf));
       return;
     }
     this.sniff.push(buf);
@@ -314,8 +317,13 @@ class Run {
   }
 
   private startFromSniff(options: AnalyzeOptions): void {
-    const all = Buffer.concat(this.sniff);
+    let all: Buffer = Buffer.concat(this.sniff);
     this.sniff = [];
+    const enc = utf16Of(all);
+    if (enc) {
+      this.utf16 = new Utf16ToUtf8(enc);
+      all = this.utf16.push(all);
+    }
     const fmt = detectFormat(all.toString('latin1', 0, Math.min(all.length, SNIFF_BYTES)));
     if (fmt === 'empty' && all.length < SNIFF_BYTES) return;
     this.start(fmt === 'empty' ? 'kernel-log' : fmt, options);
@@ -341,7 +349,7 @@ class Run {
 
   /** Where the kernel log reader takes the next bytes in place (null: format not known yet, or not a kernel log). */
   block(): Uint8Array | null {
-    return this.kernel ? this.kernel.byteBlock() : null;
+    return this.kernel && this.utf16 === null ? this.kernel.byteBlock() : null;
   }
 
   /** `n` bytes were read into block(). */
@@ -359,6 +367,10 @@ class Run {
 
   finish(options: AnalyzeOptions): AnalysisFile {
     if (!this.reader && this.sniff.length) this.startFromSniff(options);
+    if (this.utf16 && this.reader) {
+      const rest = this.utf16.end();
+      if (rest.length) this.feed(rest);
+    }
     this.reader?.end();
     const k = this.kernel ?? this.chrome?.log ?? null;
     return {
@@ -366,7 +378,10 @@ class Run {
       format: this.format,
       sizeBytes: this.bytes,
       lines: this.kernel?.lines ?? this.ftrace?.lines ?? 0,
-      input: this.kernel ? this.kernel.inputQuirks() : { quotedPrintable: false, mailQuoted: false, timestamps: [], prefixes: [], rejoinedLines: 0, longLinesCut: 0 },
+      input: {
+        ...(this.kernel ? this.kernel.inputQuirks() : { quotedPrintable: false, mailQuoted: false, timestamps: [], prefixes: [], rejoinedLines: 0, longLinesCut: 0 }),
+        encoding: this.utf16?.encoding ?? null,
+      },
       boots: k ? k.boots : [],
       bootsNotRetained: k ? k.bootsNotRetained : 0,
       ftrace: this.ftrace ? this.ftrace.summary() : null,

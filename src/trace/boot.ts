@@ -9,7 +9,7 @@
 
 import type {
   Boot, BootBoundary, CallTrace, DeferredInit, DeviceMemory, HotplugEvent, HugetlbSize, Initmem, KernelError,
-  KernelInfo, Lsmem, MemoryLine, NodeRange, UnavailableRange, ZoneDeviceInit, ZoneMemmap, ZoneRange,
+  KernelInfo, Lsmem, MemoryLine, NodeRange, NumberTooLarge, UnavailableRange, ZoneDeviceInit, ZoneMemmap, ZoneRange,
 } from './types';
 import { KiB } from '../config/units';
 
@@ -47,7 +47,8 @@ export type Fact =
   | { k: 'lsmem-total'; online: boolean; bytes: number | null; line: number }
   | { k: 'lsmem-range'; v: LsmemRange }
   | { k: 'error'; v: KernelError }
-  | { k: 'trace'; v: CallTrace };
+  | { k: 'trace'; v: CallTrace }
+  | { k: 'too-large'; v: NumberTooLarge };
 
 export interface PlacedFact {
   f: Fact;
@@ -152,6 +153,30 @@ function provenPageSize(facts: PlacedFact[], arch: Arch | null): number | null {
   return arch === 'x86' ? 4096 : null;
 }
 
+/** Boots as people number them, from 1: what `analyze` lists ("boot 1"), `--boot N` and `LOG@N` take and every
+ *  text output shows. Boot.index (and the JSON documents' boot indexes) stay 0-based: the number is index + 1. */
+export function bootNumber(b: { index: number }): number {
+  return b.index + 1;
+}
+
+/**
+ * A boot number as a user typed it ("1", "2", ...) -> Boot.index; an error message for anything else. `what`
+ * names the option in the message ("--boot", "@N"). 0 is refused with a message saying boots are numbered
+ * from 1 (the CLI took 0-based numbers before).
+ */
+export function parseBootNumber(s: string, what: string): { index: number } | { error: string } {
+  if (!/^\d+$/.test(s)) return { error: `${what} needs a boot number (1 for the first boot, as \`memmap-lab analyze\` lists them), got "${s}"` };
+  const n = Number(s);
+  if (n === 0) return { error: `${what} 0: boots are numbered from 1, as \`memmap-lab analyze\` lists them (the first boot is 1)` };
+  if (!Number.isSafeInteger(n)) return { error: `${what} ${s}: no such boot` };
+  return { index: n - 1 };
+}
+
+/** "--boot 1..3" / "(@1..@3)": the boot numbers a log with `count` boots has, as a hint. */
+export function bootRange(count: number, prefix: string): string {
+  return count > 1 ? `${prefix}1..${prefix}${count}` : `${prefix}1`;
+}
+
 /** How much a boot says about memory (node ranges > Memory: > deferred init > HugeTLB / ZONE_DEVICE): the boot
  *  `import`, `diff` and the log view take when none is named is the one scoring highest (the last of equals). */
 export function bootScore(b: Boot): number {
@@ -205,6 +230,7 @@ export function foldBoot(b: BootBuilder): Boot {
     errors: [],
     callTraces: [],
     factsDropped: b.factsDropped,
+    numbersTooLarge: [],
   };
   const lsmem = (): Lsmem => (boot.lsmem ??= { blockSizeBytes: null, totalOnlineBytes: null, totalOfflineBytes: null, ranges: [] });
   const hugetlb = new Map<number, HugetlbSize>();
@@ -353,6 +379,9 @@ export function foldBoot(b: BootBuilder): Boot {
         break;
       case 'trace':
         boot.callTraces.push(f.v);
+        break;
+      case 'too-large':
+        boot.numbersTooLarge.push(f.v);
         break;
     }
   }

@@ -12,7 +12,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { analyzeFile, analyzeText } from './analyze';
-import { bootScore } from './boot';
+import { bootNumber, bootRange, bootScore } from './boot';
 import type { Cancellation } from './cancel';
 import type { AnalysisFile, Boot } from './types';
 import { collectFact, cpuListCount, archFromRelease, emptyFacts, type ArchFamily, type ExtraFacts } from './import/facts';
@@ -50,7 +50,8 @@ export interface LogInput {
 export type LogRead = { ok: true; log: LogInput } | { ok: false; message: string };
 
 export interface ReadLogOptions {
-  /** 0-based boot index; default: the boot with the most memory facts (the last of equals). */
+  /** The boot's index (Boot.index, 0-based: the CLI's `--boot N` is index + 1); default: the boot with the most
+   *  memory facts (the last of equals). */
   boot?: number | null;
   signal?: Cancellation;
 }
@@ -63,7 +64,7 @@ function chooseBoot(file: AnalysisFile, want: number | null | undefined, path: s
   }
   if (want !== null && want !== undefined) {
     const b = boots.find((x) => x.index === want);
-    if (!b) return `${path}: there is no boot ${want}: the log has ${boots.length} boot${boots.length === 1 ? '' : 's'} (--boot 0${boots.length > 1 ? `..${boots.length - 1}` : ''})`;
+    if (!b) return `${path}: there is no boot ${want + 1}: the log has ${boots.length} boot${boots.length === 1 ? '' : 's'} (--boot ${bootRange(boots.length, '')}: boots are numbered from 1, as \`memmap-lab analyze\` lists them)`;
     return b;
   }
   let best = boots[0];
@@ -94,6 +95,7 @@ function passOptions(file: AnalysisFile, boot: Boot, facts: ExtraFacts) {
     first: boot.firstLine,
     last: boot.lastLine,
     quotedPrintable: file.input.quotedPrintable,
+    encoding: file.input.encoding,
     want: factLines(boot),
     onMessage: (text: string, line: number) => collectFact(facts, text, line),
   };
@@ -165,8 +167,9 @@ export type ImportResult =
     }
   | { ok: false; errors: string[] };
 
-/** `lsmem`: an online memory block range of lsmem (the state after boot: hot-added memory shows too). */
-type Range = { start: number; size: number; comment: string; lsmem?: boolean };
+/** `lsmem`: an online memory block range of lsmem (the state after boot: hot-added memory shows too).
+ *  `srat`: an ACPI SRAT memory affinity range (firmware: soft-reserved memory such as hmem is in it too). */
+type Range = { start: number; size: number; comment: string; lsmem?: boolean; srat?: boolean };
 
 interface NodeDraft {
   id: number;
@@ -394,7 +397,7 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
       const ranges: Range[] = [];
       for (const r of srat) {
         if (r.start === null || r.end === null) bad(r.line);
-        else ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}${r.hotplug ? ' (hotplug range: assumed populated at boot)' : ''}` });
+        else ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}${r.hotplug ? ' (hotplug range: assumed populated at boot)' : ''}`, srat: true });
       }
       result.set(id, {
         ranges,
@@ -570,8 +573,10 @@ function pmemRegions(log: LogInput | null): PmemRegion[] {
 
 /** Where a dax device without mappings is, when the log's lsmem shows its System RAM (see buildImport). */
 type Claimed = Map<string, { start: number; comment: string }>;
+/** daxctl -M mappings ("daxX.Y#i") the log's lsmem / SRAT listed as a node's memory: the comment saying so. */
+type MappedFrom = Map<string, string>;
 
-function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>, ramEnd: number, regions: PmemRegion[], warnings: string[], claimed: Claimed): { devices: DeviceDraft[]; extraNodes: number[] } {
+function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>, ramEnd: number, regions: PmemRegion[], warnings: string[], claimed: Claimed, mapped: MappedFrom): { devices: DeviceDraft[]; extraNodes: number[] } {
   const devices: DeviceDraft[] = [];
   const extraNodes: number[] = [];
   const file = basename(nd.path);
@@ -666,7 +671,8 @@ function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>
       const found = claimed.get(dax.chardev);
       if (piece.start >= 0) {
         start = piece.start;
-        inline.start = 'daxctl -M mapping start';
+        const from = mapped.get(`${dax.chardev}#${i}`);
+        inline.start = from ? `daxctl -M mapping start; ${from}` : 'daxctl -M mapping start';
       } else if (found) {
         start = found.start;
         inline.start = found.comment;
@@ -722,11 +728,19 @@ export function buildImport(req: ImportRequest): ImportResult {
   if (log && b) {
     const f = log.file;
     header.push(
-      `log: ${log.path} (${f.format}, boot ${b.index} of ${f.boots.length}: lines ${b.firstLine}-${b.lastLine}${f.input.quotedPrintable ? ', quoted-printable decoded' : ''}${f.input.mailQuoted ? ', mail quoting removed' : ''})`,
+      `log: ${log.path} (${f.format}, boot ${bootNumber(b)} of ${f.boots.length}: lines ${b.firstLine}-${b.lastLine}${f.input.quotedPrintable ? ', quoted-printable decoded' : ''}${f.input.mailQuoted ? ', mail quoting removed' : ''})`,
     );
   }
   if (nd) header.push(`devices: ${nd.path} (${[nd.parse.namespaces.length ? 'ndctl list -N' : '', nd.parse.daxDevices.length ? 'daxctl list' : ''].filter(Boolean).join(', ') || 'ndctl / daxctl JSON'})`);
   header.push('Each value says where it came from; "guess:" marks values the input does not give (check them).');
+
+  // Messages with numbers the analyzer cannot hold exactly: what they say is missing from the config.
+  for (const x of b?.numbersTooLarge.slice(0, 5) ?? []) {
+    const t = `line ${x.line}: ${x.number} is above 2^53 - 1 (not exact as a number): ${x.kept ? 'that value' : 'the message'} was not read: "${x.text}"`;
+    warnings.push(`log: ${t}`);
+    trailer.push(`not imported: ${t}`);
+  }
+  if (b && b.numbersTooLarge.length > 5) warnings.push(`log: ${b.numbersTooLarge.length - 5} more lines with numbers above 2^53 - 1 (memmap-lab analyze lists them)`);
 
   // ---- arch and kernel
   const archChoice = chooseArch(log, warnings);
@@ -809,9 +823,46 @@ export function buildImport(req: ImportRequest): ImportResult {
       }
     }
   }
+  // A dax device with mappings (daxctl -M) whose memory the log's lsmem (dax/kmem: System RAM after boot)
+  // or SRAT (firmware ranges, soft-reserved memory included) lists as a node's: those bytes are the
+  // device, not boot RAM (else the simulated add_memory() of the device fails with -EEXIST).
+  const mapped: MappedFrom = new Map();
+  if (log && nd) {
+    for (const dax of nd.parse.daxDevices) {
+      dax.mappings.forEach((m, i) => {
+        const end = m.start + m.size;
+        for (const [id, node] of ranges) {
+          const kept: Range[] = [];
+          const took: string[] = [];
+          for (const r of node.ranges) {
+            const from = r.lsmem && dax.mode === 'kmem' ? 'lsmem' : r.srat ? 'SRAT' : null;
+            if (!from || r.start >= end || m.start >= r.start + r.size) {
+              kept.push(r);
+              continue;
+            }
+            const what = `${hx(Math.max(r.start, m.start))}-${hx(Math.min(r.start + r.size, end) - 1)}`;
+            took.push(`${from} ${r.comment.replace(/^from /, '')}`);
+            const less = `; less ${what}: ${dax.chardev}${dax.mappings.length > 1 ? ` mapping ${i + 1}` : ''} (daxctl -M), not boot RAM`;
+            if (r.start < m.start) kept.push({ ...r, size: m.start - r.start, comment: r.comment + less });
+            if (r.start + r.size > end) kept.push({ ...r, start: end, size: r.start + r.size - end, comment: r.comment + less });
+          }
+          if (!took.length) continue;
+          node.ranges = kept;
+          const key = `${dax.chardev}#${i}`;
+          const tail = `node ${id}'s memory there is this device (daxctl ${dax.modeAsPrinted}), not boot RAM`;
+          mapped.set(key, [mapped.get(key), `${took.join('; ')}: ${tail}`].filter(Boolean).join('; '));
+          if (id !== dax.targetNode && dax.targetNode !== null) warnings.push(`devices: ${dax.chardev}: its mapping ${hx(m.start)}-${hx(end - 1)} is listed on node ${id}, daxctl says target_node ${dax.targetNode}`);
+          if (!node.ranges.length) {
+            node.memoryless = true;
+            node.comment = `no boot RAM: the memory the log lists on node ${id} is ${dax.chardev} (${dax.mode === 'kmem' ? 'dax/kmem' : 'device-dax'}, daxctl -M)`;
+          }
+        }
+      });
+    }
+  }
   const nodeIds = new Set(ranges.keys());
   const ramEnd = Math.max(0, ...[...ranges.values()].flatMap((n) => n.ranges.map((r) => r.start + r.size)));
-  const devs = nd ? deviceDrafts(nd, profile, nodeIds, ramEnd, pmemRegions(log), warnings, claimed) : { devices: [], extraNodes: [] };
+  const devs = nd ? deviceDrafts(nd, profile, nodeIds, ramEnd, pmemRegions(log), warnings, claimed, mapped) : { devices: [], extraNodes: [] };
   for (const id of devs.extraNodes) ranges.set(id, { ranges: [], comment: 'a node only the devices name (numa_node / target_node): no RAM', memoryless: true, reconstructed: false });
   const ids = [...ranges.keys()].sort((a, c) => a - c);
   const memoryNodes = new Set(ids.filter((id) => ranges.get(id)!.ranges.length > 0));

@@ -29,7 +29,7 @@ import {
   ANYWHERE_RULES, DEVICE_ANYWHERE_RULES, DEVICE_BUCKETS, FRAME, Match, RULE_BUCKETS, TRACE_MARKER, ZONE_LINE,
   type AnywhereRule, type DevCtx, type HeadEntry, type Sink,
 } from './rules';
-import { hexOrNull } from './numbers';
+import { hexOrNull, tooLarge } from './numbers';
 import { LineSplitter, MAX_LINE } from './lines';
 import { createLineScanner, DATA, OUT_MAIN, Out, ScanStatus, scannerInstance, type LineScanner } from './scan';
 import { Hdr, HDR_INTS, Kind, RecField, REC_INTS, type Shared } from './parallel';
@@ -74,6 +74,7 @@ const parse = parseRecord;
 const MAX_FACTS = MAX_FACTS_PER_BOOT;
 const fold = foldBoot;
 const hex = hexOrNull;
+const TOO_LARGE = tooLarge;
 const clean = cleanText;
 const phaseOf = functionPhase;
 const baseName = baseFunctionName;
@@ -531,6 +532,7 @@ export class KernelLogReader implements Sink {
     this.emitBoot(this.cur);
   }
 
+  /** encoding is always null here: analyze.ts transcodes UTF-16 before the bytes reach this reader (and says so). */
   inputQuirks(): InputQuirks {
     const q = this.quirks;
     const timestamps: InputQuirks['timestamps'] = [];
@@ -545,6 +547,7 @@ export class KernelLogReader implements Sink {
       prefixes: [...q.prefixes].sort(),
       rejoinedLines: this.rejoined,
       longLinesCut: this.splitter.longLinesCut + this.longCuts,
+      encoding: null,
     };
   }
 
@@ -829,11 +832,24 @@ export class KernelLogReader implements Sink {
         m = rule.fallback ? rule.fallback.exec(body) : null;
         if (!m) continue;
       }
+      TOO_LARGE.text = null;
       const res = rule.emit(m, this);
+      if (TOO_LARGE.text !== null && this.tooLarge(m.input, rule.id, res)) return MATCHED;
       if (res === INCOMPLETE) incomplete = true;
       else if (res !== false && res !== NONE) return MATCHED;
     }
     return incomplete ? INCOMPLETE : NONE;
+  }
+
+  /** A rule met a number above 2^53 - 1 (numbers.ts tooLarge): report the message (Boot.numbersTooLarge),
+   *  never drop it silently. true when the message counts as read (the rule recognised it). */
+  private tooLarge(text: string, rule: string, res: boolean | void | Match): boolean {
+    const number = TOO_LARGE.text!;
+    TOO_LARGE.text = null;
+    if (res === INCOMPLETE) return false;
+    const kept = res !== false && res !== NONE;
+    this.fact({ k: 'too-large', v: { line: this.rec.line, t: this.rec.t, number: clean(number, 100), text: clean(this.dev ? `${this.dev.name}: ${text}` : text, 200), rule, kept } });
+    return true;
   }
 
   private anywhere(text: string, rules: readonly AnywhereRule[], final: boolean): Match {
@@ -849,7 +865,9 @@ export class KernelLogReader implements Sink {
         m = rule.fallback ? rule.fallback.exec(text) : null;
         if (!m) continue;
       }
+      TOO_LARGE.text = null;
       const res = rule.emit(m, this);
+      if (TOO_LARGE.text !== null && this.tooLarge(m.input, rule.id, res)) return MATCHED;
       if (res === INCOMPLETE) r = INCOMPLETE;
       else if (res !== false && res !== NONE) return MATCHED;
     }

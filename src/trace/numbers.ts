@@ -4,6 +4,14 @@
 
 import { KiB, MiB, GiB, TiB } from '../config/units';
 
+/**
+ * The first number a parser here refused since the kernel log reader last cleared it, because it is above
+ * 2^53 - 1 (a decimal count or a size; hex addresses are documented as null instead). The reader clears it
+ * before a rule reads a message and reports the message when it is set afterwards (Boot.numbersTooLarge):
+ * such a number is never dropped silently.
+ */
+export const tooLarge: { text: string | null } = { text: null };
+
 /** "0x1f000" / "1f000" (hex without prefix) -> number, or null when empty, malformed or above 2^53. */
 export function hexOrNull(s: string | undefined): number | null {
   if (!s) return null;
@@ -27,14 +35,19 @@ export function intOrNull(s: string | undefined): number | null {
   const neg = s.charCodeAt(0) === 45;
   let i = neg ? 1 : 0;
   const len = s.length - i;
-  if (len < 1 || len > 16) return null;
+  if (len < 1) return null;
   let v = 0;
   for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return null;
     v = v * 10 + (c - 48);
   }
-  if (!Number.isSafeInteger(v)) return null;
+  if (len > 16 || !Number.isSafeInteger(v)) {
+    // Digit by digit the value stays exact while it is safe; 17 digits and more never are (bar leading zeros).
+    if (len > 16 && Number.isSafeInteger(v)) return neg ? -v : v;
+    tooLarge.text ??= s;
+    return null;
+  }
   return neg ? -v : v;
 }
 
@@ -60,7 +73,9 @@ export function binarySize(num: string, unit: string): number | null {
   const whole = Number(i) * mult;
   const frac = f ? Math.round((Number(f) / 10 ** f.length) * mult) : 0;
   const v = whole + frac;
-  return Number.isSafeInteger(v) ? v : null;
+  if (Number.isSafeInteger(v)) return v;
+  tooLarge.text ??= `${num} ${unit.trim()}`.trim();
+  return null;
 }
 
 /** "MiB" / "MB" / "M" / " GiB " / "" -> "M" / "M" / "M" / "G" / "": the unit trimmed, less a trailing "B" or
@@ -88,5 +103,7 @@ export function hstateSize(name: string): number | null {
   const m = /^hugepages-(\d+)kB$/.exec(name);
   if (!m) return null;
   const v = Number(m[1]) * KiB;
-  return Number.isSafeInteger(v) ? v : null;
+  if (Number.isSafeInteger(v)) return v;
+  tooLarge.text ??= name;
+  return null;
 }

@@ -5,8 +5,10 @@
 // Every figure has measured, predicted, absError = predicted - measured and relError = absError / measured
 // (null when the log says 0 or the config has nothing to compare with).
 
-import type { WorkloadConfig } from '../config/types';
-import { KiB, formatBytes } from '../config/units';
+import type { Arch, WorkloadConfig } from '../config/types';
+import { KiB, MiB, formatBytes } from '../config/units';
+import type { ArchProfile } from '../core/arch';
+import { archFromRelease, type ArchFamily } from './import/facts';
 import { hugetlbVmemmapOptimizableSize } from '../core/hugetlb_vmemmap';
 import { profileOf } from '../core/layout';
 import type { MemmapResult } from '../core/types';
@@ -66,11 +68,109 @@ export interface Figure {
   note: string | null;
 }
 
+/** The log and the config are not for the same kind of machine or kernel: the predictions are for another one. */
+export interface PlatformMismatch {
+  /** What differs: the architecture (family), the base page size, or the kernel's major.minor. */
+  what: 'arch' | 'pageSize' | 'kernelVersion';
+  /** The log's and the config's value as shown ("arm64", "64 KiB", "6.13"). */
+  log: string;
+  config: string;
+  /** Where the log's value comes from ("line 16: ..." / "arch-specific messages"). */
+  evidence: string;
+  /** The log line of that evidence, when there is one. */
+  line: number | null;
+  /** One line for humans. */
+  message: string;
+}
+
 export interface CompareReport {
   figures: Figure[];
   /** Measurements with no counterpart in the config. */
   unmatched: { line: number; source: string | null; why: string }[];
+  /** Each mismatch's message is also the first of `notes` (what views that show notes only get). */
   notes: string[];
+  /** Arch, base page size or kernel major.minor of the log that differ from the config's ([] when they agree
+   *  or the log does not say). */
+  mismatches: PlatformMismatch[];
+}
+
+const ARCH_FAMILY: Record<Arch, ArchFamily> = {
+  x86_64: 'x86',
+  'arm64-4k': 'arm64',
+  'arm64-16k': 'arm64',
+  'arm64-64k': 'arm64',
+  'ppc64-radix': 'powerpc',
+  'ppc64-hash': 'powerpc',
+  s390x: 's390',
+  riscv64: 'riscv',
+};
+
+/**
+ * What the log says about the machine and the kernel it is from, next to the config's: the architecture
+ * (the analyzer's arch-only messages, else the kernel release, else a 512 MiB HugeTLB size: arm64 with 64K
+ * pages only), the base page size (the analyzer's proof, else a 512 MiB HugeTLB size) and the kernel's
+ * major.minor. Only what the log proves is compared: a log that does not say gives no mismatch.
+ */
+export function platformMismatches(log: MeasuredLog, cfg: WorkloadConfig, profile: ArchProfile): PlatformMismatch[] {
+  const b = log.boot;
+  const out: PlatformMismatch[] = [];
+  const cite = (line: number | null) => (line === null ? null : citeLine(log, line));
+  const h512 = b.hugetlb.find((h) => h.pageSizeBytes === 512 * MiB) ?? null;
+  let family: ArchFamily | null = b.arch;
+  let familyWhy = 'arch-specific messages in the log';
+  let familyLine: number | null = null;
+  if (!family && b.kernelVersion && (family = archFromRelease(b.kernelVersion))) {
+    familyWhy = `the kernel release "${b.kernelVersion}"`;
+    familyLine = b.kernel?.line ?? null;
+  }
+  if (!family && h512) {
+    family = 'arm64';
+    familyWhy = `${cite(h512.line)}: 512 MiB huge pages exist on arm64 with 64K pages only`;
+    familyLine = h512.line;
+  }
+  const cfgFamily = ARCH_FAMILY[cfg.arch];
+  if (family && family !== cfgFamily) {
+    out.push({
+      what: 'arch',
+      log: family,
+      config: cfg.arch,
+      evidence: familyWhy,
+      line: familyLine,
+      message: `the log is from ${family} (${familyWhy}), the config models ${cfg.arch}: its predictions are for another architecture`,
+    });
+  }
+  let page: number | null = b.pageSizeBytes;
+  let pageWhy = b.arch === 'x86' && page === 4096 ? 'x86 has 4K pages only' : "the analyzer's proof (old-wording HVO line)";
+  let pageLine: number | null = null;
+  if (page === null && h512 && family === 'arm64') {
+    page = 64 * KiB;
+    pageWhy = `${cite(h512.line)}: 512 MiB huge pages are the PMD size of 64K pages`;
+    pageLine = h512.line;
+  }
+  if (page !== null && page !== profile.pageSize) {
+    out.push({
+      what: 'pageSize',
+      log: formatBytes(page),
+      config: formatBytes(profile.pageSize),
+      evidence: pageWhy,
+      line: pageLine,
+      message: `the log's base pages are ${formatBytes(page)} (${pageWhy}), the config's ${cfg.arch} has ${formatBytes(profile.pageSize)} pages: per-page figures (memmap, HVO) cannot agree`,
+    });
+  }
+  const kv = b.kernelVersion ? /^(\d+)\.(\d+)/.exec(b.kernelVersion) : null;
+  const cv = /^(\d+)\.(\d+)/.exec(cfg.kernel.version);
+  if (kv && cv && (Number(kv[1]) !== Number(cv[1]) || Number(kv[2]) !== Number(cv[2]))) {
+    const line = b.kernel?.line ?? null;
+    out.push({
+      what: 'kernelVersion',
+      log: `${Number(kv[1])}.${Number(kv[2])}`,
+      config: cfg.kernel.version,
+      evidence: cite(line) ?? `the kernel release "${b.kernelVersion}"`,
+      line,
+      message: `the log's kernel is ${Number(kv[1])}.${Number(kv[2])} (${cite(line) ?? b.kernelVersion}), the config models ${cfg.kernel.version}: version-dependent behaviour (struct page init, HVO, memory blocks) may differ`,
+    });
+  }
+  return out;
 }
 
 /** A ZONE_DEVICE device of the simulated config: what memmap_init_zone_device() would print. */
@@ -334,6 +434,14 @@ export function compareFigures(log: MeasuredLog, cfg: WorkloadConfig, memmap: Me
   const profile = profileOf(cfg);
   for (const h of b.hugetlb) {
     if (h.vmemmapFreeableKiB === null) continue;
+    if (!profile.hugepageSizes.includes(h.pageSizeBytes)) {
+      unmatched.push({
+        line: h.line,
+        source: src(h.line),
+        why: `${cfg.arch} has no ${formatBytes(h.pageSizeBytes)} huge pages (its sizes: ${profile.hugepageSizes.map((x) => formatBytes(x)).join(', ')}): nothing to predict`,
+      });
+      continue;
+    }
     const pool = memmap.memmap.hugetlb.find((p) => p.pageSizeBytes === h.pageSizeBytes);
     const bytes = pool ? pool.optimizableBytesPerPage : hugetlbVmemmapOptimizableSize(profile, h.pageSizeBytes);
     figures.push(
@@ -345,9 +453,15 @@ export function compareFigures(log: MeasuredLog, cfg: WorkloadConfig, memmap: Me
     );
   }
 
+  for (const x of b.numbersTooLarge.slice(0, 5)) {
+    notes.push(`line ${x.line}: ${x.number} is above 2^53 - 1 (not exact as a number): ${x.kept ? 'that value' : 'the message'} was not read, nothing compared for it: "${x.text}"`);
+  }
+  if (b.numbersTooLarge.length > 5) notes.push(`${b.numbersTooLarge.length - 5} more lines with numbers above 2^53 - 1 were not read (memmap-lab analyze lists them)`);
+  const mismatches = platformMismatches(log, cfg, profile);
+  notes.unshift(...mismatches.map((m) => `mismatch: ${m.message}`));
   if (figures.length === 0) notes.push('the log has none of the figures compare knows (Memory: line, node ranges, memory block size, deferred init, ZONE_DEVICE init, HVO)');
   if (b.deferredInit.length === 0 && timing.nodes.some((n) => n.deferredPages > 0)) notes.push('the log has no deferred-init line: the simulated deferred init times are not compared');
-  return { figures, unmatched, notes };
+  return { figures, unmatched, notes, mismatches };
 }
 
 /** The largest |relError| of the figures of a kind (null when none has one). */

@@ -76,10 +76,12 @@ export function bootSummary(b: Boot): string {
     }
     p(`memory node ranges: ${list([...per], ([node, e]) => `node ${node} ${formatBytes(e.bytes)}${e.n > 1 ? ` in ${e.n} ranges` : ''}`)}`);
   }
+  // "node 0 is CPU-less", not "CPU-less nodes: 0" (which reads as a count).
+  const nodesAre = (ids: number[], what: string) => `${ids.length === 1 ? 'node' : 'nodes'} ${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} ${what}`;
   const memless = b.initmem.filter((i) => i.memoryless);
-  if (memless.length) p(`memoryless nodes: ${memless.map((i) => i.node).join(', ')}`);
+  if (memless.length) p(nodesAre(memless.map((i) => i.node), 'memoryless'));
   const cpuless = b.nodeCpus.filter((c) => c.cpus === '');
-  if (cpuless.length) p(`CPU-less nodes: ${cpuless.map((c) => c.node).join(', ')}`);
+  if (cpuless.length) p(nodesAre(cpuless.map((c) => c.node), 'CPU-less'));
   if (b.unavailableRanges.length) {
     const total = b.unavailableRanges.reduce((s, u) => s + u.pages, 0);
     p(`pages in unavailable ranges: ${total}${b.unavailableRanges.some((u) => u.node !== null) ? ` (${list(b.unavailableRanges, (u) => `node ${u.node} ${u.zone} ${u.pages}`)})` : ''}`);
@@ -92,7 +94,17 @@ export function bootSummary(b: Boot): string {
     else if (h.vmemmapFreeablePages !== null) bits.push(`vmemmap freeable ${h.vmemmapFreeablePages} pages per page`);
     p(`HugeTLB ${formatBytes(h.pageSizeBytes)}: ${bits.join(', ')}`);
   }
-  if (b.hugetlbAllocations.length) p(`HugeTLB allocation: ${list(b.hugetlbAllocations, (a) => `${a.ms} ms${a.threads !== null ? ` with ${a.threads} threads` : ''}`)}${b.hugetlbTwoPhase ? ' (two-phase)' : ''}`);
+  if (b.hugetlbAllocations.length) {
+    // The kernel prints one line per huge page size it allocates at boot: equal lines are said once, counted.
+    const runs: Array<{ text: string; n: number }> = [];
+    for (const a of b.hugetlbAllocations) {
+      const text = `${a.ms} ms${a.threads !== null ? ` with ${plural(a.threads, 'thread')}` : ''}`;
+      const last = runs[runs.length - 1];
+      if (last && last.text === text) last.n++;
+      else runs.push({ text, n: 1 });
+    }
+    p(`HugeTLB allocation: ${list(runs, (r) => (r.n > 1 ? `${r.text} (${r.n} lines)` : r.text))}${b.hugetlbTwoPhase ? ' (two-phase)' : ''}`);
+  }
   for (const f of b.hugetlbAllocationFailures) p(`HugeTLB allocation failed: ${f.allocatedPages} of ${f.requestedPages} ${formatBytes(f.pageSizeBytes)} pages${f.node !== null ? ` on node ${f.node}` : ''}`);
   if (b.hugetlbOptimizedAtBoot) p(`HugeTLB: ${b.hugetlbOptimizedAtBoot.pages} huge pages optimized at boot${secs(b.hugetlbOptimizedAtBoot.t)}`);
   if (b.hugetlbCma.length) p(`hugetlb_cma: ${list(b.hugetlbCma, (c) => `${c.mib} MiB on node ${c.node}`)}`);
@@ -113,6 +125,10 @@ export function bootSummary(b: Boot): string {
   if (b.errors.length > MAX_LIST) p(`... ${b.errors.length - MAX_LIST} more errors`);
   for (const c of b.callTraces.slice(0, MAX_LIST)) p(`call trace (line ${c.line}, ${c.phase}): in ${c.functions.join(' <- ')}`);
   if (b.factsDropped) p(`(${b.factsDropped} more facts not kept: per-boot limit)`);
+  for (const x of b.numbersTooLarge.slice(0, MAX_LIST)) {
+    p(`warning: line ${x.line}: ${x.number} is above 2^53 - 1, which a JSON number cannot hold exactly: ${x.kept ? 'read with that value left out (null)' : 'message not read'}: "${x.text}"`);
+  }
+  if (b.numbersTooLarge.length > MAX_LIST) p(`warning: ${b.numbersTooLarge.length - MAX_LIST} more lines with numbers above 2^53 - 1 (analyze --json: numbersTooLarge)`);
   return out.join('\n') + '\n';
 }
 
@@ -134,6 +150,7 @@ export function fileFooter(f: AnalysisFile): string {
   const out: string[] = [];
   const q = f.input;
   const notes: string[] = [];
+  if (q.encoding) notes.push(`${q.encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'}, decoded`);
   if (q.quotedPrintable) notes.push('quoted-printable');
   if (q.mailQuoted) notes.push('mail-quoted');
   if (q.prefixes.length) notes.push(`prefixes: ${q.prefixes.join(', ')}`);

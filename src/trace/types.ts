@@ -51,6 +51,9 @@ export interface InputQuirks {
   rejoinedLines: number;
   /** Lines cut to the length limit (1 MiB). */
   longLinesCut: number;
+  /** The file was UTF-16 (a byte order mark, or NUL bytes in every other position of its start) and was
+   *  decoded; null: read byte by byte (UTF-8, ASCII, latin1). */
+  encoding: 'utf-16le' | 'utf-16be' | null;
 }
 
 export type BootBoundary = 'start-of-file' | 'linux-version' | 'timestamp-reset' | 'journal-boot-id' | 'repeated-fact';
@@ -113,6 +116,23 @@ export interface Boot {
   callTraces: CallTrace[];
   /** Facts dropped because the boot hit the per-boot fact limit (bounded memory). */
   factsDropped: number;
+  /** Messages with a number above 2^53 - 1 (Number.MAX_SAFE_INTEGER), which a JSON number cannot hold
+   *  exactly: never read as a rounded value. */
+  numbersTooLarge: NumberTooLarge[];
+}
+
+export interface NumberTooLarge {
+  line: number;
+  t: number | null;
+  /** The number as printed ("9007199254740993", "16384 PiB"). */
+  number: string;
+  /** The message (prefixes removed, at most 200 characters). */
+  text: string;
+  /** The rule that read the message (src/trace/rules.ts). */
+  rule: string;
+  /** true: the message's fact was kept with that value null (e.g. a field of the Memory: line); false: the
+   *  fact was left out (e.g. a ZONE_DEVICE init line whose page count is too large). */
+  kept: boolean;
 }
 
 export interface KernelInfo {

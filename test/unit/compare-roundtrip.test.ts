@@ -45,6 +45,7 @@ describe('import -> simulate -> compare on corpus logs', () => {
     const { doc } = await roundTrip('04');
     assert.equal(doc.schemaVersion, 1);
     assert.equal(doc.boot, 0);
+    assert.equal(doc.bootNumber, 1);
     assert.equal(doc.kernelVersion, '6.1.0-34-amd64');
     assert.equal(doc.calibration, null);
     const total = of(doc, 'memoryTotalKiB')[0];

@@ -134,15 +134,26 @@ describe('import: corpus logs', () => {
     );
   });
 
-  it('--boot picks a boot; a boot that does not exist is bad input', async () => {
-    const ok = await cli(tmpdir(), 'import', corpusFile('28'), '--boot', '0');
+  it('--boot picks a boot, numbered from 1 as analyze lists them; 0 and a boot that does not exist are bad input', async () => {
+    const ok = await cli(tmpdir(), 'import', corpusFile('28'), '--boot', '1');
     assert.equal(ok.code, 0, ok.err);
-    assert.match(ok.out, /boot 0 of 2/);
+    assert.match(ok.out, /# log: .* \(kernel-log, boot 1 of 2: lines 1-3\)/);
+    assert.match(ok.out, /measured: deferred init 901 ms/);
+    const second = await cli(tmpdir(), 'import', corpusFile('28'), '--boot', '2');
+    assert.match(second.out, /boot 2 of 2: lines 4-11/);
+    assert.match(second.out, /measured: deferred init 1128 ms/);
+    // analyze calls the same boots 1 and 2.
+    const listed = await cli(tmpdir(), 'analyze', corpusFile('28'));
+    assert.match(listed.out, /boot 1 \(lines 1-3\)[\s\S]*boot 2 \(lines 4-11/);
     const bad = await cli(tmpdir(), 'import', corpusFile('28'), '--boot', '5');
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /there is no boot 5: the log has 2 boots \(--boot 0\.\.1\)/);
+    assert.match(bad.err, /there is no boot 5: the log has 2 boots \(--boot 1\.\.2: boots are numbered from 1, as `memmap-lab analyze` lists them\)/);
+    const zero = await cli(tmpdir(), 'import', corpusFile('28'), '--boot', '0');
+    assert.equal(zero.code, 2);
+    assert.match(zero.err, /--boot 0: boots are numbered from 1, as `memmap-lab analyze` lists them \(the first boot is 1\)/);
     const nan = await cli(tmpdir(), 'import', corpusFile('28'), '--boot', 'x');
     assert.equal(nan.code, 2);
+    assert.match(nan.err, /--boot needs a boot number \(1 for the first boot/);
   });
 
   it('-o writes atomically and never replaces a file without --force', async () => {

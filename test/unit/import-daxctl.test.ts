@@ -197,4 +197,58 @@ describe('import: corpus 18, a CXL/hmem host: its dmesg-less issue text with lsm
     assert.equal(sim.memmap.devices[0].structPages, (8 * GiB) / 4096);
     assert.equal((await cli('check', file('18.memmap.yaml', both.text))).code, 0);
   });
+
+  it('with `daxctl list -M` mappings (as daxctl/json.c prints them) the lsmem range leaves boot RAM too: the output simulates and checks clean', async () => {
+    // The real -iDMR block plus the mappings array util_daxctl_mapping_to_json() adds (hex strings, size a number).
+    const regions = JSON.parse(json) as Array<{ devices: Array<Record<string, unknown>> }>;
+    regions[0].devices[0].mappings = [{ page_offset: '0x0', start: '0x2080000000', end: '0x227fffffff', size: 8 * GiB }];
+    const withM = await importOk(log, file('18-daxctl-M.json', JSON.stringify(regions, null, 2)));
+    assert.deepEqual(withM.cfg.nodes.map((n) => [n.id, n.ranges.map((r) => [r.start, r.size]), n.cpus]), [
+      [0, [[0, 2 * GiB], [0x100000000, 126 * GiB]], 1],
+      [1, [], 0],
+    ]);
+    assert.deepEqual(withM.cfg.devices.map((d) => [d.name, d.kind, d.mode, d.node, d.start, d.size]), [['dax0.0', 'hmem', 'kmem', 1, 0x2080000000, 8 * GiB]]);
+    assert.match(withM.text, /start: "0x2080000000" # daxctl -M mapping start; lsmem line 42: .*node 1's memory there is this device \(daxctl system-ram\), not boot RAM/);
+    assert.match(withM.text, /# no boot RAM: the memory the log lists on node 1 is dax0\.0 \(dax\/kmem, daxctl -M\)/);
+    assert.doesNotMatch(withM.err, /EEXIST|simulate:/);
+    // What docs/import-compare.md promises: the output simulates and checks without an error.
+    const sim = simulateMemmap(withM.cfg);
+    assert.deepEqual(sim.errors.filter((e) => e.severity === 'error'), []);
+    assert.equal(sim.memmap.devices[0].structPages, (8 * GiB) / 4096);
+    const yaml = file('18-M.memmap.yaml', withM.text);
+    const simulated = await cli('simulate', yaml);
+    assert.equal(simulated.code, 0, simulated.out + simulated.err);
+    const checked = await cli('check', yaml);
+    assert.equal(checked.code, 0, checked.out + checked.err);
+    assert.doesNotMatch(checked.out, /MM034/);
+  });
+
+  it('a mapping inside a larger lsmem or SRAT range takes only its bytes out of the node; the rest stays boot RAM', async () => {
+    const dax = (mappings: Array<[number, number]>, mode = 'system-ram') =>
+      JSON.stringify([{ path: '/platform/hmem.0', devices: [{ chardev: 'dax0.0', size: mappings.reduce((s, [, z]) => s + z, 0), target_node: 1, align: 2 * MiB, mode, mappings: mappings.map(([a, z], i) => ({ page_offset: `0x${(i * 0x100000).toString(16)}`, start: `0x${a.toString(16)}`, end: `0x${(a + z - 1).toString(16)}`, size: z })) }] }]);
+    // lsmem: node 1 has 16G (blocks 65-72); the device is the middle 4G of it.
+    const lsmem = file('lsmem.log', [
+      '$ lsmem -o+ZONES,NODE',
+      'RANGE                                  SIZE  STATE REMOVABLE BLOCK  ZONES NODE',
+      '0x0000000100000000-0x000000017fffffff    2G online       yes   2-2 Normal    0',
+      '0x0000002080000000-0x000000247fffffff   16G online       yes 65-72 Normal    1',
+      '',
+      'Memory block size:         2G',
+      'Total online memory:      18G',
+    ].join('\n') + '\n');
+    const a = await importOk(lsmem, file('mid.json', dax([[0x2180000000, 4 * GiB]])));
+    assert.deepEqual(a.cfg.nodes.find((n) => n.id === 1)!.ranges.map((r) => [r.start, r.size]), [[0x2080000000, 4 * GiB], [0x2280000000, 8 * GiB]]);
+    assert.match(a.text, /less 0x2180000000-0x227fffffff: dax0\.0 \(daxctl -M\), not boot RAM/);
+    assert.deepEqual(simulateMemmap(a.cfg).errors.filter((e) => e.severity === 'error'), []);
+    // SRAT (firmware) lists soft-reserved memory too: a devdax device's mapping leaves it as well.
+    const srat = file('srat.log', [
+      '[    0.000000] ACPI: SRAT: Node 0 PXM 0 [mem 0x00000000-0x7fffffff]',
+      '[    0.000000] ACPI: SRAT: Node 1 PXM 1 [mem 0x2080000000-0x247fffffff] hotplug',
+      '[    0.100000] Memory: 1000K/2097152K available (100K kernel code, 100K rwdata, 100K rodata, 100K init, 100K bss, 1000K reserved, 0K cma-reserved)',
+    ].join('\n') + '\n');
+    const b = await importOk(srat, file('srat.json', dax([[0x2080000000, 8 * GiB]], 'devdax')));
+    assert.deepEqual(b.cfg.nodes.find((n) => n.id === 1)!.ranges.map((r) => [r.start, r.size]), [[0x2280000000, 8 * GiB]]);
+    assert.match(b.text, /start: "0x2080000000" # daxctl -M mapping start; SRAT line 2: .*node 1's memory there is this device \(daxctl devdax\), not boot RAM/);
+    assert.deepEqual(simulateMemmap(b.cfg).errors.filter((e) => e.severity === 'error'), []);
+  });
 });

@@ -64,7 +64,7 @@ describe('import: bad input', () => {
       [['import'], /missing <dmesg-file \| ndctl\/daxctl-list\.json>/],
       [['import', 'pmem-host.dmesg', 'pmem-host.dmesg'], /two logs/],
       [['import', 'pmem-host.dmesg', '--force'], /--force only applies with -o FILE/],
-      [['import', 'ndctl-list-N.json', '--boot', '0'], /--boot applies to a kernel log/],
+      [['import', 'ndctl-list-N.json', '--boot', '1'], /--boot applies to a kernel log/],
       [['import', 'pmem-host.dmesg', '--bogus'], /unknown option --bogus/],
     ];
     for (const [argv, re] of cases) {

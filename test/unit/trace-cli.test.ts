@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { Io } from '../../src/cli/io';
+import { corpusFile } from './corpus';
 
 let dir = '';
 function io(): Io & { stdout: string; stderr: string } {
@@ -113,5 +114,31 @@ describe('memmap-lab analyze', () => {
     const { code, out } = await run('--help');
     assert.equal(code, 0);
     assert.match(out, /usage: memmap-lab analyze <files\.\.\.> \[--json\]/);
+  });
+});
+
+describe('memmap-lab analyze: wording of the summary', () => {
+  it('corpus 25: node 0 is CPU-less (said of the node, not as "CPU-less nodes: 0", which reads as a count)', async () => {
+    const { code, out } = await run(corpusFile('25'));
+    assert.equal(code, 0);
+    assert.match(out, /\n {4}node 0 is CPU-less\n/);
+    assert.doesNotMatch(out, /CPU-less nodes: /);
+    const two = await run(corpusFile('13'));
+    assert.doesNotMatch(two.out, /memoryless nodes: \d/);
+  });
+
+  it('corpus 54: one allocation line per huge page size, said once with a count, "1 thread" singular', async () => {
+    const { out } = await run(corpusFile('54'));
+    assert.match(out, /HugeTLB allocation: 0 ms with 1 thread \(2 lines\)\n/);
+    assert.doesNotMatch(out, /1 threads/);
+  });
+
+  it('several memoryless or CPU-less nodes', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'memmap-analyze-nodes-'));
+    writeFileSync(join(dir, 'nodes.log'), ['[    0.0] numa: Node 0 CPUs:', '[    0.0] numa: Node 1 CPUs: 0-7', '[    0.0] numa: Node 2 CPUs:', '[    0.0] Initmem setup node 2 as memoryless', '[    0.0] Initmem setup node 3 as memoryless'].join('\n') + '\n');
+    const { out } = await run('nodes.log');
+    assert.match(out, /nodes 2, 3 are memoryless\n/);
+    assert.match(out, /nodes 0, 2 are CPU-less\n/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -61,21 +61,24 @@ describe('memmap-lab diff', () => {
   it('one log: its first boot against its last (corpus 28: 901 ms -> 1128 ms, +25.2%)', async () => {
     const r = await cli('diff', log28);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^before: .*28-x86-1tib-8node-deferred-regression-901-vs-1128ms\.log boot 0 \(lines 1-3\)\nafter: {2}.* boot 1 \(lines 4-11\)/);
+    assert.match(r.out, /^before: .*28-x86-1tib-8node-deferred-regression-901-vs-1128ms\.log boot 1 \(lines 1-3\)\nafter: {2}.* boot 2 \(lines 4-11\)/);
     assert.match(r.out, /deferred init node 1 +901 ms +1,128 ms +\+227 ms \(\+25\.2%\)/);
     assert.match(r.out, /deferred init node 1 pages +32,471,632 +32,471,632 +=/);
     // --changed: only what moved.
     const changed = await cli('diff', log28, '--changed');
     assert.match(changed.out, /deferred init node 1 +901 ms/);
     assert.doesNotMatch(changed.out, /pages/);
-    assert.match((await cli('diff', `${log28}@0`, `${log28}@0`, '--changed')).out, /no figure differs\n$/);
+    assert.match((await cli('diff', `${log28}@1`, `${log28}@1`, '--changed')).out, /no figure differs\n$/);
   });
 
-  it('LOG@N picks boots (reversed: -227 ms); --json gives the rows', async () => {
-    const r = await cli('diff', `${log28}@1`, `${log28}@0`, '--json');
+  it('LOG@N picks boots, numbered from 1 as analyze lists them (reversed: -227 ms); --json gives the rows', async () => {
+    const text = await cli('diff', `${log28}@2`, `${log28}@1`);
+    assert.match(text.out, /^before: .* boot 2 \(lines 4-11\)\nafter: {2}.* boot 1 \(lines 1-3\)/);
+    const r = await cli('diff', `${log28}@2`, `${log28}@1`, '--json');
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out) as DiffJson;
-    assert.deepEqual([j.schemaVersion, j.before.boot, j.after.boot, j.before.firstLine], [1, 1, 0, 4]);
+    // boot: the 0-based index (as analyze --json); bootNumber: what the text and LOG@N say.
+    assert.deepEqual([j.schemaVersion, j.before.boot, j.before.bootNumber, j.after.boot, j.after.bootNumber, j.before.firstLine], [1, 1, 2, 0, 1, 4]);
     const ms = j.rows.find((x) => x.key === 'deferredInit.node1.ms')!;
     assert.deepEqual([ms.before, ms.after, ms.delta, ms.unit, ms.beforeLine], [1128, 901, -227, 'ms', ms.beforeLine]);
     assert.ok(ms.beforeLine! >= 4 && ms.afterLine! <= 3);
@@ -97,7 +100,7 @@ describe('memmap-lab diff', () => {
     assert.equal(ok.code, 0);
     assert.match(ok.out, /no time grew by more than 30%\n$/);
     // Faster is never a regression.
-    assert.equal((await cli('diff', `${log28}@1`, `${log28}@0`, '--max-slowdown', '0')).code, 0);
+    assert.equal((await cli('diff', `${log28}@2`, `${log28}@1`, '--max-slowdown', '0')).code, 0);
     const j = JSON.parse((await cli('diff', log28, '--max-slowdown', '10', '--json')).out) as DiffJson;
     assert.deepEqual(j.slowdowns, ['deferredInit.node1.ms']);
     assert.deepEqual((JSON.parse((await cli('diff', log28, '--json')).out) as DiffJson).slowdowns, []);
@@ -118,7 +121,8 @@ describe('memmap-lab diff', () => {
     const none = join(dir, 'none.log');
     writeFileSync(none, 'hello\nworld\n');
     const cases: Array<[string[], RegExp]> = [
-      [[`${log28}@0`, `${log28}@5`], /there is no boot 5: the log has 2 boots \(@0\.\.@1\)/],
+      [[`${log28}@1`, `${log28}@5`], /there is no boot 5: the log has 2 boots \(@1\.\.@2, numbered from 1 as `memmap-lab analyze` lists them\)/],
+      [[`${log28}@0`, `${log28}@1`], /28-x86-1tib-8node-deferred-regression-901-vs-1128ms\.log@0: boots are numbered from 1, as `memmap-lab analyze` lists them \(the first boot is 1\)/],
       [[one], /one\.log holds one boot: give a second log/],
       [[none, one], /none\.log: no boot found/],
       [[join(dir, 'nope.log'), one], /cannot read .*nope\.log: no such file/],
@@ -130,6 +134,6 @@ describe('memmap-lab diff', () => {
     }
     assert.equal((await cli('diff')).code, 2);
     assert.equal((await cli('diff', one, one, one)).code, 2);
-    assert.match((await cli('diff', `${log28}@0`)).err, /name the other boot too/);
+    assert.match((await cli('diff', `${log28}@1`)).err, /name the other boot too: diff LOG@1 LOG@2/);
   });
 });

@@ -3,7 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { binarySize } from '../../src/trace/numbers';
+import { binarySize, intOrNull, tooLarge } from '../../src/trace/numbers';
+import { analyzeText } from '../../src/trace/analyze';
+import { KernelLogReader } from '../../src/trace/kernel-log';
+import { bootSummary } from '../../src/trace/summary';
+import { buildImport, readLogText } from '../../src/trace/import';
 import { cleanText } from '../../src/trace/text';
 import { KiB, MiB, GiB, TiB } from '../../src/config/units';
 
@@ -65,5 +69,77 @@ describe('trace number and text helpers', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('numbers above 2^53 - 1 in log values: reported, never dropped silently', () => {
+  it('the parsers refuse them and say which (leading zeros are no overflow)', () => {
+    tooLarge.text = null;
+    assert.equal(intOrNull('9007199254740991'), 9007199254740991);
+    assert.equal(tooLarge.text, null);
+    assert.equal(intOrNull('00000000000000000042'), 42);
+    assert.equal(tooLarge.text, null);
+    assert.equal(intOrNull('9007199254740993'), null);
+    assert.equal(tooLarge.text, '9007199254740993');
+    tooLarge.text = null;
+    assert.equal(binarySize('9999999', 'PiB'), null);
+    assert.equal(tooLarge.text, '9999999 PiB');
+    tooLarge.text = null;
+  });
+
+  it('a message with one is a per-boot warning with its line (numbersTooLarge), in JSON and in the summary', () => {
+    const log = [
+      '[    1.000000] memmap_init_zone_device initialised 9007199254740993 pages in 5ms',
+      '[    1.100000] memmap_init_zone_device initialised 512 pages in 0ms',
+      '[    1.200000] Memory hotplug will waste 99999999999999999 pages in each memory block',
+      '[    1.300000] node 0 deferred pages initialised in 18446744073709551615ms',
+    ].join('\n');
+    for (const fastPath of [true, false]) {
+      // The byte reader (fast path) and the general path alike.
+      const r = new KernelLogReader({ fastPath });
+      if (fastPath) r.pushBytes(Buffer.from(log, 'latin1'));
+      else r.push(log);
+      r.end();
+      assert.equal(r.boots.length, 1, `fast path ${fastPath}`);
+      const b = r.boots[0];
+      assert.deepEqual(b.zoneDevice.map((z) => z.pages), [512], 'the line with the too-large count is not read as a rounded one');
+      assert.deepEqual(b.deferredInit, []);
+      assert.equal(b.hotplug[0].pages, null);
+      assert.equal(b.factsDropped, 0);
+      assert.deepEqual(
+        b.numbersTooLarge.map((x) => [x.line, x.number, x.rule, x.kept]),
+        [
+          [1, '9007199254740993', 'zone-device', false],
+          [3, '99999999999999999', 'memmap-on-memory-waste', true],
+          [4, '18446744073709551615', 'deferred-init', false],
+        ],
+      );
+      assert.equal(b.numbersTooLarge[0].text, 'memmap_init_zone_device initialised 9007199254740993 pages in 5ms');
+      assert.equal(b.numbersTooLarge[0].t, 1);
+      const s = bootSummary(b);
+      assert.match(s, /warning: line 1: 9007199254740993 is above 2\^53 - 1, which a JSON number cannot hold exactly: message not read: "memmap_init_zone_device initialised 9007199254740993 pages in 5ms"/);
+      assert.match(s, /warning: line 3: 99999999999999999 .*: read with that value left out \(null\)/);
+    }
+    // A log whose only memmap line has such a number still has a boot (not "0 boots, nothing found").
+    const only = analyzeText('[    1.0] memmap_init_zone_device initialised 9007199254740993 pages in 5ms\n');
+    assert.equal(only.boots.length, 1);
+    assert.equal(only.boots[0].numbersTooLarge.length, 1);
+    // Hard-wrapped by a mailer: reported once, at the message's first line.
+    const wrapped = analyzeText('[    1.0] node 0 deferred pages\ninitialised in 18446744073709551615ms\n');
+    assert.deepEqual(wrapped.boots[0].numbersTooLarge.map((x) => [x.line, x.rule]), [[1, 'deferred-init']]);
+  });
+
+  it('import notes them (and leaves a comment); the value is in no figure', () => {
+    const text = [
+      '[    0.000000] Early memory node ranges',
+      '[    0.000000]   node   0: [mem 0x0000000000001000-0x000000007fffffff]',
+      '[    1.000000] memmap_init_zone_device initialised 9007199254740993 pages in 5ms',
+    ].join('\n');
+    const lr = readLogText(text, 'big.log');
+    assert.ok(lr.ok);
+    const r = buildImport({ log: lr.log });
+    assert.ok(r.ok);
+    assert.ok(r.warnings.some((w) => /^log: line 3: 9007199254740993 is above 2\^53 - 1 .*the message was not read: "memmap_init_zone_device/.test(w)), r.warnings.join('\n'));
+    assert.match(r.text, /# not imported: line 3: 9007199254740993 is above 2\^53 - 1/);
   });
 });

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { formatBytes, formatError, loadConfigFile, loadConfigText, type LoadResult } from '../../config/index';
 import { buildInitWorkload } from '../../core/init/workload';
 import type { CalibrationOutcome, MachineProblem } from '../../core/init/types';
+import { bootNumber } from '../../trace/boot';
 import { readLog, type LogInput } from '../../trace/import';
 import { upsertCalibration } from '../../trace/import/config-edit';
 import {
@@ -23,11 +24,13 @@ import {
   type CompareReport,
   type Figure,
   type FigureKind,
+  type PlatformMismatch,
 } from '../../trace/predicted';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { formatLocation } from '../located';
 import { num, table } from '../../report/table';
-import { bootOption, writeAtomic } from './import';
+import { bootOption } from './import';
+import { writeOutput } from '../write';
 import type { Command } from './index';
 import { simulateLoaded, type JsonError } from './simulate';
 
@@ -41,7 +44,8 @@ init per node, ZONE_DEVICE init per device (pages and ms), HugeTLB vmemmap optim
 each with the absolute and relative error.
 
   --json           print the JSON document (docs/import-compare.md)
-  --boot N         the boot of the log to use (0-based; default: the one with the most memory facts)
+  --boot N         the boot of the log to use (1 = the first, as \`memmap-lab analyze\` lists them;
+                   default: the one with the most memory facts)
   --scenario NAME  simulate one of the config's scenarios
   --calibrate      fit the timing model to the log: write machine.calibration points (deferred init per
                    node, ZONE_DEVICE init per device) into the config, then compare again
@@ -73,10 +77,15 @@ export interface CompareSummary {
 export interface CompareJson {
   schemaVersion: number;
   log: string;
+  /** The boot's index (0-based, as analyze --json's `index`). */
   boot: number;
+  /** The boot as the text output and --boot number it (from 1): boot + 1. */
+  bootNumber: number;
   kernelVersion: string | null;
   config: string;
   scenario: string | null;
+  /** The log's arch, base page size or kernel major.minor where they differ from the config's. */
+  mismatches: PlatformMismatch[];
   figures: Figure[];
   unmatched: CompareReport['unmatched'];
   notes: string[];
@@ -216,7 +225,11 @@ export const compareCommand: Command = {
     let cal: CompareJson['calibration'] = null;
     const out: string[] = [];
     const b = log.boot;
-    out.push(`${logPath} (boot ${b.index}${b.kernelVersion ? `, Linux ${b.kernelVersion}` : ''}) measured vs ${configPath}${scenario ? ` scenario "${scenario}"` : ''} predicted`, '');
+    out.push(`${logPath} (boot ${bootNumber(b)}${b.kernelVersion ? `, Linux ${b.kernelVersion}` : ''}) measured vs ${configPath}${scenario ? ` scenario "${scenario}"` : ''} predicted`, '');
+    // A log of another machine or kernel than the config's: said before any figure.
+    const mismatches = before.report.mismatches;
+    for (const m of mismatches) out.push(`warning: ${m.message}`);
+    if (mismatches.length) out.push('');
 
     if (calibrate) {
       const pts = before.points;
@@ -239,9 +252,9 @@ export const compareCommand: Command = {
         return EXIT_BAD_INPUT;
       }
       const targetAbs = resolve(io.cwd, target);
-      const w = writeAtomic(targetAbs, bom + edit.text, output === undefined || flags.has('force'));
+      const w = writeOutput(targetAbs, bom + edit.text, { replace: output === undefined || flags.has('force'), shown: target });
       if (!w.ok) {
-        io.err(`memmap-lab compare: ${w.message.split(targetAbs).join(target)}\n`);
+        io.err(`memmap-lab compare: ${w.message}\n`);
         return EXIT_BAD_INPUT;
       }
       const reloaded = loadConfigText(edit.text, targetAbs);
@@ -284,9 +297,11 @@ export const compareCommand: Command = {
         schemaVersion: COMPARE_SCHEMA_VERSION,
         log: logPath,
         boot: b.index,
+        bootNumber: bootNumber(b),
         kernelVersion: b.kernelVersion,
         config: cal?.written ?? configPath,
         scenario,
+        mismatches: report.mismatches,
         figures: report.figures,
         unmatched: report.unmatched,
         notes: report.notes,
@@ -298,7 +313,8 @@ export const compareCommand: Command = {
       return after.exitCode === EXIT_FINDINGS ? EXIT_FINDINGS : EXIT_OK;
     }
     out.push(figureTable(report.figures));
-    const notes = [...figureNotes(report.figures), ...report.notes];
+    // The mismatches are also the first notes (for views that show notes only): printed above already.
+    const notes = [...figureNotes(report.figures), ...report.notes.filter((n) => !report.mismatches.some((m) => n === `mismatch: ${m.message}`))];
     for (const u of report.unmatched) notes.push(`not compared: line ${u.line}${u.source ? `: "${u.source}"` : ''}: ${u.why}`);
     if (notes.length) {
       out.push('Notes');

@@ -4,9 +4,10 @@
 // memory block size, node memory, HugeTLB and HVO, ZONE_DEVICE init, errors by kind. For a kernel patch
 // measured before and after (two logs, or two boots of one log). Boots are streamed: only the two
 // compared are kept, whatever the size of the logs.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeFile } from '../../trace/analyze';
-import { bootScore } from '../../trace/boot';
+import { bootNumber, bootRange, bootScore, parseBootNumber } from '../../trace/boot';
 import { diffBoots, diffChangeText, diffValueText, type DiffRow } from '../../trace/diff';
 import type { Boot } from '../../trace/types';
 import { table } from '../../report/table';
@@ -20,15 +21,16 @@ Compares the memmap figures of two boots: deferred struct page init per node, th
 memory block size, memory per node, HugeTLB pools and HVO, ZONE_DEVICE init, errors by kind; for each,
 before, after, the change and the change in percent. For a patch measured before and after.
 
-  LOG@N     boot N of the log (0-based, in the order \`memmap-lab analyze\` lists them from 1); without @N,
-            the boot with the most memory facts (as import picks it)
+  LOG@N     boot N of the log, numbered from 1 as \`memmap-lab analyze\` lists them (LOG@1 is the first);
+            without @N, the boot with the most memory facts (as import picks it)
   one LOG   its first boot against its last (a log holding the boots before and after a change)
   --changed only the figures that differ (or that one boot lacks)
   --max-slowdown PCT
             a boot-time regression gate for CI: exit 1 when a time (deferred init, ZONE_DEVICE init,
             HugeTLB allocation) grew by more than PCT percent
   --json    print { schemaVersion, before, after, rows: [{ key, label, unit, before, after, delta,
-            percent, beforeLine, afterLine }], slowdowns: [keys over --max-slowdown] }
+            percent, beforeLine, afterLine }], slowdowns: [keys over --max-slowdown] }; before.boot and
+            after.boot are 0-based indexes (as analyze --json), bootNumber the number shown (from 1)
 
 exit: 0 compared, 1 a time grew beyond --max-slowdown, 2 bad input (unreadable log, no such boot, a log
 without boots, a bad percentage)
@@ -36,17 +38,29 @@ without boots, a bad percentage)
 
 export interface DiffJson {
   schemaVersion: 1;
-  before: { path: string; boot: number; kernel: string | null; firstLine: number; lastLine: number };
-  after: { path: string; boot: number; kernel: string | null; firstLine: number; lastLine: number };
+  /** boot: Boot.index (0-based, as analyze --json); bootNumber: as text output and LOG@N number it (from 1). */
+  before: { path: string; boot: number; bootNumber: number; kernel: string | null; firstLine: number; lastLine: number };
+  after: { path: string; boot: number; bootNumber: number; kernel: string | null; firstLine: number; lastLine: number };
   rows: DiffRow[];
   /** Keys of the ms rows that grew by more than --max-slowdown percent ([] without it). */
   slowdowns: string[];
 }
 
-/** "log@2" -> { path: "log", boot: 2 }; a path that merely contains "@" stays a path. */
-function spec(s: string): { path: string; boot: number | null } {
+/** "log@2" -> { path: "log", boot: 1 } (the second boot: boot numbers start at 1, Boot.index at 0); a path
+ *  that merely contains "@" stays a path. A file name may contain '@' (mail@host.log): LOG@X is the file
+ *  LOG@X when that exists and LOG does not, or X is not a number; when LOG exists and X is not a boot number
+ *  ("-1", "abc", ""), that is a bad boot number, not a missing file. */
+function spec(s: string, cwd: string): { path: string; boot: number | null } {
+  const at = s.lastIndexOf('@');
+  if (at > 0 && !/^\d+$/.test(s.slice(at + 1)) && !existsSync(resolve(cwd, s)) && existsSync(resolve(cwd, s.slice(0, at)))) {
+    const r = parseBootNumber(s.slice(at + 1), `${s.slice(0, at)}@N`);
+    throw new UsageError(`bad boot number in ${s}: ${'error' in r ? r.error : 'not a boot number'}`);
+  }
   const m = /^(.*)@(\d+)$/.exec(s);
-  return m && m[1] ? { path: m[1], boot: Number(m[2]) } : { path: s, boot: null };
+  if (!m || !m[1] || (!existsSync(resolve(cwd, m[1])) && existsSync(resolve(cwd, s)))) return { path: s, boot: null };
+  const r = parseBootNumber(m[2], `${m[1]}@`);
+  if ('error' in r) throw new UsageError(r.error.replace(`${m[1]}@ `, `${m[1]}@`));
+  return { path: m[1], boot: r.index };
 }
 
 type Want = { kind: 'index'; index: number } | { kind: 'best' } | { kind: 'first-last' };
@@ -81,7 +95,7 @@ async function boots(path: string, shown: string, wants: readonly Want[]): Promi
   for (const want of wants) {
     if (want.kind === 'index') {
       const b = picked.get(want.index);
-      if (!b) return `${shown}: there is no boot ${want.index}: the log has ${count} boot${count === 1 ? '' : 's'} (@0${count > 1 ? `..@${count - 1}` : ''})`;
+      if (!b) return `${shown}: there is no boot ${want.index + 1}: the log has ${count} boot${count === 1 ? '' : 's'} (${bootRange(count, '@')}, numbered from 1 as \`memmap-lab analyze\` lists them)`;
       out.push(b);
     } else if (want.kind === 'best') out.push(best!);
     else {
@@ -92,7 +106,7 @@ async function boots(path: string, shown: string, wants: readonly Want[]): Promi
   return out;
 }
 
-const where = (path: string, b: Boot) => `${path} boot ${b.index} (lines ${b.firstLine}-${b.lastLine}${b.kernelVersion ? `, Linux ${b.kernelVersion}` : ''})`;
+const where = (path: string, b: Boot) => `${path} boot ${bootNumber(b)} (lines ${b.firstLine}-${b.lastLine}${b.kernelVersion ? `, Linux ${b.kernelVersion}` : ''})`;
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -104,8 +118,8 @@ export const diffCommand: Command = {
     const maxSlowdown = gate === undefined ? null : Number(gate.replace(/%$/, ''));
     if (maxSlowdown !== null && !(Number.isFinite(maxSlowdown) && maxSlowdown >= 0)) throw new UsageError(`--max-slowdown must be a percentage (e.g. 10), not '${gate}'`);
     if (positionals.length === 0 || positionals.length > 2) throw new UsageError('give one log (first boot vs last) or two: diff <before[@N]> [<after[@N]>]');
-    const specs = positionals.map(spec);
-    if (specs.length === 1 && specs[0].boot !== null) throw new UsageError('with LOG@N, name the other boot too: diff LOG@0 LOG@1');
+    const specs = positionals.map((p) => spec(p, io.cwd));
+    if (specs.length === 1 && specs[0].boot !== null) throw new UsageError('with LOG@N, name the other boot too: diff LOG@1 LOG@2');
     const want = (x: (typeof specs)[number]): Want => (specs.length === 1 ? { kind: 'first-last' } : x.boot === null ? { kind: 'best' } : { kind: 'index', index: x.boot });
     // Two boots of one log: the log is read once.
     const reads = specs.length === 2 && specs[0].path === specs[1].path ? [{ path: specs[0].path, wants: specs.map(want) }] : specs.map((x) => ({ path: x.path, wants: [want(x)] }));
@@ -126,7 +140,7 @@ export const diffCommand: Command = {
     const slow = maxSlowdown === null ? [] : all.filter((r) => r.unit === 'ms' && r.percent !== null && r.percent > maxSlowdown);
     const exit = slow.length ? EXIT_FINDINGS : EXIT_OK;
     if (flags.has('json')) {
-      const side = (i: number, x: Boot) => ({ path: pathOf(i), boot: x.index, kernel: x.kernelVersion, firstLine: x.firstLine, lastLine: x.lastLine });
+      const side = (i: number, x: Boot) => ({ path: pathOf(i), boot: x.index, bootNumber: bootNumber(x), kernel: x.kernelVersion, firstLine: x.firstLine, lastLine: x.lastLine });
       const doc: DiffJson = { schemaVersion: 1, before: side(0, a), after: side(1, b), rows, slowdowns: slow.map((r) => r.key) };
       io.out(JSON.stringify(doc, null, 2) + '\n');
       return exit;

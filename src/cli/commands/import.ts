@@ -4,10 +4,13 @@
 // in mail) and/or `ndctl list -N` / `daxctl list` JSON. Every value carries a comment saying where it came from
 // (docs/import-compare.md). Prints the YAML, or writes it atomically with -o (never over an existing
 // file without --force).
-import { closeSync, existsSync, linkSync, openSync, readSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, openSync, readSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { buildImport, inputKind, mergeNdctlParses, numactlFile, parseNdctlJson, readLog, type LogInput, type NdctlInput } from '../../trace/import';
+import { parseBootNumber } from '../../trace/boot';
+import { decodeText } from '../../trace/encoding';
 import { EXIT_BAD_INPUT, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
+import { writeOutput } from '../write';
 import type { Command } from './index';
 
 const help = `usage: memmap-lab import <dmesg-file | ndctl/daxctl-list.json | numactl-H.txt>... [-o FILE] [--force] [--boot N] [--calibrate]
@@ -22,8 +25,8 @@ of its own). Give a log, a JSON, or several. Every value carries a comment sayin
 
   -o, --output FILE  write the config to FILE (atomically) instead of printing it
   --force            with -o: replace FILE if it exists
-  --boot N           the boot to import when the log holds several (0-based; default: the one with the
-                     most memory facts)
+  --boot N           the boot to import when the log holds several (1 = the first, as \`memmap-lab
+                     analyze\` lists them; default: the one with the most memory facts)
   --calibrate        write the log's deferred-init and ZONE_DEVICE times as machine.calibration points
                      (otherwise they are comments)
 
@@ -37,7 +40,7 @@ function head(path: string): { ok: true; text: string } | { ok: false; message: 
     fd = openSync(path, 'r');
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return { ok: true, text: buf.toString('utf8', 0, n) };
+    return { ok: true, text: decodeText(buf.subarray(0, n)) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
@@ -47,50 +50,12 @@ function head(path: string): { ok: true; text: string } | { ok: false; message: 
   }
 }
 
-/**
- * Write `text` to `path` through a temporary file in the same directory. Without `force`, an existing
- * file is never replaced (the final step is a link, which fails if the name exists); with it, a rename.
- */
-export function writeAtomic(path: string, text: string, force: boolean): { ok: true } | { ok: false; message: string } {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-  } catch (e) {
-    return { ok: false, message: `cannot write ${path}: ${(e as Error).message}` };
-  }
-  try {
-    if (force) renameSync(tmp, path);
-    else {
-      try {
-        linkSync(tmp, path);
-      } catch (e) {
-        // File systems without hard links: check, then rename (not race-free, but never silently replaces).
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
-        if (existsSync(path)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
-        renameSync(tmp, path);
-        return { ok: true };
-      }
-      unlinkSync(tmp);
-    }
-    return { ok: true };
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return { ok: false, message: `${path} exists: use --force to replace it` };
-    return { ok: false, message: `cannot write ${path}: ${(e as Error).message}` };
-  }
-}
-
-/** A --boot value. */
+/** A --boot value: the boot number as `analyze` lists it (from 1) -> Boot.index (0-based). */
 export function bootOption(v: string | undefined): number | null {
   if (v === undefined) return null;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--boot needs a boot number (0, 1, ...), got "${v}"`);
-  return Number(v);
+  const r = parseBootNumber(v, '--boot');
+  if ('error' in r) throw new UsageError(r.error);
+  return r.index;
 }
 
 export const importCommand: Command = {
@@ -117,14 +82,14 @@ export const importCommand: Command = {
       const kind = inputKind(h.text);
       if (kind === 'numactl') {
         if (numactl) throw new UsageError(`two numactl -H outputs (${numactl.path}, ${p}): give one`);
-        const cpus = numactlFile(readFileSync(abs, 'utf8'), p);
+        const cpus = numactlFile(decodeText(readFileSync(abs)), p);
         if (typeof cpus === 'string') {
           io.err(`memmap-lab import: ${cpus}\n`);
           return EXIT_BAD_INPUT;
         }
         numactl = { path: p, cpus };
       } else if (kind === 'ndctl') {
-        const parse = parseNdctlJson(readFileSync(abs, 'utf8'));
+        const parse = parseNdctlJson(decodeText(readFileSync(abs)));
         if (parse.errors.length) {
           for (const e of parse.errors) io.err(`memmap-lab import: ${p}:${e.line}:${e.column}: ${e.message}\n`);
           return EXIT_BAD_INPUT;
@@ -157,9 +122,9 @@ export const importCommand: Command = {
       io.out(result.text);
       return EXIT_OK;
     }
-    const written = writeAtomic(resolve(io.cwd, output), result.text, flags.has('force'));
+    const written = writeOutput(resolve(io.cwd, output), result.text, { replace: flags.has('force'), shown: output });
     if (!written.ok) {
-      io.err(`memmap-lab import: ${written.message.split(resolve(io.cwd, output)).join(output)}\n`);
+      io.err(`memmap-lab import: ${written.message}\n`);
       return EXIT_BAD_INPUT;
     }
     const c = result.config;

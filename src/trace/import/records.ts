@@ -7,6 +7,7 @@
 // Memory stays bounded: only the requested lines' texts (cut to 200 characters) are kept.
 
 import { createReadStream } from 'node:fs';
+import { Utf16ToUtf8, type Utf16 } from '../encoding';
 import { LineSplitter } from '../lines';
 import { parseRecord, type PrefixQuirks } from '../prefix';
 import { cleanText } from '../text';
@@ -17,6 +18,8 @@ export interface RecordPassOptions {
   last: number;
   /** The file uses quoted-printable soft breaks (AnalysisFile.input.quotedPrintable). */
   quotedPrintable: boolean;
+  /** The file is UTF-16 (AnalysisFile.input.encoding): transcoded to UTF-8 as the analyzer reads it. */
+  encoding?: Utf16 | null;
   /** Line numbers whose message text to keep. */
   want: ReadonlySet<number>;
   /** Called with every message of the range (text is a latin1 byte string, prefixes removed); returning
@@ -100,10 +103,11 @@ export class RecordPass {
 /** Run the pass over a file (streamed, one latin1 character per byte like the analyzer). */
 export async function recordPassFile(path: string, opts: RecordPassOptions): Promise<Map<number, string>> {
   const pass = new RecordPass(opts);
+  const utf16 = opts.encoding ? new Utf16ToUtf8(opts.encoding) : null;
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream) {
-      pass.push((chunk as Buffer).toString('latin1'));
+      pass.push((utf16 ? utf16.push(chunk as Buffer) : (chunk as Buffer)).toString('latin1'));
       // Stop reading once past the boot.
       if (pass.done) break;
     }
@@ -117,7 +121,12 @@ export async function recordPassFile(path: string, opts: RecordPassOptions): Pro
 /** Run the pass over text in memory (tests, the editor). */
 export function recordPassText(text: string, opts: RecordPassOptions): Map<number, string> {
   const pass = new RecordPass(opts);
-  pass.push(Buffer.from(text, 'utf8').toString('latin1'));
+  const bytes = Buffer.from(text, 'utf8');
+  if (opts.encoding) {
+    // UTF-16 read as single bytes (NULs between the characters): decoded as analyzeText() decodes it.
+    const utf16 = new Utf16ToUtf8(opts.encoding);
+    pass.push(Buffer.concat([utf16.push(bytes), utf16.end()]).toString('latin1'));
+  } else pass.push(bytes.toString('latin1'));
   pass.end();
   return pass.texts;
 }
