@@ -308,6 +308,7 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
     pageSizeBytes: hs,
     count: pool.count,
     allocated: 0,
+    offNode: [],
     vmemmapBytesPerPage: hugetlbVmemmapSize(profile, hs),
     optimizableBytesPerPage: 0,
     freedBytesPerPage: 0,
@@ -335,6 +336,7 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
 
   const chunks = placement.chunks;
   rec.allocated = placement.allocated;
+  rec.offNode = placement.offNode.map((o) => ({ ...o }));
   const off = placement.offNode.map((o) => `${o.pages} from node ${o.node}`).join(', ');
   if (rec.allocated < pool.count) {
     ctx.errors.push({

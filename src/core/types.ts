@@ -234,12 +234,14 @@ export interface HugetlbMemmap {
   node: number;
   pageSizeBytes: number;
   count: number;
-  /** Pages that fit on the node. */
+  /** Pages the kernel allocates: on the node, plus gigantic pages memblock takes from other nodes (offNode). */
   allocated: number;
+  /** Gigantic pages memblock_alloc_try_nid_raw() took from other nodes when this node was full. */
+  offNode: { node: number; pages: number }[];
   vmemmapBytesPerPage: number;
   /** hugetlb_vmemmap_optimizable_size(): what "HugeTLB: %d KiB vmemmap can be freed for a %s page" prints, even when HVO is off. */
   optimizableBytesPerPage: number;
-  /** What HVO really frees per page (0 when off, unavailable or self-hosted). */
+  /** What HVO really frees per page (0 when off or unavailable). */
   freedBytesPerPage: number;
   optimizedPages: number;
   freedBytes: number;

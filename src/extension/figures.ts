@@ -399,9 +399,17 @@ const HVO: Record<HugetlbMemmap['hvo'], string> = {
   'self-hosted': 'not possible: the memory hosts its own memmap (memmap_on_memory)',
 };
 
+/** How many pages of a pool the kernel allocates, and where (memblock takes gigantic pages from other nodes
+ *  when the pool's node is full). */
+export function hugetlbPagesText(p: Pick<HugetlbMemmap, 'allocated' | 'count' | 'node' | 'offNode'>): string {
+  const off = p.offNode.reduce((s, o) => s + o.pages, 0);
+  const where = off ? `${count(p.allocated - off)} on node ${p.node}, ${p.offNode.map((o) => `${count(o.pages)} from node ${o.node}`).join(', ')}` : `on node ${p.node}`;
+  return `${count(p.allocated)} of ${count(p.count)} requested allocated ${off ? `(${where})` : where}`;
+}
+
 export function hugetlbHover(p: HugetlbMemmap, t: HugetlbTiming | undefined): string {
   const rows: [string, string][] = [
-    ['pages', `${count(p.allocated)} of ${count(p.count)} requested fit on node ${p.node}`],
+    ['pages', hugetlbPagesText(p)],
     ['vmemmap per page', `${formatBytes(p.vmemmapBytesPerPage)} (${formatBytes(p.optimizableBytesPerPage)} optimizable)`],
     ['HVO', HVO[p.hvo] ?? p.hvo],
   ];

@@ -47,6 +47,7 @@ export function inputNotes(f: AnalysisFile): string[] {
   const q = f.input;
   const out: string[] = [];
   if (f.format !== 'kernel-log') return out;
+  if (q.encoding) out.push(`${q.encoding}: transcoded to UTF-8`);
   if (q.quotedPrintable) out.push('quoted-printable (mail archive): soft line breaks joined');
   if (q.mailQuoted) out.push('mail quote marks removed');
   if (q.prefixes.length) out.push(`line prefixes removed: ${q.prefixes.join(', ')}`);
@@ -79,6 +80,7 @@ function overview(b: Boot): Fact[] {
   for (const c of b.nodeCpus) add(`node ${c.node} CPUs`, c.cpus === '' ? 'none (CPU-less node)' : c.cpus, c.line);
   for (const c of b.cmaReservations) add('CMA', `${c.mib} MiB${c.base !== null ? ` at ${formatHex(c.base)}` : ''}`, c.line);
   if (b.factsDropped) add('facts not kept', `${b.factsDropped} (per-boot limit)`);
+  for (const x of b.numbersTooLarge) add('number too large', `${x.number} is above 2^53 - 1: ${x.kept ? 'read with that value left out' : 'message not read'}: "${x.text}"`, x.line);
   return out;
 }
 

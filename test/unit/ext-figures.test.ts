@@ -20,6 +20,7 @@ import {
   granulesOf,
   hotplugLensTitle,
   hugetlbHover,
+  hugetlbPagesText,
   machineHover,
   kernelFunction,
   nodeHover,
@@ -250,5 +251,26 @@ describe('the examples', () => {
         assert.match(deviceLensTitle(d, timing.devices.find((t) => t.name === d.name), hot), /memmap .* · [\d.]+ m?s init$/, name);
       }
     }
+  });
+});
+
+describe('HugeTLB pool hover: where the pages come from', () => {
+  const cfg = (count: number) => `arch: x86_64
+kernel: { version: "6.12" }
+nodes:
+  - { id: 0, cpus: 8, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 28G } ] }
+  - { id: 1, cpus: 8, ranges: [ { start: 0x800000000, size: 4G } ] }
+hugetlb:
+  - { node: 1, pageSize: 1G, count: ${count} }
+`;
+  it('a full node: memblock takes the rest of the gigantic pages from another node, and the hover says so', () => {
+    const sim = simulateMemmap(loadConfigText(cfg(8), 'x.memmap.yaml').config!);
+    const p = sim.memmap.hugetlb[0];
+    assert.deepEqual(p.offNode, [{ node: 0, pages: 5 }]);
+    assert.equal(hugetlbPagesText(p), '8 of 8 requested allocated (3 on node 1, 5 from node 0)');
+  });
+  it('pages that fit on their node', () => {
+    const p = simulateMemmap(loadConfigText(cfg(2), 'x.memmap.yaml').config!).memmap.hugetlb[0];
+    assert.equal(hugetlbPagesText(p), '2 of 2 requested allocated on node 1');
   });
 });

@@ -4,7 +4,8 @@
 // the protocol, and a linked config gives measured-vs-predicted rows with their relative errors.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFile, analyzeText } from '../../src/trace/index';
 import { buildImport, readLog } from '../../src/trace/import';
@@ -216,6 +217,21 @@ describe('log view model from the corpus', () => {
     const err = valid(errorModel('gone.log', 'Cannot read gone.log: no such file'));
     assert.equal(err.status, 'error');
     assert.equal(err.message, 'Cannot read gone.log: no such file');
+  });
+
+  it('a UTF-16 log says it was transcoded; a number above 2^53 is shown with its line, not dropped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-lv-'));
+    const text = '[    0.000000] Linux version 6.12.0 (x@y) #1 SMP\n[    1.000000] node 0 deferred pages initialised in 56ms\n';
+    const file = join(dir, 'ps.log');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const m = valid(logViewModel(await analyzeFile(file), { file: 'ps.log' }));
+    assert.ok(m.input.includes('utf-16le: transcoded to UTF-8'), m.input.join('; '));
+    assert.equal(m.boot!.deferred[0].ms, 56);
+    const big = valid(logViewModel(analyzeText(text + '[    2.000000] memmap_init_zone_device initialised 9007199254740993 pages in 5ms\n', { path: 'big.log' }), { file: 'big.log' }));
+    const fact = big.boot!.overview.find((f) => f.label === 'number too large');
+    assert.ok(fact, JSON.stringify(big.boot!.overview));
+    assert.equal(fact.line, 3);
+    assert.match(fact.value, /^9007199254740993 is above 2\^53 - 1/);
   });
 
   it('a comparison is only attached to the boot it was computed for', async () => {

@@ -53,7 +53,7 @@ suite('Memmap Lab editor features: checker diagnostics, quick fixes, hovers, Cod
     assert.strictEqual(mm004.code.target.toString(true), 'https://elixir.bootlin.com/linux/v6.12/A/ident/vmemmap_populate');
     assert.strictEqual(at(mm004.range), at(rangeOfText(doc, '0x3041000000')));
     assert.strictEqual(mm004.severity, vscode.DiagnosticSeverity.Warning);
-    assert.match(mm004.message, /^start 0x3041000000 is 16 MiB aligned but not 128 MiB \(section\) aligned: x86_64 vmemmap_populate\(\) ignores the altmap for pieces smaller than a section, so 2 MiB of the memmap of map=dev device namespace0\.0 comes from RAM/);
+    assert.match(mm004.message, /^start 0x3041000000 is 16 MiB aligned but not 128 MiB \(section\) aligned: x86_64 vmemmap_populate\(\) maps a piece smaller than a section with base pages from RAM and ignores the altmap \(vmemmap_populate_basepages\(…, NULL\)\), so 2 MiB of the memmap of map=dev device namespace0\.0 comes from RAM/);
     assert.ok(!mm004.message.includes('\nkernel:'), 'MM004 fails silently: no kernel line');
     assert.strictEqual(mm004.relatedInformation?.length, 1);
     assert.strictEqual(at(mm004.relatedInformation[0].location.range), at(rangeOfText(doc, 'dev', doc.getText().indexOf('    map: dev'))));
