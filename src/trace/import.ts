@@ -996,7 +996,9 @@ export function buildImport(req: ImportRequest): ImportResult {
   const final = loadConfigText(text, fileName);
   if (!final.config) return { ok: false, errors: final.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
   memmap = simulateMemmap(final.config);
-  for (const e of memmap.errors) if (e.severity === 'error') warnings.push(`simulate: ${e.message}`);
+  // The machine booted: an error here is a gap in the importer or the simulator, said loudly (the config is
+  // still written, to be edited).
+  for (const e of memmap.errors) if (e.severity === 'error') warnings.push(`warning: the imported config fails in the simulated kernel: ${e.message} (the machine booted with this memory, so the importer or the simulator misses something: edit the config, and please report it with the log)`);
   return { ok: true, text, config: final.config, memmap, warnings, calibration };
 }
 

@@ -117,7 +117,7 @@ export const importCommand: Command = {
       for (const e of result.errors) io.err(`memmap-lab import: ${e}\n`);
       return EXIT_BAD_INPUT;
     }
-    for (const w of result.warnings) io.err(`memmap-lab import: note: ${w}\n`);
+    for (const w of result.warnings) io.err(`memmap-lab import: ${w.startsWith('warning: ') ? w : `note: ${w}`}\n`);
     if (output === undefined) {
       io.out(result.text);
       return EXIT_OK;
