@@ -103,3 +103,24 @@ devices:
     assert.ok(Math.abs(first / rebind - 1486 / 273.52) < 0.01);
   });
 });
+
+describe('gigantic HugeTLB pages reserve memory where memblock placed them', () => {
+  const yaml = (count: number) => `arch: x86_64
+kernel: { version: "6.12", deferredInit: true }
+nodes:
+  - { id: 0, cpus: 8, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 28G } ] }
+  - { id: 1, cpus: 8, ranges: [ { start: 0x800000000, size: 4G } ] }
+hugetlb:
+  - { node: 1, pageSize: 1G, count: ${count} }
+`;
+  const deferred = (count: number) => workloadOf(yaml(count)).nodes.map((n) => n.deferredPages);
+  it('a full node 1: the 5 pages memblock took from node 0 leave node 0\'s deferred init, not node 1\'s', () => {
+    const [n0, n1] = deferred(0);
+    const [f0, f1] = deferred(3); // 3 fit on node 1
+    const [o0, o1] = deferred(8); // 3 on node 1, 5 from node 0
+    assert.equal(f0, n0);
+    assert.equal(n1 - f1, 3 * 262144);
+    assert.equal(o1, f1);
+    assert.equal(n0 - o0, 5 * 262144);
+  });
+});

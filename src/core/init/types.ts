@@ -122,6 +122,8 @@ export interface HugetlbPoolInitWork {
   gigantic: boolean;
   /** pages_per_huge_page(h): struct pages per huge page. */
   structPagesPerPage: number;
+  /** Pages memblock took from other nodes' memory (the pool's node was full); their memory is reserved there. */
+  offNode: { node: number; pages: number }[];
   /** Huge pages of the pool HVO optimizes (compiled in, enabled, power-of-two struct page, not self-hosted). */
   hvoPages: number;
   /** Vmemmap pages HVO frees per huge page (7 for 2 MiB, 4095 for 1 GiB on x86). */

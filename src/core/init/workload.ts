@@ -72,7 +72,12 @@ export function buildInitWorkload(cfg: WorkloadConfig, r: MemmapResult): InitWor
   const nodes: NodeInitWork[] = r.layout.nodes.map((n) => {
     const nm = r.memmap.nodes.find((x) => x.id === n.id);
     const bootBytes = nm ? nm.bootMemmapBytes : 0;
-    const gigantic = hugetlb.filter((h) => h.node === n.id && h.gigantic).reduce((s, h) => s + h.count * h.structPagesPerPage, 0);
+    // Gigantic pages reserve memory where memblock found it: on the pool's node, or on another one when it was full.
+    const reservedHere = (h: HugetlbPoolInitWork) => {
+      const away = h.offNode.reduce((s, o) => s + o.pages, 0);
+      return (h.node === n.id ? h.count - away : 0) + h.offNode.filter((o) => o.node === n.id).reduce((s, o) => s + o.pages, 0);
+    };
+    const gigantic = hugetlb.filter((h) => h.gigantic).reduce((s, h) => s + reservedHere(h) * h.structPagesPerPage, 0);
     const d = deferSplit(n, profile.pagesPerSection, features.deferredInit, gigantic);
     return {
       id: n.id,
@@ -237,6 +242,7 @@ function hugetlbPoolWork(profile: ArchProfile, h: HugetlbMemmap): HugetlbPoolIni
     count: h.allocated,
     gigantic: perPage > 2 ** profile.maxPageOrder, // hstate_is_gigantic(): order > MAX_PAGE_ORDER
     structPagesPerPage: perPage,
+    offNode: h.offNode,
     hvoPages: h.freedBytesPerPage > 0 ? h.optimizedPages : 0,
     vmemmapPagesFreedPerPage: Math.floor(h.freedBytesPerPage / P),
     // HUGETLB_VMEMMAP_RESERVE_PAGES = HUGETLB_VMEMMAP_RESERVE_SIZE / sizeof(struct page)
