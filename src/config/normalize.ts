@@ -216,6 +216,9 @@ function normalizeKernel(
   const version = k.version ?? defaults.kernelVersion;
   const m = /^(\d+)\.(\d+)$/.exec(version);
   if (!m) report([...path, 'version'], `kernel.version: "${version}" is not a kernel version "major.minor" (e.g. "6.12")`);
+  else if (Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 6)) {
+    report([...path, 'version'], `kernel.version: Linux ${version} predates the vmemmap (CONFIG_SPARSEMEM_VMEMMAP, 2.6.24) and memory hotplug the simulator models: give "2.6" or later (e.g. "6.12")`);
+  }
   return {
     version,
     versionNum: m ? [Number(m[1]), Number(m[2])] : [0, 0],

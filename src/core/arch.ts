@@ -52,6 +52,20 @@ export const BOUNDARY = {
   modern: [6, 12],
 } as const satisfies Record<string, KernelVersion>;
 
+/** The releases whose source the simulator's rules were checked against. */
+export const CHECKED_RELEASES = { oldest: [6, 1], newest: [6, 12] } as const satisfies Record<string, KernelVersion>;
+
+/** What the simulator takes for a release outside the checked ones (null: 6.1 to 6.12). */
+export function releaseNote(v: KernelVersion): string | null {
+  if (!atLeast(v, CHECKED_RELEASES.oldest)) {
+    return `Linux ${v.join('.')} is older than ${CHECKED_RELEASES.oldest.join('.')}, the oldest release the simulator was checked against: features follow the version boundaries of src/core/arch.ts, some of them UNVERIFIED`;
+  }
+  if (atLeast(v, [CHECKED_RELEASES.newest[0], CHECKED_RELEASES.newest[1] + 1])) {
+    return `Linux ${v.join('.')} is newer than ${CHECKED_RELEASES.newest.join('.')}, the newest release the simulator was checked against: the figures follow ${CHECKED_RELEASES.newest.join('.')} (later changes are not modelled)`;
+  }
+  return null;
+}
+
 export function atLeast(v: KernelVersion, b: KernelVersion): boolean {
   return versionAtLeast(v, b[0], b[1]);
 }
@@ -196,6 +210,8 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
   const P = pageSizeOf(arch);
   const SP = cfg.kernel.structPageSize;
   const notes: string[] = [];
+  const release = releaseNote(v);
+  if (release) notes.push(release);
 
   let sectionSizeBits: number;
   let maxPhysmemBits: number;

@@ -10,7 +10,7 @@
 import { bytesExact } from './format';
 import type { WorkloadConfig } from '../config/types';
 
-import type { ArchProfile } from './arch';
+import { releaseNote, type ArchProfile } from './arch';
 import { DeviceClaims, type SimContext } from './context';
 import { hugetlbPool, placeBootHugetlbPools } from './hugetlb_vmemmap';
 import { IntervalSet } from './intervals';
@@ -137,6 +137,7 @@ function archSummary(cfg: WorkloadConfig, p: ArchProfile): ArchSummary {
   return {
     arch: p.arch,
     kernel: cfg.kernel.version,
+    releaseNote: releaseNote(p.version),
     pageSize: p.pageSize,
     structPageSize: p.structPageSize,
     sectionSize: p.sectionSize,

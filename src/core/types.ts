@@ -297,6 +297,8 @@ export interface MemmapSummary {
 export interface ArchSummary {
   arch: Arch;
   kernel: string;
+  /** For a release outside the ones the simulator was checked against (6.1-6.12): what it takes instead. */
+  releaseNote: string | null;
   pageSize: number;
   structPageSize: number;
   sectionSize: number;

@@ -313,7 +313,7 @@ export function machineHover(sim: MemmapResult): string {
     ['vmemmap', a.vmemmap],
     ...FEATURES.filter(([k]) => k in a.features).map(([k, label]): [string, string] => [label, feature(a.features[k])]),
   ];
-  return [`**${a.arch}, Linux ${a.kernel}** as the simulator models it`, '', table(rows)].join('\n');
+  return [`**${a.arch}, Linux ${a.kernel}** as the simulator models it`, '', ...(a.releaseNote ? [`${a.releaseNote}.`, ''] : []), table(rows)].join('\n');
 }
 
 export function nodeHover(n: NodeMemmap, t: NodeTiming | undefined, pools: readonly HugetlbMemmap[], sim: MemmapResult): string {

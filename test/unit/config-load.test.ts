@@ -137,6 +137,16 @@ describe('defaults', () => {
     assert.equal(r2.config!.kernel.version, '6.8');
   });
 
+  it('a kernel older than the vmemmap is an error at kernel.version; 2.6 and later load', () => {
+    const r = loadConfigText(`kernel: { version: "2.4" }\n${MIN_NODES}`, 'x.yaml');
+    assert.equal(r.config, null);
+    assert.deepEqual(
+      r.errors.map((e) => [e.path.join('.'), e.message]),
+      [['kernel.version', 'kernel.version: Linux 2.4 predates the vmemmap (CONFIG_SPARSEMEM_VMEMMAP, 2.6.24) and memory hotplug the simulator models: give "2.6" or later (e.g. "6.12")']],
+    );
+    for (const v of ['2.6', '4.18', '7.0']) assert.ok(loadConfigText(`kernel: { version: "${v}" }\n${MIN_NODES}`, 'x.yaml').config, v);
+  });
+
   it('the name defaults to the file name without its extensions', () => {
     assert.equal(loadConfigText(MIN_NODES, '/a/b/server-1.memmap.yaml').config!.name, 'server-1');
     assert.equal(loadConfigText(JSON.stringify({ nodes: [{ id: 0, ranges: [{ start: 0, size: 1 }] }] }), 'C:\\x\\lab.json').config!.name, 'lab');

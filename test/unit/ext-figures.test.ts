@@ -215,6 +215,12 @@ describe('CodeLens titles and hovers on the core\'s results', () => {
     const ah = machineHover(arm);
     assert.match(ah, /^\*\*arm64-64k, Linux 6\.1\*\*/);
     assert.match(ah, /\| page size \| 64 KiB \|/);
+    assert.doesNotMatch(ah, /checked against/);
+    // A release outside the checked ones says what the simulator takes for it.
+    const newer = machineHover(simulateMemmap({ ...cfg, kernel: { ...cfg.kernel, version: '6.17', versionNum: [6, 17] } }));
+    assert.match(newer, /\n\nLinux 6\.17 is newer than 6\.12, the newest release the simulator was checked against: the figures follow 6\.12 \(later changes are not modelled\)\.\n/);
+    const older = machineHover(simulateMemmap({ ...cfg, kernel: { ...cfg.kernel, version: '4.18', versionNum: [4, 18] } }));
+    assert.match(older, /Linux 4\.18 is older than 6\.1, the oldest release the simulator was checked against/);
   });
   it('hovers: node, range, device, pool', () => {
     const node = nodeHover(m.nodes[0], timing.nodes[0], m.hugetlb, sim);
