@@ -576,7 +576,12 @@ type Claimed = Map<string, { start: number; comment: string }>;
 /** daxctl -M mappings ("daxX.Y#i") the log's lsmem / SRAT listed as a node's memory: the comment saying so. */
 type MappedFrom = Map<string, string>;
 
-function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>, ramEnd: number, regions: PmemRegion[], warnings: string[], claimed: Claimed, mapped: MappedFrom): { devices: DeviceDraft[]; extraNodes: number[] } {
+/** The log's e820 type-12 ranges (E820_TYPE_PRAM: legacy pmem, memmap=nn!ss), which nd_e820 makes ND_REGION_PAGEMAP regions. */
+function pramRanges(log: LogInput | null): { start: number; end: number; why: string }[] {
+  return log ? log.facts.e820Persistent.filter((r) => r.type === 12).map((r) => ({ start: r.start, end: r.end, why: cite(log, r.line) })) : [];
+}
+
+function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>, ramEnd: number, regions: PmemRegion[], pram: { start: number; end: number; why: string }[], warnings: string[], claimed: Claimed, mapped: MappedFrom): { devices: DeviceDraft[]; extraNodes: number[] } {
   const devices: DeviceDraft[] = [];
   const extraNodes: number[] = [];
   const file = basename(nd.path);
@@ -638,6 +643,12 @@ function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>
     if (region) region.next = start + raw.size;
     else if (ns.resource === null) cursor = alignUp(start + raw.size, GiB);
     const value: Record<string, unknown> = { name: ns.dev, node, kind: 'pmem', mode: ns.mode, start: hx(start), size: sizeText(raw.size) };
+    // In an e820 type-12 range: an nd_e820 region (ND_REGION_PAGEMAP), where even a raw namespace gets struct pages.
+    const inPram = pram.find((r) => r.start <= start && start <= r.end);
+    if (inPram) {
+      value.provider = 'e820';
+      inline.provider = `in ${inPram.why}: legacy / memmap=nn!ss pmem (E820_TYPE_PRAM), an nd_e820 region`;
+    }
     if (align !== null) value.align = sizeText(align);
     if (ns.mode !== 'raw') {
       value.map = ns.map ?? 'dev';
@@ -862,7 +873,7 @@ export function buildImport(req: ImportRequest): ImportResult {
   }
   const nodeIds = new Set(ranges.keys());
   const ramEnd = Math.max(0, ...[...ranges.values()].flatMap((n) => n.ranges.map((r) => r.start + r.size)));
-  const devs = nd ? deviceDrafts(nd, profile, nodeIds, ramEnd, pmemRegions(log), warnings, claimed, mapped) : { devices: [], extraNodes: [] };
+  const devs = nd ? deviceDrafts(nd, profile, nodeIds, ramEnd, pmemRegions(log), pramRanges(log), warnings, claimed, mapped) : { devices: [], extraNodes: [] };
   for (const id of devs.extraNodes) ranges.set(id, { ranges: [], comment: 'a node only the devices name (numa_node / target_node): no RAM', memoryless: true, reconstructed: false });
   const ids = [...ranges.keys()].sort((a, c) => a - c);
   const memoryNodes = new Set(ids.filter((id) => ranges.get(id)!.ranges.length > 0));

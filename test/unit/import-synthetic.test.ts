@@ -179,3 +179,32 @@ describe('import: synthetic logs', () => {
     ]);
   });
 });
+
+describe('import: pmem in an e820 type-12 range (legacy pmem, memmap=nn!ss)', () => {
+  it('a namespace there is on an nd_e820 region: provider e820, so a raw one still gets struct pages', async () => {
+    const { parseNdctlJson } = await import('../../src/trace/import/ndctl');
+    const log = stamp([
+      BANNER,
+      'user-defined physical RAM map:',
+      'user: [mem 0x0000000000000000-0x000000000009fbff] usable',
+      'user: [mem 0x0000000000100000-0x000000007fffffff] usable',
+      'user: [mem 0x0000000100000000-0x000000047fffffff] usable',
+      'user: [mem 0x0000000480000000-0x000000087fffffff] persistent (type 12)',
+      'Early memory node ranges',
+      '  node   0: [mem 0x0000000000001000-0x000000000009efff]',
+      '  node   0: [mem 0x0000000000100000-0x000000007fffffff]',
+      '  node   0: [mem 0x0000000100000000-0x000000047fffffff]',
+    ]);
+    const lr = readLogText(log, 'dmesg.txt');
+    assert.ok(lr.ok);
+    const json = JSON.stringify([{ dev: 'namespace0.0', mode: 'raw', size: 16 * GiB, sector_size: 512, blockdev: 'pmem0' }]);
+    const r = buildImport({ log: lr.log, ndctl: { path: 'ndctl.json', parse: parseNdctlJson(json) } });
+    assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+    const cfg = loadConfigText(r.text, 'x.memmap.yaml').config!;
+    assert.deepEqual([cfg.devices[0].provider, cfg.devices[0].mode, cfg.devices[0].start], ['e820', 'raw', 0x480000000]);
+    assert.match(r.text, /provider: e820 # in line 6: "user: \[mem 0x0000000480000000-0x000000087fffffff\] persistent \(type 12\)"/);
+    const dev = simulateMemmap(cfg).memmap.devices[0];
+    assert.equal(dev.status, 'ok');
+    assert.equal(dev.ramBytes, 256 * MiB); // 4 Mi struct pages x 64 B, in RAM
+  });
+});

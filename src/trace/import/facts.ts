@@ -39,8 +39,9 @@ export interface SratMemory {
 
 export interface ExtraFacts {
   sratMemory: SratMemory[];
-  /** e820 "persistent (type 7)" / "persistent (type 12)" ranges (inclusive ends). */
-  e820Persistent: { start: number; end: number; line: number }[];
+  /** e820 "persistent (type 7)" / "persistent (type 12)" ranges (inclusive ends). Type 7 (E820_TYPE_PMEM) is
+   *  ACPI NFIT's; type 12 (E820_TYPE_PRAM: legacy pmem, memmap=nn!ss) becomes an nd_e820 region. */
+  e820Persistent: { start: number; end: number; type: 7 | 12; line: number }[];
   /** Distinct CPU ids (APIC / MPIDR) per node from SRAT affinity lines. */
   sratCpus: Map<number, Set<string>>;
   sratCpuLine: number | null;
@@ -98,7 +99,7 @@ export function emptyFacts(): ExtraFacts {
   };
 }
 
-const E820_PMEM = /^(?:BIOS-e820|user|e820): \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\] persistent \(type (?:7|12)\)/;
+const E820_PMEM = /^(?:BIOS-e820|user|e820): \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\] persistent \(type (7|12)\)/;
 const SRAT_MEM = /\bSRAT: Node (\d+) PXM (\d+) \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]([^\n]*)/;
 const SRAT_CPU = /\bSRAT:? PXM (\d+) -> (?:x2APIC|APIC|SAPIC|MPIDR|CPU) (0x[0-9a-fA-F]+|\d+) -> Node (\d+)/;
 const SMP_NODE = /^\.{4} node\s+#(\d+), CPUs:\s*((?:#\s*\d+\s*)*)$/;
@@ -140,7 +141,7 @@ function collect(f: ExtraFacts, text: string, line: number): void {
   if (text.includes('persistent (type') && (m = E820_PMEM.exec(text))) {
     const start = hexOrNull(m[1]);
     const end = hexOrNull(m[2]);
-    if (start !== null && end !== null) f.e820Persistent.push({ start, end, line });
+    if (start !== null && end !== null) f.e820Persistent.push({ start, end, type: m[3] === '7' ? 7 : 12, line });
     return;
   }
   if (text.includes('SRAT')) {
