@@ -46,7 +46,8 @@ export function bootSummary(b: Boot): string {
     const slow = sorted[0];
     const fast = sorted[sorted.length - 1];
     const pages = b.deferredInit.every((d) => d.pages !== null) ? `, ${b.deferredInit.reduce((s, d) => s + (d.pages ?? 0), 0)} pages` : '';
-    p(`deferred struct page init: ${plural(b.deferredInit.length, 'node')}${pages}, slowest node ${slow.node} ${slow.ms} ms, fastest node ${fast.node} ${fast.ms} ms`);
+    const range = b.deferredInit.length > 1 ? `, slowest node ${slow.node} ${slow.ms} ms, fastest node ${fast.node} ${fast.ms} ms` : '';
+    p(`deferred struct page init: ${plural(b.deferredInit.length, 'node')}${pages}${range}`);
     p(`  ${list([...b.deferredInit].sort((x, y) => x.node - y.node), (d) => `node ${d.node} ${d.ms} ms${d.pages !== null ? ` (${d.pages} pages)` : ''}`)}`);
   } else {
     p('deferred struct page init: no "deferred pages initialised" line');

@@ -91,6 +91,10 @@ describe('memmap-lab analyze', () => {
     assert.match(out, /HugeTLB 1 GiB: pre-allocated 0, vmemmap freeable 16380 KiB per page/);
     assert.match(out, /error misaligned-add-pages \(line 9\): Misaligned __add_pages start: 0xfdd00 end: #fdeff {2}\[__add_pages\(\), mm\/memory_hotplug\.c\]/);
     assert.match(out, /boot 2 \(lines 10-11, new boot: timestamp-reset\): Linux 6\.12\.0/);
+    // One node: no slowest and fastest of one.
+    writeFileSync(join(dir, 'one.log'), '[    1.000000] node 0 deferred pages initialised in 56ms\n');
+    const one = await run('one.log');
+    assert.match(one.out, /deferred struct page init: 1 node\n/);
     assert.match(out, /kernel-log, .*11 lines, 2 boots/);
   });
 
