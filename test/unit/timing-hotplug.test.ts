@@ -124,3 +124,23 @@ hugetlb:
     assert.equal(n0 - o0, 5 * 262144);
   });
 });
+
+describe('hot-adds run one after the other: add_memory() holds lock_device_hotplug() across adding and onlining', () => {
+  it('the second 16 GiB hot-add waits for the first to be online, not just for its next block', () => {
+    const t = timing(
+      workloadOf(`arch: x86_64
+kernel: { version: "6.12", memmapOnMemory: "on" }
+nodes:
+  - { id: 0, cpus: 8, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 14G } ] }
+hotplug:
+  - { node: 0, start: 0x1000000000, size: 16G }
+  - { node: 0, start: 0x2000000000, size: 16G }
+`),
+    );
+    const [a, b] = t.devices;
+    assert.ok(b.lockWaitMs >= a.populateMs + a.initMs - 1e-6, `hotplug[1] waited ${b.lockWaitMs} ms`);
+    const aDone = Math.max(...t.spans.filter((s) => s.device === a.name && s.phase === 'memoryBlockOnline').map((s) => s.endUs));
+    const bFirst = Math.min(...t.spans.filter((s) => s.device === b.name && (s.phase === 'hotplugAdd' || s.phase === 'memoryBlockOnline')).map((s) => s.startUs));
+    assert.ok(bFirst >= aDone, `hotplug[1] starts at ${bFirst} us, hotplug[0] is online at ${aDone} us`);
+  });
+});

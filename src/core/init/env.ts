@@ -8,6 +8,9 @@ import type { CostEra, InitWorkload, MachineParams, NodeInitWork } from './types
 
 /** The global lock every hot-add, online and memremap_pages() takes (mm/memory_hotplug.c). */
 export const MEM_HOTPLUG_LOCK = 'mem_hotplug_lock';
+/** lock_device_hotplug(): add_memory() / add_memory_driver_managed() hold it across the whole hot-add,
+ *  onlining included (6.12 mm/memory_hotplug.c add_memory(), add_memory_driver_managed()). */
+export const DEVICE_HOTPLUG_LOCK = 'device_hotplug_lock';
 
 export interface Env {
   w: InitWorkload;

@@ -5,11 +5,14 @@
 // mhp_init_memmap_on_memory() for the self-hosted vmemmap pages, then online_pages() ->
 // move_pfn_range_to_zone() -> memmap_init_range(MEMINIT_HOTPLUG) and freeing to buddy.
 // Because mem_hotplug_lock is one global percpu rw-semaphore taken for write, all of these, and
-// every memremap_pages(), are serialized system-wide (kernel-mm.md section 8).
+// every memremap_pages(), are serialized system-wide (kernel-mm.md section 8). add_memory() and
+// add_memory_driver_managed() also hold lock_device_hotplug() across add_memory_resource(), auto-onlining
+// included, so hot-adds run one after the other; a ZONE_DEVICE memremap_pages() (mem_hotplug_lock only)
+// can still slip in between the blocks of one.
 
 import type { ThreadSpec } from './des';
 import { pageWork, populateWork } from './cost_model';
-import { type Ctx, type Env, MEM_HOTPLUG_LOCK, type Program, cpuNodeFor } from './env';
+import { type Ctx, DEVICE_HOTPLUG_LOCK, type Env, MEM_HOTPLUG_LOCK, type Program, cpuNodeFor } from './env';
 import type { HotplugInitWork } from './types';
 
 export { MEM_HOTPLUG_LOCK };
@@ -28,6 +31,7 @@ export function hotAddThread(env: Env, h: HotplugInitWork): ThreadSpec {
 /** add_memory_resource() then memory_block_online() for every block. */
 export function* hotAddAndOnline(env: Env, h: HotplugInitWork, ctx: Ctx): Program {
   env.deviceThreads.set(h.name, 1);
+  yield { op: 'acquire', lock: DEVICE_HOTPLUG_LOCK, node: h.node, device: h.name };
   yield { op: 'acquire', lock: MEM_HOTPLUG_LOCK, node: h.node, device: h.name };
   yield {
     op: 'work',
@@ -66,5 +70,6 @@ export function* hotAddAndOnline(env: Env, h: HotplugInitWork, ctx: Ctx): Progra
     yield { op: 'work', work: onlineWork };
     yield { op: 'release', lock: MEM_HOTPLUG_LOCK };
   }
+  yield { op: 'release', lock: DEVICE_HOTPLUG_LOCK };
   yield { op: 'mark', name: `${h.name} online`, log: null, node: h.node, device: h.name };
 }
