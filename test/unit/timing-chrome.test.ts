@@ -9,7 +9,7 @@ const DEVICES = `
 arch: x86_64
 kernel: { version: "6.12", hvo: true }
 nodes:
-  - { id: 0, cpus: 8, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 62G } ] }
+  - { id: 0, cpus: 8, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 60G } ] }
   - { id: 1, cpus: 8, ranges: [ { start: 0x1000000000, size: 64G } ] }
 devices:
   - { name: pmem0, node: 0, kind: pmem, mode: fsdax, start: 0x10000000000, size: 64G, align: 2M, map: dev }

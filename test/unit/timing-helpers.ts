@@ -14,10 +14,14 @@ export function config(yaml: string): WorkloadConfig {
   return r.config;
 }
 
-/** The init workload of a YAML config, through the memory half of the core. */
-export function workloadOf(yaml: string): InitWorkload {
+/** The init workload of a YAML config, through the memory half of the core (fails the test when the
+ *  simulated kernel refuses part of the config: a timing of a machine that cannot boot proves nothing). */
+export function workloadOf(yaml: string, opts: { allowErrors?: boolean } = {}): InitWorkload {
   const cfg = config(yaml);
-  return buildInitWorkload(cfg, simulateMemmap(cfg));
+  const sim = simulateMemmap(cfg);
+  const errors = sim.errors.filter((e) => e.severity === 'error');
+  if (!opts.allowErrors) assert.deepEqual(errors.map((e) => e.message), [], 'the simulated kernel refuses the test config');
+  return buildInitWorkload(cfg, sim);
 }
 
 /** Timing of a workload with a raw `machine` section. */
