@@ -118,3 +118,18 @@ describe('reports', () => {
     assert.match(formatTimingComparison(cmp), /nodes\.node 1\.deferredMs/);
   });
 });
+
+describe('cost eras follow the releases Duyck\'s two series and padata landed in', () => {
+  it('eraOf: 4.19 pre-4.20, 4.20 and 5.1 before the deferred init series, 5.2-5.7, then padata', async () => {
+    const { eraOf } = await import('../../src/core/init/cost_model');
+    assert.deepEqual(
+      ([[4, 19], [4, 20], [5, 1], [5, 2], [5, 7], [5, 8], [6, 12]] as const).map((v) => eraOf(v, null)),
+      ['pre-4.20', '4.20-5.1', '4.20-5.1', '5.2-5.7', '5.2-5.7', '5.8+', '5.8+'],
+    );
+  });
+  it('machine.era "4.20-5.7", the old name, means 5.2-5.7', () => {
+    const { params, problems } = normalizeMachine({ era: '4.20-5.7' }, ['machine']);
+    assert.equal(params.options.era, '5.2-5.7');
+    assert.deepEqual(problems, []);
+  });
+});

@@ -9,7 +9,8 @@ import type { CalibrationPhase, CalibrationPoint, CostEra, CostParams, MachinePa
 
 export const CALIBRATION_PHASES: readonly CalibrationPhase[] = ['deferred', 'early', 'zoneDevice', 'hotplugOnline', 'hugetlb', 'populate'];
 const MEDIA: readonly Media[] = ['dram', 'pmem', 'cxl'];
-const ERAS: readonly (CostEra | 'auto')[] = ['auto', 'pre-4.20', '4.20-5.7', '5.8+'];
+// '4.20-5.7' is the name eras before 5.2 were split off had: after Duyck's series, before padata.
+const ERAS: readonly (CostEra | 'auto' | '4.20-5.7')[] = ['auto', 'pre-4.20', '4.20-5.1', '5.2-5.7', '4.20-5.7', '5.8+'];
 
 const TOP_KEYS = [
   'costs',
@@ -153,7 +154,7 @@ export function normalizeMachine(raw: unknown, path: JsonPath = ['machine']): No
   }
   if (raw.era !== undefined) {
     const v = oneOf(raw.era, ERAS, [...path, 'era'], 'machine.era');
-    if (v) o.era = v === 'auto' ? null : v;
+    if (v) o.era = v === 'auto' ? null : v === '4.20-5.7' ? '5.2-5.7' : v;
   }
   if (raw.hugetlbRequest !== undefined) {
     const v = oneOf(raw.hugetlbRequest, ['auto', 'perNode', 'balanced'] as const, [...path, 'hugetlbRequest'], 'machine.hugetlbRequest');

@@ -177,7 +177,7 @@ export interface MediaParams {
 }
 
 /** Cost-model era: selects historical per-page costs and the deferred-init threading of that era. */
-export type CostEra = 'pre-4.20' | '4.20-5.7' | '5.8+';
+export type CostEra = 'pre-4.20' | '4.20-5.1' | '5.2-5.7' | '5.8+';
 
 /** Per-page / per-item CPU costs in nanoseconds (single thread, warm, local memory). */
 export interface CostParams {
