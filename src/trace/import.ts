@@ -714,7 +714,7 @@ function deviceDrafts(nd: NdctlInput, profile: ArchProfile, nodeIds: Set<number>
       inline.map = 'a dax region without an info block keeps its memmap in RAM';
       if (dax.mode === 'kmem' && i === 0) {
         if (dax.onlineBlocks !== null && dax.totalBlocks !== null) before.push(`system-ram: ${dax.onlineBlocks} of ${dax.totalBlocks} memory blocks online`);
-        before.push(`memmapOnMemory: daxctl does not print it; cat /sys/bus/dax/devices/${dax.chardev}/memmap_on_memory (6.8+) and set it to true if that says 1`);
+        before.push(`memmapOnMemory: daxctl does not print it; cat /sys/bus/dax/devices/${dax.chardev}/memmap_on_memory (6.8+) and set it to true if that says 1${dax.provider === 'cxl' ? ' (for a CXL device the kernel defaults it to 1, and so does the config when kernel.memmapOnMemory allows it)' : ''}`);
       }
       devices.push({ value, before, inline });
     });

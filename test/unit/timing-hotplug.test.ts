@@ -144,3 +144,19 @@ hotplug:
     assert.ok(bFirst >= aDone, `hotplug[1] starts at ${bFirst} us, hotplug[0] is online at ${aDone} us`);
   });
 });
+
+describe('a 2 MiB boot pool on a one-node machine is a plain hugepages=N: padata with 2 x N_MEMORY threads', () => {
+  it('two threads allocate it (hugetlb_pages_alloc_boot()), not the node-specific serial path', () => {
+    const t = timing(
+      workloadOf(`arch: x86_64
+kernel: { version: "6.12" }
+nodes:
+  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 62G } ] }
+hugetlb:
+  - { node: 0, pageSize: 2M, count: 8192 }
+`),
+    );
+    const spans = t.spans.filter((s) => s.phase === 'hugetlbAlloc');
+    assert.equal(new Set(spans.map((s) => s.tid)).size, 2);
+  });
+});

@@ -116,7 +116,8 @@ export function isBalancedRequest(env: Env, pools: HugetlbPoolInitWork[]): boole
   const mode = env.m.options.hugetlbRequest;
   if (mode !== 'auto') return mode === 'balanced';
   const memNodes = env.w.nodes.filter((n) => n.hasMemory).map((n) => n.id);
-  if (memNodes.length < 2) return false;
+  // One memory node: what a plain hugepages=N asks for (as the memory half's ppc64 rule reads it).
+  if (memNodes.length === 0) return false;
   const counts = memNodes.map((id) => pools.filter((p) => p.node === id).reduce((s, p) => s + p.count, 0));
   return counts.every((c) => c === counts[0]) && counts[0] > 0;
 }
