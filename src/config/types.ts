@@ -75,7 +75,7 @@ export interface HotplugConfig {
   node: number;
   start: number;
   size: number;
-  /** Caller passes MHP_MEMMAP_ON_MEMORY (ACPI / virtio-mem style); effective only if the kernel supports it. */
+  /** Caller passes MHP_MEMMAP_ON_MEMORY (as the ACPI memory driver, dax/kmem, s390 sclp and pseries do; virtio-mem never does); effective only if the kernel supports it. */
   memmapOnMemory: boolean;
   path: JsonPath;
 }

@@ -49,6 +49,34 @@ export class DeviceClaims {
   }
 }
 
+/**
+ * System RAM the vmemmap of devices and hot-adds can still be allocated from, in bytes (the RAM budget).
+ * simulateMemmap() opens it with the boot RAM less what boot took (boot memmaps, their page tables,
+ * boot HugeTLB pools); each device or hot-add takes the RAM its memmap and page tables need, and a
+ * hot-add gives back the memory it onlines. One figure for all nodes: vmemmap_alloc_block() prefers the
+ * node but falls back to any (alloc_pages_node() without __GFP_THISNODE). The model's simplifications
+ * are listed in docs/cli-json.md ("RAM budget").
+ */
+export class RamBudget {
+  constructor(private free: number) {}
+
+  get freeBytes(): number {
+    return this.free;
+  }
+
+  /** Take `bytes` if they fit; otherwise take nothing and return false (the allocation fails). */
+  take(bytes: number): boolean {
+    if (bytes > this.free) return false;
+    this.free -= bytes;
+    return true;
+  }
+
+  /** Memory onlined as System RAM (a hot-add that succeeded). */
+  give(bytes: number): void {
+    this.free += bytes;
+  }
+}
+
 export interface SimContext {
   cfg: WorkloadConfig;
   profile: ArchProfile;
@@ -65,4 +93,6 @@ export interface SimContext {
   errors: CoreError[];
   /** nr_memmap_pages accumulated (section_nr_vmemmap_pages per hot-added piece). */
   nrMemmapPages: number;
+  /** System RAM left for the vmemmap of devices and hot-adds (see RamBudget). */
+  ram: RamBudget;
 }

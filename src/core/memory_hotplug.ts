@@ -9,7 +9,10 @@
 // memmap_on_memory:
 //   6.1  mhp_supports_memmap_on_memory(size): param on && size == memory_block_size_bytes()
 //        && IS_ALIGNED(vmemmap_size, PMD_SIZE) && IS_ALIGNED(size - vmemmap_size, pageblock bytes);
-//        flag passed but unsupported -> add_memory_resource() fails with -EINVAL. One altmap
+//        flag passed but unsupported -> add_memory_resource() fails with -EINVAL, but no caller modelled
+//        passes it unchecked: a hotplug[] entry is an ACPI memory device, and [6.1]
+//        acpi_memory_enable_device() sets the flag only if mhp_supports_memmap_on_memory(info->length)
+//        (s390 sclp and dax/kmem do not pass it in 6.1), so unsupported means a RAM memmap. One altmap
 //        { base_pfn = start, free = size / PAGE_SIZE }; the block records altmap.alloc pages.
 //   6.6+ (reference documents 6.12) memory_block_memmap_on_memory_pages() with `force` padding,
 //        mhp_supports_memmap_on_memory(void); unsupported -> silent fallback to a RAM memmap; one altmap
@@ -205,6 +208,35 @@ export function addPages(ctx: SimContext, req: AddPagesRequest): AddPagesResult 
 }
 
 // ---------------------------------------------------------------------------------------------
+// RAM for the vmemmap
+
+/**
+ * The RAM budget check of one device or hot-add whose populate allocated `total` (ctx.ram, see
+ * RamBudget): its vmemmap frames from RAM and its new page-table pages must fit in the System RAM left.
+ * Without an altmap every frame comes from vmemmap_alloc_block() (alloc_pages_node(), GFP_KERNEL |
+ * __GFP_RETRY_MAYFAIL, warn_alloc() once; [6.12] mm/sparse-vmemmap.c:51, :66); vmemmap_populate_hugepages()
+ * falls back to base pages (:362), whose vmemmap_populate_range() returns -ENOMEM (:293), so __add_pages()
+ * fails. Takes the RAM and returns null, or takes nothing and returns why the add fails (the caller rolls
+ * the vmemmap back).
+ */
+export function takeVmemmapRam(ctx: SimContext, total: PopulateOutcome): string | null {
+  const { profile } = ctx;
+  const need = total.ramBytes + total.pageTableBytes;
+  if (ctx.ram.take(need)) return null;
+  // The first allocation that fails: a leaf block (PMD / frame / bolted page) when the memmap is leaf-mapped
+  // from RAM, else a base page or a page-table page. vmemmap_alloc_block() warns once per boot.
+  const leafFromRam = total.altmapPages === 0 && total.leafBlocks > 0 && profile.vmemmap.leafBytes > 0;
+  const order = leafFromRam ? Math.round(Math.log2(profile.vmemmap.leafBytes / profile.pageSize)) : 0;
+  return (
+    `its vmemmap needs ${bytesExact(total.ramBytes)} of RAM` +
+    (total.pageTableBytes ? ` and ${bytesExact(total.pageTableBytes)} of page tables` : '') +
+    `, but only ${bytesExact(ctx.ram.freeBytes)} of System RAM is left (boot RAM less the boot memmaps, their page tables and the boot HugeTLB pools, less what earlier devices and hot-adds took, plus the memory they onlined)` +
+    `: vmemmap_alloc_block() fails (warn_alloc() logs "vmemmap alloc failure: order:${order}" once per boot), vmemmap_populate() returns -ENOMEM and __add_pages() fails` +
+    (profile.arch === 'x86_64' ? ' (x86 add_pages() WARN_ON_ONCE splat)' : '')
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // memmap_on_memory
 
 export interface MemmapOnMemoryPlan {
@@ -222,50 +254,116 @@ export interface MemmapOnMemoryPlan {
   kernelMessage?: string;
 }
 
+/** Which test of mhp_supports_memmap_on_memory() failed. */
+type MomFailure = 'param' | 'size' | 'page' | 'pageblock' | 'whole' | 'arch';
+
+interface MomCheck extends MemmapOnMemoryPlan {
+  failure: MomFailure | null;
+}
+
 /**
- * Can memory of `size` bytes (one add) self-host its memmap? `mode` is memory_hotplug.memmap_on_memory.
- * 6.6+: per block (memory_block_memmap_on_memory_pages / mhp_supports_memmap_on_memory(void)).
- * < 6.6: mhp_supports_memmap_on_memory(size) with size == one block.
+ * mhp_supports_memmap_on_memory() for blocks of `blockBytes` and an add of `size` bytes, without advice.
+ * 6.6+: per block (memory_block_memmap_on_memory_pages / mhp_supports_memmap_on_memory(void), [6.12]
+ * mm/memory_hotplug.c:57, :1360); < 6.6: mhp_supports_memmap_on_memory(size) with size == one block.
  */
-export function memmapOnMemoryPlan(profile: ArchProfile, blockBytes: number, size: number, mode: MemmapOnMemoryMode): MemmapOnMemoryPlan {
+function momCheck(profile: ArchProfile, blockBytes: number, size: number, mode: MemmapOnMemoryMode): MomCheck {
   const P = profile.pageSize;
   const SP = profile.structPageSize;
   const memmapSize = (blockBytes / P) * SP;
   const base = { memmapSize, memmapPages: divRoundUp(memmapSize, P), wastePages: 0 };
-  const no = (reason: string): MemmapOnMemoryPlan => ({ ...base, supported: false, reason });
-  if (!profile.features.memmapOnMemory) return no(`memmap_on_memory is not available on ${profile.arch} with Linux ${profile.version.join('.')} (no ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE)`);
+  const no = (failure: MomFailure, reason: string): MomCheck => ({ ...base, supported: false, reason, failure });
+  if (!profile.features.memmapOnMemory) return no('param', `memmap_on_memory is not available on ${profile.arch} with Linux ${profile.version.join('.')} (no ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE)`);
   if (!profile.features.memmapOnMemoryFallback) {
     // 6.1 form.
-    if (mode === 'off') return no('memory_hotplug.memmap_on_memory is off');
-    if (mode === 'force') return no('memory_hotplug.memmap_on_memory=force is not understood before 6.6 (boolean parameter): treated as off');
+    if (mode === 'off') return no('param', 'memory_hotplug.memmap_on_memory is off');
+    if (mode === 'force') return no('param', 'memory_hotplug.memmap_on_memory=force is not understood before 6.6 (boolean parameter): treated as off');
     const vmemmapSize = (size / P) * SP;
-    if (size !== blockBytes) return no(`the add is ${bytesExact(size)}, not exactly one memory block (${bytesExact(blockBytes)}): mhp_supports_memmap_on_memory(size) requires size == memory_block_size_bytes()`);
-    if (!isAligned(vmemmapSize, profile.pmdSize)) return no(`the memmap of one block (${bytesExact(vmemmapSize)}) is not a multiple of PMD_SIZE (${bytesExact(profile.pmdSize)})`);
-    if (!isAligned(size - vmemmapSize, profile.pageblockPages * P)) return no(`the memory left after the memmap is not a multiple of a pageblock (${bytesExact(profile.pageblockPages * P)})`);
-    return { ...base, memmapPages: vmemmapSize / P, supported: true, reason: `the first ${vmemmapSize / P} pages (${bytesExact(vmemmapSize)}) of the block hold its memmap` };
+    if (size !== blockBytes) return no('size', `the add is ${bytesExact(size)}, not exactly one memory block (${bytesExact(blockBytes)}): mhp_supports_memmap_on_memory(size) requires size == memory_block_size_bytes()`);
+    if (!isAligned(vmemmapSize, profile.pmdSize)) return no('arch', `the memmap of one block (${bytesExact(vmemmapSize)}) is not a multiple of PMD_SIZE (${bytesExact(profile.pmdSize)})`);
+    if (!isAligned(size - vmemmapSize, profile.pageblockPages * P)) return no('pageblock', `the memory left after the memmap is not a multiple of a pageblock (${bytesExact(profile.pageblockPages * P)})`);
+    return { ...base, memmapPages: vmemmapSize / P, supported: true, failure: null, reason: `the first ${vmemmapSize / P} pages (${bytesExact(vmemmapSize)}) of the block hold its memmap` };
   }
   // 6.6+ form.
-  if (mode === 'off') return no('memory_hotplug.memmap_on_memory is off');
+  if (mode === 'off') return no('param', 'memory_hotplug.memmap_on_memory is off');
   let memmapPages = divRoundUp(memmapSize, P);
   const exact = memmapPages;
   if (mode === 'force') memmapPages = alignUp(memmapPages, profile.pageblockPages);
   const plan = { memmapSize, memmapPages, wastePages: memmapPages - exact };
   const forceMsg = mode === 'force' ? `Memory hotplug will waste ${memmapPages - exact} pages in each memory block\n` : undefined;
-  const no2 = (reason: string): MemmapOnMemoryPlan => ({ ...plan, supported: false, reason, kernelMessage: forceMsg });
-  if (!isAligned(memmapSize, P)) return no2(`the memmap of one block (${memmapSize} bytes) is not a whole number of pages`);
-  if (!isAligned(memmapPages, profile.pageblockPages))
-    return no2(`the memmap of one block is ${memmapPages} pages, not a multiple of pageblock_nr_pages (${profile.pageblockPages}); memory_hotplug.memmap_on_memory=force would pad it`);
-  if (memmapPages === blockBytes / P) return no2(`the memmap would take the whole ${bytesExact(blockBytes)} block ("No effective hotplugged memory doesn't make sense")`);
-  // arch_supports_memmap_on_memory(): default IS_ALIGNED(memmap_size, PMD_SIZE); powerpc: radix (64K pages: always).
-  if (profile.arch === 'ppc64-hash') return no2('ppc64 hash MMU: arch_supports_memmap_on_memory() is false');
+  const no2 = (failure: MomFailure, reason: string): MomCheck => ({ ...plan, supported: false, reason, failure, kernelMessage: forceMsg });
+  if (!isAligned(memmapSize, P)) return no2('page', `the memmap of one block (${memmapSize} bytes) is not a whole number of pages`);
+  if (!isAligned(memmapPages, profile.pageblockPages)) return no2('pageblock', `the memmap of one block is ${memmapPages} pages, not a multiple of pageblock_nr_pages (${profile.pageblockPages})`);
+  if (memmapPages === blockBytes / P) return no2('whole', `the memmap would take the whole ${bytesExact(blockBytes)} block ("No effective hotplugged memory doesn't make sense")`);
+  // arch_supports_memmap_on_memory(): default IS_ALIGNED(memmap_size, PMD_SIZE) (:1349); powerpc: radix (64K pages: always).
+  if (profile.arch === 'ppc64-hash') return no2('arch', 'ppc64 hash MMU: arch_supports_memmap_on_memory() is false');
   if (profile.arch !== 'ppc64-radix' && !isAligned(memmapSize, profile.pmdSize))
-    return no2(`the memmap of one block (${bytesExact(memmapSize)}) is not a multiple of PMD_SIZE (${bytesExact(profile.pmdSize)}): arch_supports_memmap_on_memory() is false`);
+    return no2('arch', `the memmap of one block (${bytesExact(memmapSize)}) is not a multiple of PMD_SIZE (${bytesExact(profile.pmdSize)}): arch_supports_memmap_on_memory() is false`);
   return {
     ...plan,
     supported: true,
+    failure: null,
     reason: `each ${bytesExact(blockBytes)} block keeps its memmap in its first ${memmapPages} pages` + (plan.wastePages ? ` (${plan.wastePages} of them force-mode padding)` : ''),
     kernelMessage: forceMsg,
   };
+}
+
+/** How memory_block_size_bytes() is set on each architecture, for advice about the block size. */
+function blockSizeSource(profile: ArchProfile): string | null {
+  switch (profile.arch) {
+    case 'x86_64':
+      return 'x86 sets the block size with set_memory_block_size_order() on some platforms (kernel.memoryBlockSize) and probes it otherwise';
+    case 'ppc64-radix':
+    case 'ppc64-hash':
+      return 'ppc64 takes the block size from the firmware\'s ibm,lmb-size (kernel.memoryBlockSize)';
+    case 's390x':
+      return 's390 takes the block size from the SCLP rzm (kernel.memoryBlockSize)';
+    default:
+      return null; // the __weak memory_block_size_bytes(): one section
+  }
+}
+
+/**
+ * What would let blocks of this architecture self-host their memmap, when the block size is the
+ * problem: the smallest power-of-two block from the current one up whose memmap passes the pageblock and
+ * arch tests (with on, or force), and whether the architecture can have such blocks.
+ */
+function blockSizeAdvice(profile: ArchProfile, blockBytes: number, version61: boolean): string {
+  const limit = 2 ** profile.maxPhysmemBits;
+  let found = 0;
+  let forced = false;
+  for (let b = blockBytes * 2; b <= limit && !found; b *= 2) {
+    if (momCheck(profile, b, b, 'on').supported) found = b;
+    else if (!version61 && momCheck(profile, b, b, 'force').supported) {
+      found = b;
+      forced = true;
+    }
+  }
+  if (!found) return `no memory block size up to ${bytesExact(limit)} would pass these tests on ${profile.arch}: the memmap stays in RAM`;
+  const what = `memory blocks of ${bytesExact(found)}${forced ? ' with force' : ''} would be the smallest that self-host their memmap (${bytesExact((found / profile.pageSize) * profile.structPageSize)} each)`;
+  const src = blockSizeSource(profile);
+  if (src) return `${what}; ${src}`;
+  return `${what}, but ${profile.arch} memory blocks are one section (${bytesExact(profile.sectionSize)}, the generic memory_block_size_bytes()): memmap_on_memory cannot be used here, the memmap stays in RAM`;
+}
+
+/**
+ * Can memory of `size` bytes (one add) self-host its memmap? `mode` is memory_hotplug.memmap_on_memory.
+ * When it cannot, `reason` says which test fails and what would help: force only where it is the
+ * pageblock rounding alone that is missing (force pads the pages, never memory_block_memmap_size(),
+ * which arch_supports_memmap_on_memory() tests against PMD_SIZE, [6.12] mm/memory_hotplug.c:1357), else
+ * the memory block size that would work and whether this architecture can have it.
+ */
+export function memmapOnMemoryPlan(profile: ArchProfile, blockBytes: number, size: number, mode: MemmapOnMemoryMode): MemmapOnMemoryPlan {
+  const { failure, ...plan } = momCheck(profile, blockBytes, size, mode);
+  if (plan.supported || failure === null || failure === 'param' || failure === 'size' || failure === 'page') return plan;
+  const v61 = !profile.features.memmapOnMemoryFallback;
+  if (failure === 'pageblock' && mode !== 'force' && !v61) {
+    const f = momCheck(profile, blockBytes, size, 'force');
+    if (f.supported) return { ...plan, reason: `${plan.reason}; memory_hotplug.memmap_on_memory=force would pad it to ${f.memmapPages} pages (wasting ${f.wastePages} per block)` };
+    return { ...plan, reason: `${plan.reason}; force would not help: ${f.reason}; ${blockSizeAdvice(profile, blockBytes, v61)}` };
+  }
+  if (failure === 'arch' && profile.arch === 'ppc64-hash') return plan;
+  const forceNote = failure === 'arch' && !v61 ? '; force cannot help (it pads the pages, not the memmap size that must be PMD aligned)' : '';
+  return { ...plan, reason: `${plan.reason}${forceNote}; ${blockSizeAdvice(profile, blockBytes, v61)}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,10 +463,12 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
     plan = memmapOnMemoryPlan(profile, MB, req.size, mode);
     if (plan.supported) useMom = true;
     else if (!profile.features.memmapOnMemoryFallback) {
-      err({
-        message: `${what}: MHP_MEMMAP_ON_MEMORY is passed but not supported (${plan.reason}); Linux ${profile.version.join('.')} add_memory_resource() fails with -EINVAL (6.6+ falls back to a RAM memmap). ACPI and virtio-mem check mhp_supports_memmap_on_memory() first and add without the flag`,
-      });
-      return rec;
+      // Before 6.6 add_memory_resource() would fail with -EINVAL if the flag came unsupported, so the
+      // caller checks first: [6.1] acpi_memory_enable_device() sets MHP_MEMMAP_ON_MEMORY only if
+      // mhp_supports_memmap_on_memory(info->length) holds (s390 sclp and dax/kmem never pass it in 6.1).
+      rec.notes.push(
+        `memmap_on_memory not used, memmap from RAM: the ACPI memory hotplug driver checks mhp_supports_memmap_on_memory(size) first and adds without MHP_MEMMAP_ON_MEMORY (Linux ${profile.version.join('.')}): ${plan.reason}`,
+      );
     } else {
       rec.notes.push(`memmap_on_memory requested but not used, memmap from RAM (silent fallback): ${plan.reason}`);
     }
@@ -458,6 +558,16 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
     err({ message: `${what} ${formatHex(req.start)}+${bytesExact(req.size)} fails: ${result.failure!.message}`, kernelMessage: result.failure!.kernelMessage, code: result.failure!.code });
     return rec;
   }
+  const noRam = takeVmemmapRam(ctx, result.total);
+  if (noRam) {
+    ctx.space.restore(snap);
+    err({
+      message: `${what} ${formatHex(req.start)}+${bytesExact(req.size)}: ${noRam}, so add_memory_resource() fails with -ENOMEM` + (req.source === 'kmem' ? ' and dax/kmem does not add the range' : ''),
+      // [6.12] drivers/dax/kmem.c:174 dev_warn(); the ACPI driver's dev_err() "add_memory failed" has no range.
+      kernelMessage: req.source === 'kmem' ? `mapping0: ${formatHex(req.start)}-${formatHex(req.start + req.size - 1)} memory add failed\n` : undefined,
+    });
+    return rec;
+  }
 
   ctx.hotplugRam.add(startPfn, endPfn);
   ctx.nrMemmapPages += result.nrMemmapPages;
@@ -485,5 +595,7 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
   } else {
     rec.usableBytes = req.size;
   }
+  // The added blocks are onlined: later devices and hot-adds can take their memmap from them.
+  ctx.ram.give(rec.usableBytes);
   return rec;
 }

@@ -16,9 +16,10 @@ import { alignDown, alignUp, divFloor, divRoundUp, formatHex, isPowerOfTwo } fro
 import { type ArchProfile } from './arch';
 import { type Altmap, altmapInfo } from './altmap';
 import type { SimContext } from './context';
-import { addPages, hotAdd, memmapOnMemoryPlan, mhpRangeAllowed } from './memory_hotplug';
+import { addPages, hotAdd, memmapOnMemoryPlan, mhpRangeAllowed, takeVmemmapRam } from './memory_hotplug';
 import { ndPfnInit } from './nvdimm';
-import type { CoreError, CoreErrorCode, DeviceMemmap, HotplugMemmap, MemmapLocation } from './types';
+import { IntervalSet } from './intervals';
+import type { CoreError, CoreErrorCode, DeviceMemmap, HotplugMemmap, MemmapLocation, SectionPiece } from './types';
 import type { CompoundGeometry } from './vmemmap';
 
 /** VMEMMAP_RESERVE_NR: vmemmap pages kept per compound page with dedup. */
@@ -207,10 +208,17 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
     rec.notes.push(`compound devmap (vmemmap_shift ${rec.vmemmapShift}) without vmemmap dedup: ${why}`);
   }
 
+  const snap = ctx.space.snapshot();
   const res = addPages(ctx, { startPfn, nrPages, altmap, compound });
   if (!res.ok) {
     if (altmap) rec.altmap = altmapInfo(altmap);
     return fail(res.failure!.message, res.failure!.kernelMessage, d.path, res.failure!.code);
+  }
+  const noRam = takeVmemmapRam(ctx, res.total);
+  if (noRam) {
+    ctx.space.restore(snap);
+    // pagemap_range() fails, memremap_pages() returns the error: the pmem / dax probe fails, no message of its own.
+    return fail(`${noRam}, so memremap_pages() fails with -ENOMEM and the ${pagemapRaw || d.mode === 'fsdax' ? 'pmem' : 'device-dax'} probe fails`);
   }
   ctx.deviceClaims.add({ name: d.name, startPfn, endPfn });
   ctx.nrMemmapPages += res.nrMemmapPages;
@@ -240,11 +248,7 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
     rec.initializedStructPages = initPages;
   }
   if (dedup) {
-    // Without dedup: section_nr_vmemmap_pages() unoptimised, DIV_ROUND_UP(nr_pages * SP, PAGE_SIZE) per piece.
-    const SP = profile.structPageSize;
-    const without = res.pieces
-      .filter((p) => p.mapping !== 'early-reuse')
-      .reduce((s, p) => s + (p.fullSections > 0 ? p.fullSections * divRoundUp(profile.pagesPerSection * SP, P) : divRoundUp(p.nrPages * SP, P)) * P, 0);
+    const without = vmemmapBytesWithoutDedup(ctx, res.pieces);
     rec.dedupSavedBytes = without - rec.ramBytes;
     rec.notes.push(
       `compound devmap with vmemmap dedup: ${compoundPfns} pfns per compound page keep ${VMEMMAP_RESERVE_NR} vmemmap pages each; ${bytesExact(rec.ramBytes)} instead of ${bytesExact(without)} (saves ${bytesExact(rec.dedupSavedBytes)}; the vmemmap is PTE-mapped, ${bytesExact(rec.pageTableBytes)} of page tables)`,
@@ -258,6 +262,24 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   }
   for (const p of res.pieces) rec.notes.push(p.note);
   return rec;
+}
+
+/**
+ * The vmemmap the pieces would need without dedup: the pages spanned by their struct pages (VA span
+ * rounded out to whole pages, pages shared by adjacent pieces counted once), early-reuse pieces left out
+ * (their boot memmap exists either way). Not section_nr_vmemmap_pages(), which rounds every section up to
+ * a page on its own and so counts one 64 KiB vmemmap page once per 16 MiB section on ppc64 (16 KiB of
+ * struct pages each).
+ */
+function vmemmapBytesWithoutDedup(ctx: SimContext, pieces: readonly SectionPiece[]): number {
+  const P = ctx.profile.pageSize;
+  const pages = new IntervalSet();
+  for (const p of pieces) {
+    if (p.mapping === 'early-reuse') continue;
+    const va = ctx.space.vaOf(p.startPfn, p.nrPages);
+    pages.add(divFloor(va.start, P), divRoundUp(va.end, P));
+  }
+  return pages.total * P;
 }
 
 /** A pmem namespace on a region that sets ND_REGION_PAGEMAP: e820 (memmap=nn!ss), virtio-pmem, of_pmem. */

@@ -6,12 +6,18 @@
 // only, so their placement depends on the boot layout alone (placeBootHugetlbPools()); only the
 // attribution of page-table pages follows this order. Each step records what it allocated from RAM,
 // from the device itself and as page tables; the totals are defined in ./types.ts.
+//
+// RAM budget (ctx.ram, see RamBudget in ./context.ts): the vmemmap of a device or hot-add is allocated
+// from System RAM (vmemmap_alloc_block(), mm/sparse-vmemmap.c), so it must fit in what is left of it:
+// the boot RAM less the boot memmaps, their page tables and the boot HugeTLB pools, less what earlier
+// devices and hot-adds took, plus the memory earlier hot-adds onlined. An add that does not fit fails
+// with -ENOMEM (takeVmemmapRam() in ./memory_hotplug.ts).
 
 import { bytesExact } from './format';
 import type { WorkloadConfig } from '../config/types';
 
 import { releaseNote, type ArchProfile } from './arch';
-import { DeviceClaims, type SimContext } from './context';
+import { DeviceClaims, RamBudget, type SimContext } from './context';
 import { hugetlbPool, placeBootHugetlbPools } from './hugetlb_vmemmap';
 import { IntervalSet } from './intervals';
 import { buildMemoryLayout } from './layout';
@@ -38,6 +44,7 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
     memoryBlockBytes: layout.memoryBlockBytes,
     errors: built.errors,
     nrMemmapPages: 0,
+    ram: new RamBudget(0),
   };
 
   // ---- boot: sparse_init()
@@ -68,6 +75,19 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
     };
   });
 
+  // ---- boot HugeTLB pools: allocated from boot RAM before any device or hot-add exists, in what
+  // sparse_init() left (placeBootHugetlbPools()); HVO splits their vmemmap after the devices below.
+  const placements = placeBootHugetlbPools(profile, layout.nodes, nodes, cfg.hugetlb);
+
+  // ---- the RAM budget after boot
+  const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
+  const bootFreeBytes = ramAfterBoot(
+    sum(layout.nodes, (n) => n.presentPages) * profile.pageSize,
+    nodes,
+    cfg.hugetlb.reduce((s, pool, i) => s + placements[i].allocated * pool.pageSize, 0),
+  );
+  ctx.ram = new RamBudget(bootFreeBytes);
+
   // ---- devices, then hot-adds
   const hotplug: HotplugMemmap[] = [];
   const devices: DeviceMemmap[] = cfg.devices.map((d) => mapDevice(ctx, d, hotplug));
@@ -75,14 +95,11 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
     hotplug.push(hotAdd(ctx, { source: 'hotplug', device: null, node: h.node, start: h.start, size: h.size, memmapOnMemory: h.memmapOnMemory, path: h.path }));
   }
 
-  // ---- HugeTLB pools and HVO. Boot pools are allocated from boot RAM before any device or hot-add
-  // exists, in what sparse_init() left (placeBootHugetlbPools()); HVO then splits their vmemmap.
-  const placements = placeBootHugetlbPools(profile, layout.nodes, nodes, cfg.hugetlb);
+  // ---- HVO of the boot pools placed above.
   const pools = cfg.hugetlb.map((pool, i) => hugetlbPool(ctx, pool, placements[i]));
   const hugetlb: HugetlbMemmap[] = pools.map((p) => p.rec);
 
   // ---- totals
-  const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
   const bootMemmapBytes = sum(nodes, (n) => n.bootMemmapBytes);
   const hvoFreed = sum(hugetlb, (h) => h.freedBytes);
   const ramBytes = bootMemmapBytes + sum(devices, (d) => d.ramBytes) + sum(hotplug, (h) => h.ramBytes) - hvoFreed;
@@ -125,12 +142,25 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
       hotplug,
       pageTables: { pte: level('pte'), pmd: level('pmd'), pud: level('pud') },
       vmstat,
+      ramBudget: { bootFreeBytes, freeBytes: ctx.ram.freeBytes },
       notes,
     },
     errors: ctx.errors,
     layout,
     arch: archSummary(cfg, profile),
   };
+}
+
+/**
+ * The RAM budget's opening figure: System RAM present at boot less what boot took from it before any
+ * device probes: the boot memmaps (sparse_init()), their page tables, and the boot HugeTLB pools (gigantic
+ * pages from memblock, the others from the buddy allocator in hugetlb_init(), both before device_initcall).
+ * Not subtracted (documented in docs/cli-json.md): the kernel image, memblock's other reservations,
+ * slab, page cache and user memory, the min watermarks; HVO's freed vmemmap is not given back.
+ */
+function ramAfterBoot(bootRamBytes: number, nodes: readonly Pick<NodeMemmap, 'bootMemmapBytes' | 'pageTableBytes'>[], hugetlbPoolBytes: number): number {
+  const taken = nodes.reduce((s, n) => s + n.bootMemmapBytes + n.pageTableBytes, 0) + hugetlbPoolBytes;
+  return Math.max(0, bootRamBytes - taken);
 }
 
 function archSummary(cfg: WorkloadConfig, p: ArchProfile): ArchSummary {

@@ -291,6 +291,13 @@ export interface MemmapSummary {
   pageTables: { pte: PageTableCount; pmd: PageTableCount; pud: PageTableCount };
   /** /proc/vmstat counters (6.11+), null before. nr_memmap_pages includes altmap-backed vmemmap. */
   vmstat: { nrMemmapBootPages: number; nrMemmapPages: number } | null;
+  /**
+   * System RAM the vmemmap of devices and hot-adds can come from (docs/cli-json.md, "RAM budget"): what is
+   * left after boot (boot RAM less boot memmaps, their page tables and boot HugeTLB pools), and what is
+   * left at the end (less the RAM memmaps and page tables of the devices and hot-adds that succeeded,
+   * plus the memory the hot-adds onlined). A device or hot-add whose memmap does not fit fails (-ENOMEM).
+   */
+  ramBudget: { bootFreeBytes: number; freeBytes: number };
   notes: string[];
 }
 

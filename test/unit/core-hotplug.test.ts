@@ -57,6 +57,23 @@ describe('core memmap_on_memory support (§3 worked examples)', () => {
     assert.equal(plan('arm64-4k', 128 * MiB, 'on').supported, true);
   });
 
+  it('force is offered only where it helps: the pageblock rounding alone (ppc64 radix), never where the PMD test fails (arm64 16K/64K)', () => {
+    assert.match(plan('ppc64-radix', 256 * MiB, 'on').reason, /memmap_on_memory=force would pad it to 32 pages \(wasting 28 per block\)/);
+    // arch_supports_memmap_on_memory() (6.12 mm/memory_hotplug.c:1349) tests memory_block_memmap_size(), which force does not pad.
+    const a16 = plan('arm64-16k', 128 * MiB, 'on');
+    assert.doesNotMatch(a16.reason, /force would pad/);
+    assert.match(a16.reason, /force would not help: the memmap of one block \(512 KiB\) is not a multiple of PMD_SIZE \(32 MiB\)/);
+    assert.match(a16.reason, /memory blocks of 8 GiB would be the smallest .*arm64-16k memory blocks are one section \(128 MiB/);
+    const a64 = plan('arm64-64k', 512 * MiB, 'on');
+    assert.doesNotMatch(a64.reason, /force would pad/);
+    assert.match(a64.reason, /force would not help: the memmap would take the whole 512 MiB block/);
+    assert.match(a64.reason, /memory blocks of 512 GiB/);
+    assert.match(plan('arm64-16k', 128 * MiB, 'force').reason, /force cannot help .*memory blocks of 8 GiB/);
+    // x86 with an 80-byte struct page: 2.5 MiB per 128 MiB block; x86 can set the block size.
+    const kmsan = memmapOnMemoryPlan(archProfile(makeConfig({ kernel: { structPageSize: 80 } })), 128 * MiB, 128 * MiB, 'on');
+    assert.match(kmsan.reason, /force would not help: .*PMD_SIZE.*memory blocks of 512 MiB would be the smallest .*set_memory_block_size_order\(\)/);
+  });
+
   it('the parameter must be on', () => {
     assert.equal(plan('x86_64', 128 * MiB, 'off').supported, false);
     assert.equal(plan('x86_64', 128 * MiB, 'force', '6.1').supported, false);
@@ -92,21 +109,33 @@ describe('core hot-add (add_memory_resource)', () => {
     assert.equal(h.usableBytes, 4 * 254 * MiB);
   });
 
-  it('6.12 falls back silently to a RAM memmap; 6.1 fails with -EINVAL', () => {
+  it('6.12 falls back silently to a RAM memmap; 6.1 ACPI checks mhp_supports_memmap_on_memory(size) first and adds without the flag', () => {
     const cfg = { ram: { size: 128 * GiB }, kernel: { memmapOnMemory: 'on' as const }, hotplug: [{ start: 256 * GiB, size: 4 * GiB, memmapOnMemory: true }] };
     const arm = hot({ ...cfg, arch: 'arm64-16k' });
     assert.equal(arm.h.status, 'ok');
     assert.equal(arm.h.memmapOnMemory, false);
     assert.equal(arm.h.ramBytes, 16 * MiB); // 262,144 pages of 16 KiB × 64 B
     assert.ok(arm.h.notes.some((n) => /silent fallback/.test(n)));
+    // [6.1] acpi_memory_enable_device(): MHP_MEMMAP_ON_MEMORY only if mhp_supports_memmap_on_memory(info->length).
     const old = hot({ ...cfg, version: '6.1' });
-    assert.equal(old.h.status, 'failed');
-    assert.equal(old.h.ramBytes, 0);
-    assert.ok(old.r.errors.some((e) => /-EINVAL/.test(e.message)));
+    assert.equal(old.h.status, 'ok');
+    assert.equal(old.h.blocks, 2);
+    assert.equal(old.h.memmapOnMemory, false);
+    assert.equal(old.h.ramBytes, 64 * MiB);
+    assert.deepEqual(old.r.errors, []);
+    assert.ok(old.h.notes.some((n) => /checks mhp_supports_memmap_on_memory\(size\) first and adds without MHP_MEMMAP_ON_MEMORY .*not exactly one memory block/.test(n)));
     // 6.1, exactly one 2 GiB block: supported, 2016 MiB usable.
     const single = hot({ ...cfg, version: '6.1', hotplug: [{ start: 256 * GiB, size: 2 * GiB, memmapOnMemory: true }] });
     assert.equal(single.h.memmapOnMemory, true);
     assert.equal(single.h.usableBytes, 2016 * MiB);
+  });
+
+  it('s390x 6.1 standby memory: no memmap_on_memory there (sclp adds with MHP_NONE), the add succeeds with the memmap in RAM', () => {
+    const { h, r } = hot({ arch: 's390x', version: '6.1', ram: { size: 16 * GiB }, kernel: { memmapOnMemory: 'on' }, hotplug: [{ start: 32 * GiB, size: GiB, memmapOnMemory: true }] });
+    assert.equal(h.status, 'ok');
+    assert.equal(h.memmapOnMemory, false);
+    assert.equal(h.ramBytes, 16 * MiB);
+    assert.deepEqual(r.errors.filter((e) => e.severity === 'error'), []);
   });
 
   it('without memmap_on_memory the memmap comes from RAM', () => {
@@ -170,5 +199,88 @@ describe('core dax/kmem', () => {
     const r = simulateMemmap(makeConfig({ devices: [{ kind: 'cxl', mode: 'kmem', start: 64 * GiB + 2 * MiB, size: 128 * MiB, map: 'mem' }] }));
     assert.equal(r.memmap.devices[0].status, 'failed');
     assert.match(r.errors[0].kernelMessage!, /rejecting DAX region without any memory after alignment/);
+  });
+});
+
+describe('core RAM budget: the memmap of devices and hot-adds must fit in the System RAM left', () => {
+  const vm2g = { ram: { start: 4 * GiB, size: 2 * GiB } };
+
+  it('after boot: boot RAM less the boot memmap, its page tables and the boot HugeTLB pools', () => {
+    const r = simulateMemmap(makeConfig(vm2g));
+    assert.equal(r.memmap.ramBudget.bootFreeBytes, 2 * GiB - 32 * MiB - 8 * KiB);
+    assert.equal(r.memmap.ramBudget.freeBytes, r.memmap.ramBudget.bootFreeBytes);
+    const pools = simulateMemmap(makeConfig({ ...vm2g, hugetlb: [{ pageSize: 2 * MiB, count: 100 }] }));
+    assert.equal(pools.memmap.ramBudget.bootFreeBytes, 2 * GiB - 32 * MiB - 8 * KiB - 200 * MiB);
+  });
+
+  it('2 GiB VM, 512 GiB raw virtio-pmem namespace: its 8 GiB memmap in RAM does not fit, memremap_pages() fails with -ENOMEM', () => {
+    const r = simulateMemmap(makeConfig({ ...vm2g, devices: [{ name: 'namespace0.0', provider: 'virtio-pmem', mode: 'raw', start: 256 * GiB, size: 512 * GiB }] }));
+    const d = r.memmap.devices[0];
+    assert.equal(d.status, 'failed');
+    assert.deepEqual([d.ramBytes, d.memmapBytes, d.pageTableBytes], [0, 0, 0]);
+    assert.equal(r.memmap.ramBytes, 32 * MiB);
+    const e = r.errors.find((x) => x.severity === 'error')!;
+    assert.deepEqual(e.path, ['devices', 0]);
+    assert.match(e.message, /its vmemmap needs 8 GiB of RAM .*only 2064376 KiB of System RAM is left/);
+    assert.match(e.message, /"vmemmap alloc failure: order:9".*memremap_pages\(\) fails with -ENOMEM/);
+    // A namespace whose memmap fits is mapped, and takes its memmap from the budget.
+    const ok = simulateMemmap(makeConfig({ ...vm2g, devices: [{ name: 'namespace0.0', provider: 'virtio-pmem', mode: 'raw', start: 256 * GiB, size: 64 * GiB }] }));
+    assert.equal(ok.memmap.devices[0].status, 'ok');
+    assert.equal(ok.memmap.ramBudget.freeBytes, ok.memmap.ramBudget.bootFreeBytes - GiB - ok.memmap.devices[0].pageTableBytes);
+  });
+
+  it('2 GiB VM hot-adding 1 TiB without memmap_on_memory: 16 GiB of memmap, -ENOMEM; with it the blocks self-host and the add succeeds', () => {
+    const add = (memmapOnMemory: boolean) =>
+      simulateMemmap(makeConfig({ ...vm2g, kernel: { memmapOnMemory: 'on' }, hotplug: [{ start: 1024 * GiB, size: 1024 * GiB, memmapOnMemory }] }));
+    const ram = add(false);
+    const h = ram.memmap.hotplug[0];
+    assert.equal(h.status, 'failed');
+    assert.deepEqual([h.ramBytes, h.usableBytes, h.blocks], [0, 0, 0]);
+    assert.equal(ram.memmap.ramBytes, 32 * MiB);
+    assert.match(ram.errors[0].message, /^hot-add 0x10000000000\+1 TiB: its vmemmap needs 16 GiB of RAM .*add_memory_resource\(\) fails with -ENOMEM/);
+    const self = add(true).memmap.hotplug[0];
+    assert.equal(self.status, 'ok');
+    assert.equal(self.selfHostedBytes, 16 * GiB);
+  });
+
+  it('memory hot-added and onlined before counts: adding 64 GiB first lets a 1 TiB add follow; devices take first, in config order', () => {
+    const r = simulateMemmap(makeConfig({ ...vm2g, hotplug: [{ start: 64 * GiB, size: 64 * GiB }, { start: 1024 * GiB, size: 1024 * GiB }] }));
+    assert.deepEqual(r.memmap.hotplug.map((h) => h.status), ['ok', 'ok']);
+    assert.equal(r.memmap.hotplug[1].ramBytes, 16 * GiB);
+    // A dax/kmem device adds memory too (devices come before hot-adds); a later device's memmap can use it.
+    const kmem = simulateMemmap(
+      makeConfig({
+        ...vm2g,
+        devices: [
+          { name: 'dax0.0', kind: 'cxl', mode: 'kmem', map: 'mem', start: 64 * GiB, size: 64 * GiB },
+          { name: 'namespace1.0', provider: 'virtio-pmem', mode: 'raw', start: 256 * GiB, size: 512 * GiB },
+        ],
+      }),
+    );
+    assert.deepEqual(kmem.memmap.devices.map((d) => d.status), ['ok', 'ok']);
+    // In the other order the namespace probes first, with 2 GiB of RAM: it fails.
+    const first = simulateMemmap(
+      makeConfig({
+        ...vm2g,
+        devices: [
+          { name: 'namespace1.0', provider: 'virtio-pmem', mode: 'raw', start: 256 * GiB, size: 512 * GiB },
+          { name: 'dax0.0', kind: 'cxl', mode: 'kmem', map: 'mem', start: 64 * GiB, size: 64 * GiB },
+        ],
+      }),
+    );
+    assert.deepEqual(first.memmap.devices.map((d) => d.status), ['failed', 'ok']);
+  });
+
+  it('boot HugeTLB pools are taken before devices probe', () => {
+    const dev = { name: 'namespace0.0', kind: 'pmem' as const, mode: 'fsdax' as const, map: 'mem' as const, start: 256 * GiB, size: 64 * GiB };
+    const cfg = (count: number) => simulateMemmap(makeConfig({ ram: { start: 4 * GiB, size: 4 * GiB }, devices: [dev], hugetlb: [{ pageSize: GiB, count }] }));
+    assert.equal(cfg(2).memmap.devices[0].status, 'ok'); // 1 GiB memmap in ~1.9 GiB
+    assert.equal(cfg(3).memmap.devices[0].status, 'failed'); // ~0.9 GiB left
+  });
+
+  it('dax/kmem that does not fit: the kmem probe warns "memory add failed"', () => {
+    const r = simulateMemmap(makeConfig({ ...vm2g, devices: [{ name: 'dax0.0', kind: 'cxl', mode: 'kmem', map: 'mem', start: 1024 * GiB, size: 1024 * GiB }] }));
+    assert.equal(r.memmap.devices[0].status, 'failed');
+    assert.equal(r.errors[0].kernelMessage, 'mapping0: 0x10000000000-0x1ffffffffff memory add failed\n');
   });
 });

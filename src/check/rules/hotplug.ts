@@ -1,7 +1,7 @@
 // Memory hotplug rules: memory block alignment, the memory block size itself, memmap_on_memory, and
 // dax/kmem (device memory hot-added as System RAM).
 
-import type { MemmapOnMemoryMode } from '../../config/index';
+import { alignDown, type MemmapOnMemoryMode } from '../../config/index';
 import { memmapOnMemoryPlan, probeMemoryBlockSize } from '../../core/index';
 import type { FixSpec, Rule, RuleFinding } from '../types';
 import { alignedTo, bool, bytesExact, formatHex, growTo, hasInfoBlock, hexRange, isAligned, isFree, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
@@ -115,12 +115,16 @@ export const memmapOnMemoryUnsupported: Rule = {
   doc: [
     'With `memory_hotplug.memmap_on_memory` a hot-added memory block keeps its own memmap at its start — only when the memmap of',
     'one block is a whole number of pageblocks (`force` pads it), is PMD aligned (`arch_supports_memmap_on_memory()`) and is',
-    'smaller than the block. Otherwise Linux ≥ 6.6 **silently** puts the memmap in RAM; 6.1 fails the add with -EINVAL when the',
-    'flag is forced (ACPI checks first), and also requires the add to be exactly one memory block. For dax/kmem, writing 1 to',
+    'smaller than the block. Otherwise Linux ≥ 6.6 **silently** puts the memmap in RAM. Linux 6.1 also requires the add to be',
+    'exactly one memory block, and its `add_memory_resource()` would fail with -EINVAL if `MHP_MEMMAP_ON_MEMORY` came',
+    'unsupported, but the ACPI memory hotplug driver (what a `hotplug` entry models) checks `mhp_supports_memmap_on_memory()`',
+    'first and adds without the flag: the memmap goes to RAM there too. For dax/kmem, writing 1 to',
     '`/sys/bus/dax/devices/daxX.Y/memmap_on_memory` fails with -EOPNOTSUPP (dev_dbg `memmap_on_memory is not available`).',
     '',
-    '**Fix:** `memory_hotplug.memmap_on_memory=force` when only the pageblock rounding is missing, enable the parameter for',
-    'dax/kmem, or stop expecting the memmap in the hot-added memory.',
+    '**Fix:** `memory_hotplug.memmap_on_memory=force` when only the pageblock rounding is missing (not when the memmap of one',
+    'block is not PMD aligned, as on arm64 with 16K or 64K pages: force pads the pages, not the memmap size; the message says',
+    'which block size would work and whether the architecture can have it), enable the parameter for dax/kmem, or stop',
+    'expecting the memmap in the hot-added memory.',
   ].join('\n'),
   check(ctx) {
     const p = ctx.profile;
@@ -152,14 +156,14 @@ export const memmapOnMemoryUnsupported: Rule = {
       const blocks = h.size / MB;
       const fixes = modeFixes(h.size);
       fixes.push({ title: 'Do not request memmap_on_memory for this range', ops: [set([...h.path, 'memmapOnMemory'], bool(false))] });
+      const inRam = `the memmap of the ${blocks} block${blocks === 1 ? '' : 's'} (${bytesExact(plan.memmapSize * blocks)}) comes from RAM`;
       out.push({
         path: [...h.path, 'memmapOnMemory'],
-        severity: fallback ? 'warning' : 'error',
         message:
           `hotplug[${i}] asks for memmap_on_memory (memory_hotplug.memmap_on_memory=${modeText(mode)}) but it cannot be used: ${plan.reason}; ` +
           (fallback
-            ? `Linux ${v} silently falls back, so the memmap of the ${blocks} block${blocks === 1 ? '' : 's'} (${bytesExact(plan.memmapSize * blocks)}) comes from RAM`
-            : `Linux ${v} add_memory_resource() fails with -EINVAL when MHP_MEMMAP_ON_MEMORY is forced (ACPI checks first and adds without it)`),
+            ? `Linux ${v} silently falls back, so ${inRam}`
+            : `Linux ${v}'s ACPI memory hotplug driver checks mhp_supports_memmap_on_memory(size) first and adds without MHP_MEMMAP_ON_MEMORY, so ${inRam}`),
         kernelText: plan.kernelMessage?.trimEnd() ?? '',
         related: [{ path: ['kernel', 'memmapOnMemory'], message: `memory_hotplug.memmap_on_memory=${modeText(mode)}` }],
         fixes,
@@ -295,9 +299,12 @@ export const kmemPartialBlocks: Rule = {
   doc: [
     'dax/kmem rounds each range to whole memory blocks (`ALIGN(start, block)`, `ALIGN_DOWN(end + 1, block) - 1`) and silently',
     'leaves the edges unused. On x86 bare metal with more than 64 GiB of RAM a memory block is 2 GiB, so up to 4 GiB of a',
-    'CXL region can be lost this way. (pmem namespaces also lose their info block area at the start; that part is not reported.)',
+    'CXL region can be lost this way. A pmem namespace hands dax/kmem its data area, which begins after the info block (the',
+    '`nd_pfn_init()` data offset, at least 2 MiB): a namespace that starts on a block boundary loses the rest of its first',
+    'block (2046 MiB with 2 GiB blocks). The data offset itself is not reported.',
     '',
-    '**Fix:** size and place the region in whole memory blocks.',
+    '**Fix:** size and place the region in whole memory blocks; for a pmem namespace, start it one data offset below a block',
+    'boundary so that its data begins on the boundary.',
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
@@ -308,11 +315,36 @@ export const kmemPartialBlocks: Rule = {
       if (!rec || rec.status !== 'ok' || !rec.mappedRange) return;
       const end = d.start + d.size;
       const pmem = hasInfoBlock(d);
-      const lead = pmem ? 0 : rec.mappedRange.start - d.start;
+      // pmem: dax/kmem gets the data area, from the data offset on (the info block area is not counted here).
+      const dataStart = d.start + (pmem ? rec.dataOffsetBytes : 0);
+      const lead = rec.mappedRange.start - dataStart;
       const tail = end - rec.mappedRange.end;
       if (lead + tail <= 0) return;
       const fixes: FixSpec[] = [];
-      if (pmem) {
+      if (pmem && lead > 0) {
+        // Start the namespace one data offset below a block boundary (the one below: grow; the one above:
+        // shrink), checked against nd_pfn_init(): the data must begin on the boundary and end on one.
+        const newEnd = tail > 0 ? rec.mappedRange.end : end;
+        for (const boundary of [alignDown(dataStart, MB), rec.mappedRange.start]) {
+          // The data offset depends on the size with map=dev (the memmap reservation): settle it in a few rounds.
+          let s = boundary - rec.dataOffsetBytes;
+          let r = s >= 0 && newEnd > s ? ndLayout(ctx, d, { start: s, size: newEnd - s }) : null;
+          for (let round = 0; round < 4 && r?.ok && s + r.layout.offset !== boundary; round++) {
+            s = boundary - r.layout.offset;
+            r = s >= 0 && newEnd > s ? ndLayout(ctx, d, { start: s, size: newEnd - s }) : null;
+          }
+          if (!r?.ok || s + r.layout.offset !== boundary || !isAligned(r.layout.rangeEnd, MB) || r.layout.rangeEnd <= boundary) continue;
+          if (!isFree(ctx, s, newEnd, d.path)) continue;
+          fixes.push(
+            rangeFix(
+              `Start the namespace at ${formatHex(s)}, ${bytesExact(boundary - s)} below the block boundary ${formatHex(boundary)} (size ${bytesExact(newEnd - s)}${tail > 0 ? `, ending at the block boundary ${formatHex(newEnd)}` : ''}): its data then begins on the boundary and dax/kmem adds all of it`,
+              d.path,
+              d,
+              { start: s, size: newEnd - s },
+            ),
+          );
+        }
+      } else if (pmem) {
         const shrunk = rec.mappedRange.end - d.start;
         if (shrunk > 0) fixes.push(rangeFix(`End the namespace at the block boundary ${formatHex(rec.mappedRange.end)} (size ${bytesExact(shrunk)})`, d.path, d, { start: d.start, size: shrunk }));
       } else {
@@ -322,7 +354,11 @@ export const kmemPartialBlocks: Rule = {
         if (s) fixes.push(rangeFix(`Shrink to whole ${bytesExact(MB)} memory blocks: start ${formatHex(s.start)}, size ${bytesExact(s.size)}`, d.path, d, s));
       }
       const parts: string[] = [];
-      if (lead > 0) parts.push(`${bytesExact(lead)} at the start (${hexRange(d.start, rec.mappedRange.start)})`);
+      if (lead > 0 && pmem) {
+        parts.push(
+          `${bytesExact(lead)} at the start (${hexRange(dataStart, rec.mappedRange.start)}: the data begins at ${formatHex(dataStart)}, after the ${bytesExact(rec.dataOffsetBytes)} data offset of the info block${d.map === 'dev' ? ' and the map=dev memmap reservation' : ''}, and ALIGN(start, ${bytesExact(MB)}) moves it up to the next block)`,
+        );
+      } else if (lead > 0) parts.push(`${bytesExact(lead)} at the start (${hexRange(d.start, rec.mappedRange.start)})`);
       if (tail > 0) parts.push(`${bytesExact(tail)} at the end (${hexRange(rec.mappedRange.end, end)})`);
       out.push({
         path: [...d.path, lead > 0 ? 'start' : 'size'],

@@ -24,7 +24,10 @@ export const kernelFailure: Rule = {
   doc: [
     'Every config is also run through the simulated mm core (`simulateMemmap`). A failure or warning of the core that none of',
     'the specific rules above explains is reported here with the core\'s own explanation and, when the kernel prints one, its',
-    'message — so that `check` never calls a config clean that the simulation rejects.',
+    'message — so that `check` never calls a config clean that the simulation rejects. Among them: a device or hot-add whose',
+    'memmap in RAM does not fit in the System RAM left when it probes (boot RAM and earlier hot-added memory, less the boot',
+    'memmaps, page tables, boot HugeTLB pools and earlier memmaps: the RAM budget of [cli-json.md](cli-json.md#the-ram-budget)):',
+    '`vmemmap_alloc_block()` fails and the probe or `add_memory()` fails with -ENOMEM.',
     '',
     '**Fix:** see the message; the specific rules usually catch the cause first.',
   ].join('\n'),
