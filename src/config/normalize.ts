@@ -2,6 +2,8 @@
 // exact byte counts, defaults are filled in, every object records its path, and the checks the schema
 // cannot express are made (node references, unique ids and names).
 import { archProfile, defaultDaxAlign } from '../core/arch';
+import { buildMemoryLayout, profileOf } from '../core/layout';
+import { memmapOnMemoryPlan } from '../core/memory_hotplug';
 import { formatPath, type ConfigError } from './diagnostics';
 import type { Locate } from './schema';
 import { parseAddress, parseSize, type Parsed } from './units';
@@ -146,11 +148,14 @@ export function normalize(
   const arch = raw.arch ?? defaults.arch;
   const defaultAlign = defaultDaxAlign(archProfile({ arch, kernel }));
   const names = new Map<string, number>();
+  /** Devices whose memmapOnMemory is not written: their default depends on the whole config (see below). */
+  const defaultedMom: number[] = [];
   const devices: DeviceConfig[] = (raw.devices ?? []).map((d, i) => {
     const path = ['devices', i];
     const prev = names.get(d.name);
     if (prev !== undefined) report([...path, 'name'], `devices[${i}].name: '${d.name}' is already the name of devices[${prev}]`);
     else names.set(d.name, i);
+    if (d.memmapOnMemory === undefined) defaultedMom.push(i);
     return {
       name: d.name,
       node: nodeRef(d.node, path),
@@ -203,7 +208,34 @@ export function normalize(
     scenarios,
     scenario,
   };
-  return { config: errors.length ? null : config, errors };
+  if (errors.length) return { config: null, errors };
+  for (const i of defaultedMom) config.devices[i].memmapOnMemory = deviceMemmapOnMemoryDefault(config, config.devices[i]);
+  return { config, errors };
+}
+
+/**
+ * devices[].memmapOnMemory when the config does not set it: the value the kernel gives the dev_dax, as far as
+ * it has an effect. drivers/dax/cxl.c (6.12 :29, cxl_dax_region_probe()) creates the dax device of a CXL region
+ * with `.memmap_on_memory = true`; hmem (drivers/dax/hmem/hmem.c:39) and pmem (drivers/dax/pmem.c:66) with false.
+ * The field, the sysfs knob and the CXL default came in one commit, "dax: add a sysfs knob to control
+ * memmap_on_memory behavior" ("For dax devices via CXL, the default is on"), so from 6.8 like the knob
+ * (BOUNDARY.daxKmemMemmapOnMemory); before that kmem never passed MHP_MEMMAP_ON_MEMORY. dax/kmem passes
+ * MHP_MEMMAP_ON_MEMORY for it, and add_memory_resource() (6.12 mm/memory_hotplug.c:1545) silently adds the memory
+ * with its memmap in RAM when mhp_supports_memmap_on_memory() is false (kernel.memmapOnMemory off, the
+ * architecture, the memory block's memmap not pageblock / PMD aligned). The default is that outcome: true only
+ * where the kernel honours it, so that an unwritten attribute is never reported as a refused write of 1.
+ */
+function deviceMemmapOnMemoryDefault(config: WorkloadConfig, d: DeviceConfig): boolean {
+  if (d.kind !== 'cxl' || config.kernel.memmapOnMemory === 'off') return false;
+  try {
+    const profile = profileOf(config);
+    if (!profile.features.daxKmemMemmapOnMemory || !profile.features.memmapOnMemory) return false;
+    const blockBytes = buildMemoryLayout(config).layout.memoryBlockBytes;
+    return memmapOnMemoryPlan(profile, blockBytes, blockBytes, config.kernel.memmapOnMemory).supported;
+  } catch {
+    // A config the core cannot lay out: the simulation reports it; the knob stays off.
+    return false;
+  }
 }
 
 function normalizeKernel(

@@ -94,8 +94,59 @@ export interface HugetlbChunk {
   pages: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Per-node requests
+//
+// The config gives every pool a node, but the command line has two forms: "hugepages=N" (balanced: the
+// kernel spreads N over the nodes with memory, round-robin) and "hugepages=0:N,1:M" (node specific). A page
+// size whose pools give every memory node the same count, and no other node any, is taken for the balanced
+// form (machine.hugetlbRequest's auto rule of the timing model, src/core/init/hugetlb_init.ts isBalancedRequest(),
+// except that a single memory node is balanced here: "hugepages=N" puts every page there, so no one writes the
+// node form for it); anything else needs the node form. 6.12 mm/hugetlb.c:4655-4656 hugepages_setup()
+// refuses the node form when hugetlb_node_alloc_supported() is false, which only powerpc Book3S-64 says (hash
+// and radix alike: arch/powerpc/mm/hugetlbpage.c:119-122, the generic __weak one at mm/hugetlb.c:4593 is
+// true): it prints the warning below and returns before adding anything, so the whole hugepages= of that
+// page size is dropped and its pools get no page.
+
+/** The warning of hugepages_setup() for a node-specific request the architecture cannot allocate. */
+export const HUGETLB_NODE_ALLOC_UNSUPPORTED = "HugeTLB: architecture can't support node specific alloc, ignoring!\n";
+
+/** hugetlb_node_alloc_supported(): false on powerpc Book3S-64 (6.12 arch/powerpc/mm/hugetlbpage.c:119). */
+export function hugetlbNodeAllocSupported(profile: Pick<ArchProfile, 'arch'>): boolean {
+  return profile.arch !== 'ppc64-hash' && profile.arch !== 'ppc64-radix';
+}
+
+/**
+ * The node-specific hugepages= of each pool's page size, or null when its pools read as a balanced "hugepages=N"
+ * (see above), in pool order. Pools of an unsupported size, on no known node or with no pages are null.
+ */
+export function hugetlbNodeRequests(
+  profile: Pick<ArchProfile, 'hugepageSizes'>,
+  nodes: readonly Pick<NodeLayout, 'id' | 'presentPages'>[],
+  pools: readonly Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>[],
+): (string | null)[] {
+  const known = new Set(nodes.map((n) => n.id));
+  const memNodes = nodes.filter((n) => n.presentPages > 0).map((n) => n.id);
+  const live = (p: Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>) => profile.hugepageSizes.includes(p.pageSize) && known.has(p.node) && p.count > 0;
+  const bySize = new Map<number, string | null>();
+  for (const size of new Set(pools.filter(live).map((p) => p.pageSize))) {
+    const mine = pools.filter((p) => live(p) && p.pageSize === size);
+    const countOf = (id: number) => mine.filter((p) => p.node === id).reduce((t, p) => t + p.count, 0);
+    const counts = memNodes.map(countOf);
+    const balanced = counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]) && mine.every((p) => memNodes.includes(p.node));
+    const perNode = [...new Set(mine.map((p) => p.node))].sort((a, b) => a - b).map((id) => `${id}:${countOf(id)}`);
+    bySize.set(size, balanced ? null : `hugepagesz=${sizeToken(size)} hugepages=${perNode.join(',')}`);
+  }
+  return pools.map((p) => (live(p) ? (bySize.get(p.pageSize) ?? null) : null));
+}
+
 /** Where the kernel puts one boot pool (placeBootHugetlbPools()). */
 export interface BootPoolPlacement {
+  /**
+   * The node-specific command line of the pool's page size when the architecture refuses it
+   * (HUGETLB_NODE_ALLOC_UNSUPPORTED): the pool gets nothing. Null otherwise.
+   */
+  nodeRequestIgnored: string | null;
   /** hstate_is_gigantic(): allocated from memblock at hugepages= parsing, before every smaller size. */
   gigantic: boolean;
   chunks: HugetlbChunk[];
@@ -232,14 +283,22 @@ export function placeBootHugetlbPools(
     if (buffer) mb.release(n.id, buffer.startPfn + used, buffer.endPfn);
   }
 
-  const out: BootPoolPlacement[] = pools.map((p) => ({ gigantic: hugetlbIsGigantic(profile, p.pageSize), chunks: [], allocated: 0, onNode: 0, offNode: [] }));
+  const ignored = hugetlbNodeAllocSupported(profile) ? pools.map(() => null) : hugetlbNodeRequests(profile, nodes, pools);
+  const out: BootPoolPlacement[] = pools.map((p, i) => ({
+    nodeRequestIgnored: ignored[i],
+    gigantic: hugetlbIsGigantic(profile, p.pageSize),
+    chunks: [],
+    allocated: 0,
+    onNode: 0,
+    offNode: [],
+  }));
   const known = new Set(nodes.map((n) => n.id));
   // Gigantic pools at hugepages= parsing, the others later in hugetlb_init(); each group in command-line (config) order.
   const order = pools.map((_, i) => i).sort((a, b) => Number(out[b].gigantic) - Number(out[a].gigantic) || a - b);
   for (const i of order) {
     const pool = pools[i];
     const o = out[i];
-    if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0)) continue;
+    if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0) || o.nodeRequestIgnored !== null) continue;
     const unit = pool.pageSize / P;
     o.chunks = mb.alloc(pool.node, unit, unit, pool.count);
     o.onNode = o.chunks.reduce((s, c) => s + c.pages, 0);
@@ -338,7 +397,17 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
   rec.allocated = placement.allocated;
   rec.offNode = placement.offNode.map((o) => ({ ...o }));
   const off = placement.offNode.map((o) => `${o.pages} from node ${o.node}`).join(', ');
-  if (rec.allocated < pool.count) {
+  if (placement.nodeRequestIgnored !== null) {
+    ctx.errors.push({
+      severity: 'error',
+      message:
+        `the ${bytesExact(hs)} pools need a node-specific request (${placement.nodeRequestIgnored}), and ${profile.arch} cannot allocate boot huge pages per node ` +
+        `(hugetlb_node_alloc_supported() is false on powerpc Book3S-64): hugepages_setup() ignores that hugepages=, so none of the ${pool.count} pages on node ${pool.node} is allocated`,
+      kernelMessage: HUGETLB_NODE_ALLOC_UNSUPPORTED,
+      path: [...pool.path, 'node'],
+    });
+    rec.notes.push(`not allocated: ${profile.arch} ignores node-specific hugepages= (${placement.nodeRequestIgnored}); a balanced hugepages=N (the same count on every node with memory) is allocated`);
+  } else if (rec.allocated < pool.count) {
     ctx.errors.push({
       severity: 'warning',
       message:
@@ -355,6 +424,12 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
     });
   }
   if (off) rec.notes.push(`node ${pool.node} is full: memblock_alloc_try_nid_raw() is not node-exact and took ${off}`);
+  if (profile.arch === 'ppc64-hash' && placement.gigantic) {
+    // 6.12 arch/powerpc/mm/hugetlbpage.c:126-131 alloc_bootmem_huge_page(): not modelled, the placement above is memblock's.
+    rec.notes.push(
+      `on a pseries LPAR (hash MMU) boot ${bytesExact(hs)} pages are not taken from memblock: alloc_bootmem_huge_page() hands out the 16 GiB blocks the firmware set aside (ibm,expected#pages, pseries_add_gpage()), so the pool gets at most what the LPAR was given; the placement shown is the memblock one (bare metal / PowerNV)`,
+    );
+  }
 
   if (!profile.features.hvo) {
     rec.hvo = 'unavailable';

@@ -57,6 +57,16 @@ const CASES: Case[] = [
     fixes: 1,
   },
   {
+    rule: 'MM002',
+    name: 'raw namespace of memmap=999M!34G (e820): pmem_attach_disk() meets check_pfn_span()',
+    trigger: x86(ns('    provider: e820\n    mode: raw\n    start: 0x880000000\n    size: 999M\n')),
+    clean: x86(ns('    provider: e820\n    mode: raw\n    start: 0x880000000\n    size: 998M\n')),
+    range: '999M',
+    message: ['raw namespace namespace0.0 0x880000000-0x8be6fffff on an e820 region', 'size 999 MiB is not a multiple of 2 MiB', 'pmem_attach_disk()', 'devm_memremap_pages()'],
+    kernelText: 'Misaligned __add_pages start: 0x880000 end: 0x8be6ff',
+    fixes: 2,
+  },
+  {
     rule: 'MM003',
     name: 'ppc64 namespace beyond 51 physical address bits',
     trigger: arch('ppc64-radix', ns('    start: 0x7ffffc0000000\n    size: 2G\n')),
@@ -121,6 +131,28 @@ const CASES: Case[] = [
     fixes: 2,
   },
   {
+    rule: 'MM006',
+    name: '6.1 multi-block hot-add: the ACPI driver checks first, memmap in RAM (a warning, not a failed add)',
+    trigger: x86('hotplug:\n  - { start: 0x1000000000, size: 1G, memmapOnMemory: true }\n', 'kernel: { version: "6.1", memmapOnMemory: "on" }\n'),
+    clean: x86('hotplug:\n  - { start: 0x1000000000, size: 128M, memmapOnMemory: true }\n', 'kernel: { version: "6.1", memmapOnMemory: "on" }\n'),
+    range: 'true',
+    message: ['not exactly one memory block (128 MiB)', "Linux 6.1's ACPI memory hotplug driver checks mhp_supports_memmap_on_memory(size) first", '8 blocks (16 MiB) comes from RAM'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
+    rule: 'MM006',
+    name: 'arm64 64K: force cannot help, the block size would have to be 512 GiB',
+    trigger: arch('arm64-64k', 'hotplug:\n  - { start: 0x1000000000, size: 2G, memmapOnMemory: true }\n', 'kernel: { memmapOnMemory: "on" }\n'),
+    clean: arch('arm64-64k', 'hotplug:\n  - { start: 0x1000000000, size: 2G, memmapOnMemory: false }\n', 'kernel: { memmapOnMemory: "on" }\n'),
+    range: 'true',
+    message: ['force would not help: the memmap would take the whole 512 MiB block', 'memory blocks of 512 GiB', 'arm64-64k memory blocks are one section (512 MiB'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
     rule: 'MM007',
     name: 'memmap_on_memory=force on 6.1',
     trigger: x86('', 'kernel: { version: "6.1", memmapOnMemory: "force" }\n'),
@@ -148,6 +180,17 @@ const CASES: Case[] = [
     clean: x86('devices:\n  - name: dax0.0\n    kind: cxl\n    mode: kmem\n    map: mem\n    start: 0x1000000000\n    size: 4G\n', 'kernel: { memoryBlockSize: 2G }\n'),
     range: '5G',
     message: ['whole 2 GiB memory blocks', '1 GiB at the end (0x1100000000-0x113fffffff)'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 2,
+  },
+  {
+    rule: 'MM009',
+    name: 'pmem kmem namespace on a 2 GiB block boundary: the data offset pushes the start a whole block up',
+    trigger: x86(ns('    mode: kmem\n    map: mem\n    start: 0x1000000000\n    size: 64G\n'), 'kernel: { memoryBlockSize: 2G }\n'),
+    clean: x86(ns('    mode: kmem\n    map: mem\n    start: 0xfffe00000\n    size: 65538M\n'), 'kernel: { memoryBlockSize: 2G }\n'),
+    range: '0x1000000000',
+    message: ['2046 MiB at the start (0x1000200000-0x107fffffff: the data begins at 0x1000200000, after the 2 MiB data offset of the info block, and ALIGN(start, 2 GiB)'],
     kernelText: '',
     severity: 'warning',
     fixes: 2,
@@ -327,6 +370,16 @@ const CASES: Case[] = [
     fixes: 2,
   },
   {
+    rule: 'MM025',
+    name: 'fsdax on a label-less e820 region of 999 MiB: ndctl refuses, the kernel has no size to write',
+    trigger: x86(ns('    provider: e820\n    start: 0x880000000\n    size: 999M\n    map: mem\n')),
+    clean: x86(ns('    provider: e820\n    start: 0x880000000\n    size: 992M\n    map: mem\n')),
+    range: '999M',
+    message: ['999 MiB, not a multiple of the 16 MiB region alignment', 'label-less region (e820)', 'refuses to convert it to fsdax'],
+    kernelText: 'region0: align setting is 0x1000000 size 0x3e700000 is misaligned',
+    fixes: 2,
+  },
+  {
     rule: 'MM026',
     name: '3088 MiB devdax namespace with 1 GiB align',
     trigger: x86(ns('    mode: devdax\n    start: 0x1000000000\n    size: 3088M\n    align: 1G\n    map: mem\n')),
@@ -344,6 +397,16 @@ const CASES: Case[] = [
     range: '4M',
     message: ['4 MiB is not supported on x86_64 (2 MiB, 1 GiB)', 'none of the 10 pages'],
     kernelText: 'HugeTLB: unsupported hugepagesz=4M',
+    fixes: 1,
+  },
+  {
+    rule: 'MM027',
+    name: 'ppc64: a pool on a memory-less node needs hugepages=1:64, which Book3S-64 ignores',
+    trigger: 'arch: ppc64-radix\nnodes:\n  - id: 0\n    cpus: 8\n    ranges:\n      - { start: 0x0, size: 16G }\n  - id: 1\n    cpus: 0\n    ranges: []\nhugetlb:\n  - { node: 1, pageSize: 2M, count: 64 }\n',
+    clean: 'arch: ppc64-radix\nnodes:\n  - id: 0\n    cpus: 8\n    ranges:\n      - { start: 0x0, size: 16G }\n  - id: 1\n    cpus: 0\n    ranges: []\nhugetlb:\n  - { node: 0, pageSize: 2M, count: 64 }\n',
+    range: '1',
+    message: ['hugepagesz=2M hugepages=1:64', 'hugetlb_node_alloc_supported() is false', 'node 0 has no pool of this size'],
+    kernelText: "HugeTLB: architecture can't support node specific alloc, ignoring!",
     fixes: 1,
   },
   {
@@ -481,6 +544,16 @@ const CASES: Case[] = [
     fixes: 0,
   },
   {
+    rule: 'MM037',
+    name: 'the RAM budget: a 4 TiB hot-add needs a 64 GiB memmap in 32 GiB of RAM',
+    trigger: x86('hotplug:\n  - { start: 0x10000000000, size: 4T, memmapOnMemory: false }\n'),
+    clean: x86('hotplug:\n  - { start: 0x10000000000, size: 1T, memmapOnMemory: false }\n'),
+    range: '{ start: 0x10000000000, size: 4T, memmapOnMemory: false }',
+    message: ['its vmemmap needs 64 GiB of RAM', 'vmemmap alloc failure: order:9', 'add_memory_resource() fails with -ENOMEM'],
+    kernelText: '',
+    fixes: 0,
+  },
+  {
     rule: 'MM038',
     name: 'ppc64 hash: 16 MiB bolted vmemmap pages cross a 1 GiB namespace',
     trigger: arch('ppc64-hash', ns('    start: 0x1400000000\n    size: 1G\n    align: 16M\n    map: dev\n'), '', '0x0'),
@@ -533,4 +606,38 @@ describe('check rules', () => {
       });
     });
   }
+});
+
+describe('raw namespaces on label-less regions (e820, virtio-pmem, of-pmem)', () => {
+  for (const provider of ['e820', 'virtio-pmem', 'of-pmem']) {
+    it(`${provider}: no ndctl rule fires (nothing is created with ndctl), MM002 gives check_pfn_span()`, () => {
+      const r = check(x86(ns(`    provider: ${provider}\n    mode: raw\n    start: 0x880100000\n    size: 8M\n`)));
+      assert.deepEqual(r.findings.filter((f) => /^MM02[3-6]$/.test(f.rule)).map((f) => f.message), []);
+      const f = byRule(r, 'MM002');
+      assert.equal(f.length, 1);
+      assert.ok(f[0].message.startsWith('raw namespace namespace0.0'), f[0].message);
+      assert.equal(f[0].kernelText, 'Misaligned __add_pages start: 0x880100 end: 0x8808ff');
+    });
+  }
+  it('nfit raw is still an ndctl namespace (MM025 with the kernel size_store line)', () => {
+    const r = check(x86(ns('    mode: raw\n    start: 0x880000000\n    size: 999M\n')));
+    assert.deepEqual(byRule(r, 'MM025').map((f) => f.kernelText), ['region0: align setting is 0x1000000 size 0x3e700000 is misaligned\n1047527424 is not 16384K aligned']);
+    assert.deepEqual(byRule(r, 'MM002'), []);
+  });
+});
+
+describe('ppc64 per-node HugeTLB pools (MM027)', () => {
+  const two = (a: number, b: number) =>
+    `arch: ppc64-hash\nnodes:\n  - id: 0\n    cpus: 8\n    ranges:\n      - { start: 0x0, size: 16G }\n  - id: 1\n    cpus: 8\n    ranges:\n      - { start: 0x400000000, size: 16G }\nhugetlb:\n  - { node: 0, pageSize: 16M, count: ${a} }\n  - { node: 1, pageSize: 16M, count: ${b} }\n`;
+  it('unequal counts: one finding per pool, no MM028 / MM037, and the balance fix works', () => {
+    const r = check(two(64, 32));
+    const f = byRule(r, 'MM027');
+    assert.equal(f.length, 2);
+    assert.deepEqual(r.findings.filter((x) => x.rule === 'MM028' || x.rule === 'MM037').map((x) => x.message), []);
+    assert.deepEqual(f[0].fixes.map((x) => x.title), ['Balance: 48 pages on each of the 2 nodes (hugepages=96)']);
+    assertFixWorks(two(64, 32), f[0], 0);
+  });
+  it('equal counts are a balanced hugepages=N: allocated', () => {
+    assert.deepEqual(byRule(check(two(48, 48)), 'MM027'), []);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, KiB, MiB } from '../../src/config/units';
 import { archProfile, hugetlbVmemmapOptimizableSize, hvoKernelMessage, simulateMemmap } from '../../src/core';
-import { hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
+import { hugetlbNodeRequests, hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
 import { makeConfig } from './core-helpers';
 
 const pool = (o: Parameters<typeof makeConfig>[0]) => {
@@ -156,5 +156,61 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
     // Boot pools are in boot RAM: their vmemmap is the boot memmap, and a hot-add's memmap stays in nr_memmap_pages.
     const { r } = pool({ ram: { start: 4 * GiB, size: 4 * GiB }, kernel: { hvo: true }, hotplug: [{ start: 32 * GiB, size: 8 * GiB }], hugetlb: [{ pageSize: GiB, count: 8 }] });
     assert.deepEqual(r.memmap.vmstat, { nrMemmapBootPages: 32 * 512 - 3 * 4096, nrMemmapPages: 64 * 512 + 3 });
+  });
+
+  describe('ppc64 Book3S-64 cannot allocate boot pools per node (hugetlb_node_alloc_supported() is false)', () => {
+    const twoNodes = [
+      { id: 0, ranges: [{ start: 0, size: 16 * GiB }] },
+      { id: 1, ranges: [{ start: 16 * GiB, size: 16 * GiB }] },
+    ];
+    for (const arch of ['ppc64-radix', 'ppc64-hash'] as const) {
+      it(`${arch}: per-node pools of a size are dropped with the kernel's warning; a balanced size is allocated`, () => {
+        const small = arch === 'ppc64-hash' ? 16 * MiB : 2 * MiB;
+        const r = simulateMemmap(
+          makeConfig({
+            arch,
+            nodes: twoNodes,
+            hugetlb: [
+              { node: 0, pageSize: small, count: 64 },
+              { node: 1, pageSize: small, count: 32 },
+              { node: 0, pageSize: GiB * (arch === 'ppc64-hash' ? 16 : 1), count: 0 },
+            ],
+          }),
+        );
+        assert.deepEqual(r.memmap.hugetlb.map((h) => h.allocated), [0, 0, 0]);
+        const errs = r.errors.filter((e) => e.kernelMessage === "HugeTLB: architecture can't support node specific alloc, ignoring!\n");
+        assert.deepEqual(errs.map((e) => e.path), [['hugetlb', 0, 'node'], ['hugetlb', 1, 'node']]);
+        assert.ok(errs[0].message.includes(`hugepages=0:64,1:32`), errs[0].message);
+        const ok = simulateMemmap(makeConfig({ arch, nodes: twoNodes, hugetlb: [{ node: 0, pageSize: small, count: 48 }, { node: 1, pageSize: small, count: 48 }] }));
+        assert.deepEqual(ok.errors, []);
+        assert.deepEqual(ok.memmap.hugetlb.map((h) => h.allocated), [48, 48]);
+      });
+    }
+    it('one node with memory is a balanced hugepages=N; a pool on a memory-less node is node specific', () => {
+      assert.deepEqual(pool({ arch: 'ppc64-radix', hugetlb: [{ count: 100 }] }).r.errors, []);
+      const withCxl = [...twoNodes.slice(0, 1), { id: 1, ranges: [] }];
+      const r = simulateMemmap(makeConfig({ arch: 'ppc64-radix', nodes: withCxl, hugetlb: [{ node: 0, count: 8 }, { node: 1, count: 8 }] }));
+      assert.deepEqual(r.memmap.hugetlb.map((h) => h.allocated), [0, 0]);
+    });
+    it('x86 and arm64 allocate per node', () => {
+      for (const arch of ['x86_64', 'arm64-4k'] as const) {
+        const r = simulateMemmap(makeConfig({ arch, nodes: twoNodes, hugetlb: [{ node: 0, count: 64 }, { node: 1, count: 32 }] }));
+        assert.deepEqual(r.memmap.hugetlb.map((h) => h.allocated), [64, 32], arch);
+      }
+    });
+    it('hugetlbNodeRequests(): null for a balanced size and for dead pools', () => {
+      const p = archProfile(makeConfig({ arch: 'ppc64-radix' }));
+      const nodes = [{ id: 0, presentPages: 1 }, { id: 1, presentPages: 1 }];
+      assert.deepEqual(
+        hugetlbNodeRequests(p, nodes, [
+          { node: 0, pageSize: 2 * MiB, count: 4 },
+          { node: 1, pageSize: 2 * MiB, count: 4 },
+          { node: 1, pageSize: GiB, count: 1 },
+          { node: 0, pageSize: 4 * MiB, count: 9 },
+          { node: 5, pageSize: GiB, count: 9 },
+        ]),
+        [null, null, 'hugepagesz=1G hugepages=1:1', null, null],
+      );
+    });
   });
 });

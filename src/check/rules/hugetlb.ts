@@ -2,7 +2,7 @@
 
 import { isPowerOfTwo, GiB, MiB, KiB } from '../../config/index';
 import { hvoKernelMessage, stringGetSize } from '../../core/index';
-import { type BootPoolPlacement, placeBootHugetlbPools } from '../../core/hugetlb_vmemmap';
+import { type BootPoolPlacement, HUGETLB_NODE_ALLOC_UNSUPPORTED, placeBootHugetlbPools } from '../../core/hugetlb_vmemmap';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import type { HugetlbPoolConfig } from '../../config/types';
 import { bool, bytesExact, int, set, size } from './util';
@@ -22,17 +22,28 @@ export const hugetlbSizeUnsupported: Rule = {
   slug: 'hugetlb-size-unsupported',
   severity: 'error',
   area: 'hugetlb',
-  title: 'Huge page size the architecture does not support',
+  title: 'HugeTLB boot request the architecture refuses (page size, per-node pools)',
   reference: '§6',
-  kernelCitation: '[6.12] mm/hugetlb.c: hugepagesz_setup(), arch_hugetlb_valid_size()',
-  kernelText: ['HugeTLB: unsupported hugepagesz=%s\\n'],
+  kernelCitation:
+    '[6.12] mm/hugetlb.c: hugepagesz_setup(), arch_hugetlb_valid_size(), hugepages_setup() (hugetlb_node_alloc_supported()); arch/powerpc/mm/hugetlbpage.c: hugetlb_node_alloc_supported(), alloc_bootmem_huge_page()',
+  kernelText: ['HugeTLB: unsupported hugepagesz=%s\\n', "HugeTLB: architecture can't support node specific alloc, ignoring!\\n"],
   appliesTo: {},
   doc: [
     '`hugepagesz=` accepts only the sizes the architecture supports (`arch_hugetlb_valid_size()`): x86_64 2M and 1G; arm64 4K',
     '64K, 2M, 32M, 1G; arm64 64K 2M, 512M, 16G; ppc64 radix 2M, 1G. Other sizes are refused at boot and the pool is not',
     'allocated (the following `hugepages=` is ignored too).',
     '',
-    '**Fix:** use a supported size (the fix keeps the pool\'s total size).',
+    'powerpc Book3S-64 (ppc64 hash and radix) cannot allocate boot huge pages per node: `hugetlb_node_alloc_supported()` is',
+    'false, and `hugepages_setup()` drops a node-specific `hugepages=0:N,1:M` with the warning above, so none of that page',
+    'size\'s pools is allocated. The config\'s pools of one page size are read as the balanced `hugepages=N` when every node',
+    'with boot memory has the same count and no other node has one — the rule of the timing model\'s `machine.hugetlbRequest:',
+    'auto`, except that a single memory node counts as balanced; anything else needs the node form. On a pseries LPAR with',
+    'the hash MMU the 16G boot pages do not come from memblock at all but from the 16 GiB blocks the firmware set aside',
+    '(`ibm,expected#pages`, `pseries_add_gpage()`, `alloc_bootmem_huge_page()`): the pool gets at most what the LPAR was',
+    'given (not modelled).',
+    '',
+    '**Fix:** use a supported size (the fix keeps the pool\'s total size); on ppc64, give every node with memory the same',
+    'count of that page size (a balanced `hugepages=N`).',
   ].join('\n'),
   check(ctx) {
     const p = ctx.profile;
@@ -59,9 +70,52 @@ export const hugetlbSizeUnsupported: Rule = {
         fixes,
       });
     }
+    out.push(...nodeSpecificFindings(ctx));
     return out;
   },
 };
+
+/** ppc64: pools whose page size needs a node-specific hugepages=, which hugepages_setup() drops. */
+function nodeSpecificFindings(ctx: RuleContext): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const placed = bootPlacements(ctx);
+  const memNodes = ctx.sim.layout.nodes.filter((n) => n.presentPages > 0).map((n) => n.id);
+  ctx.config.hugetlb.forEach((pool, i) => {
+    const request = placed[i]?.nodeRequestIgnored;
+    if (!request) return;
+    const same = ctx.config.hugetlb.map((q, j) => ({ q, j })).filter((x) => x.q.pageSize === pool.pageSize && x.q.count > 0);
+    const fixes: FixSpec[] = [];
+    // Balanced: one pool per memory node and no other node: give each the same count (the total, rounded down / up).
+    const nodesOf = same.map((x) => x.q.node);
+    const onePerMemNode = memNodes.length > 0 && same.length === memNodes.length && memNodes.every((id) => nodesOf.includes(id));
+    if (onePerMemNode) {
+      const total = same.reduce((t, x) => t + x.q.count, 0);
+      for (const per of [...new Set([Math.floor(total / memNodes.length), Math.ceil(total / memNodes.length)])]) {
+        if (per <= 0) continue;
+        const ops = same.filter((x) => x.q.count !== per).map((x) => set([...x.q.path, 'count'], int(per)));
+        fixes.push({ title: `Balance: ${per} pages on each of the ${memNodes.length} nodes (hugepages=${per * memNodes.length})`, ops });
+      }
+    }
+    // A single memory node: hugepages=N puts every page there, so the pools of this size move to it.
+    if (memNodes.length === 1) {
+      const away = same.filter((x) => x.q.node !== memNodes[0]);
+      const what = away.length === 1 ? `hugetlb[${away[0].j}]` : `the ${bytesExact(pool.pageSize)} pools`;
+      fixes.push({ title: `Move ${what} to node ${memNodes[0]}, the only node with memory`, ops: away.map((x) => set([...x.q.path, 'node'], int(memNodes[0]))) });
+    }
+    const missing = memNodes.filter((id) => !nodesOf.includes(id));
+    out.push({
+      path: [...pool.path, 'node'],
+      message:
+        `hugetlb[${i}] (${pool.count} pages of ${bytesExact(pool.pageSize)} on node ${pool.node}) needs a node-specific request, ${request}: ${ctx.profile.arch} cannot allocate boot huge pages per node ` +
+        `(powerpc Book3S-64 hugetlb_node_alloc_supported() is false), so the kernel ignores that hugepages= and allocates no ${bytesExact(pool.pageSize)} page on any node` +
+        (missing.length ? `; a balanced hugepages=N needs the same count on every node with memory (node${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ha${missing.length === 1 ? 's' : 've'} no pool of this size)` : '; a balanced hugepages=N needs the same count on every node with memory'),
+      kernelText: HUGETLB_NODE_ALLOC_UNSUPPORTED.trimEnd(),
+      related: same.filter((x) => x.j !== i).map((x) => ({ path: x.q.path, message: `hugetlb[${x.j}]: ${x.q.count} pages on node ${x.q.node}, dropped with it` })),
+      fixes,
+    });
+  });
+  return out;
+}
 
 /** Where the kernel puts the boot pools: the core's placement, from the simulation's own boot figures (memoized per config). */
 function bootPlacements(ctx: RuleContext): BootPoolPlacement[] {
@@ -97,7 +151,8 @@ export const hugetlbPoolTooLarge: Rule = {
     ctx.config.hugetlb.forEach((pool, i) => {
       const rec = ctx.sim.memmap.hugetlb[i];
       const pl = placed[i];
-      if (!rec || !pl || pl.onNode >= pool.count || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
+      // A dropped node-specific request (ppc64) is MM027's.
+      if (!rec || !pl || pl.nodeRequestIgnored !== null || pl.onNode >= pool.count || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
       const node = ctx.sim.layout.nodes.find((n) => n.id === pool.node);
       const mm = ctx.sim.memmap.nodes.find((n) => n.id === pool.node);
       const nodeCfg = ctx.config.nodes.find((n) => n.id === pool.node);

@@ -5,14 +5,17 @@
 import { MiB, KiB, GiB, TiB, alignDown, alignUp } from '../../config/index';
 import type { DeviceConfig } from '../../config/types';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
-import { usableAlign, bytesExact, formatHex, isAligned, isFree, isNdctlNamespace, ndctlMode, rangeFix, regionOf, set, shrinkInto, size } from './util';
+import { usableAlign, bytesExact, formatHex, isAligned, isFree, isNdctlNamespace, ndctlMode, onLabellessRegion, rangeFix, regionOf, set, shrinkInto, size } from './util';
 
 const SZ_16M = 16 * MiB;
 /** Default region alignment (MEMREMAP_COMPAT_ALIGN_MAX) and interleave ways assumed. */
 const REGION_ALIGN = SZ_16M;
 const WAYS = 1;
 
-/** The namespaces ndctl creates with an info block or as raw. */
+/**
+ * The namespaces ndctl creates with an info block or as raw, or converts (`create-namespace -e`); not a raw
+ * namespace on a label-less region (e820 / memmap=nn!ss, virtio-pmem, of_pmem), which exists with its region.
+ */
 function namespaces(ctx: RuleContext): DeviceConfig[] {
   return ctx.config.devices.filter((d) => isNdctlNamespace(d));
 }
@@ -108,7 +111,9 @@ export const ndctlSizeRegionAlign: Rule = {
     'A namespace size must be a multiple of the region alignment (`/sys/bus/nd/devices/regionX/align`): 16 MiB by default',
     '(`MEMREMAP_COMPAT_ALIGN_MAX`), times the interleave ways when 16 MiB is not divisible by them. ndctl refuses other sizes;',
     'the kernel refuses the size write (dev_dbg `… is not …K aligned`, -EINVAL). The config has no interleave field: one way',
-    'is assumed.',
+    'is assumed. A namespace on a label-less region (`provider: e820`, `virtio-pmem`, `of-pmem`) is the whole region and has',
+    'no size to write: ndctl still refuses to convert it to fsdax/devdax (`create-namespace -e` checks the namespace size',
+    'against the region alignment), the kernel line does not apply, and a raw one needs no ndctl step at all.',
     '',
     '**Fix:** round the size to 16 MiB.',
   ].join('\n'),
@@ -117,10 +122,18 @@ export const ndctlSizeRegionAlign: Rule = {
     for (const d of namespaces(ctx)) {
       if (d.size < SZ_16M || isAligned(d.size, REGION_ALIGN)) continue;
       const multiple = Math.max(REGION_ALIGN, d.mode === 'raw' ? 0 : usableAlign(ctx, d));
+      const ndctlLine = `${regionOf(d.name)}: align setting is ${formatHex(REGION_ALIGN)} size ${formatHex(d.size)} is misaligned`;
+      // A label-less namespace (ND_DEVICE_NAMESPACE_IO) has no size attribute to write: ndctl v81 setup_namespace()
+      // skips set_size for it, so only validate_namespace_options() refuses; [6.12] namespace_devs.c __size_store()
+      // (:784 "%llu is not %ldK aligned") is never reached.
+      const labelless = onLabellessRegion(d);
+      const head = `namespace ${d.name} is ${bytesExact(d.size)}, not a multiple of the ${bytesExact(REGION_ALIGN)} region alignment (${bytesExact(d.size % REGION_ALIGN)} too many)`;
       out.push({
         path: [...d.path, 'size'],
-        message: `namespace ${d.name} is ${bytesExact(d.size)}, not a multiple of the ${bytesExact(REGION_ALIGN)} region alignment (${bytesExact(d.size % REGION_ALIGN)} too many): ndctl and the kernel refuse the size`,
-        kernelText: `${regionOf(d.name)}: align setting is ${formatHex(REGION_ALIGN)} size ${formatHex(d.size)} is misaligned\n${d.size} is not ${REGION_ALIGN / KiB}K aligned`,
+        message: labelless
+          ? `${head}: the namespace of a label-less region (${d.provider}) is the whole region, and ndctl create-namespace -e refuses to convert it to ${ndctlMode(d)}`
+          : `${head}: ndctl and the kernel refuse the size`,
+        kernelText: labelless ? ndctlLine : `${ndctlLine}\n${d.size} is not ${REGION_ALIGN / KiB}K aligned`,
         fixes: sizeFixes(ctx, d, multiple, SZ_16M),
       });
     }

@@ -6,7 +6,7 @@ import { checkPfnSpan } from '../../core/index';
 import { mhpRangeAllowed } from '../../core/memory_hotplug';
 import type { JsonPath } from '../../config/types';
 import type { Rule, RuleFinding } from '../types';
-import { usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isFree, isNdctlNamespace, rangeFix, set, shrinkInto, str } from './util';
+import { usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, isPagemapRaw, rangeFix, set, shrinkInto, str } from './util';
 
 const SZ_16M = 16 * MiB;
 
@@ -17,7 +17,8 @@ export const subsectionMisaligned: Rule = {
   area: 'memremap',
   title: 'Device range not aligned to a 2 MiB sub-section',
   reference: '§9.2, §9.12',
-  kernelCitation: '[6.12] mm/memory_hotplug.c: check_pfn_span(); drivers/nvdimm/pfn_devs.c: nd_pfn_init(); drivers/dax/bus.c: alloc_dax_region()',
+  kernelCitation:
+    '[6.12] mm/memory_hotplug.c: check_pfn_span(), __add_pages(); drivers/nvdimm/pfn_devs.c: nd_pfn_init(); drivers/dax/bus.c: alloc_dax_region(); drivers/nvdimm/pmem.c: pmem_attach_disk()',
   kernelText: ['Misaligned %s start: %#lx end: %#lx\\n', '%s: start %pa misaligned to %#lx\\n'],
   appliesTo: {},
   doc: [
@@ -27,10 +28,13 @@ export const subsectionMisaligned: Rule = {
     '',
     'The drivers stop earlier: an nvdimm pfn/dax namespace whose start is not aligned to `memremap_compat_align()` fails in',
     '`nd_pfn_init()` (`%s: start %pa misaligned to %#lx`); a CXL / soft-reserved dax region that is not PMD aligned makes',
-    '`alloc_dax_region()` return NULL (-ENOMEM, no message). Drivers without such a check (P2PDMA BARs, device-private',
-    'memory) meet the `check_pfn_span()` WARN itself.',
+    '`alloc_dax_region()` return NULL (-ENOMEM, no message). Drivers without such a check meet the `check_pfn_span()` WARN',
+    'itself: a raw namespace on a label-less region with `ND_REGION_PAGEMAP` (`provider: e820` for `memmap=nn!ss`,',
+    '`virtio-pmem`, `of-pmem`), which `pmem_attach_disk()` maps whole with `devm_memremap_pages()`, so the pmem device fails',
+    'to probe; P2PDMA BARs and device-private memory.',
     '',
-    '**Fix:** start the namespace on a 16 MiB boundary (ndctl\'s own namespace alignment) and keep the size a multiple of it.',
+    '**Fix:** start the namespace on a 16 MiB boundary (ndctl\'s own namespace alignment) and keep the size a multiple of it;',
+    'for `memmap=nn!ss`, give a start and size that are multiples of 2 MiB.',
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
@@ -59,9 +63,33 @@ export const subsectionMisaligned: Rule = {
         });
         return;
       }
-      // Dynamic dax regions (CXL, soft-reserved): alloc_dax_region(.., PMD_SIZE, ..) checks start and size.
       const badStart = !isAligned(d.start, SUB);
       const badSize = !isAligned(d.size, SUB);
+      if (isPagemapRaw(d)) {
+        // pmem_attach_disk() -> devm_memremap_pages() -> pagemap_range() -> arch_add_memory() -> __add_pages():
+        // no driver check before check_pfn_span(). The core decides whether the namespace is mapped at all
+        // (ZONE_DEVICE, not mixed with System RAM): its WARN is the finding.
+        const warn = ctx.sim.errors.find((e) => e.path.length === d.path.length && e.path.every((x, k) => x === d.path[k]) && (e.kernelMessage ?? '').startsWith('Misaligned __add_pages'));
+        if (!warn || (!badStart && !badSize)) return;
+        const a = shrinkInto(d.start, d.size, SUB, SUB);
+        const g = growTo(d.start, d.size, SUB, SUB);
+        out.push({
+          path: [...d.path, badStart ? 'start' : 'size'],
+          message:
+            `raw namespace ${d.name} ${hexRange(d.start, end)} on ${/^[aeio]/.test(d.provider) ? 'an' : 'a'} ${d.provider} region: ` +
+            (badStart ? `start ${formatHex(d.start)} is not ${bytesExact(SUB)} aligned (it is ${alignedTo(d.start)})` : `size ${bytesExact(d.size)} is not a multiple of ${bytesExact(SUB)}`) +
+            `: the region sets ND_REGION_PAGEMAP, so pmem_attach_disk() maps the whole namespace with devm_memremap_pages(), and __add_pages() maps memory in whole ${bytesExact(SUB)} sub-sections — ` +
+            `check_pfn_span() fails with a WARN and -EINVAL, and the pmem device does not probe (no /dev/pmem)`,
+          kernelText: (warn.kernelMessage ?? '').trimEnd(),
+          fixes: [
+            ...(a ? [rangeFix(`Shrink to ${formatHex(a.start)}, size ${bytesExact(a.size)} (${bytesExact(SUB)} aligned)`, d.path, d, a)] : []),
+            ...(isFree(ctx, g.start, g.start + g.size, d.path) ? [rangeFix(`Grow to ${formatHex(g.start)}, size ${bytesExact(g.size)} (${bytesExact(SUB)} aligned)`, d.path, d, g)] : []),
+          ],
+        });
+        return;
+      }
+      // Dynamic dax regions (CXL, soft-reserved): alloc_dax_region(.., PMD_SIZE, ..) checks start and size.
+      if (!isDynamicDax(d)) return;
       if (!badStart && !badSize) return;
       const A = Math.max(SUB, p.pmdSize, d.mode === 'devdax' ? usableAlign(ctx, d) : 0);
       const g = growTo(d.start, d.size, A, A);

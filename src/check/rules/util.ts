@@ -15,7 +15,26 @@ export function hasStructPages(d: DeviceConfig): boolean {
 }
 
 /**
- * Devices that get an nvdimm pfn/dax info block (nd_pfn_init): pmem namespaces and CXL fsdax.
+ * A namespace on a region without labels (ND_DEVICE_NAMESPACE_IO): e820 / memmap=nn!ss, virtio-pmem, of_pmem.
+ * These are exactly the regions that set ND_REGION_PAGEMAP (drivers/nvdimm/e820.c:29, virtio_pmem.c:121,
+ * of_pmem.c:67); an NFIT region has DIMM mappings and labels. The namespace is the whole region.
+ */
+export function onLabellessRegion(d: DeviceConfig): boolean {
+  return onPagemapRegion(d);
+}
+
+/**
+ * A raw namespace on an ND_REGION_PAGEMAP region: no info block, no dax device, and nothing ndctl created (the
+ * label-less namespace exists as soon as the region does); [6.12] drivers/nvdimm/pmem.c pmem_attach_disk() maps
+ * it with devm_memremap_pages() (pmem_should_map_pages()), memmap in RAM.
+ */
+export function isPagemapRaw(d: DeviceConfig): boolean {
+  return d.mode === 'raw' && onPagemapRegion(d);
+}
+
+/**
+ * Devices that get an nvdimm pfn/dax info block (nd_pfn_init): pmem namespaces and CXL fsdax; never a raw
+ * namespace (raw pagemap namespaces included, see isPagemapRaw()).
  * Mirrors the device classification of src/core/memremap.ts mapDevice() (see the report: a core
  * predicate would avoid the copy).
  */
@@ -23,14 +42,18 @@ export function hasInfoBlock(d: DeviceConfig): boolean {
   return d.mode !== 'raw' && (d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax'));
 }
 
-/** Dynamic dax regions (CXL / soft-reserved memory through device-dax): no info block, no altmap. */
+/** Dynamic dax regions (CXL / soft-reserved memory through device-dax): no info block, no altmap. Not raw namespaces. */
 export function isDynamicDax(d: DeviceConfig): boolean {
   return d.mode !== 'raw' && !hasInfoBlock(d);
 }
 
-/** Namespaces that ndctl creates: NVDIMM (and CXL persistent memory) namespaces. */
+/**
+ * Namespaces that ndctl creates (or converts): NVDIMM (and CXL persistent memory) namespaces. A raw namespace on
+ * a label-less region is not one: it is the region itself (memmap=nn!ss, the virtio or device-tree range) and
+ * needs no create-namespace step; `ndctl create-namespace -e` converting it to fsdax/devdax makes it one again.
+ */
 export function isNdctlNamespace(d: DeviceConfig): boolean {
-  return d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax');
+  return (d.kind === 'pmem' && !isPagemapRaw(d)) || (d.kind === 'cxl' && d.mode === 'fsdax');
 }
 
 /** The ndctl mode name of a namespace ("kmem" devices are devdax namespaces given to dax/kmem). */
