@@ -30,7 +30,8 @@ export const hugetlbSizeUnsupported: Rule = {
   appliesTo: {},
   doc: [
     '`hugepagesz=` accepts only the sizes the architecture supports (`arch_hugetlb_valid_size()`): x86_64 2M and 1G; arm64 4K',
-    '64K, 2M, 32M, 1G; arm64 64K 2M, 512M, 16G; ppc64 radix 2M, 1G. Other sizes are refused at boot and the pool is not',
+    '64K, 2M, 32M, 1G; arm64 16K 2M, 32M, 1G; arm64 64K 2M, 512M, 16G; ppc64 radix 2M, 1G; ppc64 hash 16M, 16G; s390x 1M, 2G;',
+    'riscv64 64K, 2M, 1G. Other sizes are refused at boot and the pool is not',
     'allocated (the following `hugepages=` is ignored too).',
     '',
     'powerpc Book3S-64 (ppc64 hash and radix) cannot allocate boot huge pages per node: `hugetlb_node_alloc_supported()` is',
