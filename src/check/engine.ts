@@ -12,16 +12,6 @@ function loadOptions(opts: CheckOptions): LoadOptions {
   return { defaultArch: opts.defaultArch, defaultKernelVersion: opts.defaultKernelVersion };
 }
 
-/**
- * Which findings a bulk fix applies (the extension's Fix All and `memmap-lab check --fix`): errors
- * anywhere, and warnings of the base config. A scenario's warnings and infos are what the scenario
- * explores (fixing "memmap on the device" back to `map: mem` would make it a no-op), and infos are never
- * applied in bulk. Each finding's preferred (first) fix is the one applied.
- */
-export function fixAllApplies(f: { severity: string; scenario: string | null }): boolean {
-  return f.severity === 'error' || (f.severity === 'warning' && f.scenario === null);
-}
-
 /** Check config text (a *.memmap.yaml / *.memmap.json). Never throws. */
 export function checkText(text: string, fileName: string, opts: CheckOptions = {}): CheckResult {
   return checkDocument(loadConfigText(text, fileName, loadOptions(opts)), opts);

@@ -3,7 +3,8 @@
 //
 //   const { findings, configErrors } = checkText(text, 'x.memmap.yaml', { defaultArch: 'x86_64' });
 //   const fixed = applyFixes(text, findings.flatMap((f) => f.fixes.slice(0, 1))).text;
-export { checkText, checkDocument, checkFile, fixAllApplies } from './engine';
+export { checkText, checkDocument, checkFile } from './engine';
+export { fixAllApplies } from './policy';
 export { applyFixes, applyEdits } from './edits';
 export { RULES, ruleById } from './rules/index';
 export { applies, citationLinks, citedFunction, rulesMarkdown, ruleHelpMarkdown, ruleHelpText } from './docs';

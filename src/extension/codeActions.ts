@@ -7,7 +7,7 @@ import { codeOf, DIAGNOSTIC_SOURCE } from './diagnostics';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, FindingEntry } from './checker';
 import { nonOverlappingFixes, quickFixTitle } from './figures';
-import { fixAllApplies } from '../check/engine';
+import { fixAllApplies } from '../check/policy';
 import type { Fix } from '../check/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('memmap');

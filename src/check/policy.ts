@@ -1,0 +1,12 @@
+// What a bulk fix applies: one pure predicate, shared by `memmap-lab check --fix` and the extension's Fix All
+// (no imports: the extension's activation bundle takes it without the checker).
+
+/**
+ * Which findings a bulk fix applies (the extension's Fix All and `memmap-lab check --fix`): errors
+ * anywhere, and warnings of the base config. A scenario's warnings and infos are what the scenario
+ * explores (fixing "memmap on the device" back to `map: mem` would make it a no-op), and infos are never
+ * applied in bulk. Each finding's preferred (first) fix is the one applied.
+ */
+export function fixAllApplies(f: { severity: string; scenario: string | null }): boolean {
+  return f.severity === 'error' || (f.severity === 'warning' && f.scenario === null);
+}
