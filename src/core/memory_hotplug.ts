@@ -328,6 +328,17 @@ function blockSizeSource(profile: ArchProfile): string | null {
  * arch tests (with on, or force), and whether the architecture can have such blocks.
  */
 function blockSizeAdvice(profile: ArchProfile, blockBytes: number, version61: boolean): string {
+  // The same for every add of a config (it does not depend on the add's size): computed once per profile.
+  let memo = adviceMemo.get(profile);
+  if (!memo) adviceMemo.set(profile, (memo = new Map()));
+  const key = `${blockBytes}:${version61}`;
+  let advice = memo.get(key);
+  if (advice === undefined) memo.set(key, (advice = computeBlockSizeAdvice(profile, blockBytes, version61)));
+  return advice;
+}
+const adviceMemo = new WeakMap<ArchProfile, Map<string, string>>();
+
+function computeBlockSizeAdvice(profile: ArchProfile, blockBytes: number, version61: boolean): string {
   const limit = 2 ** profile.maxPhysmemBits;
   let found = 0;
   let forced = false;
@@ -353,6 +364,17 @@ function blockSizeAdvice(profile: ArchProfile, blockBytes: number, version61: bo
  * the memory block size that would work and whether this architecture can have it.
  */
 export function memmapOnMemoryPlan(profile: ArchProfile, blockBytes: number, size: number, mode: MemmapOnMemoryMode): MemmapOnMemoryPlan {
+  // Hot-adds of one size share their plan (a config with hundreds of them asks hundreds of times).
+  let memo = planMemo.get(profile);
+  if (!memo) planMemo.set(profile, (memo = new Map()));
+  const key = `${blockBytes}:${size}:${mode}`;
+  let plan = memo.get(key);
+  if (plan === undefined) memo.set(key, (plan = Object.freeze(computeMemmapOnMemoryPlan(profile, blockBytes, size, mode))));
+  return plan;
+}
+const planMemo = new WeakMap<ArchProfile, Map<string, Readonly<MemmapOnMemoryPlan>>>();
+
+function computeMemmapOnMemoryPlan(profile: ArchProfile, blockBytes: number, size: number, mode: MemmapOnMemoryMode): MemmapOnMemoryPlan {
   const { failure, ...plan } = momCheck(profile, blockBytes, size, mode);
   if (plan.supported || failure === null || failure === 'param' || failure === 'size' || failure === 'page') return plan;
   const v61 = !profile.features.memmapOnMemoryFallback;
