@@ -45,6 +45,8 @@ export function formatSimulationSummary(s: SummaryInput): string {
   );
   if (m.savedBytes.dedup || m.savedBytes.hvo)
     out.push(`saved: compound devmap vmemmap dedup ${formatBytes(m.savedBytes.dedup)}, HugeTLB vmemmap optimization ${formatBytes(m.savedBytes.hvo)}`);
+  // The RAM budget the vmemmap of devices and hot-adds draws from (see RamBudget in src/core/context.ts).
+  out.push(`System RAM for the vmemmap of devices and hot-adds: ${formatBytes(m.ramBudget.bootFreeBytes)} after boot (less boot memmaps, their page tables and boot HugeTLB pools), ${formatBytes(m.ramBudget.freeBytes)} left`);
   out.push('');
   out.push('Nodes (boot memory)');
   out.push(

@@ -58,6 +58,14 @@ describe('simulate --json', () => {
     assert.equal(j.memmap!.devices[0].altmap!.free, 786_430);
   });
 
+  it('the text summary gives the RAM the vmemmap of devices and hot-adds draws from', async () => {
+    // 768 GiB of boot RAM less 12 GiB of boot memmap, 56 KiB of page tables, 64 x 1 GiB and 4096 x 2 MiB pages;
+    // then namespace0.0's 6 GiB memmap in RAM (and its page tables).
+    const r = await cli('simulate', example('default.memmap.yaml'));
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\nSystem RAM for the vmemmap of devices and hot-adds: 683\.99 GiB after boot \(less boot memmaps, their page tables and boot HugeTLB pools\), 677\.95 GiB left\n/);
+  });
+
   it('reports HVO savings per pool (28 KiB per 2 MiB page, 16380 KiB per 1 GiB page)', async () => {
     const r = await cli('simulate', example('default.memmap.yaml'), '--json');
     assert.equal(r.code, 0, r.err);
