@@ -1,7 +1,7 @@
 // From a schema-valid raw value to the WorkloadConfig the core consumes: sizes and addresses become
 // exact byte counts, defaults are filled in, every object records its path, and the checks the schema
 // cannot express are made (node references, unique ids and names).
-import { archProfile, defaultDaxAlign } from '../core/arch';
+import { archProfile, defaultDaxAlign, physmemBitsChoices } from '../core/arch';
 import { buildMemoryLayout, profileOf } from '../core/layout';
 import { memmapOnMemoryPlan } from '../core/memory_hotplug';
 import { formatPath, type ConfigError } from './diagnostics';
@@ -50,6 +50,7 @@ interface RawKernel {
   deferredInit?: boolean;
   hypervisor?: boolean;
   memoryBlockSize?: Num | null;
+  maxPhysmemBits?: number | null;
 }
 interface RawNode {
   id: number;
@@ -146,6 +147,11 @@ export function normalize(
 
   // ndctl / nd_pfn default align: HPAGE_PMD_SIZE with THP (2 MiB on x86, 512 MiB on arm64 64K, ...).
   const arch = raw.arch ?? defaults.arch;
+  const bits = physmemBitsChoices(arch);
+  if (kernel.maxPhysmemBits !== null && !bits.includes(kernel.maxPhysmemBits)) {
+    report(['kernel', 'maxPhysmemBits'], `kernel.maxPhysmemBits: ${arch} kernels run with MAX_PHYSMEM_BITS ${bits.length > 3 ? `${bits[0]} to ${bits[bits.length - 1]}` : bits.join(' or ')}, not ${kernel.maxPhysmemBits}`);
+    kernel.maxPhysmemBits = null;
+  }
   const defaultAlign = defaultDaxAlign(archProfile({ arch, kernel }));
   const names = new Map<string, number>();
   /** Devices whose memmapOnMemory is not written: their default depends on the whole config (see below). */
@@ -260,6 +266,7 @@ function normalizeKernel(
     deferredInit: k.deferredInit ?? true,
     hypervisor: k.hypervisor ?? false,
     memoryBlockSize: k.memoryBlockSize === undefined || k.memoryBlockSize === null ? null : size(k.memoryBlockSize, [...path, 'memoryBlockSize']),
+    maxPhysmemBits: k.maxPhysmemBits ?? null,
     path,
   };
 }

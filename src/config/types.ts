@@ -31,6 +31,8 @@ export interface KernelOptions {
   hypervisor: boolean;
   /** Platform override of the memory block size (set_memory_block_size_order, ibm,lmb-size, sclp rzm). */
   memoryBlockSize: number | null;
+  /** MAX_PHYSMEM_BITS the kernel runs with (x86 la57 or not, arm64 52-bit PA or not, ...); null = what the memory needs. */
+  maxPhysmemBits: number | null;
   path: JsonPath;
 }
 

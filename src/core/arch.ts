@@ -52,6 +52,29 @@ export const BOUNDARY = {
   modern: [6, 12],
 } as const satisfies Record<string, KernelVersion>;
 
+/**
+ * The MAX_PHYSMEM_BITS a kernel of this arch can run with (kernel.maxPhysmemBits): x86_64 46, or 52 with
+ * 5-level paging; arm64 48, or 52 with ARM64_PA_BITS_52 / LPA2; book3s64 51 with SPARSEMEM_VMEMMAP +
+ * SPARSEMEM_EXTREME, else 46; s390 CONFIG_MAX_PHYSMEM_BITS (42-53); riscv64 56.
+ */
+export function physmemBitsChoices(arch: Arch): readonly number[] {
+  switch (arch) {
+    case 'x86_64':
+      return [46, 52];
+    case 'arm64-4k':
+    case 'arm64-16k':
+    case 'arm64-64k':
+      return [48, 52];
+    case 'ppc64-radix':
+    case 'ppc64-hash':
+      return [46, 51];
+    case 's390x':
+      return Array.from({ length: 12 }, (_, i) => 42 + i);
+    default:
+      return [56];
+  }
+}
+
 /** The releases whose source the simulator's rules were checked against. */
 export const CHECKED_RELEASES = { oldest: [6, 1], newest: [6, 12] } as const satisfies Record<string, KernelVersion>;
 
@@ -235,8 +258,8 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
     case 'x86_64':
       sectionSizeBits = 27;
       // MAX_PHYSMEM_BITS = pgtable_l5_enabled() ? 52 : 46 (run time)
-      maxPhysmemBits = highestAddress > 2 ** 46 ? 52 : 46;
-      if (maxPhysmemBits === 52) notes.push('memory above 64 TiB: assuming 5-level paging (la57), MAX_PHYSMEM_BITS 52');
+      maxPhysmemBits = cfg.kernel.maxPhysmemBits ?? (highestAddress > 2 ** 46 ? 52 : 46);
+      if (cfg.kernel.maxPhysmemBits == null && maxPhysmemBits === 52) notes.push('memory above 64 TiB: assuming 5-level paging (la57), MAX_PHYSMEM_BITS 52 (kernel.maxPhysmemBits: 46 for a 4-level kernel)');
       pmdSize = 2 * MiB;
       pudSize = GiB;
       maxPageOrder = 10;
@@ -257,8 +280,8 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
     case 'arm64-16k':
     case 'arm64-64k': {
       sectionSizeBits = arch === 'arm64-64k' ? 29 : 27;
-      maxPhysmemBits = highestAddress > 2 ** 48 ? 52 : 48;
-      if (maxPhysmemBits === 52) notes.push('memory above 256 TiB: assuming 52-bit PA (ARM64_PA_BITS_52 / LPA2)');
+      maxPhysmemBits = cfg.kernel.maxPhysmemBits ?? (highestAddress > 2 ** 48 ? 52 : 48);
+      if (cfg.kernel.maxPhysmemBits == null && maxPhysmemBits === 52) notes.push('memory above 256 TiB: assuming 52-bit PA (ARM64_PA_BITS_52 / LPA2; kernel.maxPhysmemBits: 48 for a 48-bit kernel)');
       if (arch === 'arm64-4k') {
         pmdSize = 2 * MiB;
         pudSize = GiB;
@@ -315,7 +338,7 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
     case 'ppc64-radix':
     case 'ppc64-hash': {
       sectionSizeBits = 24;
-      maxPhysmemBits = 51;
+      maxPhysmemBits = cfg.kernel.maxPhysmemBits ?? 51;
       maxPageOrder = 8; // ARCH_FORCE_MAX_ORDER with 64K pages
       const radix = arch === 'ppc64-radix';
       if (radix) {
@@ -363,7 +386,7 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
     }
     case 's390x':
       sectionSizeBits = 28;
-      maxPhysmemBits = 46; // CONFIG_MAX_PHYSMEM_BITS default
+      maxPhysmemBits = cfg.kernel.maxPhysmemBits ?? 46; // CONFIG_MAX_PHYSMEM_BITS default
       pmdSize = MiB;
       pudSize = 2 * GiB;
       maxPageOrder = 10;
@@ -389,7 +412,7 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
       break;
     case 'riscv64':
       sectionSizeBits = 27;
-      maxPhysmemBits = 56;
+      maxPhysmemBits = cfg.kernel.maxPhysmemBits ?? 56;
       pmdSize = 2 * MiB;
       pudSize = GiB;
       maxPageOrder = 10;

@@ -210,6 +210,7 @@ function kernelOptions(version: string): KernelOptions {
     deferredInit: true,
     hypervisor: false,
     memoryBlockSize: null,
+    maxPhysmemBits: null,
     path: ['kernel'],
   };
 }

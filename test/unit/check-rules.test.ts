@@ -77,6 +77,16 @@ const CASES: Case[] = [
     fixes: 0,
   },
   {
+    rule: 'MM003',
+    name: 'x86_64 with a 4-level kernel (kernel.maxPhysmemBits 46): a hot-add crossing 64 TiB',
+    trigger: x86('hotplug:\n  - { start: 0x3fff00000000, size: 8G }\n', 'kernel: { maxPhysmemBits: 46 }\n'),
+    clean: x86('hotplug:\n  - { start: 0x3fff00000000, size: 8G }\n', 'kernel: { maxPhysmemBits: 52 }\n'),
+    range: '8G',
+    message: ['ends above 0x400000000000, the 46-bit limit of x86_64'],
+    kernelText: 'Hotplug memory [0x3fff00000000-0x400100000000] exceeds maximum addressable range [0x0-0x3fffffffffff]',
+    fixes: 0,
+  },
+  {
     rule: 'MM004',
     name: 'ppc64 radix map=dev namespace ending inside a section: vmemmap pages crossing the device edge come from RAM',
     trigger: arch('ppc64-radix', ns('    start: 0x1001000000\n    size: 8190M\n    map: dev\n')),

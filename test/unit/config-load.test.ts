@@ -54,6 +54,7 @@ describe('the same config in JSON and YAML', () => {
       deferredInit: true,
       hypervisor: false,
       memoryBlockSize: 2 * GiB,
+      maxPhysmemBits: null,
       path: ['kernel'],
     });
     assert.deepEqual(c.nodes[0].ranges[1], { start: 0x100000000, size: 126 * GiB, path: ['nodes', 0, 'ranges', 1] });
@@ -108,6 +109,7 @@ describe('defaults', () => {
         deferredInit: true,
         hypervisor: false,
         memoryBlockSize: null,
+        maxPhysmemBits: null,
         path: ['kernel'],
       },
       nodes: [{ id: 0, cpus: 1, ranges: [{ start: 0x100000000, size: 16 * GiB, path: ['nodes', 0, 'ranges', 0] }], path: ['nodes', 0] }],
@@ -145,6 +147,14 @@ describe('defaults', () => {
       [['kernel.version', 'kernel.version: Linux 2.4 predates the vmemmap (CONFIG_SPARSEMEM_VMEMMAP, 2.6.24) and memory hotplug the simulator models: give "2.6" or later (e.g. "6.12")']],
     );
     for (const v of ['2.6', '4.18', '7.0']) assert.ok(loadConfigText(`kernel: { version: "${v}" }\n${MIN_NODES}`, 'x.yaml').config, v);
+  });
+
+  it('kernel.maxPhysmemBits takes only what the arch can run with', () => {
+    const bad = loadConfigText(`kernel: { maxPhysmemBits: 48 }\n${MIN_NODES}`, 'x.yaml');
+    assert.equal(bad.config, null);
+    assert.deepEqual(bad.errors.map((e) => [e.path.join('.'), e.message]), [['kernel.maxPhysmemBits', 'kernel.maxPhysmemBits: x86_64 kernels run with MAX_PHYSMEM_BITS 46 or 52, not 48']]);
+    assert.equal(loadConfigText(`arch: arm64-4k\nkernel: { maxPhysmemBits: 48 }\n${MIN_NODES}`, 'x.yaml').config!.kernel.maxPhysmemBits, 48);
+    assert.equal(loadConfigText(MIN_NODES, 'x.yaml').config!.kernel.maxPhysmemBits, null);
   });
 
   it('the name defaults to the file name without its extensions', () => {

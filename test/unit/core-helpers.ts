@@ -63,6 +63,7 @@ export function makeConfig(o: CfgOptions = {}): WorkloadConfig {
       hypervisor: false,
       memoryBlockSize: null,
       ...o.kernel,
+      maxPhysmemBits: o.kernel?.maxPhysmemBits ?? null,
       path: ['kernel'],
     },
     nodes,

@@ -126,7 +126,8 @@ export const beyondMaxPhysmem: Rule = {
   doc: [
     'Hot-added and ZONE_DEVICE memory must lie below `1 << MAX_PHYSMEM_BITS` (x86_64: 46 bits with 4-level paging, 52 with',
     'la57; arm64: `PHYS_MASK_SHIFT`; ppc64: 51; s390: `CONFIG_MAX_PHYSMEM_BITS`). `mhp_range_allowed()` refuses anything',
-    'above with the warning below and -E2BIG / -EINVAL.',
+    'above with the warning below and -E2BIG / -EINVAL. Without `kernel.maxPhysmemBits` the simulator takes what the',
+    'config\'s memory needs (x86_64: 5-level paging once anything lies above 64 TiB); set it to 46 to check a 4-level kernel.',
     '',
     '**Fix:** the address comes from firmware (SRAT/CEDT, the device tree): check the config against `/proc/iomem`.',
   ].join('\n'),
