@@ -68,3 +68,14 @@ describe('docs/config.md', () => {
     }
   });
 });
+
+describe('the README\'s config example', () => {
+  it('loads and checks without a finding', async () => {
+    const { checkText } = await import('../../src/check/index');
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const block = yamlBlocks(readme).find((b) => b.startsWith('name: '));
+    assert.ok(block, 'a YAML config in the README');
+    const r = checkText(block, 'readme.memmap.yaml');
+    assert.deepEqual([...r.configErrors.map((e) => e.message), ...r.findings.map((f) => `${f.rule} ${f.message}`)], []);
+  });
+});
