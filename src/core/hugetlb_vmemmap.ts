@@ -234,11 +234,55 @@ class BootMemblock {
     return out;
   }
 
+  /** Free pages of `node`. */
+  freePages(node: number): number {
+    return this.free.reduce((s, r) => s + (r.node === node ? r.endPfn - r.startPfn : 0), 0);
+  }
+
+  /** Take `pages` from the bottom of `node`'s free memory (what the buddy allocator keeps back). */
+  holdLowest(node: number, pages: number): void {
+    let left = pages;
+    for (let i = 0; i < this.free.length && left > 0; i++) {
+      const r = this.free[i];
+      if (r.node !== node) continue;
+      const n = Math.min(left, r.endPfn - r.startPfn);
+      r.startPfn += n;
+      left -= n;
+    }
+    this.free = this.free.filter((r) => r.endPfn > r.startPfn);
+  }
+
   /** `pages` single pages for `node`, falling back to any node (memblock_alloc_try_nid_raw() is not node-exact). */
   allocPages(node: number, pages: number): void {
     const got = this.alloc(node, 1, 1, pages).reduce((s, c) => s + c.pages, 0);
     if (got < pages) this.alloc(null, 1, 1, pages - got);
   }
+}
+
+/**
+ * The min watermark of each node's zones together, in pages (6.12 mm/page_alloc.c calculate_min_free_kbytes()
+ * and __setup_per_zone_wmarks()): min_free_kbytes = int_sqrt(lowmem_kbytes * 16), clamped to 128..262144,
+ * shared out by managed pages. Managed pages here: boot RAM less what sparse_init() reserved; gigantic pages
+ * count (their gather gives them back to totalram before init_per_zone_wmark_min()). lowmem_reserve is not
+ * modelled.
+ */
+export function minWatermarkPages(
+  profile: ArchProfile,
+  nodes: readonly NodeLayout[],
+  reserved: readonly NodeBootReservation[],
+): { node: number; pages: number }[] {
+  const P = profile.pageSize;
+  const managed = nodes.map((n) => {
+    const r = reserved.find((x) => x.id === n.id);
+    const held = r ? divRoundUp(r.bootMemmapBytes, P) + divRoundUp(r.pageTableBytes, P) : 0;
+    return { node: n.id, pages: Math.max(0, n.presentPages - held) };
+  });
+  const total = managed.reduce((s, m) => s + m.pages, 0);
+  if (total === 0) return [];
+  const lowmemKiB = (total * P) / 1024;
+  const minFreeKiB = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(lowmemKiB * 16))));
+  const minPages = Math.floor((minFreeKiB * 1024) / P);
+  return managed.map((m) => ({ node: m.node, pages: Math.floor((minPages * m.pages) / total) }));
 }
 
 /** What sparse_init() took from memblock on one node (NodeMemmap's figures). */
@@ -295,9 +339,15 @@ export function placeBootHugetlbPools(
   const known = new Set(nodes.map((n) => n.id));
   // Gigantic pools at hugepages= parsing, the others later in hugetlb_init(); each group in command-line (config) order.
   const order = pools.map((_, i) => i).sort((a, b) => Number(out[b].gigantic) - Number(out[a].gigantic) || a - b);
+  let watermarksHeld = false;
   for (const i of order) {
     const pool = pools[i];
     const o = out[i];
+    if (!o.gigantic && !watermarksHeld) {
+      // The buddy allocator never goes below a zone's min watermark for these allocations (no __GFP_HIGH).
+      watermarksHeld = true;
+      for (const w of minWatermarkPages(profile, nodes, reserved)) mb.holdLowest(w.node, w.pages);
+    }
     if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0) || o.nodeRequestIgnored !== null) continue;
     const unit = pool.pageSize / P;
     o.chunks = mb.alloc(pool.node, unit, unit, pool.count);

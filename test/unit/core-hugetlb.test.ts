@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, KiB, MiB } from '../../src/config/units';
 import { archProfile, hugetlbVmemmapOptimizableSize, hvoKernelMessage, simulateMemmap } from '../../src/core';
-import { hugetlbNodeRequests, hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
+import { hugetlbNodeRequests, hvoVmstatDelta, minWatermarkPages, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
 import { makeConfig } from './core-helpers';
 
 const pool = (o: Parameters<typeof makeConfig>[0]) => {
@@ -74,14 +74,15 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
       hotplug: [{ start: 8 * GiB, size: 2 * GiB, memmapOnMemory: true }],
       hugetlb: [{ count: 1024 }],
     });
-    // 512 pages of boot RAM less the boot memmap (8 sections × 2 MiB) and one more for its 2 page-table pages.
-    assert.equal(h.allocated, 503);
-    assert.equal(h.optimizedPages, 503);
+    // 512 pages of boot RAM less the boot memmap (8 sections × 2 MiB), one more for its 2 page-table pages, and
+    // two for the min watermark the buddy allocator keeps (int_sqrt(1,032,184 KiB x 16) = 4,063 KiB).
+    assert.equal(h.allocated, 501);
+    assert.equal(h.optimizedPages, 501);
     assert.equal(h.hvo, 'optimized');
-    assert.equal(h.freedBytes, 503 * 28 * KiB);
+    assert.equal(h.freedBytes, 501 * 28 * KiB);
     assert.deepEqual(
       r.errors.map((e) => e.kernelMessage),
-      ['HugeTLB: allocating 1024 of page size 2.00 MiB failed node0.  Only allocated 503 hugepages.\n'],
+      ['HugeTLB: allocating 1024 of page size 2.00 MiB failed node0.  Only allocated 501 hugepages.\n'],
     );
   });
 
@@ -212,5 +213,24 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
         [null, null, 'hugepagesz=1G hugepages=1:1', null, null],
       );
     });
+  });
+});
+
+describe('core: the min watermark 2 MiB boot pages leave to the buddy allocator (calculate_min_free_kbytes())', () => {
+  const marks = (nodes: { size: number }[]) => {
+    const cfg = makeConfig({ nodes: nodes.map((n, i) => ({ id: i, ranges: [{ start: (i === 0 ? 4 : 4 + nodes.slice(0, i).reduce((s, x) => s + x.size / GiB, 0)) * GiB, size: n.size }] })) });
+    const sim = simulateMemmap(cfg);
+    return minWatermarkPages(archProfile(cfg), sim.layout.nodes, sim.memmap.nodes);
+  };
+  it('int_sqrt(lowmem_kbytes * 16), shared out by managed pages: 2 x 384 GiB -> about 110 MiB, 55 MiB a node', () => {
+    const w = marks([{ size: 384 * GiB }, { size: 384 * GiB }]);
+    // lowmem: 768 GiB less 2 x 6 GiB of memmap and the page tables about 792.6 M KiB; sqrt(x 16) = 112,616 KiB.
+    const total = w.reduce((s, x) => s + x.pages, 0) * 4;
+    assert.ok(total > 109 * 1024 && total < 111 * 1024, `${total} KiB`);
+    assert.equal(w[0].pages, w[1].pages);
+  });
+  it('capped at 262,144 KiB (256 MiB) from 4 TiB of memory on', () => {
+    const w = marks([{ size: 8192 * GiB }]);
+    assert.equal(w[0].pages, (262144 * 1024) / 4096);
   });
 });
