@@ -12,7 +12,7 @@
 // after what memblock reserved for the boot memmap; top-down within the free memory.
 
 import { bytesExact } from './format';
-import type { HugetlbPoolConfig } from '../config/types';
+import type { HugetlbPoolConfig, WorkloadConfig } from '../config/types';
 import { GiB, KiB, MiB, alignDown, alignUp, divFloor, divRoundUp, isPowerOfTwo } from '../config/units';
 import { type ArchProfile, atLeast } from './arch';
 import type { SimContext } from './context';
@@ -116,14 +116,26 @@ export function hugetlbNodeAllocSupported(profile: Pick<ArchProfile, 'arch'>): b
   return profile.arch !== 'ppc64-hash' && profile.arch !== 'ppc64-radix';
 }
 
+/** Which command-line form the pools stand for: machine.hugetlbRequest (the timing model's option), 'auto' otherwise. */
+export type HugetlbRequest = 'auto' | 'perNode' | 'balanced';
+
+/** machine.hugetlbRequest of a config, as the timing model reads it ('auto' when absent or not one of the three;
+ *  the timing model's parser reports a bad value). */
+export function hugetlbRequestOf(cfg: Pick<WorkloadConfig, 'machine'>): HugetlbRequest {
+  const v = cfg.machine?.hugetlbRequest;
+  return v === 'perNode' || v === 'balanced' ? v : 'auto';
+}
+
 /**
  * The node-specific hugepages= of each pool's page size, or null when its pools read as a balanced "hugepages=N"
- * (see above), in pool order. Pools of an unsupported size, on no known node or with no pages are null.
+ * (see above; `request` other than 'auto' says which form every size takes), in pool order. Pools of an
+ * unsupported size, on no known node or with no pages are null.
  */
 export function hugetlbNodeRequests(
   profile: Pick<ArchProfile, 'hugepageSizes'>,
   nodes: readonly Pick<NodeLayout, 'id' | 'presentPages'>[],
   pools: readonly Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>[],
+  request: HugetlbRequest = 'auto',
 ): (string | null)[] {
   const known = new Set(nodes.map((n) => n.id));
   const memNodes = nodes.filter((n) => n.presentPages > 0).map((n) => n.id);
@@ -133,7 +145,8 @@ export function hugetlbNodeRequests(
     const mine = pools.filter((p) => live(p) && p.pageSize === size);
     const countOf = (id: number) => mine.filter((p) => p.node === id).reduce((t, p) => t + p.count, 0);
     const counts = memNodes.map(countOf);
-    const balanced = counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]) && mine.every((p) => memNodes.includes(p.node));
+    const balanced =
+      request === 'balanced' || (request === 'auto' && counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]) && mine.every((p) => memNodes.includes(p.node)));
     const perNode = [...new Set(mine.map((p) => p.node))].sort((a, b) => a - b).map((id) => `${id}:${countOf(id)}`);
     bySize.set(size, balanced ? null : `hugepagesz=${sizeToken(size)} hugepages=${perNode.join(',')}`);
   }
@@ -305,6 +318,7 @@ export function placeBootHugetlbPools(
   nodes: readonly NodeLayout[],
   reserved: readonly NodeBootReservation[],
   pools: readonly Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>[],
+  request: HugetlbRequest = 'auto',
 ): BootPoolPlacement[] {
   const P = profile.pageSize;
   const mb = new BootMemblock(nodes);
@@ -327,7 +341,7 @@ export function placeBootHugetlbPools(
     if (buffer) mb.release(n.id, buffer.startPfn + used, buffer.endPfn);
   }
 
-  const ignored = hugetlbNodeAllocSupported(profile) ? pools.map(() => null) : hugetlbNodeRequests(profile, nodes, pools);
+  const ignored = hugetlbNodeAllocSupported(profile) ? pools.map(() => null) : hugetlbNodeRequests(profile, nodes, pools, request);
   const out: BootPoolPlacement[] = pools.map((p, i) => ({
     nodeRequestIgnored: ignored[i],
     gigantic: hugetlbIsGigantic(profile, p.pageSize),

@@ -18,7 +18,7 @@ import type { WorkloadConfig } from '../config/types';
 
 import { releaseNote, type ArchProfile } from './arch';
 import { DeviceClaims, RamBudget, type SimContext } from './context';
-import { hugetlbPool, placeBootHugetlbPools } from './hugetlb_vmemmap';
+import { hugetlbPool, hugetlbRequestOf, placeBootHugetlbPools } from './hugetlb_vmemmap';
 import { IntervalSet } from './intervals';
 import { buildMemoryLayout } from './layout';
 import { hotAdd } from './memory_hotplug';
@@ -77,7 +77,7 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
 
   // ---- boot HugeTLB pools: allocated from boot RAM before any device or hot-add exists, in what
   // sparse_init() left (placeBootHugetlbPools()); HVO splits their vmemmap after the devices below.
-  const placements = placeBootHugetlbPools(profile, layout.nodes, nodes, cfg.hugetlb);
+  const placements = placeBootHugetlbPools(profile, layout.nodes, nodes, cfg.hugetlb, hugetlbRequestOf(cfg));
 
   // ---- the RAM budget after boot
   const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);

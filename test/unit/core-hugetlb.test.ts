@@ -212,6 +212,18 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
         ]),
         [null, null, 'hugepagesz=1G hugepages=1:1', null, null],
       );
+      // machine.hugetlbRequest overrides the reading: node form for every size, or hugepages=N for every size.
+      const even = [
+        { node: 0, pageSize: 2 * MiB, count: 4 },
+        { node: 1, pageSize: 2 * MiB, count: 4 },
+      ];
+      assert.deepEqual(hugetlbNodeRequests(p, nodes, even, 'perNode'), ['hugepagesz=2M hugepages=0:4,1:4', 'hugepagesz=2M hugepages=0:4,1:4']);
+      assert.deepEqual(hugetlbNodeRequests(p, nodes, [{ node: 1, pageSize: GiB, count: 1 }], 'balanced'), [null]);
+    });
+    it('simulate follows machine.hugetlbRequest: perNode pools on ppc64 are dropped even when they are even', () => {
+      const cfg = { ...makeConfig({ arch: 'ppc64-radix', hugetlb: [{ node: 0, pageSize: 2 * MiB, count: 16 }] }), machine: { hugetlbRequest: 'perNode' } };
+      assert.equal(simulateMemmap(cfg).memmap.hugetlb[0].allocated, 0);
+      assert.equal(simulateMemmap({ ...cfg, machine: {} }).memmap.hugetlb[0].allocated, 16);
     });
   });
 });

@@ -2,7 +2,7 @@
 
 import { isPowerOfTwo, GiB, MiB, KiB } from '../../config/index';
 import { hvoKernelMessage, stringGetSize } from '../../core/index';
-import { type BootPoolPlacement, HUGETLB_NODE_ALLOC_UNSUPPORTED, placeBootHugetlbPools } from '../../core/hugetlb_vmemmap';
+import { type BootPoolPlacement, HUGETLB_NODE_ALLOC_UNSUPPORTED, hugetlbRequestOf, placeBootHugetlbPools } from '../../core/hugetlb_vmemmap';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import type { HugetlbPoolConfig } from '../../config/types';
 import { bool, bytesExact, int, set, size } from './util';
@@ -120,7 +120,7 @@ function nodeSpecificFindings(ctx: RuleContext): RuleFinding[] {
 
 /** Where the kernel puts the boot pools: the core's placement, from the simulation's own boot figures (memoized per config). */
 function bootPlacements(ctx: RuleContext): BootPoolPlacement[] {
-  return ctx.memo('hugetlb-boot-placement', () => placeBootHugetlbPools(ctx.profile, ctx.sim.layout.nodes, ctx.sim.memmap.nodes, ctx.config.hugetlb));
+  return ctx.memo('hugetlb-boot-placement', () => placeBootHugetlbPools(ctx.profile, ctx.sim.layout.nodes, ctx.sim.memmap.nodes, ctx.config.hugetlb, hugetlbRequestOf(ctx.config)));
 }
 
 export const hugetlbPoolTooLarge: Rule = {
