@@ -32,7 +32,7 @@ export {
 export { ndPfnInit, MAX_STRUCT_PAGE_SIZE, type NdPfnLayout, type NdPfnResult } from './nvdimm';
 export { altmapAllocRun, altmapNrFree, altmapNextPfn, altmapOffset, newAltmap, type Altmap } from './altmap';
 export { memmapOnMemoryPlan, checkPfnSpan, splitAtSections, type MemmapOnMemoryPlan } from './memory_hotplug';
-export { vmemmapCanOptimize, compoundNrPages, onPagemapRegion, VMEMMAP_RESERVE_NR } from './memremap';
+export { vmemmapCanOptimize, compoundNrPages, hasNvdimmInfoBlock, onPagemapRegion, VMEMMAP_RESERVE_NR } from './memremap';
 export { hugetlbVmemmapSize, hugetlbVmemmapOptimizableSize, hvoKernelMessage, stringGetSize } from './hugetlb_vmemmap';
 export { zoneLimits, nodeZones, type ZoneLimit } from './zones';
 export { presentSectionRuns, blockRuns, bootMemmapPagesPerSection } from './sparse';

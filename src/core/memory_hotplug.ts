@@ -328,17 +328,6 @@ function blockSizeSource(profile: ArchProfile): string | null {
  * arch tests (with on, or force), and whether the architecture can have such blocks.
  */
 function blockSizeAdvice(profile: ArchProfile, blockBytes: number, version61: boolean): string {
-  // The same for every add of a config (it does not depend on the add's size): computed once per profile.
-  let memo = adviceMemo.get(profile);
-  if (!memo) adviceMemo.set(profile, (memo = new Map()));
-  const key = `${blockBytes}:${version61}`;
-  let advice = memo.get(key);
-  if (advice === undefined) memo.set(key, (advice = computeBlockSizeAdvice(profile, blockBytes, version61)));
-  return advice;
-}
-const adviceMemo = new WeakMap<ArchProfile, Map<string, string>>();
-
-function computeBlockSizeAdvice(profile: ArchProfile, blockBytes: number, version61: boolean): string {
   const limit = 2 ** profile.maxPhysmemBits;
   let found = 0;
   let forced = false;

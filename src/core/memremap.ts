@@ -109,7 +109,7 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   if (d.mode !== 'kmem' && !profile.features.zoneDevice) {
     return fail(`${d.mode} needs ZONE_DEVICE, which ${profile.arch} does not have with Linux ${profile.version.join('.')} (no ARCH_HAS_PTE_DEVMAP)`, undefined, [...d.path, 'mode']);
   }
-  const nvdimmLayout = !pagemapRaw && (d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax'));
+  const nvdimmLayout = hasNvdimmInfoBlock(d);
   if (d.kind === 'hmem' && d.mode === 'fsdax') {
     return fail('hmem (Soft Reserved / HMAT) memory is exposed through device-dax only; fsdax needs a pmem namespace', undefined, [...d.path, 'mode']);
   }
@@ -175,7 +175,7 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   const startPfn = divFloor(rangeStart, P);
   const nrPages = divFloor(rangeEnd - rangeStart, P);
   const endPfn = startPfn + nrPages;
-  const ramOverlap = ctx.bootRam.measure(startPfn, endPfn) + ctx.hotplugRam.measure(startPfn, endPfn);
+  const ramOverlap = systemRamPages(ctx, startPfn, endPfn);
   if (ramOverlap > 0) {
     const mixed = ramOverlap < nrPages;
     return fail(
@@ -282,6 +282,12 @@ function vmemmapBytesWithoutDedup(ctx: SimContext, pieces: readonly SectionPiece
   return pages.total * P;
 }
 
+/** Devices that get an nvdimm pfn/dax info block (nd_pfn_init()): pmem namespaces and CXL fsdax, never a raw
+ *  namespace (a raw one on an ND_REGION_PAGEMAP region is mapped whole, without one). */
+export function hasNvdimmInfoBlock(d: Pick<DeviceConfig, 'kind' | 'mode'>): boolean {
+  return d.mode !== 'raw' && (d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax'));
+}
+
 /** A pmem namespace on a region that sets ND_REGION_PAGEMAP: e820 (memmap=nn!ss), virtio-pmem, of_pmem. */
 export function onPagemapRegion(d: Pick<DeviceConfig, 'kind' | 'provider'>): boolean {
   return d.kind === 'pmem' && d.provider !== 'nfit';
@@ -299,9 +305,14 @@ function rawWithoutPages(ctx: SimContext, d: DeviceConfig): string | null {
   const P = profile.pageSize;
   const s = divFloor(d.start, P);
   const e = divFloor(d.start + d.size, P);
-  const ram = ctx.bootRam.measure(s, e) + ctx.hotplugRam.measure(s, e);
+  const ram = systemRamPages(ctx, s, e);
   if (ram > 0 && ram < e - s) return 'the namespace is mixed with System RAM (region_intersects() REGION_MIXED, pmem_should_map_pages())';
   return null;
+}
+
+/** Pages of [startPfn, endPfn) that are System RAM (boot or hot-added): what region_intersects() looks at. */
+function systemRamPages(ctx: SimContext, startPfn: number, endPfn: number): number {
+  return ctx.bootRam.measure(startPfn, endPfn) + ctx.hotplugRam.measure(startPfn, endPfn);
 }
 
 /** dax/kmem: memory-block-align each range and add it as driver-managed System RAM. */

@@ -4,8 +4,9 @@
 
 import { MiB, KiB, GiB, TiB, alignDown, alignUp } from '../../config/index';
 import type { DeviceConfig } from '../../config/types';
+import { onPagemapRegion } from '../../core/index';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
-import { usableAlign, bytesExact, formatHex, isAligned, isFree, isNdctlNamespace, ndctlMode, onLabellessRegion, rangeFix, regionOf, set, shrinkInto, size } from './util';
+import { usableAlign, bytesExact, formatHex, isAligned, isFree, isNdctlNamespace, ndctlMode, rangeFix, regionOf, set, shrinkInto, size } from './util';
 
 const SZ_16M = 16 * MiB;
 /** Default region alignment (MEMREMAP_COMPAT_ALIGN_MAX) and interleave ways assumed. */
@@ -126,7 +127,8 @@ export const ndctlSizeRegionAlign: Rule = {
       // A label-less namespace (ND_DEVICE_NAMESPACE_IO) has no size attribute to write: ndctl v81 setup_namespace()
       // skips set_size for it, so only validate_namespace_options() refuses; [6.12] namespace_devs.c __size_store()
       // (:784 "%llu is not %ldK aligned") is never reached.
-      const labelless = onLabellessRegion(d);
+      // (The label-less regions are exactly those that set ND_REGION_PAGEMAP: e820, virtio-pmem, of_pmem.)
+      const labelless = onPagemapRegion(d);
       const head = `namespace ${d.name} is ${bytesExact(d.size)}, not a multiple of the ${bytesExact(REGION_ALIGN)} region alignment (${bytesExact(d.size % REGION_ALIGN)} too many)`;
       out.push({
         path: [...d.path, 'size'],

@@ -3,7 +3,7 @@
 
 import { formatHex, isAligned, alignDown, alignUp, type DeviceConfig, type JsonPath } from '../../config/index';
 import { bytesExact } from '../../core/format';
-import { ndPfnInit, onPagemapRegion, type NdPfnResult } from '../../core/index';
+import { hasNvdimmInfoBlock, ndPfnInit, onPagemapRegion, type NdPfnResult } from '../../core/index';
 import type { FixOp, FixSpec, FixValue, RuleContext } from '../types';
 
 export { bytesExact, formatHex };
@@ -15,15 +15,6 @@ export function hasStructPages(d: DeviceConfig): boolean {
 }
 
 /**
- * A namespace on a region without labels (ND_DEVICE_NAMESPACE_IO): e820 / memmap=nn!ss, virtio-pmem, of_pmem.
- * These are exactly the regions that set ND_REGION_PAGEMAP (drivers/nvdimm/e820.c:29, virtio_pmem.c:121,
- * of_pmem.c:67); an NFIT region has DIMM mappings and labels. The namespace is the whole region.
- */
-export function onLabellessRegion(d: DeviceConfig): boolean {
-  return onPagemapRegion(d);
-}
-
-/**
  * A raw namespace on an ND_REGION_PAGEMAP region: no info block, no dax device, and nothing ndctl created (the
  * label-less namespace exists as soon as the region does); [6.12] drivers/nvdimm/pmem.c pmem_attach_disk() maps
  * it with devm_memremap_pages() (pmem_should_map_pages()), memmap in RAM.
@@ -32,15 +23,8 @@ export function isPagemapRaw(d: DeviceConfig): boolean {
   return d.mode === 'raw' && onPagemapRegion(d);
 }
 
-/**
- * Devices that get an nvdimm pfn/dax info block (nd_pfn_init): pmem namespaces and CXL fsdax; never a raw
- * namespace (raw pagemap namespaces included, see isPagemapRaw()).
- * Mirrors the device classification of src/core/memremap.ts mapDevice() (see the report: a core
- * predicate would avoid the copy).
- */
-export function hasInfoBlock(d: DeviceConfig): boolean {
-  return d.mode !== 'raw' && (d.kind === 'pmem' || (d.kind === 'cxl' && d.mode === 'fsdax'));
-}
+/** Devices that get an nvdimm pfn/dax info block (nd_pfn_init), as src/core/memremap.ts mapDevice() classifies them. */
+export const hasInfoBlock = hasNvdimmInfoBlock;
 
 /** Dynamic dax regions (CXL / soft-reserved memory through device-dax): no info block, no altmap. Not raw namespaces. */
 export function isDynamicDax(d: DeviceConfig): boolean {
