@@ -100,9 +100,10 @@ export interface HugetlbChunk {
 // The config gives every pool a node, but the command line has two forms: "hugepages=N" (balanced: the
 // kernel spreads N over the nodes with memory, round-robin) and "hugepages=0:N,1:M" (node specific). A page
 // size whose pools give every memory node the same count, and no other node any, is taken for the balanced
-// form (machine.hugetlbRequest's auto rule of the timing model, src/core/init/hugetlb_init.ts isBalancedRequest(),
-// except that a single memory node is balanced here: "hugepages=N" puts every page there, so no one writes the
-// node form for it); anything else needs the node form. 6.12 mm/hugetlb.c:4655-4656 hugepages_setup()
+// form (a single memory node included: "hugepages=N" puts every page there, so no one writes the node form for
+// it); anything else needs the node form. machine.hugetlbRequest overrides the reading. This is the one place
+// the form is decided: the placement below and the timing model (src/core/init/hugetlb_init.ts, through
+// HugetlbMemmap.balancedRequest) both take it from here. 6.12 mm/hugetlb.c:4655-4656 hugepages_setup()
 // refuses the node form when hugetlb_node_alloc_supported() is false, which only powerpc Book3S-64 says (hash
 // and radix alike: arch/powerpc/mm/hugetlbpage.c:119-122, the generic __weak one at mm/hugetlb.c:4593 is
 // true): it prints the warning below and returns before adding anything, so the whole hugepages= of that
@@ -160,6 +161,9 @@ export interface BootPoolPlacement {
    * (HUGETLB_NODE_ALLOC_UNSUPPORTED): the pool gets nothing. Null otherwise.
    */
   nodeRequestIgnored: string | null;
+  /** The pool's page size reads as a balanced "hugepages=N" (hugetlbNodeRequests()), not the node form. The timing
+   *  model takes this to choose between padata over the nodes and hugetlb_hstate_alloc_pages_specific_nodes(). */
+  balancedRequest: boolean;
   /** hstate_is_gigantic(): allocated from memblock at hugepages= parsing, before every smaller size. */
   gigantic: boolean;
   chunks: HugetlbChunk[];
@@ -341,9 +345,11 @@ export function placeBootHugetlbPools(
     if (buffer) mb.release(n.id, buffer.startPfn + used, buffer.endPfn);
   }
 
-  const ignored = hugetlbNodeAllocSupported(profile) ? pools.map(() => null) : hugetlbNodeRequests(profile, nodes, pools, request);
+  const nodeForm = hugetlbNodeRequests(profile, nodes, pools, request);
+  const supported = hugetlbNodeAllocSupported(profile);
   const out: BootPoolPlacement[] = pools.map((p, i) => ({
-    nodeRequestIgnored: ignored[i],
+    nodeRequestIgnored: supported ? null : nodeForm[i],
+    balancedRequest: nodeForm[i] === null,
     gigantic: hugetlbIsGigantic(profile, p.pageSize),
     chunks: [],
     allocated: 0,
@@ -432,6 +438,7 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
     count: pool.count,
     allocated: 0,
     offNode: [],
+    balancedRequest: false,
     vmemmapBytesPerPage: hugetlbVmemmapSize(profile, hs),
     optimizableBytesPerPage: 0,
     freedBytesPerPage: 0,
@@ -459,6 +466,7 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
 
   const chunks = placement.chunks;
   rec.allocated = placement.allocated;
+  rec.balancedRequest = placement.balancedRequest;
   rec.offNode = placement.offNode.map((o) => ({ ...o }));
   const off = placement.offNode.map((o) => `${o.pages} from node ${o.node}`).join(', ');
   if (placement.nodeRequestIgnored !== null) {

@@ -238,6 +238,9 @@ export interface HugetlbMemmap {
   allocated: number;
   /** Gigantic pages memblock_alloc_try_nid_raw() took from other nodes when this node was full. */
   offNode: { node: number; pages: number }[];
+  /** Its page size reads as a balanced "hugepages=N" rather than the node form "hugepages=0:N,1:M"
+   *  (hugetlbNodeRequests(); machine.hugetlbRequest decides when set). */
+  balancedRequest: boolean;
   vmemmapBytesPerPage: number;
   /** hugetlb_vmemmap_optimizable_size(): what "HugeTLB: %d KiB vmemmap can be freed for a %s page" prints, even when HVO is off. */
   optimizableBytesPerPage: number;

@@ -137,14 +137,15 @@ const workloadArb: fc.Arbitrary<InitWorkload> = fc
     gig: fc.integer({ min: 0, max: 64 }),
     two: fc.integer({ min: 0, max: 5000 }),
     hvo: fc.boolean(),
+    balanced: fc.boolean(),
   })
   .chain((p) =>
     fc.tuple(...Array.from({ length: p.ndev }, (_, i) => deviceArb(i))).map((devices) =>
       synthWorkload([synthNode(0, p.c0, 0, p.n0, p.off), synthNode(1, p.c1, 1000, p.n1), { ...synthNode(2, 0, 3000, 1), hasMemory: false, deferredRanges: [], deferredMemory: [], deferredPages: 0, earlyPages: 0 }], {
         devices,
         hugetlb: [
-          ...(p.gig > 0 ? [{ node: 0, pageSizeBytes: 1 << 30, count: p.gig, gigantic: true, structPagesPerPage: 262144, offNode: [], hvoPages: p.hvo ? p.gig : 0, vmemmapPagesFreedPerPage: 4095, reserveStructPages: 64 }] : []),
-          ...(p.two > 0 ? [{ node: 1, pageSizeBytes: 2 << 20, count: p.two, gigantic: false, structPagesPerPage: 512, offNode: [], hvoPages: p.hvo ? p.two : 0, vmemmapPagesFreedPerPage: 7, reserveStructPages: 64 }] : []),
+          ...(p.gig > 0 ? [{ node: 0, pageSizeBytes: 1 << 30, count: p.gig, gigantic: true, structPagesPerPage: 262144, offNode: [], balancedRequest: false, hvoPages: p.hvo ? p.gig : 0, vmemmapPagesFreedPerPage: 4095, reserveStructPages: 64 }] : []),
+          ...(p.two > 0 ? [{ node: 1, pageSizeBytes: 2 << 20, count: p.two, gigantic: false, structPagesPerPage: 512, offNode: [], balancedRequest: p.balanced, hvoPages: p.hvo ? p.two : 0, vmemmapPagesFreedPerPage: 7, reserveStructPages: 64 }] : []),
         ],
       }),
     ),

@@ -8,7 +8,8 @@ import { compareTimings, formatTimingComparison, formatTimingTable } from '../..
 import configSchema from '../../src/config/memmap.schema.json';
 
 const schemaFragment = configSchema.properties.machine;
-import { SKYLAKE_J3, timing, workloadOf } from './timing-helpers';
+import { SKYLAKE_J3, config, timing, workloadOf } from './timing-helpers';
+import { simulateMemmap } from '../../src/core/index';
 
 describe('normalizeMachine', () => {
   it('fills every default; each default names its source rows or says it is an estimate', () => {
@@ -131,5 +132,36 @@ describe('cost eras follow the releases Duyck\'s two series and padata landed in
     const { params, problems } = normalizeMachine({ era: '4.20-5.7' }, ['machine']);
     assert.equal(params.options.era, '5.2-5.7');
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('the hugepages= form is decided once, by the memory half', () => {
+  const yaml = (extra: string, machine = '') => `
+arch: x86_64
+kernel: { version: "6.12", hvo: false }
+${machine}
+nodes:
+  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 62G } ] }
+  - { id: 1, cpus: 16, ranges: [ { start: 0x2000000000, size: 64G } ] }
+  - { id: 2, cpus: 16, ranges: [] }
+hugetlb:
+  - { node: 0, pageSize: 2M, count: 4096 }
+  - { node: 1, pageSize: 2M, count: 4096 }
+${extra}`;
+  const threads = (y: string) => new Set(timing(workloadOf(y)).spans.filter((s) => s.phase === 'hugetlbAlloc').map((s) => s.tid)).size;
+  const balanced = (y: string) => simulateMemmap(config(y)).memmap.hugetlb.map((h) => h.balancedRequest);
+  it('the same count on every memory node is hugepages=N: padata threads', () => {
+    assert.deepEqual(balanced(yaml('')), [true, true]);
+    assert.ok(threads(yaml('')) > 1);
+  });
+  it('a pool on a memoryless node makes it the node form for both halves: node by node on one thread', () => {
+    const y = yaml('  - { node: 2, pageSize: 2M, count: 16 }');
+    assert.deepEqual(balanced(y), [false, false, false]);
+    assert.equal(threads(y), 1);
+  });
+  it('machine.hugetlbRequest: perNode reaches the timing model through the memory half', () => {
+    const y = yaml('', 'machine: { hugetlbRequest: perNode }');
+    assert.deepEqual(balanced(y), [false, false]);
+    assert.equal(threads(y), 1);
   });
 });

@@ -111,15 +111,10 @@ export function* gatherBootmemPreallocSerial(env: Env, ctx: Ctx): Program {
   for (const nid of nodes) yield* runAll(gatherNode(env, nid, ctx.cpuNode));
 }
 
-/** Whether the non-gigantic pools of one page size look like "hugepages=N" (balanced) or per-node requests. */
-export function isBalancedRequest(env: Env, pools: HugetlbPoolInitWork[]): boolean {
-  const mode = env.m.options.hugetlbRequest;
-  if (mode !== 'auto') return mode === 'balanced';
-  const memNodes = env.w.nodes.filter((n) => n.hasMemory).map((n) => n.id);
-  // One memory node: what a plain hugepages=N asks for (as the memory half's ppc64 rule reads it).
-  if (memNodes.length === 0) return false;
-  const counts = memNodes.map((id) => pools.filter((p) => p.node === id).reduce((s, p) => s + p.count, 0));
-  return counts.every((c) => c === counts[0]) && counts[0] > 0;
+/** Whether the non-gigantic pools of one page size stand for "hugepages=N" (balanced) rather than per-node requests:
+ *  decided once, by the memory half (hugetlbNodeRequests() in src/core/hugetlb_vmemmap.ts). */
+export function isBalancedRequest(pools: readonly HugetlbPoolInitWork[]): boolean {
+  return pools.length > 0 && pools.every((p) => p.balancedRequest);
 }
 
 /** hugetlb_init() -> hugetlb_hstate_alloc_pages() for every non-gigantic page size. */
@@ -127,7 +122,7 @@ export function* hugetlbAllocNonGigantic(env: Env, ctx: Ctx): Program {
   const sizes = [...new Set(env.w.hugetlb.filter((p) => !p.gigantic && p.count > 0).map((p) => p.pageSizeBytes))].sort((a, b) => a - b);
   for (const size of sizes) {
     const pools = env.w.hugetlb.filter((p) => !p.gigantic && p.pageSizeBytes === size && p.count > 0).sort((a, b) => a.node - b.node);
-    if (env.w.features.hugetlbParallel && isBalancedRequest(env, pools)) {
+    if (env.w.features.hugetlbParallel && isBalancedRequest(pools)) {
       const total = pools.reduce((s, p) => s + p.count, 0);
       const memNodes = env.w.nodes.filter((n) => n.hasMemory).length;
       const job = hugetlbAllocJob(total, memNodes);

@@ -124,6 +124,8 @@ export interface HugetlbPoolInitWork {
   structPagesPerPage: number;
   /** Pages memblock took from other nodes' memory (the pool's node was full); their memory is reserved there. */
   offNode: { node: number; pages: number }[];
+  /** The memory half read its page size's request as a balanced "hugepages=N" (HugetlbMemmap.balancedRequest). */
+  balancedRequest: boolean;
   /** Huge pages of the pool HVO optimizes (compiled in, enabled, power-of-two struct page, not self-hosted). */
   hvoPages: number;
   /** Vmemmap pages HVO frees per huge page (7 for 2 MiB, 4095 for 1 GiB on x86). */

@@ -243,6 +243,7 @@ function hugetlbPoolWork(profile: ArchProfile, h: HugetlbMemmap): HugetlbPoolIni
     gigantic: perPage > 2 ** profile.maxPageOrder, // hstate_is_gigantic(): order > MAX_PAGE_ORDER
     structPagesPerPage: perPage,
     offNode: h.offNode,
+    balancedRequest: h.balancedRequest,
     hvoPages: h.freedBytesPerPage > 0 ? h.optimizedPages : 0,
     vmemmapPagesFreedPerPage: Math.floor(h.freedBytesPerPage / P),
     // HUGETLB_VMEMMAP_RESERVE_PAGES = HUGETLB_VMEMMAP_RESERVE_SIZE / sizeof(struct page)
