@@ -15,7 +15,8 @@ import { analyzeFile, analyzeText } from './analyze';
 import { bootNumber, bootRange, bootScore } from './boot';
 import type { Cancellation } from './cancel';
 import type { AnalysisFile, Boot } from './types';
-import { collectFact, cpuListCount, archFromRelease, emptyFacts, type ArchFamily, type ExtraFacts } from './import/facts';
+import { collectFact, cpuListCount, emptyFacts, type ExtraFacts } from './import/facts';
+import { logArchFamily, logPageSize } from './platform';
 import { recordPassFile, recordPassText } from './import/records';
 import { looksLikeNdctlJson, type NdctlNamespace, type NdctlParse } from './import/ndctl';
 import { Comments, renderYaml } from './import/yaml-out';
@@ -261,58 +262,21 @@ interface ArchChoice {
 
 function chooseArch(log: LogInput | null, warnings: string[]): ArchChoice {
   if (!log) return { arch: 'x86_64', comment: 'guess: ndctl / daxctl JSON does not say; x86_64', details: [] };
-  const b = log.boot;
   const f = log.facts;
   const details: string[] = [];
-  let family: ArchFamily | null = b.arch;
-  let why = '';
-  if (family) {
-    const line = f.arch.get(family);
-    why = line !== undefined ? `${cite(log, line)} (${family} only)` : `${family}-only messages (the analyzer's evidence)`;
-  } else if (f.arch.size) {
-    const [fam, line] = [...f.arch.entries()].sort((a, c) => a[1] - c[1])[0];
-    family = fam;
-    why = `${cite(log, line)} (${fam} only)`;
-  }
-  if (!family && b.kernelVersion) {
-    family = archFromRelease(b.kernelVersion);
-    if (family) why = `the kernel release "${b.kernelVersion}"`;
-  }
-  // Huge page sizes only one architecture has.
-  const sizes = b.hugetlb.map((h) => h.pageSizeBytes);
-  if (!family && sizes.includes(512 * MiB)) {
-    family = 'arm64';
-    why = `the 512 MiB HugeTLB page size (${cite(log, b.hugetlb.find((h) => h.pageSizeBytes === 512 * MiB)?.line)}): arm64 with 64K pages`;
-  }
-  if (!family) {
+  const input = { boot: log.boot, facts: f, cite: (line: number) => cite(log, line) };
+  const fam = logArchFamily(input);
+  if (!fam) {
     warnings.push('arch: the log does not say which architecture it is from; x86_64 assumed');
     return { arch: 'x86_64', comment: 'guess: the log has no architecture-specific message; x86_64 assumed', details };
   }
-  details.push(`arch: ${family} from ${why}`);
+  const family = fam.value;
+  details.push(`arch: ${family} from ${fam.why}`);
 
   // Base page size.
-  let page: number | null = null;
-  let pageWhy = '';
-  if (b.pageSizeBytes !== null) {
-    page = b.pageSizeBytes;
-    pageWhy = family === 'x86' ? 'x86 has 4K pages only' : "the analyzer's evidence (old HVO wording: pages x page size)";
-  } else if (f.pageSize) {
-    page = f.pageSize.value;
-    pageWhy = `${cite(log, f.pageSize.line)}: bytes / 2^order is the page size`;
-  } else {
-    for (const t of b.nodeTotalPages) {
-      const bytes = b.nodeRanges.filter((r) => r.node === t.node).reduce((s, r) => s + (r.sizeBytes ?? 0), 0);
-      if (bytes > 0 && t.pages > 0 && bytes % t.pages === 0 && [4096, 16384, 65536].includes(bytes / t.pages)) {
-        page = bytes / t.pages;
-        pageWhy = `node ${t.node}'s ranges hold ${bytes} bytes in ${t.pages} pages (${cite(log, t.line)})`;
-        break;
-      }
-    }
-    if (page === null && family === 'arm64' && (sizes.includes(512 * MiB) || sizes.includes(16 * GiB))) {
-      page = 64 * KiB;
-      pageWhy = 'HugeTLB registers 512 MiB / 16 GiB pages: only arm64 with 64K pages has them';
-    }
-  }
+  const pageEvidence = logPageSize(input, family);
+  const page = pageEvidence?.value ?? null;
+  const pageWhy = pageEvidence?.why ?? '';
   if (page !== null && family !== 'x86') details.push(`page size ${formatBytes(page)}: ${pageWhy}`);
   switch (family) {
     case 'x86':

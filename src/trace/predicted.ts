@@ -6,9 +6,10 @@
 // (null when the log says 0 or the config has nothing to compare with).
 
 import type { Arch, WorkloadConfig } from '../config/types';
-import { KiB, MiB, formatBytes } from '../config/units';
+import { KiB, formatBytes } from '../config/units';
 import type { ArchProfile } from '../core/arch';
-import { archFromRelease, type ArchFamily } from './import/facts';
+import type { ArchFamily, ExtraFacts } from './import/facts';
+import { logArchFamily, logPageSize } from './platform';
 import { hugetlbVmemmapOptimizableSize } from '../core/hugetlb_vmemmap';
 import { profileOf } from '../core/layout';
 import type { MemmapResult } from '../core/types';
@@ -20,6 +21,8 @@ export interface MeasuredLog {
   path: string;
   boot: Boot;
   texts: Map<number, string>;
+  /** import's extra facts (readLog() reads them): more evidence for the log's arch and page size. */
+  facts?: ExtraFacts | null;
 }
 
 export type FigureKind =
@@ -115,46 +118,28 @@ export function platformMismatches(log: MeasuredLog, cfg: WorkloadConfig, profil
   const b = log.boot;
   const out: PlatformMismatch[] = [];
   const cite = (line: number | null) => (line === null ? null : citeLine(log, line));
-  const h512 = b.hugetlb.find((h) => h.pageSizeBytes === 512 * MiB) ?? null;
-  let family: ArchFamily | null = b.arch;
-  let familyWhy = 'arch-specific messages in the log';
-  let familyLine: number | null = null;
-  if (!family && b.kernelVersion && (family = archFromRelease(b.kernelVersion))) {
-    familyWhy = `the kernel release "${b.kernelVersion}"`;
-    familyLine = b.kernel?.line ?? null;
-  }
-  if (!family && h512) {
-    family = 'arm64';
-    familyWhy = `${cite(h512.line)}: 512 MiB huge pages exist on arm64 with 64K pages only`;
-    familyLine = h512.line;
-  }
+  const input = { boot: b, facts: log.facts ?? null, cite: (line: number) => citeLine(log, line) };
+  const fam = logArchFamily(input);
   const cfgFamily = ARCH_FAMILY[cfg.arch];
-  if (family && family !== cfgFamily) {
+  if (fam && fam.value !== cfgFamily) {
     out.push({
       what: 'arch',
-      log: family,
+      log: fam.value,
       config: cfg.arch,
-      evidence: familyWhy,
-      line: familyLine,
-      message: `the log is from ${family} (${familyWhy}), the config models ${cfg.arch}: its predictions are for another architecture`,
+      evidence: fam.why,
+      line: fam.line,
+      message: `the log is from ${fam.value} (${fam.why}), the config models ${cfg.arch}: its predictions are for another architecture`,
     });
   }
-  let page: number | null = b.pageSizeBytes;
-  let pageWhy = b.arch === 'x86' && page === 4096 ? 'x86 has 4K pages only' : "the analyzer's proof (old-wording HVO line)";
-  let pageLine: number | null = null;
-  if (page === null && h512 && family === 'arm64') {
-    page = 64 * KiB;
-    pageWhy = `${cite(h512.line)}: 512 MiB huge pages are the PMD size of 64K pages`;
-    pageLine = h512.line;
-  }
-  if (page !== null && page !== profile.pageSize) {
+  const page = logPageSize(input, fam?.value ?? null);
+  if (page && page.value !== profile.pageSize) {
     out.push({
       what: 'pageSize',
-      log: formatBytes(page),
+      log: formatBytes(page.value),
       config: formatBytes(profile.pageSize),
-      evidence: pageWhy,
-      line: pageLine,
-      message: `the log's base pages are ${formatBytes(page)} (${pageWhy}), the config's ${cfg.arch} has ${formatBytes(profile.pageSize)} pages: per-page figures (memmap, HVO) cannot agree`,
+      evidence: page.why,
+      line: page.line,
+      message: `the log's base pages are ${formatBytes(page.value)} (${page.why}), the config's ${cfg.arch} has ${formatBytes(profile.pageSize)} pages: per-page figures (memmap, HVO) cannot agree`,
     });
   }
   const kv = b.kernelVersion ? /^(\d+)\.(\d+)/.exec(b.kernelVersion) : null;

@@ -5,7 +5,7 @@
 // --boot numbers boots from 1, as analyze lists them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompareJson } from '../../src/cli/commands/compare';
@@ -44,7 +44,7 @@ describe('compare: a log and a config of different machines or kernels', () => {
     assert.equal(r.out.match(/the log is from arm64/g)?.length, 1);
 
     const doc = JSON.parse((await cli('compare', log54, x86, '--json')).out) as CompareJson;
-    assert.deepEqual(doc.mismatches.map((m) => [m.what, m.log, m.config, m.line]), [['arch', 'arm64', 'x86_64', 16], ['pageSize', '64 KiB', '4 KiB', 16]]);
+    assert.deepEqual(doc.mismatches.map((m) => [m.what, m.log, m.config, m.line]), [['arch', 'arm64', 'x86_64', 16], ['pageSize', '64 KiB', '4 KiB', 14]]);
     assert.deepEqual(doc.figures.map((f) => [f.figure, f.subject]), [['hvoFreeableKiB', '2 MiB page']]);
     assert.deepEqual(doc.unmatched.map((u) => u.line), [14, 16]);
   });
@@ -75,6 +75,26 @@ describe('compare: a log and a config of different machines or kernels', () => {
     assert.match(c.notes[1], /^mismatch: the log's base pages are 64 KiB/);
     assert.deepEqual(c.rows.map((r) => r.subject), ['2 MiB page']);
     assert.deepEqual(c.unmatched.map((u) => u.line), [14, 16]);
+  });
+
+  it('reads the platform as import does: an arm64 log whose only page-size evidence is a hash table line', async () => {
+    // No HugeTLB line and no Boot.pageSizeBytes: the page size comes from alloc_large_system_hash()'s bytes / 2^order,
+    // one of import's extra facts (src/trace/platform.ts reads both for both commands).
+    const p = join(dir, 'arm64-64k-dmesg.log');
+    writeFileSync(p, [
+      '[    0.000000] Linux version 6.12.0-55.el10.aarch64 (mockbuild@host) (gcc 14) #1 SMP PREEMPT_DYNAMIC',
+      '[    0.000000] Early memory node ranges',
+      '[    0.000000]   node   0: [mem 0x0000000040000000-0x000000043fffffff]',
+      '[    0.000000] Dentry cache hash table entries: 262144 (order: 5, 2097152 bytes, linear)',
+      '',
+    ].join('\n'));
+    const doc = JSON.parse((await cli('compare', p, config('arm64-4k.memmap.yaml', 'arm64-4k', '6.12'), '--json')).out) as CompareJson;
+    assert.deepEqual(doc.mismatches.map((m) => [m.what, m.log, m.config, m.line]), [['pageSize', '64 KiB', '4 KiB', 4]]);
+    assert.match(doc.mismatches[0].evidence, /^line 4: "Dentry cache hash table entries: .*": bytes \/ 2\^order is the page size$/);
+    const out = join(dir, 'arm64-imported.memmap.yaml');
+    const imported = await cli('import', p, '-o', out);
+    assert.equal(imported.code, 0, imported.err);
+    assert.match(readFileSync(out, 'utf8'), /\narch: arm64-64k #/, 'import chooses the page size compare warns about');
   });
 });
 
