@@ -170,7 +170,15 @@ export type ImportResult =
 
 /** `lsmem`: an online memory block range of lsmem (the state after boot: hot-added memory shows too).
  *  `srat`: an ACPI SRAT memory affinity range (firmware: soft-reserved memory such as hmem is in it too). */
-type Range = { start: number; size: number; comment: string; lsmem?: boolean; srat?: boolean };
+type Range = {
+  start: number;
+  size: number;
+  comment: string;
+  lsmem?: boolean;
+  srat?: boolean;
+  /** Reconstructed from "node N initialised, P pages": P, which buildImport() makes the simulation's deferred pages. */
+  deferredTarget?: number;
+};
 
 interface NodeDraft {
   id: number;
@@ -395,10 +403,12 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
   const lowStart = profile.arch.startsWith('ppc64') ? 0 : 4 * GiB;
   let cursor = known.length ? alignUp(Math.max(...known.map((r) => r.start + r.size)), GiB) : lowStart;
   cursor = Math.max(cursor, lowStart);
-  const place = (id: number, bytes: number, why: string) => {
+  const place = (id: number, bytes: number, why: string, deferredTarget?: number) => {
     const size = alignUp(bytes, P);
-    const range = { start: cursor, size, comment: `reconstructed (see above); placed at ${hx(cursor)}: the log prints no address` };
-    cursor = alignUp(cursor + size, profile.sectionSize);
+    const range: Range = { start: cursor, size, comment: `reconstructed (see above); placed at ${hx(cursor)}: the log prints no address`, deferredTarget };
+    // A node rebuilt from its deferred page count grows by its memmap and page tables later (buildImport()):
+    // leave room for them (at most 64 B per 4 KiB page, 1.6%) before the next node.
+    cursor = alignUp(cursor + size + (deferredTarget === undefined ? 0 : Math.ceil(size / 32)), profile.sectionSize);
     result.set(id, { ranges: [range], comment: `ranges: RECONSTRUCTED from ${why}`, memoryless: false, reconstructed: true });
     warnings.push(`nodes: node ${id}'s memory is reconstructed from a page count (no range line in the log)`);
   };
@@ -411,7 +421,8 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
       place(
         id,
         (deferred.pages! + profile.pagesPerSection) * P,
-        `${deferred.pages} deferred pages (${cite(log, deferred.line)}) + the section defer_init() initializes early, x ${formatBytes(P)}`,
+        `${deferred.pages} deferred pages (${cite(log, deferred.line)}) + the early section + the memmap and page tables (reserved: not counted), x ${formatBytes(P)}`,
+        deferred.pages!,
       );
   }
   if (![...result.values()].some((n) => n.ranges.length) && b.memory) {
@@ -921,9 +932,28 @@ export function buildImport(req: ImportRequest): ImportResult {
   // ---- first load (for the memory block probe and device matching)
   const fileName = req.outputName ?? 'machine.memmap.yaml';
   const flow = (p: string) => /^nodes\[\d+\]\.ranges\[\d+\]$/.test(p) || /^hugetlb\[\d+\]$/.test(p) || /^machine\.calibration\[\d+\]$/.test(p);
-  const first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
+  let first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
   if (!first.config) return { ok: false, errors: first.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
   let memmap = simulateMemmap(first.config);
+  // Nodes rebuilt from "node N initialised, P pages": that count is of free pages (deferred_init_memmap() walks
+  // free ranges), so the node also holds what memblock reserved at its top, its memmap and page tables. Grow
+  // each such node until the simulation defers exactly P pages (the memmap of the growth is tiny: a few rounds).
+  for (let round = 0; round < 4; round++) {
+    const work = buildInitWorkload(first.config, memmap);
+    let grown = false;
+    nodes.forEach((n, i) => {
+      const r = n.ranges[0];
+      const w = work.nodes.find((x) => x.id === n.id);
+      if (r?.deferredTarget === undefined || !w || w.deferredPages === r.deferredTarget) return;
+      r.size += (r.deferredTarget - w.deferredPages) * profile.pageSize;
+      (value.nodes as { ranges: { size: string | number }[] }[])[i].ranges[0].size = sizeText(r.size);
+      grown = true;
+    });
+    if (!grown) break;
+    first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
+    if (!first.config) return { ok: false, errors: first.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
+    memmap = simulateMemmap(first.config);
+  }
 
   if (b && b.memoryBlockBytes !== null) {
     const line = b.memoryBlockLine;

@@ -49,11 +49,11 @@ describe('gantt rows', () => {
     const lanes = buildLanes(t, true);
     assert.deepEqual(
       lanes.map((l) => l.label),
-      ['swapper/0', 'pgdatinit0', 'pgdatinit1', 'padata n0.* ×51', 'padata n1.* ×50', 'padata n1.48', 'padata hugetlb gather 1', 'probe namespace0.0'],
+      ['swapper/0', 'pgdatinit0', 'pgdatinit1', 'padata n0.* ×51', 'padata n1.* ×50', 'padata n1.45', 'padata hugetlb gather 1', 'probe namespace0.0'],
     );
     assert.deepEqual(
       lanes.filter((l) => l.critical).map((l) => l.label),
-      ['swapper/0', 'pgdatinit1', 'padata n1.48', 'probe namespace0.0'],
+      ['swapper/0', 'pgdatinit1', 'padata n1.45', 'probe namespace0.0'],
     );
     const covered = lanes.flatMap((l) => l.threads).sort((a, b) => a - b);
     assert.deepEqual(covered, t.threads.map((_, i) => i), 'every thread in exactly one row');

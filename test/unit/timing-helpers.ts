@@ -52,6 +52,7 @@ export function synthNode(id: number, cpus: number, startSection: number, sectio
     hasMemory: true,
     bootVmemmap: { pmdBlocks: sections, basePages: 0, reusedPtes: 0 },
     earlyPages: PPS + offset,
+    reservedPages: 0,
     maxThreads: Math.max(cpus, 1),
     deferredRanges: deferred,
     deferredMemory: deferred,

@@ -8,7 +8,7 @@ import { compareTimings, formatTimingComparison, formatTimingTable } from '../..
 import configSchema from '../../src/config/memmap.schema.json';
 
 const schemaFragment = configSchema.properties.machine;
-import { SKYLAKE_J3, config, timing, workloadOf } from './timing-helpers';
+import { SKYLAKE_J3, assertWithin, config, timing, workloadOf } from './timing-helpers';
 import { simulateMemmap } from '../../src/core/index';
 
 describe('normalizeMachine', () => {
@@ -20,8 +20,8 @@ describe('normalizeMachine', () => {
       assert.ok(s.estimate ? s.derivation.startsWith('estimate') : s.rows.length > 0, `${k}: a default needs rows or to be marked as an estimate`);
       assert.equal(params.costs[k as keyof typeof params.costs], s.value);
     }
-    assert.ok(Math.abs(params.costs.initPageNs - 17.745) < 0.001, 'J3: 1785.7 ms / 100,630,528 pages');
-    assert.ok(Math.abs(params.media.dram.nodeWriteGBps - 38.76) < 0.01);
+    assert.ok(Math.abs(params.costs.initPageNs - 18.027) < 0.001, 'J3: 1785.7 ms / 99,057,658 pages');
+    assert.ok(Math.abs(params.media.dram.nodeWriteGBps - 38.16) < 0.01);
     assert.ok(Math.abs(params.media.pmem.threadWriteGBps - 2.653) < 0.001);
     assert.ok(MEDIA_SOURCES.cxl.nodeWriteGBps.estimate);
   });
@@ -163,5 +163,28 @@ ${extra}`;
     const y = yaml('', 'machine: { hugetlbRequest: perNode }');
     assert.deepEqual(balanced(y), [false, false]);
     assert.equal(threads(y), 1);
+  });
+});
+
+describe('memmap_init_reserved_pages(): the memmap and its page tables, reserved at the top of each node', () => {
+  const w = workloadOf(SKYLAKE_J3);
+  it('are initialized on the boot CPU, not by deferred init (J3 node 1: 6 GiB of memmap + 6 PMD tables)', () => {
+    const n1 = w.nodes.find((n) => n.id === 1)!;
+    assert.equal(n1.reservedPages, (384 * 262144 * 64) / 4096 + 6);
+    assert.equal(n1.deferredPages, 384 * 262144 - 32768 - n1.reservedPages, 'deferred init walks free ranges only');
+    const t = timing(w);
+    const spans = t.spans.filter((s) => s.phase === 'memmapInitReserved' && s.node === 1);
+    assert.equal(spans.length, 1);
+    assert.equal(spans[0].tid, t.spans.find((s) => s.phase === 'memmapInitEarly')!.tid, 'on the boot CPU');
+    const ms = (spans[0].endUs - spans[0].startUs) / 1000;
+    const perPage = COST_SOURCES.reservedInitPageNs.value * defaultMachine().numaRemoteFactor; // node 1's memmap, from node 0's boot CPU
+    assertWithin(ms, (n1.reservedPages * perPage) / 1e6, 0.01, 'init_reserved_page() per struct page, remote');
+    const node = t.nodes.find((n) => n.id === 1)!;
+    assert.equal(node.earlyPages + node.deferredPages, 384 * 262144, 'every struct page of the node, once');
+  });
+  it('are initialized by memmap_init() already when nothing is deferred', () => {
+    const off = workloadOf(SKYLAKE_J3.replace('deferredInit: true', 'deferredInit: false'));
+    assert.ok(off.nodes.every((n) => n.reservedPages === 0 && n.deferredPages === 0));
+    assert.equal(timing(off).spans.filter((s) => s.phase === 'memmapInitReserved').length, 0);
   });
 });

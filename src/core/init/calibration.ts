@@ -21,7 +21,7 @@ interface Isolated {
 }
 
 function idleNode(n: NodeInitWork): NodeInitWork {
-  return { ...n, bootVmemmap: { pmdBlocks: 0, basePages: 0, reusedPtes: 0 }, earlyPages: 0, deferredRanges: [], deferredPages: 0 };
+  return { ...n, bootVmemmap: { pmdBlocks: 0, basePages: 0, reusedPtes: 0 }, earlyPages: 0, reservedPages: 0, deferredRanges: [], deferredPages: 0 };
 }
 
 function withOptions(m: MachineParams, patch: Partial<MachineParams['options']>): MachineParams {

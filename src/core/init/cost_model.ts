@@ -18,7 +18,11 @@ export interface ParamSource {
   estimate: boolean;
 }
 
-const J3_DEFERRED_PAGES = 384 * 262144 - 32768; // slowest node: 384 GiB Normal zone minus the first section
+// The slowest node's deferred pages: its 384 GiB Normal zone minus the first section (initialized early), minus
+// the node's boot memmap (64 B per 4 KiB page) and the 6 PMD tables that map it, which memblock reserved at the
+// top of the node: memmap_init_reserved_pages() initializes them on the boot CPU, deferred init skips them.
+const J3_NODE_PAGES = 384 * 262144;
+const J3_DEFERRED_PAGES = J3_NODE_PAGES - 32768 - (J3_NODE_PAGES * 64) / 4096 - 6;
 
 /** Default per-page / per-item costs (ns), with their derivations. */
 export const COST_SOURCES: Record<keyof CostParams, ParamSource> = {
@@ -26,7 +30,7 @@ export const COST_SOURCES: Record<keyof CostParams, ParamSource> = {
     value: 1785.7e6 / J3_DEFERRED_PAGES,
     unit: 'ns per struct page',
     rows: ['J3'],
-    derivation: 'J3 thr 0: 1785.7 ms for the slowest node, 384 GiB = 100,663,296 pages minus the 32,768 initialized early = 100,630,528 deferred pages, one thread (Skylake 8167M @ 2.0 GHz)',
+    derivation: 'J3 thr 0: 1785.7 ms for the slowest node, 384 GiB = 100,663,296 pages minus the 32,768 initialized early and the 1,572,870 of its memmap and page tables (memblock-reserved, initialized by memmap_init_reserved_pages()) = 99,057,658 deferred pages, one thread (Skylake 8167M @ 2.0 GHz)',
     estimate: false,
   },
   zoneDevicePageNs: {
@@ -136,7 +140,7 @@ export const MEDIA_SOURCES: Record<Media, Record<keyof MediaParams, ParamSource>
       value: (J3_DEFERRED_PAGES * 64) / (((157 + 172 + 173.7 + 190 + 138) / 5) * 1e6),
       unit: 'GB/s',
       rows: ['J3', 'J16'],
-      derivation: 'J3 saturated points (thr 13, 19, 26, 39, 52: mean 166.14 ms) for 100,630,528 x 64 B; saturation at ~10.7 threads agrees with J16 ("only up to about 8 or 10 CPUs gives you any benefit")',
+      derivation: 'J3 saturated points (thr 13, 19, 26, 39, 52: mean 166.14 ms) for 99,057,658 x 64 B; saturation at ~10.7 threads agrees with J16 ("only up to about 8 or 10 CPUs gives you any benefit")',
       estimate: false,
     },
   },

@@ -1,8 +1,9 @@
 // Early boot on the boot CPU, before SMP: sparse_init() populates the vmemmap of every present
 // section, memmap_init() initializes the struct pages that are not deferred (low zones, the first
-// PAGES_PER_SECTION pages of each node's last zone, holes and unavailable ranges), and, before 6.7,
-// memmap_init_reserved_pages() initializes every struct page of the memblock-reserved gigantic
-// HugeTLB pages (mm/sparse.c, mm/mm_init.c, mm/memblock.c).
+// PAGES_PER_SECTION pages of each node's last zone, holes and unavailable ranges), and
+// memmap_init_reserved_pages() initializes the struct pages of the memblock reservations in the deferred
+// area: the boot memmap and its page tables, and before 6.7 every gigantic HugeTLB page
+// (mm/sparse.c, mm/mm_init.c, mm/memblock.c).
 
 import { pageWork, populateWork } from './cost_model';
 import type { Ctx, Env, Program } from './env';
@@ -54,12 +55,35 @@ export function* memmapInitEarly(env: Env, ctx: Ctx): Program {
 }
 
 /**
- * memmap_init_reserved_pages() -> reserve_bootmem_region(): before MEMBLOCK_RSRV_NOINIT (6.7), every
- * struct page of a boot-allocated gigantic HugeTLB page is initialized here, on the boot CPU.
+ * memblock_free_all() -> memmap_init_reserved_pages() -> reserve_bootmem_region() -> init_reserved_page(), on
+ * the boot CPU (mm/memblock.c, mm/mm_init.c): the struct pages of every memblock-reserved region in the
+ * deferred area. Each node's boot memmap and vmemmap page tables are such regions; so, before
+ * MEMBLOCK_RSRV_NOINIT (6.7), is every boot-allocated gigantic HugeTLB page.
  */
 export function* memmapInitReserved(env: Env, ctx: Ctx): Program {
   // Without deferred init, memmap_init() already initialized them and init_reserved_page() is a stub.
-  if (env.w.features.hugetlbGiganticNoinit || !env.w.features.deferredInit) return;
+  if (!env.w.features.deferredInit) return;
+  for (const node of env.w.nodes) {
+    if (node.reservedPages <= 0) continue;
+    yield {
+      op: 'work',
+      work: pageWork(env.m, env.w.features.structPageSize, env.scales, {
+        phase: 'memmapInitReserved',
+        term: 'reservedInitPage',
+        pages: node.reservedPages,
+        extraCpuNs: 0,
+        extraLabel: '',
+        home: node.memmapHome,
+        cpuNode: ctx.cpuNode,
+        node: node.id,
+        device: null,
+        era: env.era,
+        factor: 1,
+        factorLabel: '',
+      }),
+    };
+  }
+  if (env.w.features.hugetlbGiganticNoinit) return;
   for (const pool of env.w.hugetlb) {
     if (!pool.gigantic || pool.count === 0) continue;
     const node = env.w.nodes.find((n) => n.id === pool.node);

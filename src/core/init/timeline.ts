@@ -195,7 +195,7 @@ function buildResult(env: Env, engine: Engine): TimelineResult {
       earlyMs: ms(earlyByNode.get(n.id) ?? 0),
       deferredMs: g ? ms(g.endNs - g.startNs) : 0,
       threads: env.deferredThreads.get(n.id) ?? (n.deferredRanges.length > 0 ? 1 : 0),
-      earlyPages: n.earlyPages,
+      earlyPages: n.earlyPages + n.reservedPages,
       deferredPages: n.deferredPages,
       doneAtMs: g ? ms(g.endNs) : null,
     };

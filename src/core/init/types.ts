@@ -48,6 +48,12 @@ export interface NodeInitWork {
   bootVmemmap: VmemmapPopulation;
   /** Struct pages initialized by memmap_init() on the boot CPU (low zones, first section of the last zone, holes). */
   earlyPages: number;
+  /**
+   * Struct pages of the node's memblock reservations in the deferred area that memmap_init_reserved_pages()
+   * initializes on the boot CPU (init_reserved_page()): its boot memmap and vmemmap page tables, which
+   * memblock put at the top of the node. Deferred init skips them (it walks free ranges only).
+   */
+  reservedPages: number;
   /** deferred_page_init_max_threads() for this node (from the arch profile). */
   maxThreads: number;
   /** Deferred padata jobs, one per memblock range of the last zone from first_deferred_pfn (empty: nothing deferred). */
@@ -367,7 +373,8 @@ export interface NodeTiming {
   deferredMs: number;
   /** Threads that worked on the node's deferred init (pgdatinit + padata helpers). */
   threads: number;
-  /** Struct pages initialized early and deferred. */
+  /** Struct pages initialized early (memmap_init() and memmap_init_reserved_pages() for the node's own
+   *  reservations) and deferred. */
   earlyPages: number;
   deferredPages: number;
   /** When the node's deferred init finished (from boot start), or null if nothing was deferred. */

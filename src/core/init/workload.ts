@@ -78,13 +78,16 @@ export function buildInitWorkload(cfg: WorkloadConfig, r: MemmapResult): InitWor
       return (h.node === n.id ? h.count - away : 0) + h.offNode.filter((o) => o.node === n.id).reduce((s, o) => s + o.pages, 0);
     };
     const gigantic = hugetlb.filter((h) => h.gigantic).reduce((s, h) => s + reservedHere(h) * h.structPagesPerPage, 0);
-    const d = deferSplit(n, profile.pagesPerSection, features.deferredInit, gigantic);
+    // sparse_init()'s memmap buffer and the vmemmap page tables: memblock allocations at the top of the node.
+    const bootReserved = nm ? Math.ceil(nm.bootMemmapBytes / P) + Math.ceil(nm.pageTableBytes / P) : 0;
+    const d = deferSplit(n, profile.pagesPerSection, features.deferredInit, gigantic, bootReserved);
     return {
       id: n.id,
       cpus: n.cpus,
       hasMemory: n.presentPages > 0,
       bootVmemmap: bootPopulation(profile, bootBytes),
       earlyPages: d.earlyPages,
+      reservedPages: d.reservedPages,
       maxThreads: deferredInitMaxThreads(profile, n.cpus),
       deferredRanges: d.jobs,
       deferredMemory: d.memory,
@@ -254,18 +257,22 @@ function hugetlbPoolWork(profile: ArchProfile, h: HugetlbMemmap): HugetlbPoolIni
 /**
  * defer_init() and deferred_init_memmap() for one node: the early struct pages (everything but the
  * deferred part of the last zone, plus holes), the padata jobs and the memory they initialize.
- * `giganticReservedPages` of memblock-reserved HugeTLB memory at the top of the node are skipped
- * (deferred init walks free ranges only).
+ * Memblock reservations at the top of the node are skipped (deferred init walks free ranges only):
+ * `bootReservedPages` of boot memmap and vmemmap page tables, which memmap_init_reserved_pages() initializes
+ * on the boot CPU instead (reservedPages: the part of them in the deferred area), and below them
+ * `giganticReservedPages` of HugeTLB memory, which HugeTLB initializes itself (6.7+) or
+ * memmapInitReserved() does with the memmap (before 6.7).
  */
 export function deferSplit(
   n: NodeLayout,
   pagesPerSection: number,
   deferredInit: boolean,
   giganticReservedPages: number,
-): { earlyPages: number; jobs: DeferredRange[]; memory: DeferredRange[] } {
+  bootReservedPages = 0,
+): { earlyPages: number; reservedPages: number; jobs: DeferredRange[]; memory: DeferredRange[] } {
   const unavailable = n.unavailablePages;
   const last = n.zones.find((z) => z.isLastZone);
-  if (!deferredInit || !last) return { earlyPages: n.presentPages + unavailable, jobs: [], memory: [] };
+  if (!deferredInit || !last) return { earlyPages: n.presentPages + unavailable, reservedPages: 0, jobs: [], memory: [] };
   // first_deferred_pfn: the first section-aligned pfn reached after PAGES_PER_SECTION initialized pages.
   let count = 0;
   let first: number | null = null;
@@ -277,12 +284,14 @@ export function deferSplit(
     }
     count += r.endPfn - r.startPfn;
   }
-  if (first === null) return { earlyPages: n.presentPages + unavailable, jobs: [], memory: [] };
+  if (first === null) return { earlyPages: n.presentPages + unavailable, reservedPages: 0, jobs: [], memory: [] };
   const firstDeferred = first;
   const area: PfnRange[] = last.ranges.filter((r) => r.endPfn > firstDeferred).map((r) => ({ startPfn: Math.max(r.startPfn, firstDeferred), endPfn: r.endPfn }));
   const areaPages = area.reduce((s, x) => s + x.endPfn - x.startPfn, 0);
-  // Gigantic HugeTLB pages are memblock-reserved: neither memmap_init() nor deferred init touches them.
-  const memory = trimTop(area, giganticReservedPages);
+  // The memmap, page tables and gigantic HugeTLB pages are memblock-reserved: neither memmap_init() nor
+  // deferred init touches them.
+  const reservedPages = Math.min(bootReservedPages, areaPages);
+  const memory = trimTop(area, reservedPages + giganticReservedPages);
   // Jobs: for each free range, start at max(spfn, first_init_pfn); first_init_pfn = ALIGN(epfn, PPS).
   const jobs: DeferredRange[] = [];
   let firstInit = firstDeferred;
@@ -291,7 +300,7 @@ export function deferSplit(
     jobs.push({ startPfn: Math.max(r.startPfn, firstInit), endPfn: r.endPfn });
     firstInit = alignUpTo(r.endPfn, pagesPerSection);
   }
-  return { earlyPages: n.presentPages - areaPages + unavailable, jobs, memory };
+  return { earlyPages: n.presentPages - areaPages + unavailable, reservedPages, jobs, memory };
 }
 
 function alignUpTo(n: number, a: number): number {
