@@ -277,30 +277,47 @@ class BootMemblock {
 }
 
 /**
- * The min watermark of each node's zones together, in pages (6.12 mm/page_alloc.c calculate_min_free_kbytes()
- * and __setup_per_zone_wmarks()): min_free_kbytes = int_sqrt(lowmem_kbytes * 16), clamped to 128..262144,
- * shared out by managed pages. Managed pages here: boot RAM less what sparse_init() reserved; gigantic pages
- * count (their gather gives them back to totalram before init_per_zone_wmark_min()). lowmem_reserve is not
- * modelled.
+ * What the buddy allocator keeps back from 2 MiB boot pages on each node, in pages (6.12 mm/page_alloc.c):
+ *   - every zone's min watermark: calculate_min_free_kbytes() gives min_free_kbytes = int_sqrt(lowmem_kbytes * 16),
+ *     clamped to 128..262144, and __setup_per_zone_wmarks() shares it out by managed pages (the allocation has no
+ *     __GFP_HIGH, so it never goes below min);
+ *   - in each zone below the node's highest one (DMA, DMA32), lowmem_reserve: the managed pages of the node's
+ *     zones above it / sysctl_lowmem_reserve_ratio (256 for DMA and DMA32; setup_per_zone_lowmem_reserve()),
+ *     which __zone_watermark_ok() adds to the watermark for an allocation that may use the higher zones (a huge
+ *     page is GFP_HIGHUSER(_MOVABLE)). A zone keeps back at most all it has.
+ * Managed pages here: boot RAM less what sparse_init() reserved (the node's top zone holds it); gigantic pages
+ * count (their gather gives them back to totalram before init_per_zone_wmark_min()).
  */
-export function minWatermarkPages(
+export function buddyReservePages(
   profile: ArchProfile,
   nodes: readonly NodeLayout[],
   reserved: readonly NodeBootReservation[],
 ): { node: number; pages: number }[] {
   const P = profile.pageSize;
-  const managed = nodes.map((n) => {
+  const zones = nodes.map((n) => {
     const r = reserved.find((x) => x.id === n.id);
     const held = r ? divRoundUp(r.bootMemmapBytes, P) + divRoundUp(r.pageTableBytes, P) : 0;
-    return { node: n.id, pages: Math.max(0, n.presentPages - held) };
+    const present = n.zones.filter((z) => z.presentPages > 0);
+    return { node: n.id, managed: present.map((z) => (z.isLastZone ? Math.max(0, z.presentPages - held) : z.presentPages)) };
   });
-  const total = managed.reduce((s, m) => s + m.pages, 0);
+  const total = zones.reduce((s, n) => s + n.managed.reduce((a, b) => a + b, 0), 0);
   if (total === 0) return [];
   const lowmemKiB = (total * P) / 1024;
   const minFreeKiB = Math.min(262144, Math.max(128, Math.floor(Math.sqrt(lowmemKiB * 16))));
   const minPages = Math.floor((minFreeKiB * 1024) / P);
-  return managed.map((m) => ({ node: m.node, pages: Math.floor((minPages * m.pages) / total) }));
+  return zones.map(({ node, managed }) => {
+    let pages = 0;
+    managed.forEach((m, i) => {
+      const min = Math.floor((minPages * m) / total);
+      const above = managed.slice(i + 1).reduce((a, b) => a + b, 0);
+      pages += Math.min(m, min + Math.floor(above / LOWMEM_RESERVE_RATIO));
+    });
+    return { node, pages };
+  });
 }
+
+/** sysctl_lowmem_reserve_ratio[] of ZONE_DMA and ZONE_DMA32 (the zones below Normal that the simulator lays out). */
+const LOWMEM_RESERVE_RATIO = 256;
 
 /** What sparse_init() took from memblock on one node (NodeMemmap's figures). */
 export interface NodeBootReservation {
@@ -364,9 +381,9 @@ export function placeBootHugetlbPools(
     const pool = pools[i];
     const o = out[i];
     if (!o.gigantic && !watermarksHeld) {
-      // The buddy allocator never goes below a zone's min watermark for these allocations (no __GFP_HIGH).
+      // The buddy allocator keeps back each zone's min watermark, and lowmem_reserve in the lower zones.
       watermarksHeld = true;
-      for (const w of minWatermarkPages(profile, nodes, reserved)) mb.holdLowest(w.node, w.pages);
+      for (const w of buddyReservePages(profile, nodes, reserved)) mb.holdLowest(w.node, w.pages);
     }
     if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0) || o.nodeRequestIgnored !== null) continue;
     const unit = pool.pageSize / P;

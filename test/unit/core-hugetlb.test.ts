@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, KiB, MiB } from '../../src/config/units';
 import { archProfile, hugetlbVmemmapOptimizableSize, hvoKernelMessage, simulateMemmap } from '../../src/core';
-import { hugetlbNodeRequests, hvoVmstatDelta, minWatermarkPages, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
+import { buddyReservePages, hugetlbNodeRequests, hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
 import { makeConfig } from './core-helpers';
 
 const pool = (o: Parameters<typeof makeConfig>[0]) => {
@@ -232,7 +232,7 @@ describe('core: the min watermark 2 MiB boot pages leave to the buddy allocator 
   const marks = (nodes: { size: number }[]) => {
     const cfg = makeConfig({ nodes: nodes.map((n, i) => ({ id: i, ranges: [{ start: (i === 0 ? 4 : 4 + nodes.slice(0, i).reduce((s, x) => s + x.size / GiB, 0)) * GiB, size: n.size }] })) });
     const sim = simulateMemmap(cfg);
-    return minWatermarkPages(archProfile(cfg), sim.layout.nodes, sim.memmap.nodes);
+    return buddyReservePages(archProfile(cfg), sim.layout.nodes, sim.memmap.nodes);
   };
   it('int_sqrt(lowmem_kbytes * 16), shared out by managed pages: 2 x 384 GiB -> about 110 MiB, 55 MiB a node', () => {
     const w = marks([{ size: 384 * GiB }, { size: 384 * GiB }]);
@@ -244,5 +244,22 @@ describe('core: the min watermark 2 MiB boot pages leave to the buddy allocator 
   it('capped at 262,144 KiB (256 MiB) from 4 TiB of memory on', () => {
     const w = marks([{ size: 8192 * GiB }]);
     assert.equal(w[0].pages, (262144 * 1024) / 4096);
+  });  it('lowmem_reserve: DMA32 keeps 1/256 of the Normal zone above it, DMA keeps all it has (setup_per_zone_lowmem_reserve())', () => {
+    const cfg = makeConfig({ nodes: [{ id: 0, ranges: [{ start: 0, size: 2 * GiB }, { start: 4 * GiB, size: 382 * GiB }] }] });
+    const sim = simulateMemmap(cfg);
+    const zones = sim.layout.nodes[0].zones;
+    const [dma, dma32, normal] = ['DMA', 'DMA32', 'Normal'].map((z) => zones.find((x) => x.name === z)!.presentPages);
+    const mm = sim.memmap.nodes[0];
+    const normalManaged = normal - Math.ceil(mm.bootMemmapBytes / 4096) - Math.ceil(mm.pageTableBytes / 4096);
+    const total = dma + dma32 + normalManaged;
+    const minPages = Math.floor((Math.floor(Math.sqrt(((total * 4096) / 1024) * 16)) * 1024) / 4096);
+    const min = (m: number) => Math.floor((minPages * m) / total);
+    const want = dma + (min(dma32) + Math.floor(normalManaged / 256)) + min(normalManaged);
+    assert.deepEqual(buddyReservePages(archProfile(cfg), sim.layout.nodes, sim.memmap.nodes), [{ node: 0, pages: want }]);
+    // About 1.5 GiB of the 2 GiB below 4 GiB stays out of a 2 MiB pool that would fill the node.
+    assert.ok(Math.floor(normalManaged / 256) * 4096 > 1.4 * GiB);
+    const all = simulateMemmap({ ...cfg, hugetlb: [{ node: 0, pageSize: 2 * MiB, count: 200000, path: ['hugetlb', 0] }] }).memmap.hugetlb[0];
+    const free = dma + dma32 + normalManaged;
+    assert.ok(all.allocated <= Math.floor((free - want) / 512) && all.allocated >= Math.floor((free - want) / 512) - 2, `${all.allocated}`);
   });
 });

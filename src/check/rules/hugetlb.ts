@@ -132,14 +132,16 @@ export const hugetlbPoolTooLarge: Rule = {
   title: 'HugeTLB pool larger than its node',
   reference: '§6 (cross-object)',
   kernelCitation:
-    '[6.12] mm/hugetlb.c: hugetlb_hstate_alloc_pages_onenode(), __alloc_bootmem_huge_page(); mm/memblock.c: memblock_alloc_range_nid(); mm/sparse.c: sparse_buffer_init()',
+    '[6.12] mm/hugetlb.c: hugetlb_hstate_alloc_pages_onenode(), __alloc_bootmem_huge_page(); mm/memblock.c: memblock_alloc_range_nid(); mm/sparse.c: sparse_buffer_init(); mm/page_alloc.c: setup_per_zone_lowmem_reserve()',
   kernelText: ['HugeTLB: allocating %u of page size %s failed node%d.  Only allocated %lu hugepages.\\n'],
   appliesTo: {},
   doc: [
     'Boot-time huge pages come from the node\'s boot RAM only — memory hot-added later does not exist yet — and not from what',
     'memblock already reserved there, first of all the node\'s own memmap (`sparse_init()` takes it top-down from the node, 1/64',
     'of its RAM on x86) and its vmemmap page tables. Gigantic pages (1 GiB on x86) are taken from memblock while `hugepages=`',
-    'is parsed, size-aligned and top-down; smaller ones from the buddy allocator in `hugetlb_init()`, with `__GFP_THISNODE`.',
+    'is parsed, size-aligned and top-down; smaller ones from the buddy allocator in `hugetlb_init()`, with `__GFP_THISNODE`,',
+    'which keeps back each zone\'s min watermark and, in DMA and DMA32, `lowmem_reserve`: 1/256 of the node\'s memory above',
+    'them (about 1.5 GiB of the 2 GiB below 4 GiB on a 384 GiB x86 node).',
     'When a smaller size does not fit, the kernel allocates what fits and warns; the pool is smaller than configured. A gigantic',
     'page is not node-exact (`memblock_alloc_try_nid_raw()`): when the node is full memblock silently takes it from another',
     'node, so the node\'s `nr_hugepages` is short with no message; the warning only comes when no node has room.',
