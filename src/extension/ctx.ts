@@ -8,7 +8,13 @@ import { readSettings, SECTION, type Settings } from './settings';
 export const errorText = (e: unknown): string => (e as Error)?.message ?? String(e);
 
 /** A command's URI argument: a Uri, a URI string or a file path; anything else is undefined. */
-export const asUri = (u: unknown): vscode.Uri | undefined => (u instanceof vscode.Uri ? u : typeof u === 'string' && u ? (/^[a-z][\w+.-]*:/i.test(u) ? vscode.Uri.parse(u) : vscode.Uri.file(u)) : undefined);
+export const asUri = (u: unknown): vscode.Uri | undefined => {
+  if (u instanceof vscode.Uri) return u;
+  if (typeof u !== 'string' || !u) return undefined;
+  // A Windows path ("C:\\logs\\a.memmap.yaml", "C:/logs/...") is a file, not a URI of scheme "c".
+  if (/^[a-z]:[\\/]/i.test(u)) return vscode.Uri.file(u);
+  return /^[a-z][\w+.-]*:/i.test(u) ? vscode.Uri.parse(u) : vscode.Uri.file(u);
+};
 
 export class Ctx implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { analyze, type Analysis } from './analysis';
-import { isConfigDocument, readDiskSnapshot, snapshotOf, type TextSnapshot } from './configFiles';
+import { CONFIG_GLOB, isConfigDocument, isConfigUri, readDiskSnapshot, snapshotOf, type TextSnapshot } from './configFiles';
 
 export const DIAGNOSTIC_SOURCE = 'memmap-lab';
 
@@ -85,7 +85,17 @@ export class DiagnosticsController implements vscode.Disposable {
     ctx.track(vscode.workspace.onDidOpenTextDocument((doc) => this.schedule(doc, 0)));
     ctx.track(vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && this.schedule(e.document, this.ctx.settings.debounceMs)));
     ctx.track(vscode.workspace.onDidCloseTextDocument((doc) => isConfigDocument(doc) && this.onClosed(doc)));
-    ctx.track(vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.forget(uri))));
+    // A deleted or renamed file or folder: its configs' problems go (a renamed config is checked again under its
+    // new name once Check All ran; an open one is analyzed through the open-document events).
+    ctx.track(vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.forgetUnder(uri))));
+    ctx.track(
+      vscode.workspace.onDidRenameFiles((e) =>
+        e.files.forEach(({ oldUri, newUri }) => {
+          this.forgetUnder(oldUri);
+          if (this.workspaceChecked && isConfigUri(newUri)) this.checkOnDisk(newUri);
+        }),
+      ),
+    );
     // Re-analyze only when a setting the analysis reads changed (not for debounceMs or logLevel).
     const analysisSettings = () => JSON.stringify([ctx.settings.defaultArch, ctx.settings.defaultKernel, ctx.settings.liveSimulation]);
     let last = analysisSettings();
@@ -137,6 +147,28 @@ export class DiagnosticsController implements vscode.Disposable {
     return this.execute(snapshot, this.startRun(snapshot.uri), simulate);
   }
 
+  /** Forget `uri` and, when it is a folder, every config below it. */
+  private forgetUnder(uri: vscode.Uri): void {
+    const base = uri.toString();
+    const prefix = base.endsWith('/') ? base : `${base}/`;
+    const known = new Set<string>([...this.latest.keys(), ...this.runs.keys()]);
+    this.collection.forEach((u) => void known.add(u.toString()));
+    for (const key of known) if (key === base || key.startsWith(prefix)) this.forget(vscode.Uri.parse(key));
+  }
+
+  /** A config that is not open, analyzed from disk (after Check All: the Problems panel shows closed files). */
+  private checkOnDisk(uri: vscode.Uri): void {
+    const open = () => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+    if (open()) return;
+    readDiskSnapshot(uri).then(
+      (s) => {
+        // Opened meanwhile: the open document's analysis is the one to show.
+        if (!open()) void this.validate(s, true);
+      },
+      () => this.forget(uri),
+    );
+  }
+
   forget(uri: vscode.Uri): void {
     this.cancel(uri.toString());
     this.collection.delete(uri);
@@ -146,17 +178,22 @@ export class DiagnosticsController implements vscode.Disposable {
 
   /** After "Check All" the Problems panel shows the whole project: keep closed files' problems. */
   markWorkspaceChecked(): void {
+    if (this.workspaceChecked) return;
     this.workspaceChecked = true;
+    // From now on the closed configs' problems follow their files on disk, whoever changes them (git, rm, an editor).
+    const watcher = this.ctx.track(vscode.workspace.createFileSystemWatcher(CONFIG_GLOB));
+    watcher.onDidCreate((uri) => this.checkOnDisk(uri));
+    watcher.onDidChange((uri) => this.checkOnDisk(uri));
+    watcher.onDidDelete((uri) => {
+      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.forget(uri);
+    });
   }
 
   private onClosed(doc: vscode.TextDocument): void {
     // A closed editor's unsaved text is gone: its problems go too, unless Check All ran, in which
     // case the problems of the file on disk take their place.
     if (doc.isUntitled || !this.workspaceChecked) return this.forget(doc.uri);
-    readDiskSnapshot(doc.uri).then(
-      (s) => this.validate(s, true),
-      () => this.forget(doc.uri),
-    );
+    this.checkOnDisk(doc.uri);
   }
 
   private startRun(uri: vscode.Uri): Run {

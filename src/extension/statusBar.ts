@@ -23,7 +23,7 @@ export class StatusBar {
     return doc && isConfigDocument(doc) ? doc.uri : undefined;
   }
 
-  /** The text shown (read by the extension-host tests through memmapLab._status). */
+  /** The text shown (the extension-host tests read it through the API activate() returns). */
   get text(): string | undefined {
     return this.activeUri() ? this.item.text : undefined;
   }

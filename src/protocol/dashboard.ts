@@ -318,6 +318,28 @@ export const DashboardModelSchema = object({
 });
 export type DashboardModel = Infer<typeof DashboardModelSchema>;
 
+/** The model of a dashboard whose config could not be read or simulated at all (deleted, unreadable, the
+ *  model builder threw): an empty dashboard with the reason as its banner, instead of a stale one. */
+export function unavailableModel(file: string, message: string): DashboardModel {
+  return {
+    version: MODEL_VERSION,
+    file,
+    name: null,
+    arch: null,
+    kernel: null,
+    status: 'crashed',
+    statusMessage: message.split('\n')[0].slice(0, 2000),
+    geometry: null,
+    headline: null,
+    memory: [],
+    hugetlb: [],
+    timing: null,
+    timeline: null,
+    compare: null,
+    findings: [],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messages
 

@@ -150,15 +150,23 @@ export class Dashboards implements PanelHost, vscode.Disposable {
   private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const parsed = parseWebviewState(state);
     const uri = parsed.ok ? asUri(parsed.value.uri) : undefined;
-    if (!parsed.ok || !uri || !isConfigUri(uri) || this.panels.has(uri.toString())) {
-      this.ctx.log.warn(`dashboard: cannot restore a panel: ${parsed.ok ? `bad or duplicate config URI "${parsed.value.uri}"` : parsed.error}`);
+    const existing = uri ? this.panels.get(uri.toString()) : undefined;
+    if (existing) {
+      // The config's dashboard was opened again before this restored tab was shown: keep the one that is up.
+      this.ctx.log.info(`dashboard: ${vscode.workspace.asRelativePath(uri!)} is open already; the restored tab is closed`);
+      panel.dispose();
+      existing.show(null, null);
+      return;
+    }
+    if (!parsed.ok || !uri || !isConfigUri(uri)) {
+      this.ctx.log.warn(`dashboard: cannot restore a panel: ${parsed.ok ? `bad config URI "${parsed.value.uri}"` : parsed.error}`);
       const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview.css')).toString();
       panel.webview.options = { enableScripts: false, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'dist')] };
       panel.webview.html = restoreFailedHtml(panel.webview.cspSource, style, 'This dashboard could not be restored. Run "Memmap Lab: Open Dashboard" on a workload config.');
       return;
     }
     this.ctx.log.info(`dashboard: restored ${vscode.workspace.asRelativePath(uri)}`);
-    this.adopt(panel, uri, parsed.value.view, null);
+    this.adopt(panel, uri, parsed.value.view, parsed.value.focus);
   }
 
   disposed(panel: DashboardPanel): void {
@@ -176,13 +184,16 @@ export class Dashboards implements PanelHost, vscode.Disposable {
     const key = uri.toString();
     if (this.watchers.has(key) || uri.scheme !== 'file') return;
     const name = uri.path.split('/').pop()!;
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), name));
-    const onDisk = () => {
+    // Every file of the folder, compared by URI: the name as a glob would misread "[", "{", "*" or "?" in it.
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), '*'));
+    const onDisk = (changed: vscode.Uri) => {
+      if (changed.toString() !== key || !changed.path.endsWith(`/${name}`)) return;
       if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return; // the pipeline covers open documents
       clearTimeout(this.fileTimers.get(key));
+      // A deleted config's dashboard says it cannot read it (DashboardPanel.refresh()) instead of going stale.
       this.fileTimers.set(key, setTimeout(() => void this.panels.get(key)?.refresh(), this.ctx.settings.debounceMs));
     };
-    this.watchers.set(key, vscode.Disposable.from(w, w.onDidChange(onDisk), w.onDidCreate(onDisk)));
+    this.watchers.set(key, vscode.Disposable.from(w, w.onDidChange(onDisk), w.onDidCreate(onDisk), w.onDidDelete(onDisk)));
   }
 
   /** The model of a config: built in the analysis thread; when the thread cannot, here, from the

@@ -4,7 +4,7 @@
 // webview sends before acting on it: the webview only ever names a range of ITS config to reveal.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { parseWebviewMessage, type DashboardFocus, type DashboardModel, type DashboardView, type HostMessage, type RenderedReport, type SourceRange } from '../../protocol/dashboard';
+import { parseWebviewMessage, unavailableModel, type DashboardFocus, type DashboardModel, type DashboardView, type HostMessage, type RenderedReport, type SourceRange } from '../../protocol/dashboard';
 import type { Ctx } from '../ctx';
 import { logFromWebview, logRendered, runForWebview, showTextRange, validMessage, watchPanel } from '../webviewHost';
 import { dashboardHtml } from './html';
@@ -113,6 +113,10 @@ export class DashboardPanel implements vscode.Disposable {
           this.stale = false;
         } catch (e) {
           this.host.ctx.log.error(`dashboard: could not build the model of ${this.uri.fsPath}`, e);
+          // Say so in the panel: a new one would wait forever, an open one would show a model that is no longer true.
+          const why = e instanceof vscode.FileSystemError || (e as { code?: string })?.code === 'FileNotFound' ? 'cannot read the config' : 'the dashboard could not be built';
+          this.model = unavailableModel(vscode.workspace.asRelativePath(this.uri), `${why}: ${(e as Error)?.message ?? String(e)} (see the Memmap Lab output)`);
+          this.stale = false;
         }
       } while (this.rebuild && !this.disposed);
       this.building = null;

@@ -28,6 +28,7 @@ export class LogDocument implements vscode.CustomDocument {
   private text: string | null = null;
   private readonly cancel = new vscode.CancellationTokenSource();
   private readonly inputs = new Map<number, Promise<LogInput>>();
+  private readonly openSub: vscode.Disposable;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -36,7 +37,7 @@ export class LogDocument implements vscode.CustomDocument {
     openToken: vscode.CancellationToken,
     private readonly onDispose: (doc: LogDocument) => void = () => undefined,
   ) {
-    openToken.onCancellationRequested(() => this.cancel.cancel());
+    this.openSub = openToken.onCancellationRequested(() => this.cancel.cancel());
     this.settled = this.run();
   }
 
@@ -88,9 +89,24 @@ export class LogDocument implements vscode.CustomDocument {
     return p;
   }
 
+  /** A cancellation for work done for this view (comparing with another log): cancelled when the view closes.
+   *  The caller disposes it. */
+  linkedCancellation(): vscode.CancellationTokenSource {
+    const cts = new vscode.CancellationTokenSource();
+    if (this.disposed) cts.cancel();
+    const sub = this.cancel.token.onCancellationRequested(() => cts.cancel());
+    const dispose = cts.dispose.bind(cts);
+    cts.dispose = () => {
+      sub.dispose();
+      dispose();
+    };
+    return cts;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.openSub.dispose();
     this.cancel.cancel();
     this.cancel.dispose();
     this.inputs.clear();

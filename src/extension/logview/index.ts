@@ -194,11 +194,14 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     const display = vscode.workspace.asRelativePath(uri);
     editor?.busy(`Analyzing ${display}…`);
     let file;
+    // Closing this view stops the other log's analysis too.
+    const cancel = doc.linkedCancellation();
     try {
-      file = (await analyzeWithProgress(uri, await sizeOf(uri), new vscode.CancellationTokenSource(), display)).file;
+      file = (await analyzeWithProgress(uri, await sizeOf(uri), cancel, display)).file;
     } catch (e) {
       throw new Error(readError(uri, e), { cause: e });
     } finally {
+      cancel.dispose();
       editor?.busy(null);
     }
     const { defaultBoot } = await import('../../report/logview-model');
@@ -322,13 +325,13 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
       if (!target) return undefined;
       const bytes = new TextEncoder().encode(r.text);
       try {
-        await vscode.workspace.fs.writeFile(target, bytes);
+        await writeConfig(target, r.text, bytes);
       } catch (e) {
         if (opts.target || !(e instanceof vscode.FileSystemError)) throw e;
         // Read-only after all (permissions): let the user choose another place.
         target = await saveDialog(target, name);
         if (!target) return undefined;
-        await vscode.workspace.fs.writeFile(target, bytes);
+        await writeConfig(target, r.text, bytes);
       }
       const devices = beside.files.map((f) => f.path);
       this.ctx.log.info(`log view: imported boot ${boot + 1} of ${doc.display}${devices.length ? ` with ${devices.join(', ')}` : ''} as ${vscode.workspace.asRelativePath(target)}${r.warnings.length ? ` (${r.warnings.join('; ')})` : ''}`);
@@ -402,4 +405,14 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
+}
+
+/** Write an imported config. When the file is open in an editor, through the editor (an edit, then save): its
+ *  unsaved text would otherwise stay on screen, and the comparison read that old text instead of the import. */
+async function writeConfig(target: vscode.Uri, text: string, bytes: Uint8Array): Promise<void> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+  if (!open) return vscode.workspace.fs.writeFile(target, bytes);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(open.uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), text);
+  if (!(await vscode.workspace.applyEdit(edit)) || !(await open.save())) throw new Error(`cannot write ${vscode.workspace.asRelativePath(target)}: its editor did not take the imported text`);
 }

@@ -139,6 +139,25 @@ suite('Memmap Lab dashboard', () => {
     await vscode.workspace.fs.delete(target);
   });
 
+  test('a config deleted while its dashboard is open (and not in an editor): the panel says it cannot read it', async () => {
+    const src = await defaultUri();
+    const copy = vscode.Uri.joinPath(src, '..', 'deleted-while-open.memmap.yaml');
+    await vscode.workspace.fs.writeFile(copy, await vscode.workspace.fs.readFile(src));
+    try {
+      await vscode.commands.executeCommand('memmapLab.openDashboard', copy.toString());
+      await waitFor('the copy simulated', async () => (await panelOf(copy))?.model?.status === 'ok');
+      await vscode.workspace.fs.delete(copy, { useTrash: false });
+      const p = await waitFor('the unavailable banner', async () => {
+        const info = await panelOf(copy);
+        return info?.model?.status === 'crashed' && info.modelsSent >= 2 ? info : undefined;
+      });
+      assert.match(p.model!.statusMessage ?? '', /^cannot read the config: /);
+      assert.deepStrictEqual([p.model!.memory.length, p.model!.headline], [0, null], 'no figures of a config that is gone');
+    } finally {
+      await vscode.workspace.fs.delete(copy, { useTrash: false }).then(undefined, () => undefined);
+    }
+  });
+
   test('closing the panel forgets it', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await waitFor('no dashboard panel', async () => (await panels()).length === 0, 10_000);

@@ -3,6 +3,7 @@
 // fixtures of test/e2e/workspace/. Real vscode API, no UI scraping.
 /// <reference types="mocha" />
 import * as assert from 'assert';
+import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
 import type { MemmapLabApi } from '../../../src/extension/activate';
 import type { CheckAllOutcome, SimulateOutcome } from '../../../src/extension/commands';
@@ -163,6 +164,28 @@ suite('Memmap Lab in a real extension host', () => {
     // Published for files that are not open, too.
     assert.strictEqual(diagnosticsOf(await fileUri('syntax-error.memmap.json')).length, 1);
     assert.strictEqual(diagnosticsOf(await fileUri('broken.memmap.yaml')).length, 2);
+  });
+
+  test('after Check All, closed configs\' problems follow their files: renamed in VS Code, deleted outside it', async () => {
+    // A copy of broken.memmap.yaml (2 problems) in a folder of its own, checked while closed.
+    const src = await fileUri('broken.memmap.yaml');
+    const dir = vscode.Uri.joinPath(src, '..', 'moved-configs');
+    const a = vscode.Uri.joinPath(dir, 'a.memmap.yaml');
+    await vscode.workspace.fs.writeFile(a, await vscode.workspace.fs.readFile(src));
+    try {
+      await waitFor('the new closed file checked (file watcher)', () => diagnosticsOf(a).length === 2, 20_000);
+      // Renamed in VS Code (the explorer, a refactoring): the old name's problems go, the new name's come.
+      const b = vscode.Uri.joinPath(dir, 'b.memmap.yaml');
+      const edit = new vscode.WorkspaceEdit();
+      edit.renameFile(a, b);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitFor('the problems moved to the new name', () => diagnosticsOf(a).length === 0 && diagnosticsOf(b).length === 2, 20_000);
+      // Deleted outside VS Code (git checkout, rm): the file watcher drops its problems.
+      await fs.rm(b.fsPath);
+      await waitFor('the deleted file\'s problems gone', () => diagnosticsOf(b).length === 0, 20_000);
+    } finally {
+      await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    }
   });
 
   test('memmapLab.newConfig opens an unsaved copy of an example that checks clean', async () => {
