@@ -14,6 +14,28 @@ export interface WriteOptions {
   replace?: boolean;
   /** The path as the user wrote it, for messages (default: `path`). */
   shown?: string;
+  /** The command's input files (as given): the output is refused when it is one of them (the same file, also
+   *  through another name or a link), even with replace, so that `report a.yaml -o a.yaml` cannot eat its input. */
+  inputs?: readonly string[];
+}
+
+/** The input `path` is (the same file: device and inode), or null. */
+function inputAt(path: string, inputs: readonly string[]): string | null {
+  let out;
+  try {
+    out = statSync(path);
+  } catch {
+    return null; // a new file is no input
+  }
+  for (const i of inputs) {
+    try {
+      const st = statSync(i);
+      if (st.dev === out.dev && st.ino === out.ino) return i;
+    } catch {
+      // an input that is not a file (stdin, a URL): not this one
+    }
+  }
+  return null;
 }
 
 /** The content: a string, or a function writing it in chunks (a big trace is never held in memory). */
@@ -42,6 +64,8 @@ function fs<T>(op: () => T): T {
 export function writeOutput(path: string, body: Body, opts: WriteOptions = {}): WriteResult {
   const shown = opts.shown ?? path;
   const replace = opts.replace ?? true;
+  const input = opts.inputs ? inputAt(path, opts.inputs) : null;
+  if (input !== null) return { ok: false, message: `cannot write ${shown}: it is an input of this command (${input}); choose another output file` };
   let mode: number | null = null;
   try {
     const st = statSync(path);

@@ -3,10 +3,11 @@
 // it and why, never the temporary file and never an exception.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeErrorReason, writeOutput } from '../../src/cli/write';
+import { runCli } from './cli-run';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'memmap-write-'));
 const errno = (code: string, message = `${code}: something, open '/x/.y.123.abcd.tmp'`) => Object.assign(new Error(message), { code });
@@ -83,4 +84,37 @@ describe('writeOutput', () => {
     // Anything else: the code and its words, without the (temporary) path.
     assert.equal(writeErrorReason(errno('EIO', "EIO: i/o error, open '/x/.y.123.abcd.tmp'"), '/x/y'), 'EIO: i/o error');
   });
+
+  it('never writes over one of the command\'s inputs, under any name, even when replacing is allowed', () => {
+    const dir = tmp();
+    const input = join(dir, 'a.memmap.yaml');
+    writeFileSync(input, 'name: a\n');
+    symlinkSync(input, join(dir, 'link.yaml'));
+    for (const target of [input, join(dir, 'link.yaml'), join(dir, '.', 'a.memmap.yaml')]) {
+      const r = writeOutput(target, '<html>', { inputs: [input], shown: 'out' });
+      assert.deepEqual(r, { ok: false, message: `cannot write out: it is an input of this command (${input}); choose another output file` });
+    }
+    assert.equal(readFileSync(input, 'utf8'), 'name: a\n');
+    assert.deepEqual(writeOutput(join(dir, 'b.html'), '<html>', { inputs: [input] }), { ok: true });
+  });
 });
+
+describe('the commands refuse to write over their own input', () => {
+  const dir = tmp();
+  const cfg = join(dir, 'a.memmap.yaml');
+  const text = readFileSync(join(__dirname, '..', '..', 'examples', 'default.memmap.yaml'), 'utf8');
+  for (const argv of [
+    ['report', 'a.memmap.yaml', '-o', 'a.memmap.yaml'],
+    ['simulate', 'a.memmap.yaml', '--trace', 'a.memmap.yaml'],
+    ['check', 'a.memmap.yaml', '-o', './a.memmap.yaml'],
+  ]) {
+    it(argv.join(' '), async () => {
+      writeFileSync(cfg, text);
+      const r = await runCli(dir, ...argv);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /cannot write .*a\.memmap\.yaml: it is an input of this command/);
+      assert.equal(readFileSync(cfg, 'utf8'), text, 'the config is untouched');
+    });
+  }
+});
+

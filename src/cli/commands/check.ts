@@ -213,7 +213,7 @@ export const checkCommand: Command = {
 
     const output = options.get('output');
     if (output !== undefined) {
-      const written = writeOutput(resolve(io.cwd, output), out, { shown: output });
+      const written = writeOutput(resolve(io.cwd, output), out, { shown: output, inputs: targets.map((t) => t.abs) });
       if (!written.ok) {
         io.err(`memmap-lab check: ${written.message}\n`);
         return EXIT_BAD_INPUT;

@@ -252,7 +252,7 @@ export const compareCommand: Command = {
         return EXIT_BAD_INPUT;
       }
       const targetAbs = resolve(io.cwd, target);
-      const w = writeOutput(targetAbs, bom + edit.text, { replace: output === undefined || flags.has('force'), shown: target });
+      const w = writeOutput(targetAbs, bom + edit.text, { replace: output === undefined || flags.has('force'), shown: target, inputs: [resolve(io.cwd, logPath)] });
       if (!w.ok) {
         io.err(`memmap-lab compare: ${w.message}\n`);
         return EXIT_BAD_INPUT;

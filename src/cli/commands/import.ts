@@ -122,7 +122,7 @@ export const importCommand: Command = {
       io.out(result.text);
       return EXIT_OK;
     }
-    const written = writeOutput(resolve(io.cwd, output), result.text, { replace: flags.has('force'), shown: output });
+    const written = writeOutput(resolve(io.cwd, output), result.text, { replace: flags.has('force'), shown: output, inputs: positionals.map((p) => resolve(io.cwd, p)) });
     if (!written.ok) {
       io.err(`memmap-lab import: ${written.message}\n`);
       return EXIT_BAD_INPUT;

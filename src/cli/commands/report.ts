@@ -104,7 +104,7 @@ export const reportCommand: Command = {
       io.err(`memmap-lab report: ${(e as Error).message}\n`);
       return EXIT_BAD_INPUT;
     }
-    const written = writeOutput(resolve(io.cwd, out), r.html, { shown: out });
+    const written = writeOutput(resolve(io.cwd, out), r.html, { shown: out, inputs: [abs] });
     if (!written.ok) {
       io.err(`memmap-lab report: ${written.message}\n`);
       return EXIT_BAD_INPUT;

@@ -142,7 +142,7 @@ export const simulateCommand: Command = {
     if (tracePath !== undefined && outcome.timing) {
       const cfg = outcome.load.config!;
       let events = 0;
-      const written = writeOutput(resolve(io.cwd, tracePath), (write) => void (events = writeChromeTrace(outcome.timing!, { config: cfg.name, scenario: cfg.scenario, file }, write)), { shown: tracePath });
+      const written = writeOutput(resolve(io.cwd, tracePath), (write) => void (events = writeChromeTrace(outcome.timing!, { config: cfg.name, scenario: cfg.scenario, file }, write)), { shown: tracePath, inputs: [resolve(io.cwd, file)] });
       if (!written.ok) {
         io.err(`memmap-lab simulate: ${written.message}\n`);
         return EXIT_BAD_INPUT;
