@@ -48,6 +48,9 @@ export const BOUNDARY = {
   /** s390 PTE tables take a whole 4 KiB page instead of a 2 KiB fragment (6.12 arch/s390/mm/pgalloc.c
    *  page_table_alloc(), vmem.c vmem_pte_alloc(); the release it changed in, v6.9, is UNVERIFIED). */
   s390PteFullPage: [6, 9],
+  /** padata for the boot allocation of hugepages=N and the gigantic gather (Gang Li, v6.9, UNVERIFIED): each
+   *  padata chunk spreads its pages round-robin from the first node (hugetlb_pages_alloc_boot_node()). */
+  hugetlbParallelAlloc: [6, 9],
   /** Everything the reference only documents as "6.12 differs from 6.1". */
   modern: [6, 12],
 } as const satisfies Record<string, KernelVersion>;

@@ -14,7 +14,8 @@
 import { bytesExact } from './format';
 import type { HugetlbPoolConfig, WorkloadConfig } from '../config/types';
 import { GiB, KiB, MiB, alignDown, alignUp, divFloor, divRoundUp, isPowerOfTwo } from '../config/units';
-import { type ArchProfile, atLeast } from './arch';
+import { type ArchProfile, BOUNDARY, atLeast } from './arch';
+import { hugetlbAllocJob, padataChunks, padataPlan } from './init/padata';
 import type { SimContext } from './context';
 import type { IntervalSet } from './intervals';
 import type { HugetlbMemmap, NodeLayout } from './types';
@@ -173,6 +174,11 @@ export interface BootPoolPlacement {
   onNode: number;
   /** Gigantic pages memblock found on other nodes when the requested one was full, per node. */
   offNode: { node: number; pages: number }[];
+  /**
+   * A balanced "hugepages=N" of a non-gigantic size that the nodes could not hold: N asked and what all nodes got
+   * (hugetlb_hstate_alloc_pages_errcheck()'s warning, which names no node). Set on the size's first pool only.
+   */
+  balancedShort: { asked: number; allocated: number } | null;
 }
 
 /** hstate_is_gigantic(): huge_page_order(h) > MAX_PAGE_ORDER. */
@@ -249,6 +255,17 @@ class BootMemblock {
       need -= n;
     }
     return out;
+  }
+
+  /** How many blocks of `unit` pfns, aligned to `unit`, alloc() could still find in `node`. */
+  capacity(node: number, unit: number): number {
+    let n = 0;
+    for (const r of this.free) {
+      if (r.node !== node) continue;
+      const top = alignDown(r.endPfn, unit);
+      if (top - unit >= r.startPfn) n += divFloor(top - r.startPfn, unit);
+    }
+    return n;
   }
 
   /** Free pages of `node`. */
@@ -330,6 +347,55 @@ export interface NodeBootReservation {
 }
 
 /**
+ * Where a balanced "hugepages=N" of a non-gigantic size lands, per memory node (6.12 mm/hugetlb.c): each
+ * page comes from alloc_pool_huge_folio(), which tries the nodes round-robin from `next_node` (with
+ * __GFP_THISNODE, so a full node passes its turn to the next one). 6.9+ (hugetlb_pages_alloc_boot()) splits N
+ * into padata chunks and every chunk starts its round-robin at the first node again
+ * (hugetlb_pages_alloc_boot_node(): next_node = first_online_node), so 1006 pages on 2 nodes are 505 + 501;
+ * before, one loop goes round-robin from the first memory node. A chunk stops at the first page no node can
+ * hold. `nodes`: the memory nodes in id order with the huge pages each can still hold.
+ */
+export function balancedSpread(asked: number, nodes: readonly { id: number; capacity: number }[], padata: boolean): Map<number, number> {
+  const k = nodes.length;
+  const got = new Map<number, number>(nodes.map((n) => [n.id, 0]));
+  if (k === 0 || asked <= 0) return got;
+  const cap = nodes.map((n) => Math.max(0, n.capacity));
+  const count = nodes.map(() => 0);
+  const chunks = padata ? padataChunks(hugetlbAllocJob(asked, k), padataPlan(hugetlbAllocJob(asked, k))) : [{ start: 0, end: asked }];
+  for (const c of chunks) {
+    let left = c.end - c.start;
+    let next = 0;
+    while (left > 0) {
+      // The nodes that still have room, in round-robin order from `next`.
+      const open: number[] = [];
+      for (let t = 0; t < k; t++) if (cap[(next + t) % k] > 0) open.push((next + t) % k);
+      if (open.length === 0) break;
+      // Whole rounds over them while none fills up; then page by page until one does (or the chunk ends).
+      const rounds = Math.min(Math.floor(left / open.length), ...open.map((i) => cap[i]));
+      if (rounds > 0) {
+        for (const i of open) {
+          cap[i] -= rounds;
+          count[i] += rounds;
+        }
+        left -= rounds * open.length;
+        next = open[0];
+        continue;
+      }
+      for (const i of open) {
+        if (left === 0) break;
+        cap[i]--;
+        count[i]++;
+        left--;
+        next = (i + 1) % k;
+        if (cap[i] === 0) break;
+      }
+    }
+  }
+  nodes.forEach((n, i) => got.set(n.id, count[i]));
+  return got;
+}
+
+/**
  * Place every boot pool as the kernel allocates it (see the comment above): the result is in config
  * order. `nodes` is the boot layout (memblock.memory); `reserved` what sparse_init() took per node.
  * Pools of an unsupported size, of a node that does not exist or with no pages get nothing.
@@ -372,8 +438,11 @@ export function placeBootHugetlbPools(
     allocated: 0,
     onNode: 0,
     offNode: [],
+    balancedShort: null,
   }));
   const known = new Set(nodes.map((n) => n.id));
+  const memoryNodes = nodes.filter((n) => n.presentPages > 0).map((n) => n.id).sort((a, b) => a - b);
+  const balancedDone = new Set<number>();
   // Gigantic pools at hugepages= parsing, the others later in hugetlb_init(); each group in command-line (config) order.
   const order = pools.map((_, i) => i).sort((a, b) => Number(out[b].gigantic) - Number(out[a].gigantic) || a - b);
   let watermarksHeld = false;
@@ -387,6 +456,33 @@ export function placeBootHugetlbPools(
     }
     if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0) || o.nodeRequestIgnored !== null) continue;
     const unit = pool.pageSize / P;
+    if (!o.gigantic && o.balancedRequest) {
+      // hugepages=N: the whole size at once, spread over the memory nodes (balancedSpread()).
+      if (balancedDone.has(pool.pageSize)) continue;
+      balancedDone.add(pool.pageSize);
+      const mine = pools.map((_, j) => j).filter((j) => pools[j].pageSize === pool.pageSize && out[j].balancedRequest && known.has(pools[j].node) && pools[j].count > 0);
+      const asked = mine.reduce((t, j) => t + pools[j].count, 0);
+      const got = balancedSpread(
+        asked,
+        memoryNodes.map((id) => ({ id, capacity: mb.capacity(id, unit) })),
+        atLeast(profile.version, BOUNDARY.hugetlbParallelAlloc),
+      );
+      for (const j of mine) {
+        const oj = out[j];
+        oj.chunks = mb.alloc(pools[j].node, unit, unit, got.get(pools[j].node) ?? 0);
+        got.delete(pools[j].node);
+        oj.onNode = oj.allocated = oj.chunks.reduce((t, c) => t + c.pages, 0);
+      }
+      // Pages on a memory node the config gives no pool of this size (only when another node was full) go to the first pool.
+      for (const [node, n] of got) {
+        const chunks = mb.alloc(node, unit, unit, n);
+        out[mine[0]].chunks.push(...chunks);
+        out[mine[0]].allocated += chunks.reduce((t, c) => t + c.pages, 0);
+      }
+      const allocated = mine.reduce((t, j) => t + out[j].allocated, 0);
+      if (allocated < asked) o.balancedShort = { asked, allocated };
+      continue;
+    }
     o.chunks = mb.alloc(pool.node, unit, unit, pool.count);
     o.onNode = o.chunks.reduce((s, c) => s + c.pages, 0);
     if (o.gigantic && o.onNode < pool.count) {
@@ -496,6 +592,20 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
       path: [...pool.path, 'node'],
     });
     rec.notes.push(`not allocated: ${profile.arch} ignores node-specific hugepages= (${placement.nodeRequestIgnored}); a balanced hugepages=N (the same count on every node with memory) is allocated`);
+  } else if (placement.balancedRequest && !placement.gigantic) {
+    // hugepages=N: a full node's share went to the others; only the size as a whole can fall short.
+    const short = placement.balancedShort;
+    if (short) {
+      ctx.errors.push({
+        severity: 'warning',
+        message: `the memory nodes have room for only ${short.allocated} of the ${short.asked} huge pages of ${bytesExact(hs)} (hugepages=${short.asked}) in their boot RAM`,
+        kernelMessage: `HugeTLB: allocating ${short.asked} of page size ${stringGetSize(hs)} failed.  Only allocated ${short.allocated} hugepages.\n`,
+        path: [...pool.path, 'count'],
+      });
+    }
+    if (rec.allocated !== pool.count) {
+      rec.notes.push(`hugepages=N spreads the pages round-robin over the memory nodes${placement.balancedShort || rec.allocated < pool.count ? ', and a full node passes its turn to the next' : ''}: node ${pool.node} gets ${rec.allocated} of them`);
+    }
   } else if (rec.allocated < pool.count) {
     ctx.errors.push({
       severity: 'warning',

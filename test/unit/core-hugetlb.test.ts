@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, KiB, MiB } from '../../src/config/units';
 import { archProfile, hugetlbVmemmapOptimizableSize, hvoKernelMessage, simulateMemmap } from '../../src/core';
-import { buddyReservePages, hugetlbNodeRequests, hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
+import { balancedSpread, buddyReservePages, hugetlbNodeRequests, hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
 import { makeConfig } from './core-helpers';
 
 const pool = (o: Parameters<typeof makeConfig>[0]) => {
@@ -82,7 +82,8 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
     assert.equal(h.freedBytes, 501 * 28 * KiB);
     assert.deepEqual(
       r.errors.map((e) => e.kernelMessage),
-      ['HugeTLB: allocating 1024 of page size 2.00 MiB failed node0.  Only allocated 501 hugepages.\n'],
+      // One memory node: the pool reads as a plain hugepages=1024, whose warning names no node.
+      ['HugeTLB: allocating 1024 of page size 2.00 MiB failed.  Only allocated 501 hugepages.\n'],
     );
   });
 
@@ -263,3 +264,40 @@ describe('core: the min watermark 2 MiB boot pages leave to the buddy allocator 
     assert.ok(all.allocated <= Math.floor((free - want) / 512) && all.allocated >= Math.floor((free - want) / 512) - 2, `${all.allocated}`);
   });
 });
+
+describe('core: a balanced hugepages=N spreads round-robin over the memory nodes (hugetlb_pages_alloc_boot())', () => {
+  it('padata chunks restart at the first node: 1006 pages on 2 nodes are 505 + 501, 10004 on 4 are 2505/2505/2497/2497', () => {
+    const big = (ids: number[]) => ids.map((id) => ({ id, capacity: 1e9 }));
+    assert.deepEqual([...balancedSpread(1006, big([0, 1]), true).values()], [505, 501]);
+    assert.deepEqual([...balancedSpread(10004, big([0, 1, 2, 3]), true).values()], [2505, 2505, 2497, 2497]);
+    // Before 6.9 one loop goes round-robin: an even split, the remainder on the first nodes.
+    assert.deepEqual([...balancedSpread(1006, big([0, 1]), false).values()], [503, 503]);
+  });
+  it('a full node passes its turn to the next (__GFP_THISNODE per try, then the next node)', () => {
+    assert.deepEqual([...balancedSpread(100, [{ id: 0, capacity: 10 }, { id: 1, capacity: 1000 }], true).values()], [10, 90]);
+    assert.deepEqual([...balancedSpread(100, [{ id: 0, capacity: 10 }, { id: 1, capacity: 20 }], false).values()], [10, 20]);
+  });
+  it('simulate: 2 x 20000 pages on a 64 GiB and a 32 GiB node are all allocated, node 0 takes node 1\'s surplus, no warning', () => {
+    const cfg = makeConfig({
+      nodes: [
+        { id: 0, ranges: [{ start: 4 * GiB, size: 64 * GiB }] },
+        { id: 1, ranges: [{ start: 68 * GiB, size: 32 * GiB }] },
+      ],
+      hugetlb: [
+        { node: 0, pageSize: 2 * MiB, count: 20000 },
+        { node: 1, pageSize: 2 * MiB, count: 20000 },
+      ],
+    });
+    const sim = simulateMemmap(cfg);
+    const [h0, h1] = sim.memmap.hugetlb;
+    assert.equal(h0.allocated + h1.allocated, 40000);
+    assert.ok(h1.allocated < 16384 && h0.allocated > 20000, `${h0.allocated} + ${h1.allocated}`);
+    assert.deepEqual(sim.errors.filter((e) => /HugeTLB/.test(e.kernelMessage ?? '')), []);
+    // Asked for more than both hold: one warning for the size, naming no node.
+    const over = simulateMemmap({ ...cfg, hugetlb: cfg.hugetlb.map((p) => ({ ...p, count: 40000 })) });
+    const warns = over.errors.filter((e) => /HugeTLB: allocating/.test(e.kernelMessage ?? ''));
+    assert.equal(warns.length, 1);
+    assert.match(warns[0].kernelMessage!, /^HugeTLB: allocating 80000 of page size 2\.00 MiB failed\. {2}Only allocated \d+ hugepages\.\n$/);
+  });
+});
+

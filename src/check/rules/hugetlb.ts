@@ -142,7 +142,9 @@ export const hugetlbPoolTooLarge: Rule = {
     'is parsed, size-aligned and top-down; smaller ones from the buddy allocator in `hugetlb_init()`, with `__GFP_THISNODE`,',
     'which keeps back each zone\'s min watermark and, in DMA and DMA32, `lowmem_reserve`: 1/256 of the node\'s memory above',
     'them (about 1.5 GiB of the 2 GiB below 4 GiB on a 384 GiB x86 node).',
-    'When a smaller size does not fit, the kernel allocates what fits and warns; the pool is smaller than configured. A gigantic',
+    'When a smaller size does not fit, the kernel allocates what fits and warns; the pool is smaller than configured. A balanced',
+    '`hugepages=N` (the same count on every memory node) is different: the pages go round-robin over the nodes and a full node',
+    'passes its turn to the next, so only the size as a whole can fall short (a warning that names no node). A gigantic',
     'page is not node-exact (`memblock_alloc_try_nid_raw()`): when the node is full memblock silently takes it from another',
     'node, so the node\'s `nr_hugepages` is short with no message; the warning only comes when no node has room.',
     '',
@@ -156,7 +158,23 @@ export const hugetlbPoolTooLarge: Rule = {
       const rec = ctx.sim.memmap.hugetlb[i];
       const pl = placed[i];
       // A dropped node-specific request (ppc64) is MM027's.
-      if (!rec || !pl || pl.nodeRequestIgnored !== null || pl.onNode >= pool.count || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
+      if (!rec || !pl || pl.nodeRequestIgnored !== null || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
+      if (!pl.gigantic && pl.balancedRequest) {
+        // hugepages=N: a full node passes its turn to the others; only the size as a whole can fall short.
+        const short = pl.balancedShort;
+        if (!short) return;
+        const siblings = ctx.config.hugetlb.filter((p, j) => p.pageSize === pool.pageSize && placed[j]?.balancedRequest && p.count > 0);
+        const each = Math.floor(short.allocated / Math.max(1, siblings.length));
+        out.push({
+          path: [...pool.path, 'count'],
+          message: `the memory nodes have room for only ${short.allocated} of the ${short.asked} huge pages of ${bytesExact(pool.pageSize)} (a balanced hugepages=${short.asked}: a full node passes its turn to the next, and every node is full)`,
+          kernelText: `HugeTLB: allocating ${short.asked} of page size ${stringGetSize(pool.pageSize)} failed.  Only allocated ${short.allocated} hugepages.`,
+          related: siblings.filter((p) => p !== pool).map((p) => ({ path: [...p.path, 'count'], message: `node ${p.node}'s pool of the same size` })),
+          fixes: [{ title: `Set the ${siblings.length} pools of ${bytesExact(pool.pageSize)} to ${each} each (what fits, still balanced)`, ops: siblings.map((p) => set([...p.path, 'count'], int(each))) }],
+        });
+        return;
+      }
+      if (pl.onNode >= pool.count) return;
       const node = ctx.sim.layout.nodes.find((n) => n.id === pool.node);
       const mm = ctx.sim.memmap.nodes.find((n) => n.id === pool.node);
       const nodeCfg = ctx.config.nodes.find((n) => n.id === pool.node);

@@ -37,8 +37,8 @@ export type MemoryLayoutInput = MemmapResult;
 export const TIMING_BOUNDARY = {
   /** MEMBLOCK_RSRV_NOINIT: gigantic HugeTLB tail struct pages not initialized early (Usama Arif, v6.7). */
   hugetlbGiganticNoinit: [6, 7],
-  /** padata for hugetlb boot allocation and gigantic gather (Gang Li, v6.9). */
-  hugetlbParallel: [6, 9],
+  /** padata for hugetlb boot allocation and gigantic gather (Gang Li, v6.9): the memory half's boundary. */
+  hugetlbParallel: BOUNDARY.hugetlbParallelAlloc,
 } as const;
 
 export function mediaOf(kind: DeviceKind): Media {
