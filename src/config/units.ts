@@ -16,7 +16,14 @@ const UNIT_SHIFT: Record<string, number> = { '': 0, k: 10, m: 20, g: 30, t: 40, 
 
 export type Parsed = { ok: true; value: number } | { ok: false; message: string };
 
-const SIZE_RE = /^\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([kmgtpe]?)(i?b)?\s*$/i;
+// Matched against trimmed text only, with a single \s* run: linear time (the old /^\s*…\s*([kmgtpe]?)(i?b)?\s*$/
+// backtracked between its overlapping blanks and took seconds on "1" + 50,000 spaces + "x").
+const SIZE_RE = /^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([kmgtpe]?)(i?b)?$/i;
+/** The longest size string read (after trimming); "1.00000000000000000000T" is 23. */
+const SIZE_MAX_CHARS = 64;
+
+const unparsableSize = (v: string, why = '') =>
+  `unparsable size ${quoted(v)}: ${why}use bytes or a number with a binary unit K, M, G, T or P (e.g. "128M", "1.5T", "2GiB")`;
 
 /** Parse a size in bytes: a non-negative safe integer, or a string such as "1.5T" or "2GiB". */
 export function parseSize(v: unknown): Parsed {
@@ -24,8 +31,10 @@ export function parseSize(v: unknown): Parsed {
   if (typeof v !== 'string') return { ok: false, message: `expected a size (bytes or a string like "128M"), got ${describe(v)}` };
   const hex = /^\s*0x[0-9a-f]+\s*$/i.test(v);
   if (hex) return parseAddress(v);
-  const m = SIZE_RE.exec(v);
-  if (!m) return { ok: false, message: `unparsable size ${quoted(v)}: use bytes or a number with a binary unit K, M, G, T or P (e.g. "128M", "1.5T", "2GiB")` };
+  const t = v.trim();
+  const m = SIZE_RE.exec(t);
+  if (!m) return { ok: false, message: unparsableSize(v) };
+  if (t.length > SIZE_MAX_CHARS) return { ok: false, message: unparsableSize(v, `longer than ${SIZE_MAX_CHARS} characters; `) };
   const [, num, unit, suffix] = m;
   if (suffix && suffix.toLowerCase() === 'ib' && !unit) return { ok: false, message: `unparsable size ${quoted(v)}: "iB" needs a unit before it (KiB, MiB, GiB, ...)` };
   const shift = UNIT_SHIFT[unit.toLowerCase()];

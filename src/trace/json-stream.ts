@@ -44,6 +44,8 @@ export class JsonTokenizer {
   private isKey = false;
   /** An escape split across chunks: "\\" or "\\uXY". */
   private esc = '';
+  /** Where the number or literal being read started (absolute offset), for its error. */
+  private tokenAt = 0;
   error: string | null = null;
   errorAt: number | null = null;
 
@@ -99,7 +101,8 @@ export class JsonTokenizer {
           const stop = m ? m.index : n;
           this.buf += s.slice(i, stop);
           i = stop;
-          if (m) this.endNumber(i);
+          // A bad number stops the scan here: reading on would replace its error with one about the next token.
+          if (m && !this.endNumber()) return;
           continue;
         }
         case S.Lit: {
@@ -108,11 +111,11 @@ export class JsonTokenizer {
           const stop = m ? m.index : n;
           this.buf += s.slice(i, stop);
           if (this.buf.length > 5) {
-            this.fail(i, 'bad literal');
+            this.failAt(this.tokenAt, `bad literal "${this.buf.slice(0, 20)}"`);
             return;
           }
           i = stop;
-          if (m) this.endLiteral(i);
+          if (m && !this.endLiteral()) return;
           continue;
         }
         default: {
@@ -133,8 +136,8 @@ export class JsonTokenizer {
 
   /** End of input: a number or literal at the very end of the document is complete now. */
   end(): void {
-    if (this.state === S.Num) this.endNumber(0);
-    else if (this.state === S.Lit) this.endLiteral(0);
+    if (this.state === S.Num) this.endNumber();
+    else if (this.state === S.Lit) this.endLiteral();
   }
 
   private token(s: string, i: number): boolean {
@@ -177,11 +180,13 @@ export class JsonTokenizer {
       case 110:
         this.state = S.Lit;
         this.buf = s[i];
+        this.tokenAt = this.base + i;
         return true;
       default:
         if (c === 45 || (c >= 48 && c <= 57)) {
           this.state = S.Num;
           this.buf = s[i];
+          this.tokenAt = this.base + i;
           return true;
         }
         return this.fail(i, `unexpected "${s[i]}"`);
@@ -278,33 +283,39 @@ export class JsonTokenizer {
     }
   }
 
-  private endNumber(i: number): void {
+  /** The number in buf is complete; false (and failed, located at the number's start) if it is not one. */
+  private endNumber(): boolean {
     const v = Number(this.buf);
     if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(this.buf) || !Number.isFinite(v)) {
-      this.fail(i, `bad number "${this.buf.slice(0, 20)}"`);
-      return;
+      return this.failAt(this.tokenAt, `bad number "${this.buf.slice(0, 20)}"`);
     }
     this.buf = '';
     this.h.value(v);
     this.afterValue();
+    return true;
   }
 
-  private endLiteral(i: number): void {
+  /** As endNumber, for true / false / null. */
+  private endLiteral(): boolean {
     const b = this.buf;
     this.buf = '';
     if (b === 'true') this.h.value(true);
     else if (b === 'false') this.h.value(false);
     else if (b === 'null') this.h.value(null);
-    else {
-      this.fail(i, `bad literal "${b}"`);
-      return;
-    }
+    else return this.failAt(this.tokenAt, `bad literal "${b}"`);
     this.afterValue();
+    return true;
   }
 
+  /** Fail at s[i] of the current chunk. */
   private fail(i: number, msg: string): false {
+    return this.failAt(this.base + i, msg);
+  }
+
+  /** Fail at an absolute offset. */
+  private failAt(at: number, msg: string): false {
     this.state = S.Failed;
-    this.errorAt = this.base + i;
+    this.errorAt = at;
     this.error = msg;
     return false;
   }

@@ -26,6 +26,7 @@
 
 import { parseTree, printParseErrorCode, getNodeValue, type Node as JNode, type ParseError } from 'jsonc-parser';
 import { GiB, KiB, MiB, TiB } from '../../config/units';
+import { excerpt } from '../../config/diagnostics';
 
 export type NdMode = 'fsdax' | 'devdax' | 'raw';
 
@@ -113,16 +114,22 @@ export function looksLikeNdctlJson(head: string): boolean {
   return !/"(?:MESSAGE|traceEvents|ph|displayTimeUnit|otherData)"\s*:/.test(s.slice(0, 4096));
 }
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
+/** 1-based line and column of offsets in `text` (lines end at "\n"): the line starts are found once and
+ *  binary-searched, so locating every object of a large file stays linear. */
+function lineColOf(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset: number) => {
+    const off = Math.max(0, Math.min(offset, text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= off) lo = mid;
+      else hi = mid - 1;
     }
-  }
-  return { line, column: offset - last };
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  };
 }
 
 const UNITS: Record<string, number> = { B: 1, KIB: KiB, MIB: MiB, GIB: GiB, TIB: TiB, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
@@ -150,13 +157,17 @@ function bytesOf(v: unknown): { value: number; approximate: boolean } | null {
 
 /** "size" (required, not 0) and "align" (optional, not 0) of a namespace or a dax device, as ndctl and daxctl
  *  print them; null once `bad` has reported what is wrong. */
-function sizeAndAlign(v: Record<string, unknown>, bad: (key: string, message: string) => unknown): { size: { value: number; approximate: boolean }; align: number | null } | null {
+function sizeAndAlign(
+  v: Record<string, unknown>,
+  bad: (key: string, message: string) => unknown,
+  shown: (key: string) => string,
+): { size: { value: number; approximate: boolean }; align: number | null } | null {
   if (v.size === undefined) return (bad('size', 'no "size"'), null);
   const size = bytesOf(v.size);
-  if (!size || size.value === 0) return (bad('size', `"size" ${JSON.stringify(v.size)} is not a byte count`), null);
+  if (!size || size.value === 0) return (bad('size', `"size" ${shown('size')} is not a byte count`), null);
   if (v.align === undefined) return { size, align: null };
   const a = bytesOf(v.align);
-  if (!a || a.value === 0) return (bad('align', `"align" ${JSON.stringify(v.align)} is not a byte count`), null);
+  if (!a || a.value === 0) return (bad('align', `"align" ${shown('align')} is not a byte count`), null);
   return { size, align: a.value };
 }
 
@@ -171,10 +182,18 @@ export function parseNdctlJson(text: string): NdctlParse {
   const out: NdctlParse = { namespaces: [], daxDevices: [], errors: [], skipped: [] };
   const perr: ParseError[] = [];
   const body = text.replace(/^\ufeff/, '');
-  const root = parseTree(body, perr, { disallowComments: true, allowTrailingComma: false });
+  const lineCol = lineColOf(body);
+  let root: JNode | undefined;
+  try {
+    root = parseTree(body, perr, { disallowComments: true, allowTrailingComma: false });
+  } catch (e) {
+    // jsonc-parser recurses once per nesting level: only pathological input (thousands of levels) gets here.
+    if (!(e instanceof RangeError)) throw e;
+    return tooDeep(out);
+  }
   if (perr.length) {
     for (const e of perr.slice(0, 5)) {
-      const at = lineCol(body, e.offset);
+      const at = lineCol(e.offset);
       out.errors.push({ ...at, message: `malformed JSON: ${describeParseError(printParseErrorCode(e.error))}` });
     }
     return out;
@@ -213,13 +232,27 @@ export function parseNdctlJson(text: string): NdctlParse {
     }
   };
 
-  const fieldAtOf = (n: JNode, key: string) => {
-    const p = n.children?.find((c) => c.children?.[0]?.value === key);
-    return p?.children?.[1] ? lineCol(body, p.children[1].offset) : lineCol(body, n.offset);
+  // The value node of a field; the last one of a repeated key, as getNodeValue() keeps.
+  const fieldOf = (n: JNode, key: string): JNode | undefined => {
+    const props = n.children ?? [];
+    for (let i = props.length - 1; i >= 0; i--) if (props[i].children?.[0]?.value === key) return props[i].children?.[1];
+    return undefined;
   };
+  const fieldAtOf = (n: JNode, key: string) => {
+    const f = fieldOf(n, key);
+    return f ? lineCol(f.offset) : lineCol(n.offset);
+  };
+  // A field's value for a message: numbers as written ("1e400", not JSON.stringify(Infinity) = "null").
+  const shownOf = (n: JNode, key: string) => {
+    const f = fieldOf(n, key);
+    if (!f) return 'undefined';
+    return f.type === 'number' ? excerpt(body.slice(f.offset, f.offset + f.length), 40) : JSON.stringify(getNodeValue(f));
+  };
+  const devSeen = new Set<string>();
+  const chardevSeen = new Set<string>();
 
   const daxDevice = (n: JNode, v: Record<string, unknown>, chardev: string, ctx: Ctx) => {
-    const at = lineCol(body, n.offset);
+    const at = lineCol(n.offset);
     const bad = (key: string, message: string) => out.errors.push({ ...fieldAtOf(n, key), message: `${chardev}: ${message}` });
     if (v.state === 'disabled') {
       out.skipped.push({ ...at, message: `${chardev}: state "disabled" (not enabled: no memmap)` });
@@ -229,7 +262,7 @@ export function parseNdctlJson(text: string): NdctlParse {
     if (modeRaw === null) return bad('mode', 'no "mode" (system-ram, devdax or famfs)');
     const mode = modeRaw === 'system-ram' ? 'kmem' : modeRaw === 'devdax' || modeRaw === 'famfs' ? 'devdax' : null;
     if (!mode) return bad('mode', `unknown mode ${JSON.stringify(modeRaw)} (expected system-ram, devdax or famfs)`);
-    const sa = sizeAndAlign(v, bad);
+    const sa = sizeAndAlign(v, bad, (key) => shownOf(n, key));
     if (!sa) return;
     const { size, align } = sa;
     const mappings: DaxDevice['mappings'] = [];
@@ -245,7 +278,7 @@ export function parseNdctlJson(text: string): NdctlParse {
       const total = mappings.reduce((s, m) => s + m.size, 0);
       if (mappings.length && total !== size.value && !size.approximate) return bad('mappings', `the mappings cover ${total} bytes, the device ${size.value}`);
     }
-    if (out.daxDevices.some((x) => x.chardev === chardev)) {
+    if (chardevSeen.has(chardev)) {
       out.skipped.push({ ...at, message: `${chardev}: listed twice; the first one is used` });
       return;
     }
@@ -255,6 +288,7 @@ export function parseNdctlJson(text: string): NdctlParse {
       return;
     }
     const count = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : null);
+    chardevSeen.add(chardev);
     out.daxDevices.push({
       chardev,
       mode,
@@ -275,7 +309,7 @@ export function parseNdctlJson(text: string): NdctlParse {
   };
 
   const namespace = (n: JNode, v: Record<string, unknown>, dev: string, ctx: Ctx) => {
-    const at = lineCol(body, n.offset);
+    const at = lineCol(n.offset);
     const fieldAt = (key: string) => fieldAtOf(n, key);
     const bad = (key: string, message: string) => out.errors.push({ ...fieldAt(key), message: `${dev}: ${message}` });
     if (v.state === 'disabled') {
@@ -286,13 +320,13 @@ export function parseNdctlJson(text: string): NdctlParse {
     if (modeRaw === null) return bad('mode', 'no "mode" (fsdax, devdax, raw, sector)');
     const mode = MODES[modeRaw];
     if (!mode) return bad('mode', `unknown mode ${JSON.stringify(modeRaw)} (expected fsdax, devdax, raw or sector)`);
-    const sa = sizeAndAlign(v, bad);
+    const sa = sizeAndAlign(v, bad, (key) => shownOf(n, key));
     if (!sa) return;
     const { size, align } = sa;
     let resource: number | null = null;
     if (v.resource !== undefined) {
       const r = bytesOf(v.resource);
-      if (!r) return bad('resource', `"resource" ${JSON.stringify(v.resource)} is not an address`);
+      if (!r) return bad('resource', `"resource" ${shownOf(n, 'resource')} is not an address`);
       resource = r.value;
     }
     const map = v.map === 'dev' || v.map === 'mem' ? v.map : null;
@@ -319,17 +353,33 @@ export function parseNdctlJson(text: string): NdctlParse {
       column: at.column,
       summary,
     };
-    if (out.namespaces.some((x) => x.dev === dev)) {
+    if (devSeen.has(dev)) {
       out.skipped.push({ ...at, message: `${dev}: listed twice; the first one is used` });
       return;
     }
+    devSeen.add(dev);
     out.namespaces.push(ns);
   };
 
-  visit(root, { numaNode: null, targetNode: null, regionPath: null });
+  try {
+    visit(root, { numaNode: null, targetNode: null, regionPath: null });
+  } catch (e) {
+    // visit() and getNodeValue() recurse too: the same guard, should parseTree have just fit in the stack.
+    if (!(e instanceof RangeError)) throw e;
+    return tooDeep(out);
+  }
   if (out.errors.length === 0 && out.namespaces.length === 0 && out.daxDevices.length === 0 && out.skipped.length === 0) {
     out.errors.push({ line: 1, column: 1, message: 'no namespace or dax device found (objects with "dev": "namespaceX.Y" or "chardev": "daxX.Y"): is this the output of `ndctl list -N` or `daxctl list`?' });
   }
+  return out;
+}
+
+/** The parse of a document nested too deeply to read (it exhausted the stack): one error at 1:1, nothing else. */
+function tooDeep(out: NdctlParse): NdctlParse {
+  out.namespaces = [];
+  out.daxDevices = [];
+  out.skipped = [];
+  out.errors = [{ line: 1, column: 1, message: 'JSON nested too deeply' }];
   return out;
 }
 
