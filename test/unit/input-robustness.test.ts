@@ -220,3 +220,18 @@ describe('the config loader on a 50,000-character size (the JSON schema\'s size 
     assert.ok(r.errors.some((e) => /size: unparsable size/.test(e.message)), r.errors.map((e) => e.message).join('\n'));
   });
 });
+
+describe('ndctl JSON: a numa_node or target_node that is not a node number is an error, not "no node"', () => {
+  for (const [raw, shown] of [['1e400', '1e400'], ['"1"', '"1"'], ['-1', '-1'], ['1.5', '1.5']]) {
+    it(`numa_node ${raw}`, () => {
+      const text = `[\n  {"dev":"namespace0.0","mode":"fsdax","size":1073741824,\n   "numa_node":${raw}}\n]\n`;
+      const r = parseNdctlJson(text);
+      assert.deepEqual(r.errors.map((e) => [e.line, e.message]), [[3, `namespace0.0: "numa_node" ${shown} is not a node number (ndctl prints a non-negative integer)`]]);
+    });
+  }
+  it('a valid one is taken, on the namespace or inherited from its region', () => {
+    const r = parseNdctlJson('[{"dev":"region0","numa_node":1,"namespaces":[{"dev":"namespace0.0","mode":"fsdax","size":1073741824}]}]');
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.namespaces[0].numaNode, 1);
+  });
+});

@@ -211,9 +211,10 @@ export function parseNdctlJson(text: string): NdctlParse {
     }
     if (n.type !== 'object') return;
     const value = getNodeValue(n) as Record<string, unknown>;
+    const who = typeof value.dev === 'string' ? value.dev : typeof value.chardev === 'string' ? value.chardev : typeof value.path === 'string' ? value.path : 'object';
     const ctx: Ctx = {
-      numaNode: nodeId(value.numa_node) ?? inherited.numaNode,
-      targetNode: nodeId(value.target_node) ?? inherited.targetNode,
+      numaNode: nodeOf(n, value, 'numa_node', inherited.numaNode, who),
+      targetNode: nodeOf(n, value, 'target_node', inherited.targetNode, who),
       regionPath: typeof value.path === 'string' ? value.path : inherited.regionPath,
     };
     const dev = typeof value.dev === 'string' ? value.dev : null;
@@ -247,6 +248,15 @@ export function parseNdctlJson(text: string): NdctlParse {
     const f = fieldOf(n, key);
     if (!f) return 'undefined';
     return f.type === 'number' ? excerpt(body.slice(f.offset, f.offset + f.length), 40) : JSON.stringify(getNodeValue(f));
+  };
+  // numa_node / target_node: ndctl and daxctl print them only as non-negative integers. Anything else is said
+  // (once, where the object has it), never turned silently into "no node".
+  const nodeOf = (n: JNode, v: Record<string, unknown>, key: string, fallback: number | null, who: string): number | null => {
+    if (v[key] === undefined) return fallback;
+    const id = nodeId(v[key]);
+    if (id !== null) return id;
+    out.errors.push({ ...fieldAtOf(n, key), message: `${who}: "${key}" ${shownOf(n, key)} is not a node number (ndctl prints a non-negative integer)` });
+    return fallback;
   };
   const devSeen = new Set<string>();
   const chardevSeen = new Set<string>();
@@ -296,7 +306,7 @@ export function parseNdctlJson(text: string): NdctlParse {
       size: size.value,
       sizeApproximate: size.approximate,
       align,
-      targetNode: nodeId(v.target_node) ?? ctx.targetNode,
+      targetNode: ctx.targetNode,
       mappings,
       provider,
       regionPath: ctx.regionPath,
@@ -347,8 +357,8 @@ export function parseNdctlJson(text: string): NdctlParse {
       resource,
       blockdev: typeof v.blockdev === 'string' ? v.blockdev : null,
       chardev,
-      numaNode: nodeId(v.numa_node) ?? ctx.numaNode,
-      targetNode: nodeId(v.target_node) ?? ctx.targetNode,
+      numaNode: ctx.numaNode,
+      targetNode: ctx.targetNode,
       line: at.line,
       column: at.column,
       summary,
