@@ -71,7 +71,15 @@ export type AnalysisReply =
   | { id: number; kind: 'timeline'; timeline: TimelineExport }
   | { id: number; kind: 'analysis'; load: LoadWire; sim: MemmapResult | null; simCrash: string | null; check: Omit<CheckResult, 'load'> | null; ms: number }
   | { id: number; kind: 'figures'; figures: EditorFigures }
+  /** The host cancelled the request before the thread got to it (or to its figures): nothing more follows. */
+  | { id: number; kind: 'cancelled' }
   | { id: number; kind: 'failed'; error: string };
+
+/** Host -> thread: the request `id` is no longer wanted (a newer edit superseded it). */
+export interface CancelRequest {
+  kind: 'cancel';
+  id: number;
+}
 
 export interface AnalysisResult {
   load: LoadResult;

@@ -3,7 +3,13 @@
 // the user types; the host only restores the result. When the thread cannot start or fails, analyses are
 // done in-process (analysis-core.ts) and the log says so once. No `vscode` here (unit-tested directly).
 import { Worker } from 'node:worker_threads';
-import type { AnalysisReply, AnalysisRequest, AnalysisResult, DashboardRequest, EditorFigures, TimelineExport, TimelineRequest } from './analysis-core';
+import type { AnalysisReply, AnalysisRequest, AnalysisResult, CancelRequest, DashboardRequest, EditorFigures, TimelineExport, TimelineRequest } from './analysis-core';
+
+/** A cancellation (vscode.CancellationToken's shape; this module does not import vscode). */
+export interface CancelToken {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
 import type { DashboardModel } from '../protocol/dashboard';
 
 /** What the analysis thread has done (the tests and the debug log read it). */
@@ -29,6 +35,8 @@ export interface ThreadAnalysis extends AnalysisResult {
 
 /** A request in the thread: what its replies resolve (each once; null when the thread cannot). */
 interface Pending {
+  /** The thread dropped the request because the host cancelled it (null replies then mean "not wanted"). */
+  cancelled?: boolean;
   analysis: ((r: AnalysisMsg | null) => void) | null;
   figures: ((f: EditorFigures | null) => void) | null;
   dashboard: ((m: DashboardModel | null) => void) | null;
@@ -52,9 +60,21 @@ export class AnalysisThread {
 
   /** The analysis, done in the thread when it can, else in-process (the same result either way). With
    *  `req.figures`, the thread computes the EditorFigures after it (ThreadAnalysis.editorFigures). */
-  async analyze(req: Omit<AnalysisRequest, 'kind' | 'id'>): Promise<ThreadAnalysis> {
-    const { analysis, figures } = this.run(req);
-    const reply = await analysis;
+  async analyze(req: Omit<AnalysisRequest, 'kind' | 'id'>): Promise<ThreadAnalysis>;
+  /** With `drop`: once it is cancelled, the thread skips the request if it has not started it (and its figures
+   *  if it has not got to them), and the result is null. */
+  async analyze(req: Omit<AnalysisRequest, 'kind' | 'id'>, drop: CancelToken): Promise<ThreadAnalysis | null>;
+  async analyze(req: Omit<AnalysisRequest, 'kind' | 'id'>, drop?: CancelToken): Promise<ThreadAnalysis | null> {
+    const { analysis, figures, pending, id } = this.run(req);
+    const sub = drop && id !== null ? drop.onCancellationRequested(() => this.cancel(id)) : null;
+    let reply: AnalysisMsg | null;
+    try {
+      reply = await analysis;
+    } finally {
+      // The figures can still be cancelled while they are on their way.
+      if (sub) void (figures ?? Promise.resolve()).finally(() => sub.dispose());
+    }
+    if (!reply && pending?.cancelled) return null;
     if (reply) {
       const { loadResultFromWire } = await import('../config/load');
       const t0 = performance.now();
@@ -75,7 +95,7 @@ export class AnalysisThread {
   dashboard(req: Omit<DashboardRequest, 'kind' | 'id'>): Promise<DashboardModel | null> {
     const p: Pending = { analysis: null, figures: null, dashboard: null, timeline: null };
     const model = new Promise<DashboardModel | null>((resolve) => (p.dashboard = resolve));
-    return this.post({ ...req, kind: 'dashboard', id: 0 }, p) ? model : Promise.resolve(null);
+    return this.post({ ...req, kind: 'dashboard', id: 0 }, p) !== null ? model : Promise.resolve(null);
   }
 
   /** Export Timeline's JSON, written in the thread; null when the thread cannot (the caller then writes it
@@ -83,22 +103,33 @@ export class AnalysisThread {
   timeline(req: Omit<TimelineRequest, 'kind' | 'id'>): Promise<TimelineExport | null> {
     const p: Pending = { analysis: null, figures: null, dashboard: null, timeline: null };
     const out = new Promise<TimelineExport | null>((resolve) => (p.timeline = resolve));
-    return this.post({ ...req, kind: 'timeline', id: 0 }, p) ? out : Promise.resolve(null);
+    return this.post({ ...req, kind: 'timeline', id: 0 }, p) !== null ? out : Promise.resolve(null);
   }
 
   /** The thread's replies (null when it cannot do this analysis: the caller then works in-process). */
-  private run(req: Omit<AnalysisRequest, 'kind' | 'id'>): { analysis: Promise<AnalysisMsg | null>; figures: Promise<EditorFigures | null> | null } {
+  private run(req: Omit<AnalysisRequest, 'kind' | 'id'>): { analysis: Promise<AnalysisMsg | null>; figures: Promise<EditorFigures | null> | null; pending: Pending | null; id: number | null } {
     const p: Pending = { analysis: null, figures: null, dashboard: null, timeline: null };
     const analysis = new Promise<AnalysisMsg | null>((resolve) => (p.analysis = resolve));
     const figures = req.figures ? new Promise<EditorFigures | null>((resolve) => (p.figures = resolve)) : null;
-    if (!this.post({ ...req, kind: 'analysis', id: 0 }, p)) return { analysis: Promise.resolve(null), figures: null };
-    return { analysis, figures };
+    const id = this.post({ ...req, kind: 'analysis', id: 0 }, p);
+    if (id === null) return { analysis: Promise.resolve(null), figures: null, pending: null, id: null };
+    return { analysis, figures, pending: p, id };
   }
 
-  /** Send a request (its id assigned here) whose replies resolve `p`; false when the thread is not there. */
-  private post(req: AnalysisRequest | DashboardRequest | TimelineRequest, p: Pending): boolean {
+  /** Tell the thread that request `id` is not wanted any more (it skips what it has not started). */
+  private cancel(id: number): void {
+    if (!this.pending.has(id)) return;
+    try {
+      this.worker?.postMessage({ kind: 'cancel', id } satisfies CancelRequest);
+    } catch {
+      // the thread is gone: its requests are settled by fail()
+    }
+  }
+
+  /** Send a request (its id assigned here) whose replies resolve `p`: its id, or null when the thread is not there. */
+  private post(req: AnalysisRequest | DashboardRequest | TimelineRequest, p: Pending): number | null {
     const w = this.start();
-    if (!w) return false;
+    if (!w) return null;
     const id = this.nextId++;
     this.pending.set(id, p);
     w.ref(); // a request in hand keeps the process alive; an idle thread does not (see start())
@@ -107,7 +138,7 @@ export class AnalysisThread {
     } catch (e) {
       this.fail('could not post a request to the analysis thread', e);
     }
-    return true;
+    return id;
   }
 
   /** Resolve what is left of request `id` (missing replies as null) and forget it. */
@@ -139,6 +170,9 @@ export class AnalysisThread {
     } else if (r.kind === 'timeline') {
       p.timeline?.(r.timeline);
       p.timeline = null;
+      this.settle(r.id, p);
+    } else if (r.kind === 'cancelled') {
+      p.cancelled = true;
       this.settle(r.id, p);
     } else {
       this.log.error(`the analysis thread failed on one config (done in-process instead): ${r.error}`);

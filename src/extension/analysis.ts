@@ -48,14 +48,22 @@ export function analysisThread(ctx: Ctx): AnalysisThread {
   return thread;
 }
 
-export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolean): Promise<Analysis> {
+export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolean): Promise<Analysis>;
+/** With `drop`: null when it was cancelled before the analysis thread got to it (a newer edit supersedes it). */
+export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolean, drop: vscode.CancellationToken): Promise<Analysis | null>;
+export async function analyze(snapshot: TextSnapshot, ctx: Ctx, simulate: boolean, drop?: vscode.CancellationToken): Promise<Analysis | null> {
   const { settings } = ctx;
   const options = { defaultArch: settings.defaultArch, defaultKernelVersion: settings.defaultKernel };
   // For an open document with the CodeLens on, the thread runs the timing model and the scenarios after
   // the analysis too (the lenses show them); not for files read from disk (Check All).
   const figures = simulate && !!snapshot.document && codeLensEnabled(snapshot.uri);
   const t0 = performance.now();
-  const result = await analysisThread(ctx).analyze({ text: snapshot.text, fileName: snapshot.fileName, options, simulate, figures });
+  const req = { text: snapshot.text, fileName: snapshot.fileName, options, simulate, figures };
+  const result = drop ? await analysisThread(ctx).analyze(req, drop) : await analysisThread(ctx).analyze(req);
+  if (!result) {
+    ctx.log.debug(`analysis of ${snapshot.uri.fsPath} v${snapshot.version}: dropped (a newer one supersedes it)`);
+    return null;
+  }
   const where = result.threadMs === null ? 'in the extension host' : `in the analysis thread (${result.threadMs.toFixed(1)} ms there, ${result.restoreMs!.toFixed(1)} ms to restore)`;
   ctx.log.debug(`analysis of ${snapshot.uri.fsPath} v${snapshot.version}: ${(performance.now() - t0).toFixed(1)} ms ${where}`);
   const { configRange } = await import('../config/load');

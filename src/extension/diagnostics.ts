@@ -138,7 +138,8 @@ export class DiagnosticsController implements vscode.Disposable {
     const run = this.startRun(doc.uri);
     run.timer = setTimeout(() => {
       run.timer = undefined;
-      void this.execute(snapshotOf(doc), run, this.ctx.settings.liveSimulation);
+      // Typing: a newer edit makes this one moot, so the analysis thread may skip it.
+      void this.execute(snapshotOf(doc), run, this.ctx.settings.liveSimulation, true);
     }, delayMs);
   }
 
@@ -213,12 +214,13 @@ export class DiagnosticsController implements vscode.Disposable {
     this.runs.delete(key);
   }
 
-  private async execute(snapshot: TextSnapshot, run: Run, simulate: boolean): Promise<Analysis | undefined> {
+  private async execute(snapshot: TextSnapshot, run: Run, simulate: boolean, droppable = false): Promise<Analysis | undefined> {
     const token = run.cts.token;
     const key = snapshot.uri.toString();
     const t0 = Date.now();
     try {
-      const analysis = await analyze(snapshot, this.ctx, simulate);
+      const analysis = droppable ? await analyze(snapshot, this.ctx, simulate, token) : await analyze(snapshot, this.ctx, simulate);
+      if (!analysis) return undefined;
       if (analysis.simCrash) this.ctx.log.error(`the simulation of ${snapshot.uri.fsPath} crashed: ${analysis.simCrash}`);
       // Cancelled or outdated: a newer run publishes; the caller of validate() still gets this analysis.
       const stale = () => token.isCancellationRequested || !!snapshot.document && (snapshot.document.isClosed || snapshot.document.version !== snapshot.version);

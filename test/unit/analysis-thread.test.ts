@@ -224,4 +224,30 @@ describe('analysis thread', () => {
     assert.equal(t.stats.inThread + t.stats.inProcess, 3);
     assert.deepEqual(errorsOf(logs), []);
   });
+
+  it('a cancelled request the thread has not started is skipped: null, no work done, the next ones answered', async () => {
+    logs.length = 0;
+    const t = new AnalysisThread(bundle, log);
+    try {
+      // A token cancelled while three analyses wait behind a first one: the thread skips the three.
+      const listeners: Array<() => void> = [];
+      const token = { isCancellationRequested: false, onCancellationRequested: (l: () => void) => (listeners.push(l), { dispose: () => undefined }) };
+      const first = t.analyze(req(example, 'a.memmap.yaml', true));
+      const dropped = [1, 2, 3].map((i) => t.analyze(req(example.replace('cpus: 52', `cpus: ${i}`), 'a.memmap.yaml', true), token));
+      token.isCancellationRequested = true;
+      for (const l of listeners) l();
+      const last = t.analyze(req(example.replace('cpus: 52', 'cpus: 9')));
+      const done = await first;
+      assertSameResult(done, runAnalysis(req(example, 'a.memmap.yaml', true)));
+      assert.deepEqual(await Promise.all(dropped), [null, null, null]);
+      assertSameResult((await last)!, runAnalysis(req(example.replace('cpus: 52', 'cpus: 9'))));
+      assert.equal(t.stats.inThread, 2, 'the dropped ones are neither done in the thread nor in-process');
+      assert.equal(t.stats.inProcess, 0);
+      assert.ok(await done.editorFigures, 'the first one\'s figures still come');
+      assert.deepEqual(errorsOf(logs), []);
+    } finally {
+      t.dispose();
+    }
+  });
 });
+
