@@ -14,7 +14,7 @@ import { MAX_LINE } from './lines';
 import { createShared, Ctl, DEFAULT_LAYOUT, Hdr, slotRecords, startWorker, type ParallelLayout } from './parallel';
 import { FtraceReader } from './ftrace';
 import { ChromeTraceReader } from './chrome-trace';
-import { utf16Of, Utf16ToUtf8 } from './encoding';
+import { CR_ONLY_NOTE, crOnlyOf, CrToLf, utf16Of, Utf16ToUtf8 } from './encoding';
 import type { AnalysisFile, Boot, FileFormat } from './types';
 
 export interface AnalyzeOptions {
@@ -158,14 +158,16 @@ export async function analyzeFileWith(path: string, options: AnalyzeOptions, pla
   }
 }
 
-/** The format of a file from its first bytes ('utf-16': UTF-16 text, read through the transcoder). */
-function sniffFile(path: string): FileFormat | 'utf-16' {
+/** The format of a file from its first bytes ('utf-16': UTF-16 text, 'cr-only': CR-only line endings; both
+ *  read through a transcoder, not by the two-thread reader). */
+function sniffFile(path: string): FileFormat | 'utf-16' | 'cr-only' {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(SNIFF_BYTES);
     let n = 0;
     for (let r; n < SNIFF_BYTES && (r = readSync(fd, buf, n, SNIFF_BYTES - n, n)) > 0; ) n += r;
     if (utf16Of(buf.subarray(0, n))) return 'utf-16';
+    if (crOnlyOf(buf.subarray(0, n))) return 'cr-only';
     return detectFormat(buf.toString('latin1', 0, n));
   } finally {
     closeSync(fd);
@@ -289,11 +291,13 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
   return run.finish(options);
 }
 
-/** One analysis: sniff, then feed the reader of the detected format (UTF-16 input transcoded to UTF-8 first). */
+/** One analysis: sniff, then feed the reader of the detected format (UTF-16 input transcoded to UTF-8
+ *  first; then lone CRs read as line breaks when the text has CR-only line endings). */
 class Run {
   private sniff: Buffer[] = [];
   private sniffLen = 0;
   private utf16: Utf16ToUtf8 | null = null;
+  private cr: CrToLf | null = null;
   private reader: Reader | null = null;
   private format: FileFormat = 'empty';
   private kernel: KernelLogReader | null = null;
@@ -308,7 +312,7 @@ class Run {
   push(buf: Buffer, options: AnalyzeOptions): void {
     this.bytes += buf.length;
     if (this.reader) {
-      this.feed(this.utf16 === null ? buf : this.utf16.push(buf));
+      this.feed(this.transcode(buf));
       return;
     }
     this.sniff.push(buf);
@@ -324,10 +328,20 @@ class Run {
       this.utf16 = new Utf16ToUtf8(enc);
       all = this.utf16.push(all);
     }
+    if (crOnlyOf(all)) {
+      this.cr = new CrToLf();
+      all = this.cr.push(all);
+    }
     const fmt = detectFormat(all.toString('latin1', 0, Math.min(all.length, SNIFF_BYTES)));
     if (fmt === 'empty' && all.length < SNIFF_BYTES) return;
     this.start(fmt === 'empty' ? 'kernel-log' : fmt, options);
     this.feed(all);
+  }
+
+  /** The bytes of the input as the readers take them (UTF-16 decoded, lone CRs made LFs). */
+  private transcode(buf: Buffer): Buffer {
+    const b = this.utf16 === null ? buf : this.utf16.push(buf);
+    return this.cr === null ? b : this.cr.push(b);
   }
 
   private feed(buf: Buffer): void {
@@ -349,7 +363,7 @@ class Run {
 
   /** Where the kernel log reader takes the next bytes in place (null: format not known yet, or not a kernel log). */
   block(): Uint8Array | null {
-    return this.kernel && this.utf16 === null ? this.kernel.byteBlock() : null;
+    return this.kernel && this.utf16 === null && this.cr === null ? this.kernel.byteBlock() : null;
   }
 
   /** `n` bytes were read into block(). */
@@ -369,6 +383,10 @@ class Run {
     if (!this.reader && this.sniff.length) this.startFromSniff(options);
     if (this.utf16 && this.reader) {
       const rest = this.utf16.end();
+      if (rest.length) this.feed(this.cr === null ? rest : this.cr.push(rest));
+    }
+    if (this.cr && this.reader) {
+      const rest = this.cr.end();
       if (rest.length) this.feed(rest);
     }
     this.reader?.end();
@@ -386,7 +404,7 @@ class Run {
       bootsNotRetained: k ? k.bootsNotRetained : 0,
       ftrace: this.ftrace ? this.ftrace.summary() : null,
       chromeTrace: this.chrome ? this.chrome.summary() : null,
-      warnings: this.chrome?.warnings() ?? [],
+      warnings: [...(this.cr ? [CR_ONLY_NOTE] : []), ...(this.chrome?.warnings() ?? [])],
     };
   }
 }

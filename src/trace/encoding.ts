@@ -58,3 +58,87 @@ export function decodeText(buf: Uint8Array): string {
   const enc = utf16Of(buf);
   return enc ? new TextDecoder(enc).decode(buf) : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
 }
+
+// CR-only line endings: a log whose lines end in a lone carriage return (classic Mac OS text, some serial
+// console and terminal captures) has no "\n" at all, so it would read as one long line. Such text is
+// recognised from its first bytes (CR_LOOK of them: no LF there, and a CR followed by something else) and
+// each lone CR is read as a line break as the text streams in ("\r\n" is left as it is: the readers drop
+// a CR before a LF). Same length, same line numbers as the LF copy. analyze.ts transcodes the bytes it
+// gives the readers; LineSplitter (lines.ts) decides the same way on the text it is given (import's
+// second pass), so both count the same lines.
+
+/** How many leading bytes decide whether the text has CR-only line endings. */
+export const CR_LOOK = 64 * 1024;
+
+/** The note analyze reports (AnalysisFile.warnings) when it read a lone CR as a line break. */
+export const CR_ONLY_NOTE = 'line endings: carriage returns only (classic Mac OS, some serial-console captures): each lone CR was read as a line break';
+
+/**
+ * CR-only line endings, from the first bytes of a text (bytes, or a string of one character per byte): no
+ * LF among the first CR_LOOK, and at least one CR followed by another byte (not the last byte looked at,
+ * whose next byte is not known).
+ */
+export function crOnlyOf(head: Uint8Array | string): boolean {
+  const n = Math.min(head.length, CR_LOOK);
+  let lone = false;
+  if (typeof head === 'string') {
+    const lf = head.indexOf('\n');
+    if (lf >= 0 && lf < n) return false;
+    for (let i = head.indexOf('\r'); i >= 0 && i < n - 1; i = head.indexOf('\r', i + 1)) if (head.charCodeAt(i + 1) !== 10) lone = true;
+    return lone;
+  }
+  const lf = head.indexOf(10);
+  if (lf >= 0 && lf < n) return false;
+  for (let i = head.indexOf(13); i >= 0 && i < n - 1; i = head.indexOf(13, i + 1)) {
+    if (head[i + 1] !== 10) {
+      lone = true;
+      break;
+    }
+  }
+  return lone;
+}
+
+/** Lone CRs to LFs, chunk by chunk ("\r\n" kept; a CR at the end of a chunk waits for the next byte). */
+export class CrToLf {
+  private held = false;
+
+  push(chunk: Uint8Array): Buffer {
+    const n = chunk.length;
+    if (n === 0) return Buffer.alloc(0);
+    const pre = this.held ? 1 : 0;
+    const keep = chunk[n - 1] === 13 ? n - 1 : n;
+    const out = Buffer.allocUnsafe(pre + keep);
+    if (pre) out[0] = chunk[0] === 10 ? 13 : 10;
+    out.set(chunk.subarray(0, keep), pre);
+    // Every CR copied has its next byte in this chunk.
+    for (let i = out.indexOf(13, pre); i >= 0; i = out.indexOf(13, i + 1)) if (chunk[i - pre + 1] !== 10) out[i] = 10;
+    this.held = keep < n;
+    return out;
+  }
+
+  /** End of input: a CR held back was a line break. */
+  end(): Buffer {
+    const held = this.held;
+    this.held = false;
+    return held ? Buffer.from([10]) : Buffer.alloc(0);
+  }
+}
+
+/** CrToLf for text of one character per byte. */
+export class CrToLfText {
+  private held = false;
+
+  push(s: string): string {
+    if (s === '') return s;
+    let t = this.held ? (s.charCodeAt(0) === 10 ? '\r' : '\n') + s : s;
+    this.held = t.charCodeAt(t.length - 1) === 13;
+    if (this.held) t = t.slice(0, -1);
+    return t.includes('\r') ? t.replace(/\r(?!\n)/g, '\n') : t;
+  }
+
+  end(): string {
+    const held = this.held;
+    this.held = false;
+    return held ? '\n' : '';
+  }
+}

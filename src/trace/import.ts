@@ -337,15 +337,22 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
   for (const r of b.lsmem?.ranges ?? []) if (r.node !== null && r.state === 'online') ids.add(r.node);
 
   const bad = (line: number) => warnings.push(`nodes: ${cite(log, line)}: address beyond 2^53, skipped`);
+  /** A range whose end is below its start (a corrupted or hand-edited line) has no size: skipped, said where. */
+  const inverted = (r: { start: number; end: number; line: number }) => {
+    if (r.end >= r.start) return false;
+    warnings.push(`nodes: ${cite(log, r.line)}: the range ends (${hx(r.end)}) below its start (${hx(r.start)}), skipped`);
+    return true;
+  };
   for (const id of [...ids].sort((a, c) => a - c)) {
     const early = b.nodeRanges.filter((r) => r.node === id);
     if (early.length) {
       const ranges: Range[] = [];
       for (const r of early) {
         if (r.start === null || r.end === null) bad(r.line);
-        else ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}` });
+        else if (!inverted({ start: r.start, end: r.end, line: r.line })) ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}` });
       }
-      result.set(id, { ranges, comment: 'ranges: "Early memory node ranges" (memblock.memory, exact)', memoryless: false, reconstructed: false });
+      const comment = ranges.length ? 'ranges: "Early memory node ranges" (memblock.memory, exact)' : 'ranges: none: its "Early memory node ranges" lines are unreadable (skipped, see the notes)';
+      result.set(id, { ranges, comment, memoryless: false, reconstructed: false });
       continue;
     }
     const im = b.initmem.find((r) => r.node === id);
@@ -353,7 +360,7 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
       result.set(id, { ranges: [], comment: `memoryless: ${cite(log, im.line)}`, memoryless: true, reconstructed: false });
       continue;
     }
-    if (im && im.start !== null && im.end !== null) {
+    if (im && im.start !== null && im.end !== null && !inverted({ start: im.start, end: im.end, line: im.line })) {
       result.set(id, {
         ranges: [{ start: im.start, size: im.end + 1 - im.start, comment: `from ${cite(log, im.line)}` }],
         comment: 'ranges: "Initmem setup" node span (holes inside it are counted as RAM: no "Early memory node ranges" line in the log)',
@@ -370,7 +377,7 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
       const ranges: Range[] = [];
       for (const r of srat) {
         if (r.start === null || r.end === null) bad(r.line);
-        else ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}${r.hotplug ? ' (hotplug range: assumed populated at boot)' : ''}`, srat: true });
+        else if (!inverted({ start: r.start, end: r.end, line: r.line })) ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}${r.hotplug ? ' (hotplug range: assumed populated at boot)' : ''}`, srat: true });
       }
       result.set(id, {
         ranges,
@@ -385,7 +392,7 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
       const ranges: Range[] = [];
       for (const r of blocks) {
         if (r.start === null || r.end === null) bad(r.line);
-        else ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}`, lsmem: true });
+        else if (!inverted({ start: r.start, end: r.end, line: r.line })) ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}`, lsmem: true });
       }
       result.set(id, {
         ranges,

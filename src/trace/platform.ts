@@ -54,7 +54,10 @@ export function logPageSize({ boot: b, facts: f, cite }: PlatformInput, family: 
   }
   if (f?.pageSize) return { value: f.pageSize.value, why: `${cite(f.pageSize.line)}: bytes / 2^order is the page size`, line: f.pageSize.line };
   for (const t of b.nodeTotalPages) {
-    const bytes = b.nodeRanges.filter((r) => r.node === t.node).reduce((s, r) => s + (r.sizeBytes ?? 0), 0);
+    const ranges = b.nodeRanges.filter((r) => r.node === t.node);
+    // A range the analyzer could not read (null size) makes the node's bytes unknown: no evidence from it.
+    if (ranges.some((r) => r.sizeBytes === null)) continue;
+    const bytes = ranges.reduce((s, r) => s + (r.sizeBytes ?? 0), 0);
     if (bytes > 0 && t.pages > 0 && bytes % t.pages === 0 && [4 * KiB, 16 * KiB, 64 * KiB].includes(bytes / t.pages)) {
       return { value: bytes / t.pages, why: `node ${t.node}'s ranges hold ${bytes} bytes in ${t.pages} pages (${cite(t.line)})`, line: t.line };
     }

@@ -81,6 +81,9 @@ const { binarySize, hexOrNull, hstateSize, intOrNull } = numbersModule;
 const { cleanText } = textModule;
 const n = intOrNull;
 const HEX = '(0x[0-9a-fA-F]+)';
+/** HEX that never gives a digit back: where what follows may also match hex digits, a failed match would
+ *  otherwise retry every shorter number (quadratic on a long run of digits). */
+const HEX_WHOLE = '(0x[0-9a-fA-F]+)(?![0-9a-fA-F])';
 const SIZE = '(\\d+(?:\\.\\d+)?) ?([KMGTP]i?B)';
 
 function error(x: Sink, kind: string, text: string, details: KernelError['details'] = {}, device: string | null = x.dev?.name ?? null): KernelError {
@@ -133,8 +136,8 @@ export const RULES: Rule[] = [
     wrap: false,
     emit(m, x) {
       x.fact({ k: 'cmdline', v: cleanText(m[2], 4096) }, m[1] === 'C' ? 'cmdline' : 'kcmdline');
-      const img = /BOOT_IMAGE=\S*?vmlinu[xz]-(\S+)/.exec(m[2]);
-      if (img) x.fact({ k: 'version', v: { version: cleanText(img[1], 100), source: 'boot-image', distroVersion: null, line: x.rec.line } });
+      const img = bootImageVersion(m[2]);
+      if (img !== null) x.fact({ k: 'version', v: { version: cleanText(img, 100), source: 'boot-image', distroVersion: null, line: x.rec.line } });
     },
   },
   {
@@ -151,7 +154,9 @@ export const RULES: Rule[] = [
     id: 'oops-header',
     format: '"CPU: %d PID: %d Comm: %.20s %s %s %.*s" (dump_stack_print_info): tainted flags, release, version',
     heads: ['CPU: '],
-    re: /^CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: .{1,20}? (?:Kdump: loaded )?(?:Not tainted|Tainted: [A-Z ]*?) +(\S+)(?: #|$)/,
+    // The taint flags are letters and blanks ("Tainted: G        W  OE"); read as blank-separated words so
+    // that a long run of blanks is not split every possible way between the flags and the gap after them.
+    re: /^CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: .{1,20}? (?:Kdump: loaded )?(?:Not tainted|Tainted:(?: +[A-Z]+)*?) +(\S+)(?: #|$)/,
     wrap: false,
     emit(m, x) {
       x.fact({ k: 'version', v: { version: cleanText(m[1], 100), source: 'oops-header', distroVersion: null, line: x.rec.line } });
@@ -211,7 +216,8 @@ export const RULES: Rule[] = [
         reservedKiB: null, cmaReservedKiB: null, highmemKiB: null, dataKiB: null, absentKiB: null, line: x.rec.line, t: x.rec.t,
       };
       for (const item of m[3].split(',')) {
-        const f = /^\s*(\d+)[Kk] ([\w -]+?)\s*$/.exec(item);
+        // Trimmed first: a lazy name followed by \s*$ would rescan a long run of blanks at every step.
+        const f = /^(\d+)[Kk] ([\w -]+)$/.exec(item.trim());
         const key = f ? MEMORY_FIELDS[f[2]] : undefined;
         if (f && key) (v as unknown as Record<string, number | null>)[key] = n(f[1]);
       }
@@ -587,7 +593,9 @@ export const RULES: Rule[] = [
     id: 'bad-page-state',
     format: 'pr_alert "BUG: Bad page state in process %s  pfn:%05lx" (bad_page), then "page:%p refcount:%d mapcount:%d ..." (dump_page)',
     heads: ['BUG: Bad page state '],
-    re: /^BUG: Bad page state in process (.+?)\s+pfn:([0-9a-fA-F]+)/,
+    // The process name ends at a non-blank (or is empty): the blanks before "pfn:" are then tried from the
+    // start of their run only, not from every blank of it (quadratic on a long run of blanks).
+    re: /^BUG: Bad page state in process ((?:.*?\S)?)\s+pfn:([0-9a-fA-F]+)/,
     wrap: false,
     emit(m, x) {
       const e = error(x, 'bad-page-state', m.input, { process: cleanText(m[1], 64), pfn: hexOrNull(m[2]), pfnHex: `0x${m[2].toLowerCase()}`, refcount: null, mapcount: null }, null);
@@ -759,6 +767,17 @@ export const RULES: Rule[] = [
   },
 ];
 
+/** The kernel release in "BOOT_IMAGE=.../vmlinuz-<release>" (null: none). Word by word: a regex searching
+ *  for "vmlinuz-" from every "BOOT_IMAGE=" of one long word would rescan the word from each of them. */
+function bootImageVersion(cmdline: string): string | null {
+  const word = /BOOT_IMAGE=(\S*)/g;
+  for (let w; (w = word.exec(cmdline)) !== null; ) {
+    const v = /vmlinu[xz]-(\S+)/.exec(w[1]);
+    if (v) return v[1];
+  }
+  return null;
+}
+
 function simpleError(kind: string, format: string, head: string): Rule {
   const re = new RegExp(`^${head.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
   return {
@@ -836,13 +855,15 @@ export const DEVICE_ANYWHERE_RULES: AnywhereRule[] = [
     id: 'alignment-collision',
     anchor: 'alignment collision',
     format: 'dev_info "%s alignment collision, truncate %d bytes" (nd_pfn_init, v4.x)',
-    re: /(\S+) alignment collision, truncate (\d+) bytes/,
+    // (?<!\S): the name starts a blank-separated word (as the leftmost match always did), so a long word
+    // is scanned once, not once from each of its characters (quadratic).
+    re: /(?<!\S)(\S+) alignment collision, truncate (\d+) bytes/,
     emit(m, x) {
       addError(x, 'alignment-collision', m, { namespace: cleanText(m[1], 64), truncateBytes: n(m[2]) });
     },
   },
-  nvdimm('nd-pfn-start-misaligned', 'misaligned to', '"%s: start %pa misaligned to %#lx" (nd_pfn_init)', new RegExp(`(\\S+): start (?:${HEX}) misaligned to ${HEX}`), (m) => ({ namespace: m[1], start: hexOrNull(m[2]), align: hexOrNull(m[3]) })),
-  nvdimm('misaligned-unable-to-map', 'misaligned, unable to map', '"%pr misaligned, unable to map" (nvdimm_namespace_common_probe)', new RegExp(`\\[mem ${HEX}-${HEX}[^\\]]*\\] misaligned, unable to map|misaligned, unable to map`), (m) => ({ start: hexOrNull(m[1]), end: hexOrNull(m[2]) })),
+  nvdimm('nd-pfn-start-misaligned', 'misaligned to', '"%s: start %pa misaligned to %#lx" (nd_pfn_init)', new RegExp(`(?<!\\S)(\\S+): start (?:${HEX}) misaligned to ${HEX}`), (m) => ({ namespace: m[1], start: hexOrNull(m[2]), align: hexOrNull(m[3]) })),
+  nvdimm('misaligned-unable-to-map', 'misaligned, unable to map', '"%pr misaligned, unable to map" (nvdimm_namespace_common_probe)', new RegExp(`\\[mem ${HEX}-${HEX_WHOLE}[^\\][]*\\] misaligned, unable to map|misaligned, unable to map`), (m) => ({ start: hexOrNull(m[1]), end: hexOrNull(m[2]) })),
   nvdimm('nd-pfn-unable-to-satisfy-alignment', 'unable to satisfy requested alignment', '"%s unable to satisfy requested alignment" (nd_pfn_init)', /unable to satisfy requested alignment/),
   nvdimm('nd-pfn-page-size-mismatch', 'init failed, page size mismatch', '"init failed, page size mismatch %d" (nd_pfn_validate)', /init failed, page size mismatch (\d+)/, (m) => ({ pageSize: n(m[1]) })),
   nvdimm('nd-pfn-struct-page-size-mismatch', 'init failed, struct page size mismatch', '"init failed, struct page size mismatch %d" (nd_pfn_validate)', /init failed, struct page size mismatch (\d+)/, (m) => ({ structPageSize: n(m[1]) })),

@@ -2,7 +2,8 @@
 // can be printed as they are found: fileHeader(), then bootSummary() per boot, then fileFooter().
 
 import { formatBytes, formatHex, KiB } from '../config/units';
-import type { AnalysisFile, Boot, ChromeTraceSummary, FtraceSummary } from './types';
+import { CR_ONLY_NOTE } from './encoding';
+import type { AnalysisFile, Boot, ChromeTraceSummary, FtraceSummary, NodeRange } from './types';
 
 const MAX_LIST = 12;
 
@@ -68,14 +69,29 @@ export function bootSummary(b: Boot): string {
   if (sizes.length) p(sizes.join(', '));
   if (b.zones.length) p(`zones: ${list(b.zones, (z) => `${z.zone} ${z.empty ? 'empty' : range(z.start, z.end)}`)}`);
   if (b.nodeRanges.length) {
-    const per = new Map<number, { n: number; bytes: number }>();
+    // A range whose size is unknown (sizeBytes null: an address above 2^53, or an end below the start) is
+    // never counted as 0: its node's size is "?" and the range is named, with its line, in a warning.
+    const per = new Map<number, { n: number; bytes: number; unknown: number }>();
+    const unreadable: NodeRange[] = [];
     for (const r of b.nodeRanges) {
-      const e = per.get(r.node) ?? { n: 0, bytes: 0 };
+      const e = per.get(r.node) ?? { n: 0, bytes: 0, unknown: 0 };
       e.n++;
-      e.bytes += r.sizeBytes ?? 0;
+      if (r.sizeBytes === null) {
+        e.unknown++;
+        unreadable.push(r);
+      } else {
+        e.bytes += r.sizeBytes;
+      }
       per.set(r.node, e);
     }
-    p(`memory node ranges: ${list([...per], ([node, e]) => `node ${node} ${formatBytes(e.bytes)}${e.n > 1 ? ` in ${e.n} ranges` : ''}`)}`);
+    const size = (e: { n: number; bytes: number; unknown: number }) =>
+      e.unknown === 0 ? `${formatBytes(e.bytes)}${e.n > 1 ? ` in ${e.n} ranges` : ''}` : `? (size unknown: ${e.n > 1 ? `${e.unknown} of ${e.n} ranges` : 'its range'} unreadable)`;
+    p(`memory node ranges: ${list([...per], ([node, e]) => `node ${node} ${size(e)}`)}`);
+    for (const r of unreadable.slice(0, MAX_LIST)) {
+      const why = r.start === null || r.end === null ? 'an address above 2^53 - 1, which a JSON number cannot hold exactly' : 'the end is below the start';
+      p(`warning: line ${r.line}: node ${r.node} range ${range(r.start, r.end)}: ${why}: its size is unknown (sizeBytes null), not counted`);
+    }
+    if (unreadable.length > MAX_LIST) p(`warning: ${unreadable.length - MAX_LIST} more node ranges of unknown size (analyze --json: nodeRanges with sizeBytes null)`);
   }
   // "node 0 is CPU-less", not "CPU-less nodes: 0" (which reads as a count).
   const nodesAre = (ids: number[], what: string) => `${ids.length === 1 ? 'node' : 'nodes'} ${ids.join(', ')} ${ids.length === 1 ? 'is' : 'are'} ${what}`;
@@ -152,6 +168,9 @@ export function fileFooter(f: AnalysisFile): string {
   const q = f.input;
   const notes: string[] = [];
   if (q.encoding) notes.push(`${q.encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'}, decoded`);
+  // CR-only line endings are an input quirk like UTF-16 (--json: the note in `warnings`).
+  const crOnly = f.warnings.includes(CR_ONLY_NOTE);
+  if (crOnly) notes.push('CR-only line endings, each CR read as a line break');
   if (q.quotedPrintable) notes.push('quoted-printable');
   if (q.mailQuoted) notes.push('mail-quoted');
   if (q.prefixes.length) notes.push(`prefixes: ${q.prefixes.join(', ')}`);
@@ -162,7 +181,7 @@ export function fileFooter(f: AnalysisFile): string {
   if (f.format === 'kernel-log' && boots === 0) out.push('  no memmap-related kernel messages found');
   if (f.ftrace) out.push(ftraceSummary(f.ftrace).trimEnd());
   if (f.chromeTrace) out.push(chromeSummary(f.chromeTrace).trimEnd());
-  for (const w of f.warnings) out.push(`  warning: ${w}`);
+  for (const w of f.warnings) if (!(crOnly && w === CR_ONLY_NOTE)) out.push(`  warning: ${w}`);
   return out.join('\n') + '\n';
 }
 

@@ -1,0 +1,143 @@
+// Logs with CR-only line endings (classic Mac OS text, some serial-console captures) read exactly as their
+// LF copy: same boots, same facts, same line numbers, through every path (a file read in blocks of any size,
+// the two-thread reader's size threshold, text in memory, streams, UTF-16, import's second pass), and the
+// quirk is reported. CRLF and LF input is never taken for CR-only.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeFile, analyzeFileWith, analyzeStream, analyzeText } from '../../src/trace/analyze';
+import { CR_ONLY_NOTE, CrToLf, CrToLfText, crOnlyOf } from '../../src/trace/encoding';
+import { LineSplitter } from '../../src/trace/lines';
+import type { AnalysisFile } from '../../src/trace/types';
+import { runCli } from './cli-run';
+import { corpusFile, corpusTexts } from './corpus';
+
+const dir = mkdtempSync(join(tmpdir(), 'memmap-cr-'));
+const cli = (...argv: string[]) => runCli(dir, ...argv);
+
+function file(name: string, bytes: Buffer | string): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+const toCr = (text: string) => text.replace(/\r?\n/g, '\r');
+
+/** What must not differ from the LF copy: everything but the path and the CR note. */
+function figures(f: AnalysisFile) {
+  return { format: f.format, sizeBytes: f.sizeBytes, lines: f.lines, input: f.input, boots: f.boots, bootsNotRetained: f.bootsNotRetained, warnings: f.warnings.filter((w) => w !== CR_ONLY_NOTE) };
+}
+
+function splitLines(text: string, chunk: number): string[] {
+  const out: string[] = [];
+  const sp = new LineSplitter((s, a, b) => out.push(s.slice(a, b)));
+  for (let i = 0; i < text.length; i += chunk) sp.push(text.slice(i, i + chunk));
+  sp.end();
+  return out;
+}
+
+describe('CR-only line endings', () => {
+  const logs = ['01', '04', '13'].map((n) => ({ n, path: corpusFile(n), text: readFileSync(corpusFile(n), 'latin1') }));
+
+  it('are recognised from the first bytes; LF, CRLF and the corpus logs are not', () => {
+    assert.equal(crOnlyOf(Buffer.from('a\rb\r')), true);
+    assert.equal(crOnlyOf('a\rb\r'), true);
+    assert.equal(crOnlyOf(Buffer.from('a\r\nb\r\n')), false, 'CRLF');
+    assert.equal(crOnlyOf(Buffer.from('a\nb\rc\n')), false, 'a stray CR in an LF file');
+    assert.equal(crOnlyOf(Buffer.from('one line, no break')), false);
+    assert.equal(crOnlyOf(Buffer.from('a\r')), false, 'a last CR whose next byte is unknown');
+    assert.equal(crOnlyOf(Buffer.alloc(0)), false);
+    for (const t of corpusTexts()) {
+      assert.equal(crOnlyOf(Buffer.from(t, 'latin1')), false);
+      assert.equal(crOnlyOf(Buffer.from(t.replace(/\r?\n/g, '\r\n'), 'latin1')), false);
+    }
+  });
+
+  it('lone CRs become LFs whatever the chunks ("\\r\\n" kept, a CR at a chunk end waits for the next byte)', () => {
+    const text = 'a\rb\r\nc\r\rd\r';
+    const want = 'a\nb\r\nc\n\nd\n';
+    for (let chunk = 1; chunk <= text.length; chunk++) {
+      const tb = new CrToLf();
+      const tt = new CrToLfText();
+      const bytes: Buffer[] = [];
+      let str = '';
+      for (let i = 0; i < text.length; i += chunk) {
+        bytes.push(tb.push(Buffer.from(text.slice(i, i + chunk), 'latin1')));
+        str += tt.push(text.slice(i, i + chunk));
+      }
+      bytes.push(tb.end());
+      str += tt.end();
+      assert.equal(Buffer.concat(bytes).toString('latin1'), want, `bytes, chunk ${chunk}`);
+      assert.equal(str, want, `text, chunk ${chunk}`);
+    }
+  });
+
+  it('the line splitter (import\'s second pass) reads them as the analyzer does, whatever the chunks', () => {
+    const { text } = logs[1];
+    const want = splitLines(text, 1 << 20);
+    for (const chunk of [1 << 20, 65536, 4096, 333, 7]) assert.deepEqual(splitLines(toCr(text), chunk), want, `chunk ${chunk}`);
+    assert.deepEqual(splitLines('a\rb\r\rc', 1), ['a', 'b', '', 'c']);
+    // A CRLF after the first 64 KiB of a CR-only text is one line break (its CR is the reader's to drop).
+    const long = `${'x\r'.repeat(40000)}y\r\nz\r`;
+    assert.deepEqual(splitLines(long, 1000).slice(-2), ['y\r', 'z']);
+    // LF text, even with stray CRs, is split at its LFs only.
+    assert.deepEqual(splitLines('a\rb\nc\rd\n', 2), ['a\rb', 'c\rd']);
+    assert.deepEqual(splitLines('no break at all', 3), ['no break at all']);
+  });
+
+  it('analyze exactly as the LF copy (every read size, the two-thread threshold, text, stream) and say so', async () => {
+    for (const { n, path, text } of logs) {
+      const want = figures(await analyzeFile(path));
+      assert.ok(want.boots.length >= 1);
+      const p = file(`${n}-cr.log`, Buffer.from(toCr(text), 'latin1'));
+      for (const chunkBytes of [undefined, 1001, 7]) {
+        const got = await analyzeFile(p, { chunkBytes });
+        assert.deepEqual(figures(got), want, `${n}, chunkBytes ${chunkBytes}`);
+        assert.deepEqual(got.warnings, [CR_ONLY_NOTE]);
+      }
+      assert.deepEqual(figures(await analyzeFileWith(p, {}, { parallelFrom: 0 })), want, `${n}, parallel threshold`);
+      assert.deepEqual(figures(analyzeText(toCr(text))), figures(analyzeText(text)), `${n}, text`);
+      const bytes = Buffer.from(toCr(text), 'latin1');
+      const parts = [3, 500, 4096].map((c) => Array.from({ length: Math.ceil(bytes.length / c) }, (_, i) => bytes.subarray(i * c, (i + 1) * c)));
+      for (const chunks of parts) assert.deepEqual(figures(await analyzeStream(chunks)), want, `${n}, stream`);
+      // CRLF reads as it always did: no note.
+      const crlf = await analyzeFile(file(`${n}-crlf.log`, Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'latin1')));
+      assert.deepEqual(crlf.boots, want.boots);
+      assert.deepEqual(crlf.warnings, []);
+    }
+  });
+
+  it('UTF-16 with CR-only line endings reads as the LF copy too', async () => {
+    const { path, text } = logs[1];
+    const want = await analyzeFile(path);
+    const p = file('04-cr-utf16.log', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(toCr(text), 'utf16le')]));
+    const got = await analyzeFile(p);
+    assert.deepEqual(got.boots, want.boots);
+    assert.equal(got.lines, want.lines);
+    assert.equal(got.input.encoding, 'utf-16le');
+    assert.deepEqual(got.warnings, [CR_ONLY_NOTE]);
+  });
+
+  it('the CLI: analyze finds the boots and notes the line endings (--json: warnings); import prints the LF copy\'s config', async () => {
+    const { path, text } = logs[1];
+    const p = file('dmesg-mac.log', Buffer.from(toCr(text), 'latin1'));
+    const a = await cli('analyze', p);
+    assert.equal(a.code, 0, a.err);
+    assert.match(a.out, /boot 1 \(lines 1-138\): Linux 6\.1\.0-34-amd64/);
+    assert.match(a.out, /138 lines, 1 boot \(CR-only line endings, each CR read as a line break; /);
+    assert.doesNotMatch(a.out, /no memmap-related kernel messages found/);
+    const j = await cli('analyze', '--json', p);
+    assert.equal(j.code, 0, j.err);
+    const doc = JSON.parse(j.out) as { files: AnalysisFile[] };
+    assert.deepEqual(doc.files[0].warnings, [CR_ONLY_NOTE]);
+    assert.equal(doc.files[0].boots.length, 1);
+    const i = await cli('import', p);
+    assert.equal(i.code, 0, i.err);
+    const plain = await cli('import', path);
+    const body = (s: string) => s.replace(/^# log: .*\n/m, '').replace(/^name: .*\n/m, '');
+    assert.equal(body(i.out), body(plain.out));
+    assert.match(i.out, /version: "6\.1" # from line 3: "Linux version 6\.1\.0-34-amd64/);
+  });
+});
