@@ -9,7 +9,10 @@
 // per PMD of vmemmap). Pages whose vmemmap is self-hosted (memmap_on_memory) are never optimized.
 //
 // Placement follows how the kernel allocates boot pools (placeBootHugetlbPools() below): boot RAM only,
-// after what memblock reserved for the boot memmap; top-down within the free memory.
+// after what memblock reserved for the boot memmap; top-down within the free memory. Gigantic pages first
+// (memblock, not node-exact); then, from 6.9, HVO gives their vmemmap back; then the smaller sizes from the
+// buddy allocator, which keeps the zones' min watermarks and lowmem_reserve, node by node for the node form
+// and round-robin over the memory nodes for a balanced hugepages=N.
 
 import { bytesExact } from './format';
 import type { HugetlbPoolConfig, WorkloadConfig } from '../config/types';
@@ -347,6 +350,53 @@ export interface NodeBootReservation {
 }
 
 /**
+ * Whether HVO of the gigantic boot pages runs before hugetlb_init() allocates the smaller pools, and the memory
+ * it frees can be located in the sparse buffer: 6.9+ gathers them in page_alloc_init_late()
+ * (hugetlb_bootmem_struct_page_init() -> gather_bootmem_prealloc_node() -> hugetlb_vmemmap_optimize_folios()),
+ * and each section's memmap is whole PMD blocks of the buffer (x86_64, arm64 4K: 2 MiB per section), so a
+ * huge page's vmemmap is one run of it. HVO allocates a new head vmemmap page (hugetlb_vmemmap.c
+ * __hugetlb_vmemmap_optimize_folio()) and frees every original one to the buddy allocator
+ * (free_bootmem_page()), where they merge into 2 MiB blocks again.
+ */
+function hvoFreesAtGather(profile: ArchProfile): boolean {
+  const sectionMemmap = profile.pagesPerSection * profile.structPageSize;
+  return (
+    profile.features.hvo &&
+    isPowerOfTwo(profile.structPageSize) &&
+    atLeast(profile.version, BOUNDARY.hugetlbParallelAlloc) &&
+    sectionMemmap % profile.pmdSize === 0 &&
+    profile.sectionMapSize === sectionMemmap
+  );
+}
+
+/** Give the vmemmap of the huge pages of chunk `c` back to memblock's model (see hvoFreesAtGather()). */
+function releaseHvoVmemmap(profile: ArchProfile, nodes: readonly NodeLayout[], bufferAt: ReadonlyMap<number, number>, mb: BootMemblock, c: HugetlbChunk): void {
+  const P = profile.pageSize;
+  const pps = profile.pagesPerSection;
+  // The memmap of a pfn lives in the buffer of the node whose sections hold it.
+  const owner = nodes.find((n) => n.sectionRuns.some((r) => c.startPfn >= r.startSection * pps && c.startPfn < (r.startSection + r.count) * pps));
+  const at = owner ? bufferAt.get(owner.id) : undefined;
+  if (!owner || at === undefined) return;
+  // Its sections' memmaps follow each other in the buffer in section order.
+  const rank = (pfn: number): number | null => {
+    const sec = Math.floor(pfn / pps);
+    let before = 0;
+    for (const r of owner.sectionRuns) {
+      if (sec >= r.startSection && sec < r.startSection + r.count) return before + (sec - r.startSection);
+      before += r.count;
+    }
+    return null;
+  };
+  const first = rank(c.startPfn);
+  const last = rank(c.endPfn - 1);
+  if (first === null || last === null || last - first !== Math.floor((c.endPfn - 1) / pps) - Math.floor(c.startPfn / pps)) return;
+  const byteOf = (pfn: number, r: number) => r * pps * profile.structPageSize + (pfn % pps) * profile.structPageSize;
+  const start = at + Math.floor(byteOf(c.startPfn, first) / P);
+  const end = at + Math.ceil((byteOf(c.endPfn - 1, last) + profile.structPageSize) / P);
+  mb.release(owner.id, start, end);
+}
+
+/**
  * Where a balanced "hugepages=N" of a non-gigantic size lands, per memory node (6.12 mm/hugetlb.c): each
  * page comes from alloc_pool_huge_folio(), which tries the nodes round-robin from `next_node` (with
  * __GFP_THISNODE, so a full node passes its turn to the next one). 6.9+ (hugetlb_pages_alloc_boot()) splits N
@@ -406,9 +456,13 @@ export function placeBootHugetlbPools(
   reserved: readonly NodeBootReservation[],
   pools: readonly Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>[],
   request: HugetlbRequest = 'auto',
+  /** kernel.hvo (hugetlb_free_vmemmap=on). */
+  hvo = false,
 ): BootPoolPlacement[] {
   const P = profile.pageSize;
   const mb = new BootMemblock(nodes);
+  /** Where each node's sparse buffer starts (its sections' memmaps, one after the other). */
+  const bufferAt = new Map<number, number>();
   if (profile.arch === 'x86_64') mb.reserve(0, divRoundUp(MiB, P)); // reserve_real_mode(): memblock_reserve(0, SZ_1M)
 
   // sparse_init(), in section order: the buffer, the page tables populating from it, then its unused tail back.
@@ -421,6 +475,7 @@ export function placeBootHugetlbPools(
     if (used > 0) {
       const bufferPfns = alignUp(Math.max(used, divRoundUp(r.sectionMapReservedBytes, P)), align);
       buffer = mb.alloc(n.id, bufferPfns, align, 1)[0] ?? null;
+      if (buffer) bufferAt.set(n.id, buffer.startPfn);
       // No room for the whole buffer: each section's memmap is allocated on its own (vmemmap_alloc_block()).
       if (!buffer) mb.allocPages(n.id, used);
     }
@@ -450,6 +505,10 @@ export function placeBootHugetlbPools(
     const pool = pools[i];
     const o = out[i];
     if (!o.gigantic && !watermarksHeld) {
+      // 6.9+: the gigantic pages were gathered, and HVO gave their vmemmap back, before hugetlb_init().
+      if (hvo && hvoFreesAtGather(profile)) {
+        for (let j = 0; j < pools.length; j++) if (out[j].gigantic) for (const c of out[j].chunks) releaseHvoVmemmap(profile, nodes, bufferAt, mb, c);
+      }
       // The buddy allocator keeps back each zone's min watermark, and lowmem_reserve in the lower zones.
       watermarksHeld = true;
       for (const w of buddyReservePages(profile, nodes, reserved)) mb.holdLowest(w.node, w.pages);

@@ -77,7 +77,7 @@ export function simulateMemmap(cfg: WorkloadConfig): MemmapResult {
 
   // ---- boot HugeTLB pools: allocated from boot RAM before any device or hot-add exists, in what
   // sparse_init() left (placeBootHugetlbPools()); HVO splits their vmemmap after the devices below.
-  const placements = placeBootHugetlbPools(profile, layout.nodes, nodes, cfg.hugetlb, hugetlbRequestOf(cfg));
+  const placements = placeBootHugetlbPools(profile, layout.nodes, nodes, cfg.hugetlb, hugetlbRequestOf(cfg), cfg.kernel.hvo);
 
   // ---- the RAM budget after boot
   const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);

@@ -301,3 +301,18 @@ describe('core: a balanced hugepages=N spreads round-robin over the memory nodes
   });
 });
 
+
+describe('core: HVO of the gigantic boot pages gives their vmemmap back before the 2 MiB pools (6.9+)', () => {
+  const run = (version: string, hvo: boolean) => {
+    const cfg = makeConfig({ version, kernel: { hvo }, nodes: [{ id: 0, ranges: [{ start: 4 * GiB, size: 64 * GiB }] }], hugetlb: [{ pageSize: GiB, count: 40 }, { pageSize: 2 * MiB, count: 20000 }] });
+    return simulateMemmap(cfg).memmap.hugetlb.map((h) => h.allocated);
+  };
+  it('a node both pools fill: 8 more 2 MiB pages per 1 GiB page (its 16 MiB of struct pages, freed whole: HVO copies the head to a new page)', () => {
+    const off = run('6.12', false);
+    assert.equal(off[0], 40);
+    assert.deepEqual(run('6.12', true), [40, off[1] + 40 * 8]);
+  });
+  it('before 6.9 the gather (and HVO) come after hugetlb_init(): nothing comes back in time', () => {
+    assert.deepEqual(run('6.6', true), run('6.6', false));
+  });
+});

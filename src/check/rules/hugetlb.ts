@@ -121,7 +121,7 @@ function nodeSpecificFindings(ctx: RuleContext): RuleFinding[] {
 
 /** Where the kernel puts the boot pools: the core's placement, from the simulation's own boot figures (memoized per config). */
 function bootPlacements(ctx: RuleContext): BootPoolPlacement[] {
-  return ctx.memo('hugetlb-boot-placement', () => placeBootHugetlbPools(ctx.profile, ctx.sim.layout.nodes, ctx.sim.memmap.nodes, ctx.config.hugetlb, hugetlbRequestOf(ctx.config)));
+  return ctx.memo('hugetlb-boot-placement', () => placeBootHugetlbPools(ctx.profile, ctx.sim.layout.nodes, ctx.sim.memmap.nodes, ctx.config.hugetlb, hugetlbRequestOf(ctx.config), ctx.config.kernel.hvo));
 }
 
 export const hugetlbPoolTooLarge: Rule = {
