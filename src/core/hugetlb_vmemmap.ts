@@ -306,17 +306,20 @@ class BootMemblock {
  *     which __zone_watermark_ok() adds to the watermark for an allocation that may use the higher zones (a huge
  *     page is GFP_HIGHUSER(_MOVABLE)). A zone keeps back at most all it has.
  * Managed pages here: boot RAM less what sparse_init() reserved (the node's top zone holds it); gigantic pages
- * count (their gather gives them back to totalram before init_per_zone_wmark_min()).
+ * count from 6.9 (their gather in page_alloc_init_late() gives them back to totalram before
+ * init_per_zone_wmark_min()); before, hugetlb_init() gathers them after the smaller pools (`notYetManaged`).
  */
 export function buddyReservePages(
   profile: ArchProfile,
   nodes: readonly NodeLayout[],
   reserved: readonly NodeBootReservation[],
+  /** Gigantic pages (in base pages) per node not yet given to the zones when the watermarks are set (before 6.9). */
+  notYetManaged: ReadonlyMap<number, number> = new Map(),
 ): { node: number; pages: number }[] {
   const P = profile.pageSize;
   const zones = nodes.map((n) => {
     const r = reserved.find((x) => x.id === n.id);
-    const held = r ? divRoundUp(r.bootMemmapBytes, P) + divRoundUp(r.pageTableBytes, P) : 0;
+    const held = (r ? divRoundUp(r.bootMemmapBytes, P) + divRoundUp(r.pageTableBytes, P) : 0) + (notYetManaged.get(n.id) ?? 0);
     const present = n.zones.filter((z) => z.presentPages > 0);
     return { node: n.id, managed: present.map((z) => (z.isLastZone ? Math.max(0, z.presentPages - held) : z.presentPages)) };
   });
@@ -511,7 +514,10 @@ export function placeBootHugetlbPools(
       }
       // The buddy allocator keeps back each zone's min watermark, and lowmem_reserve in the lower zones.
       watermarksHeld = true;
-      for (const w of buddyReservePages(profile, nodes, reserved)) mb.holdLowest(w.node, w.pages);
+      const gathered = atLeast(profile.version, BOUNDARY.hugetlbParallelAlloc);
+      const notYetManaged = new Map<number, number>();
+      if (!gathered) for (const oj of out) if (oj.gigantic) for (const c of oj.chunks) notYetManaged.set(c.node, (notYetManaged.get(c.node) ?? 0) + (c.endPfn - c.startPfn));
+      for (const w of buddyReservePages(profile, nodes, reserved, notYetManaged)) mb.holdLowest(w.node, w.pages);
     }
     if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0) || o.nodeRequestIgnored !== null) continue;
     const unit = pool.pageSize / P;

@@ -188,3 +188,28 @@ describe('memmap_init_reserved_pages(): the memmap and its page tables, reserved
     assert.equal(timing(off).spans.filter((s) => s.phase === 'memmapInitReserved').length, 0);
   });
 });
+
+describe('hugetlb_init() order', () => {
+  const yaml = (version: string) => `
+arch: x86_64
+kernel: { version: "${version}", hvo: false }
+nodes:
+  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 62G } ] }
+hugetlb:
+  - { node: 0, pageSize: 1G, count: 8 }
+  - { node: 0, pageSize: 2M, count: 1024 }
+`;
+  it('before 6.9: hugetlb_init_hstates() allocates the 2 MiB pool, then gather_bootmem_prealloc() gathers the 1 GiB pages', () => {
+    const t = timing(workloadOf(yaml('6.1')));
+    const alloc = t.spans.filter((s) => s.phase === 'hugetlbAlloc');
+    const gather = t.spans.filter((s) => s.phase === 'hugetlbGather');
+    assert.ok(alloc.length > 0 && gather.length > 0);
+    assert.ok(Math.max(...alloc.map((s) => s.endUs)) <= Math.min(...gather.map((s) => s.startUs)));
+  });
+  it('6.9+: page_alloc_init_late() gathers the 1 GiB pages first', () => {
+    const t = timing(workloadOf(yaml('6.12')));
+    const alloc = t.spans.filter((s) => s.phase === 'hugetlbAlloc');
+    const gather = t.spans.filter((s) => s.phase === 'hugetlbGather');
+    assert.ok(Math.max(...gather.map((s) => s.endUs)) <= Math.min(...alloc.map((s) => s.startUs)));
+  });
+});

@@ -53,8 +53,9 @@ function* bootSequence(env: Env, ctx: Parameters<typeof sparseInit>[1]): Program
     env.memoryLineNs = ctx.now();
     yield { op: 'mark', name: 'Memory: line', log: 'Memory: ...K/...K available (mem_init_print_info, end of page_alloc_init_late)' };
   }
-  if (!f.hugetlbParallel) yield* gatherBootmemPreallocSerial(env, ctx);
+  // hugetlb_init(): before 6.9, hugetlb_init_hstates() allocates the smaller pools, then gather_bootmem_prealloc().
   yield* hugetlbAllocNonGigantic(env, ctx);
+  if (!f.hugetlbParallel) yield* gatherBootmemPreallocSerial(env, ctx);
   env.bootEndNs = ctx.now();
   env.bootEndCause = ctx.cause();
   yield { op: 'mark', name: 'boot memory init done', log: null };
