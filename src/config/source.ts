@@ -185,7 +185,8 @@ function child(node: SrcNode, p: string | number): SrcNode | undefined {
   return node.props?.get(String(p));
 }
 
-function lineStartsOf(text: string): number[] {
+/** Where each line starts: after "\n", "\r\n" or a lone "\r" (the config loader's and the ndctl reader's lines). */
+export function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -199,7 +200,7 @@ function lineStartsOf(text: string): number[] {
 }
 
 /** Index of the line containing `offset` (binary search over line starts). */
-function lineIndex(starts: readonly number[], offset: number): number {
+export function lineIndex(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

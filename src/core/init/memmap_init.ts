@@ -6,6 +6,7 @@
 // (mm/sparse.c, mm/mm_init.c, mm/memblock.c).
 
 import { pageWork, populateWork } from './cost_model';
+import type { Command } from './des';
 import type { Ctx, Env, Program } from './env';
 import { hstateName } from './hugetlb_init';
 
@@ -30,28 +31,30 @@ export function* sparseInit(env: Env, _ctx: Ctx): Program {
   }
 }
 
+/** Struct pages of one node initialized on the boot CPU (remote for the other nodes' memmaps). */
+function bootCpuPages(env: Env, ctx: Ctx, node: Env['w']['nodes'][number], phase: 'memmapInitEarly' | 'memmapInitReserved', term: 'initPage' | 'reservedInitPage', pages: number): Command {
+  return {
+    op: 'work',
+    work: pageWork(env.m, env.w.features.structPageSize, env.scales, {
+      phase,
+      term,
+      pages,
+      extraCpuNs: 0,
+      extraLabel: '',
+      home: node.memmapHome,
+      cpuNode: ctx.cpuNode,
+      node: node.id,
+      device: null,
+      era: env.era,
+      factor: 1,
+      factorLabel: '',
+    }),
+  };
+}
+
 /** memmap_init(): the early struct pages of every node, on the boot CPU (remote for other nodes). */
 export function* memmapInitEarly(env: Env, ctx: Ctx): Program {
-  for (const node of env.w.nodes) {
-    if (node.earlyPages <= 0) continue;
-    yield {
-      op: 'work',
-      work: pageWork(env.m, env.w.features.structPageSize, env.scales, {
-        phase: 'memmapInitEarly',
-        term: 'initPage',
-        pages: node.earlyPages,
-        extraCpuNs: 0,
-        extraLabel: '',
-        home: node.memmapHome,
-        cpuNode: ctx.cpuNode,
-        node: node.id,
-        device: null,
-        era: env.era,
-        factor: 1,
-        factorLabel: '',
-      }),
-    };
-  }
+  for (const node of env.w.nodes) if (node.earlyPages > 0) yield bootCpuPages(env, ctx, node, 'memmapInitEarly', 'initPage', node.earlyPages);
 }
 
 /**
@@ -63,26 +66,7 @@ export function* memmapInitEarly(env: Env, ctx: Ctx): Program {
 export function* memmapInitReserved(env: Env, ctx: Ctx): Program {
   // Without deferred init, memmap_init() already initialized them and init_reserved_page() is a stub.
   if (!env.w.features.deferredInit) return;
-  for (const node of env.w.nodes) {
-    if (node.reservedPages <= 0) continue;
-    yield {
-      op: 'work',
-      work: pageWork(env.m, env.w.features.structPageSize, env.scales, {
-        phase: 'memmapInitReserved',
-        term: 'reservedInitPage',
-        pages: node.reservedPages,
-        extraCpuNs: 0,
-        extraLabel: '',
-        home: node.memmapHome,
-        cpuNode: ctx.cpuNode,
-        node: node.id,
-        device: null,
-        era: env.era,
-        factor: 1,
-        factorLabel: '',
-      }),
-    };
-  }
+  for (const node of env.w.nodes) if (node.reservedPages > 0) yield bootCpuPages(env, ctx, node, 'memmapInitReserved', 'reservedInitPage', node.reservedPages);
   if (env.w.features.hugetlbGiganticNoinit) return;
   for (const pool of env.w.hugetlb) {
     if (!pool.gigantic || pool.count === 0) continue;

@@ -27,6 +27,7 @@
 import { parseTree, printParseErrorCode, getNodeValue, type Node as JNode, type ParseError } from 'jsonc-parser';
 import { GiB, KiB, MiB, TiB } from '../../config/units';
 import { excerpt } from '../../config/diagnostics';
+import { lineIndex, lineStartsOf } from '../../config/source';
 
 export type NdMode = 'fsdax' | 'devdax' | 'raw';
 
@@ -114,20 +115,12 @@ export function looksLikeNdctlJson(head: string): boolean {
   return !/"(?:MESSAGE|traceEvents|ph|displayTimeUnit|otherData)"\s*:/.test(s.slice(0, 4096));
 }
 
-/** 1-based line and column of offsets in `text` (lines end at "\n"): the line starts are found once and
- *  binary-searched, so locating every object of a large file stays linear. */
+/** 1-based line and column of offsets in `text` (lines as the config loader counts them: "\n", "\r\n" or a lone "\r"):
+ *  the line starts are found once and binary-searched, so locating every object of a large file stays linear. */
 function lineColOf(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const starts = lineStartsOf(text);
   return (offset: number) => {
-    const off = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= off) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineIndex(starts, Math.max(0, Math.min(offset, text.length)));
     return { line: lo + 1, column: offset - starts[lo] + 1 };
   };
 }
