@@ -23,13 +23,15 @@ export interface WriteOptions {
 function inputAt(path: string, inputs: readonly string[]): string | null {
   let out;
   try {
-    out = statSync(path);
+    // bigint: Windows file ids are 64-bit, and as doubles two files could look the same.
+    out = statSync(path, { bigint: true });
   } catch {
     return null; // a new file is no input
   }
+  if (out.ino === 0n) return null; // a file system without inode numbers: no way to tell
   for (const i of inputs) {
     try {
-      const st = statSync(i);
+      const st = statSync(i, { bigint: true });
       if (st.dev === out.dev && st.ino === out.ino) return i;
     } catch {
       // an input that is not a file (stdin, a URL): not this one

@@ -413,6 +413,8 @@ export function balancedSpread(asked: number, nodes: readonly { id: number; capa
   const got = new Map<number, number>(nodes.map((n) => [n.id, 0]));
   if (k === 0 || asked <= 0) return got;
   const cap = nodes.map((n) => Math.max(0, n.capacity));
+  // Asked for at least what all nodes hold: every node fills up, whatever the chunking.
+  if (asked >= cap.reduce((a, b) => a + b, 0)) return new Map(nodes.map((n, i) => [n.id, cap[i]]));
   const count = nodes.map(() => 0);
   const chunks = padata ? padataChunks(hugetlbAllocJob(asked, k), padataPlan(hugetlbAllocJob(asked, k))) : [{ start: 0, end: asked }];
   for (const c of chunks) {
@@ -532,17 +534,34 @@ export function placeBootHugetlbPools(
         memoryNodes.map((id) => ({ id, capacity: mb.capacity(id, unit) })),
         atLeast(profile.version, BOUNDARY.hugetlbParallelAlloc),
       );
-      for (const j of mine) {
-        const oj = out[j];
-        oj.chunks = mb.alloc(pools[j].node, unit, unit, got.get(pools[j].node) ?? 0);
-        got.delete(pools[j].node);
-        oj.onNode = oj.allocated = oj.chunks.reduce((t, c) => t + c.pages, 0);
+      // Each node's pages go to its pools in config order, each up to its count; what a node got beyond its pools'
+      // counts (another node was full) goes to its first pool.
+      for (const node of new Set(mine.map((j) => pools[j].node))) {
+        const mineHere = mine.filter((j) => pools[j].node === node);
+        let left = got.get(node) ?? 0;
+        got.delete(node);
+        mineHere.forEach((j) => {
+          out[j].chunks = mb.alloc(node, unit, unit, Math.min(left, pools[j].count));
+          out[j].onNode = out[j].allocated = out[j].chunks.reduce((t, c) => t + c.pages, 0);
+          left -= out[j].allocated;
+        });
+        if (left > 0) {
+          const first = out[mineHere[0]];
+          const chunks = mb.alloc(node, unit, unit, left);
+          first.chunks.push(...chunks);
+          first.onNode = first.allocated += chunks.reduce((t, c) => t + c.pages, 0);
+        }
       }
-      // Pages on a memory node the config gives no pool of this size (only when another node was full) go to the first pool.
+      // Pages on a memory node the config gives no pool of this size (only when another node was full, or with
+      // machine.hugetlbRequest: balanced): booked to the first pool, as pages on another node (offNode).
       for (const [node, n] of got) {
+        if (n <= 0) continue;
         const chunks = mb.alloc(node, unit, unit, n);
-        out[mine[0]].chunks.push(...chunks);
-        out[mine[0]].allocated += chunks.reduce((t, c) => t + c.pages, 0);
+        const pages = chunks.reduce((t, c) => t + c.pages, 0);
+        const first = out[mine[0]];
+        first.chunks.push(...chunks);
+        first.allocated += pages;
+        if (pages > 0) first.offNode.push({ node, pages });
       }
       const allocated = mine.reduce((t, j) => t + out[j].allocated, 0);
       if (allocated < asked) o.balancedShort = { asked, allocated };

@@ -91,8 +91,12 @@ export class DiagnosticsController implements vscode.Disposable {
     ctx.track(
       vscode.workspace.onDidRenameFiles((e) =>
         e.files.forEach(({ oldUri, newUri }) => {
-          this.forgetUnder(oldUri);
-          if (this.workspaceChecked && isConfigUri(newUri)) this.checkOnDisk(newUri);
+          const moved = this.forgetUnder(oldUri);
+          if (!this.workspaceChecked) return;
+          // The configs under a renamed folder (the watcher reports no child of a renamed folder) and a renamed config.
+          const base = oldUri.toString();
+          for (const key of moved) this.checkOnDisk(vscode.Uri.parse(newUri.toString() + key.slice(base.length)));
+          if (moved.length === 0 && isConfigUri(newUri)) this.checkOnDisk(newUri);
         }),
       ),
     );
@@ -148,13 +152,17 @@ export class DiagnosticsController implements vscode.Disposable {
     return this.execute(snapshot, this.startRun(snapshot.uri), simulate);
   }
 
-  /** Forget `uri` and, when it is a folder, every config below it. */
-  private forgetUnder(uri: vscode.Uri): void {
+  /** Forget `uri` and, when it is a folder, every config below it that is not open (an open document keeps its
+   *  analysis: the editor still has its text). Returns the URIs forgotten. */
+  private forgetUnder(uri: vscode.Uri): string[] {
     const base = uri.toString();
     const prefix = base.endsWith('/') ? base : `${base}/`;
     const known = new Set<string>([...this.latest.keys(), ...this.runs.keys()]);
     this.collection.forEach((u) => void known.add(u.toString()));
-    for (const key of known) if (key === base || key.startsWith(prefix)) this.forget(vscode.Uri.parse(key));
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    const gone = [...known].filter((key) => (key === base || key.startsWith(prefix)) && !open.has(key));
+    for (const key of gone) this.forget(vscode.Uri.parse(key));
+    return gone;
   }
 
   /** A config that is not open, analyzed from disk (after Check All: the Problems panel shows closed files). */
@@ -183,8 +191,10 @@ export class DiagnosticsController implements vscode.Disposable {
     this.workspaceChecked = true;
     // From now on the closed configs' problems follow their files on disk, whoever changes them (git, rm, an editor).
     const watcher = this.ctx.track(vscode.workspace.createFileSystemWatcher(CONFIG_GLOB));
-    watcher.onDidCreate((uri) => this.checkOnDisk(uri));
-    watcher.onDidChange((uri) => this.checkOnDisk(uri));
+    // The folders Check All leaves out (findConfigs()) stay out.
+    const ours = (uri: vscode.Uri) => !/(^|\/)(node_modules|\.e2e-tools|\.e2e-work)\//.test(vscode.workspace.asRelativePath(uri, false));
+    watcher.onDidCreate((uri) => ours(uri) && this.checkOnDisk(uri));
+    watcher.onDidChange((uri) => ours(uri) && this.checkOnDisk(uri));
     watcher.onDidDelete((uri) => {
       if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.forget(uri);
     });

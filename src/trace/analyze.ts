@@ -317,7 +317,11 @@ class Run {
     }
     this.sniff.push(buf);
     this.sniffLen += buf.length;
-    if (this.sniffLen >= SNIFF_BYTES) this.startFromSniff(options);
+    if (this.sniffLen < SNIFF_BYTES) return;
+    // UTF-16 text is two bytes a character: sniff twice as many bytes, so that the CR-only decision sees
+    // CR_LOOK characters whatever the chunk size (as LineSplitter does on the decoded text).
+    if (this.sniffLen < 2 * SNIFF_BYTES + 2 && utf16Of(Buffer.concat(this.sniff))) return;
+    this.startFromSniff(options);
   }
 
   private startFromSniff(options: AnalyzeOptions): void {

@@ -457,6 +457,19 @@ const CASES: Case[] = [
     fixes: 1,
   },
   {
+    rule: 'MM028',
+    name: 'a balanced hugepages=N the nodes cannot hold: one warning naming no node, and a per-node fix (two pools on node 0 count once)',
+    trigger:
+      'arch: x86_64\nnodes:\n  - id: 0\n    cpus: 8\n    ranges:\n      - { start: 0x100000000, size: 16G }\n  - id: 1\n    cpus: 8\n    ranges:\n      - { start: 0x500000000, size: 16G }\nhugetlb:\n  - { node: 0, pageSize: 2M, count: 5000 }\n  - { node: 0, pageSize: 2M, count: 5000 }\n  - { node: 1, pageSize: 2M, count: 10000 }\n',
+    clean:
+      'arch: x86_64\nnodes:\n  - id: 0\n    cpus: 8\n    ranges:\n      - { start: 0x100000000, size: 16G }\n  - id: 1\n    cpus: 8\n    ranges:\n      - { start: 0x500000000, size: 16G }\nhugetlb:\n  - { node: 0, pageSize: 2M, count: 4000 }\n  - { node: 1, pageSize: 2M, count: 4000 }\n',
+    range: '5000',
+    message: ['the memory nodes have room for only 16115 of the 20000 huge pages of 2 MiB (a balanced hugepages=20000'],
+    kernelText: 'HugeTLB: allocating 20000 of page size 2.00 MiB failed.  Only allocated 16115 hugepages.',
+    severity: 'warning',
+    fixes: 1,
+  },
+  {
     rule: 'MM029',
     name: 'two 2 MiB pools on node 0',
     trigger: x86('hugetlb:\n  - { node: 0, pageSize: 2M, count: 64 }\n  - { node: 0, pageSize: 2M, count: 128 }\n'),

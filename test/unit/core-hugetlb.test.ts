@@ -333,3 +333,28 @@ describe('core: before 6.9 the gigantic pages are not yet managed when the water
     assert.ok(more >= (128 * GiB) / 256 / (2 * MiB) && more <= 256 + 16, String(more));
   });
 });
+
+describe('core: balanced pools, edge cases (review)', () => {
+  const two16 = [{ id: 0, ranges: [{ start: 4 * GiB, size: 16 * GiB }] }, { id: 1, ranges: [{ start: 20 * GiB, size: 16 * GiB }] }];
+  it('counts that add up past 2^53 fill every node instead of looping forever', () => {
+    const cfg = makeConfig({ nodes: two16, hugetlb: [{ node: 0, count: Number.MAX_SAFE_INTEGER }, { node: 1, count: Number.MAX_SAFE_INTEGER }] });
+    const [a, b] = simulateMemmap(cfg).memmap.hugetlb.map((h) => h.allocated);
+    assert.ok(a > 8000 && b > 8000 && a < 8192 && b < 8192, `${a} ${b}`);
+  });
+  it('two pools on one node share its pages, each up to its count', () => {
+    const cfg = makeConfig({ nodes: two16, hugetlb: [{ node: 0, count: 5 }, { node: 0, count: 5 }, { node: 1, count: 10 }] });
+    // hugepages=20 in 5-page padata chunks, each from node 0: 3 + 2 per chunk, 12 on node 0 and 8 on node 1. Node 0's
+    // pools take 5 each, the 2 beyond their counts go to its first pool.
+    assert.deepEqual(simulateMemmap(cfg).memmap.hugetlb.map((h) => h.allocated), [7, 5, 8]);
+  });
+  it('pages on a memory node with no pool of the size are booked to the first pool as pages on another node', () => {
+    const cfg = {
+      ...makeConfig({ nodes: [{ id: 0, ranges: [] }, { id: 2, ranges: [{ start: 4 * GiB, size: 16 * GiB }] }, { id: 5, ranges: [{ start: 20 * GiB, size: 16 * GiB }] }], hugetlb: [{ node: 0, count: 100 }] }),
+      machine: { hugetlbRequest: 'balanced' },
+    };
+    const h = simulateMemmap(cfg).memmap.hugetlb[0];
+    assert.equal(h.allocated, 100);
+    // 6.12: padata chunks of 25 pages, each from the first memory node: 13 + 12 per chunk.
+    assert.deepEqual(h.offNode, [{ node: 2, pages: 52 }, { node: 5, pages: 48 }]);
+  });
+});

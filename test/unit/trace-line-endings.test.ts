@@ -141,3 +141,15 @@ describe('CR-only line endings', () => {
     assert.match(i.out, /version: "6\.1" # from line 3: "Linux version 6\.1\.0-34-amd64/);
   });
 });
+
+describe('UTF-16: the CR-only decision does not depend on the chunk size (review)', () => {
+  it('a lone CR before the first LF, 45,000 characters in: read the same with any chunk size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-u16cr-'));
+    const text = 'x'.repeat(20000) + '\r' + 'y'.repeat(25000) + '\n[    0.000000] Linux version 6.12.0 (b@h) #1 SMP\n[    0.100000] node 0 deferred pages initialised in 5ms\n';
+    const p = join(dir, 'u16.log');
+    writeFileSync(p, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const runs = await Promise.all([undefined, 65536, 4096].map((chunkBytes) => analyzeFile(p, { chunkBytes })));
+    const shape = (f: AnalysisFile) => [f.lines, f.warnings.length, f.boots[0]?.kernel?.line, f.boots[0]?.deferredInit[0]?.ms];
+    assert.deepEqual(runs.map(shape), [0, 1, 2].map(() => [3, 0, 2, 5]));
+  });
+});

@@ -164,13 +164,17 @@ export const hugetlbPoolTooLarge: Rule = {
         const short = pl.balancedShort;
         if (!short) return;
         const siblings = ctx.config.hugetlb.filter((p, j) => p.pageSize === pool.pageSize && placed[j]?.balancedRequest && p.count > 0);
-        const each = Math.floor(short.allocated / Math.max(1, siblings.length));
+        // One count per node (a node's first pool; any other pool of the size on that node to 0): still balanced.
+        const byNode = new Map<number, HugetlbPoolConfig[]>();
+        for (const p of siblings) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
+        const each = Math.floor(short.allocated / Math.max(1, byNode.size));
+        const ops = [...byNode.values()].flatMap((ps) => ps.map((p, k) => set([...p.path, 'count'], int(k === 0 ? each : 0))));
         out.push({
           path: [...pool.path, 'count'],
           message: `the memory nodes have room for only ${short.allocated} of the ${short.asked} huge pages of ${bytesExact(pool.pageSize)} (a balanced hugepages=${short.asked}: a full node passes its turn to the next, and every node is full)`,
           kernelText: `HugeTLB: allocating ${short.asked} of page size ${stringGetSize(pool.pageSize)} failed.  Only allocated ${short.allocated} hugepages.`,
           related: siblings.filter((p) => p !== pool).map((p) => ({ path: [...p.path, 'count'], message: `node ${p.node}'s pool of the same size` })),
-          fixes: [{ title: `Set the ${siblings.length} pools of ${bytesExact(pool.pageSize)} to ${each} each (what fits, still balanced)`, ops: siblings.map((p) => set([...p.path, 'count'], int(each))) }],
+          fixes: [{ title: `Set the ${bytesExact(pool.pageSize)} pools to ${each} per node (hugepages=${each * byNode.size}, which the nodes hold)`, ops }],
         });
         return;
       }

@@ -69,6 +69,8 @@ export function padataChunks(job: PadataJob, plan: PadataPlan): { start: number;
   while (size > 0) {
     let n = roundup(start + 1, cs) - start;
     n = Math.min(n, size);
+    // Beyond 2^53 the arithmetic is no longer exact: one last chunk rather than a loop that never ends.
+    if (!(n > 0)) n = size;
     out.push({ start, end: start + n });
     start += n;
     size -= n;

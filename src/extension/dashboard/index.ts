@@ -183,11 +183,12 @@ export class Dashboards implements PanelHost, vscode.Disposable {
   private watch(uri: vscode.Uri): void {
     const key = uri.toString();
     if (this.watchers.has(key) || uri.scheme !== 'file') return;
-    const name = uri.path.split('/').pop()!;
     // Every file of the folder, compared by URI: the name as a glob would misread "[", "{", "*" or "?" in it.
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), '*'));
+    // Windows and macOS file systems ignore case: so does the comparison there.
+    const same = process.platform === 'linux' ? (u: vscode.Uri) => u.toString() === key : (u: vscode.Uri) => u.fsPath.toLowerCase() === uri.fsPath.toLowerCase();
     const onDisk = (changed: vscode.Uri) => {
-      if (changed.toString() !== key || !changed.path.endsWith(`/${name}`)) return;
+      if (!same(changed)) return;
       if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return; // the pipeline covers open documents
       clearTimeout(this.fileTimers.get(key));
       // A deleted config's dashboard says it cannot read it (DashboardPanel.refresh()) instead of going stale.

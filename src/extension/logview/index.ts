@@ -199,6 +199,8 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     try {
       file = (await analyzeWithProgress(uri, await sizeOf(uri), cancel, display)).file;
     } catch (e) {
+      // The view was closed (or the progress cancelled): nothing to say.
+      if (cancel.token.isCancellationRequested || (e as Error)?.name === 'AnalysisCancelledError') return undefined;
       throw new Error(readError(uri, e), { cause: e });
     } finally {
       cancel.dispose();

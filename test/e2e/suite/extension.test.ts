@@ -180,11 +180,19 @@ suite('Memmap Lab in a real extension host', () => {
       edit.renameFile(a, b);
       assert.ok(await vscode.workspace.applyEdit(edit));
       await waitFor('the problems moved to the new name', () => diagnosticsOf(a).length === 0 && diagnosticsOf(b).length === 2, 20_000);
+      // Its folder renamed: the watcher reports no child of a renamed folder; the rename event does.
+      const dir2 = vscode.Uri.joinPath(dir, '..', 'moved-configs-2');
+      const c = vscode.Uri.joinPath(dir2, 'b.memmap.yaml');
+      const edit2 = new vscode.WorkspaceEdit();
+      edit2.renameFile(dir, dir2);
+      assert.ok(await vscode.workspace.applyEdit(edit2));
+      await waitFor('the problems moved with the folder', () => diagnosticsOf(b).length === 0 && diagnosticsOf(c).length === 2, 20_000);
       // Deleted outside VS Code (git checkout, rm): the file watcher drops its problems.
-      await fs.rm(b.fsPath);
-      await waitFor('the deleted file\'s problems gone', () => diagnosticsOf(b).length === 0, 20_000);
+      await fs.rm(c.fsPath);
+      await waitFor('the deleted file\'s problems gone', () => diagnosticsOf(c).length === 0, 20_000);
     } finally {
       await vscode.workspace.fs.delete(dir, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, '..', 'moved-configs-2'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
     }
   });
 
