@@ -717,6 +717,10 @@ export function buildImport(req: ImportRequest): ImportResult {
   const header: string[] = [];
   const trailer: string[] = [];
   const b = log?.boot ?? null;
+  // How the log was read (UTF-16 transcoded, CR-only line ends), as `analyze` says it: line numbers cited below
+  // count lines as read that way.
+  if (log?.file.input.encoding) warnings.push(`input: the log is ${log.file.input.encoding.toUpperCase()}: it was read transcoded to UTF-8`);
+  for (const w of log?.file.warnings ?? []) if (w.startsWith('line endings:')) warnings.push(`input: ${w}`);
 
   header.push('Imported by `memmap-lab import`: a workload config built from a real machine.');
   if (log && b) {

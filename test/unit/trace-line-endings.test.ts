@@ -153,3 +153,20 @@ describe('UTF-16: the CR-only decision does not depend on the chunk size (review
     assert.deepEqual(runs.map(shape), [0, 1, 2].map(() => [3, 0, 2, 5]));
   });
 });
+
+describe('import says how it read the log', () => {
+  it('a CR-only log and a UTF-16 log get an input note on standard error', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'memmap-import-input-'));
+    const text = readFileSync(corpusFile('04'), 'latin1');
+    writeFileSync(join(d, 'cr.log'), text.replace(/\r?\n/g, '\r'));
+    writeFileSync(join(d, 'u16.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const cr = await runCli(d, 'import', 'cr.log', '-o', 'cr.memmap.yaml');
+    assert.equal(cr.code, 0, cr.err);
+    assert.match(cr.err, /note: input: line endings: carriage returns only/);
+    const u16 = await runCli(d, 'import', 'u16.log', '-o', 'u16.memmap.yaml');
+    assert.equal(u16.code, 0, u16.err);
+    assert.match(u16.err, /note: input: the log is UTF-16LE: it was read transcoded to UTF-8/);
+    const plain = await runCli(d, 'import', corpusFile('04'), '-o', 'plain.memmap.yaml');
+    assert.doesNotMatch(plain.err, /note: input:/);
+  });
+});
