@@ -319,7 +319,7 @@ export function buddyReservePages(
   const P = profile.pageSize;
   const zones = nodes.map((n) => {
     const r = reserved.find((x) => x.id === n.id);
-    const held = (r ? divRoundUp(r.bootMemmapBytes, P) + divRoundUp(r.pageTableBytes, P) : 0) + (notYetManaged.get(n.id) ?? 0);
+    const held = (r ? bootReservedPages(P, r) : 0) + (notYetManaged.get(n.id) ?? 0);
     const present = n.zones.filter((z) => z.presentPages > 0);
     return { node: n.id, managed: present.map((z) => (z.isLastZone ? Math.max(0, z.presentPages - held) : z.presentPages)) };
   });
@@ -341,6 +341,12 @@ export function buddyReservePages(
 
 /** sysctl_lowmem_reserve_ratio[] of ZONE_DMA and ZONE_DMA32 (the zones below Normal that the simulator lays out). */
 const LOWMEM_RESERVE_RATIO = 256;
+
+/** Pages of a node that sparse_init() keeps reserved in memblock: its boot memmap and the page tables mapping it.
+ *  The buddy allocator never gets them, and deferred init skips them (memmap_init_reserved_pages() does them). */
+export function bootReservedPages(pageSize: number, r: Pick<NodeBootReservation, 'bootMemmapBytes' | 'pageTableBytes'>): number {
+  return divRoundUp(r.bootMemmapBytes, pageSize) + divRoundUp(r.pageTableBytes, pageSize);
+}
 
 /** What sparse_init() took from memblock on one node (NodeMemmap's figures). */
 export interface NodeBootReservation {

@@ -42,7 +42,16 @@ export async function readDiskSnapshot(uri: vscode.Uri): Promise<TextSnapshot> {
   return { uri, fileName: uri.path, text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), version: -1 };
 }
 
+/** Folders whose configs are not the project's: dependencies and the e2e tools' work areas. */
+const SKIPPED_FOLDERS = ['node_modules', '.e2e-tools', '.e2e-work'];
+
+/** Whether a config lies in one of SKIPPED_FOLDERS (below the workspace folder). */
+export function inSkippedFolder(uri: vscode.Uri): boolean {
+  const parts = vscode.workspace.asRelativePath(uri, false).split('/');
+  return parts.slice(0, -1).some((p) => SKIPPED_FOLDERS.includes(p));
+}
+
 /** Every workload config in the workspace (node_modules and the e2e tool folders left out). */
 export function findConfigs(): Thenable<vscode.Uri[]> {
-  return vscode.workspace.findFiles(CONFIG_GLOB, '{**/node_modules/**,**/.e2e-tools/**,**/.e2e-work/**}');
+  return vscode.workspace.findFiles(CONFIG_GLOB, `{${SKIPPED_FOLDERS.map((f) => `**/${f}/**`).join(',')}}`);
 }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { analyze, type Analysis } from './analysis';
-import { CONFIG_GLOB, isConfigDocument, isConfigUri, readDiskSnapshot, snapshotOf, type TextSnapshot } from './configFiles';
+import { CONFIG_GLOB, inSkippedFolder, isConfigDocument, isConfigUri, readDiskSnapshot, snapshotOf, type TextSnapshot } from './configFiles';
 
 export const DIAGNOSTIC_SOURCE = 'memmap-lab';
 
@@ -192,7 +192,7 @@ export class DiagnosticsController implements vscode.Disposable {
     // From now on the closed configs' problems follow their files on disk, whoever changes them (git, rm, an editor).
     const watcher = this.ctx.track(vscode.workspace.createFileSystemWatcher(CONFIG_GLOB));
     // The folders Check All leaves out (findConfigs()) stay out.
-    const ours = (uri: vscode.Uri) => !/(^|\/)(node_modules|\.e2e-tools|\.e2e-work)\//.test(vscode.workspace.asRelativePath(uri, false));
+    const ours = (uri: vscode.Uri) => !inSkippedFolder(uri);
     watcher.onDidCreate((uri) => ours(uri) && this.checkOnDisk(uri));
     watcher.onDidChange((uri) => ours(uri) && this.checkOnDisk(uri));
     watcher.onDidDelete((uri) => {

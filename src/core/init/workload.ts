@@ -12,6 +12,7 @@
 import type { DeviceKind, WorkloadConfig } from '../../config/types';
 import { type ArchProfile, BOUNDARY, archProfile, atLeast, deferredInitMaxThreads } from '../arch';
 import { highestAddress } from '../layout';
+import { bootReservedPages } from '../hugetlb_vmemmap';
 import type { DeviceMemmap, HotplugMemmap, HugetlbMemmap, MemmapResult, NodeLayout, PfnRange, SectionPiece } from '../types';
 import type {
   DeferredRange,
@@ -79,7 +80,7 @@ export function buildInitWorkload(cfg: WorkloadConfig, r: MemmapResult): InitWor
     };
     const gigantic = hugetlb.filter((h) => h.gigantic).reduce((s, h) => s + reservedHere(h) * h.structPagesPerPage, 0);
     // sparse_init()'s memmap buffer and the vmemmap page tables: memblock allocations at the top of the node.
-    const bootReserved = nm ? Math.ceil(nm.bootMemmapBytes / P) + Math.ceil(nm.pageTableBytes / P) : 0;
+    const bootReserved = nm ? bootReservedPages(P, nm) : 0;
     const d = deferSplit(n, profile.pagesPerSection, features.deferredInit, gigantic, bootReserved);
     return {
       id: n.id,
