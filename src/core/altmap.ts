@@ -28,6 +28,16 @@ export function altmapOffset(a: Altmap): number {
   return a.reserve + a.free;
 }
 
+/**
+ * The pfns memmap_init_zone_device() initializes for a pgmap range [startPfn, endPfn): with an altmap it
+ * starts at base_pfn + vmem_altmap_offset() (the struct pages of the info block and of the memmap itself
+ * are left to move_pfn_range_to_zone()), else at the range start. Never negative.
+ */
+export function zoneDeviceInitRange(a: Altmap | null, startPfn: number, endPfn: number): { startPfn: number; nrPages: number } {
+  const start = a ? a.basePfn + altmapOffset(a) : startPfn;
+  return { startPfn: start, nrPages: Math.max(0, endPfn - start) };
+}
+
 export function altmapNextPfn(a: Altmap): number {
   return a.basePfn + a.reserve + a.alloc + a.align;
 }

@@ -12,6 +12,7 @@
 
 import type { Arch, WorkloadConfig } from '../config/types';
 import { GiB, KiB, MiB, TiB, isPowerOfTwo } from '../config/units';
+import { bytesExact, bytesReadable } from './format';
 
 // ---------------------------------------------------------------------------------------------
 // Kernel versions
@@ -39,12 +40,21 @@ export const BOUNDARY = {
   hvoOnePage: [5, 18],
   /** device-dax compound devmaps and vmemmap dedup (Joao Martins), v5.17 (UNVERIFIED). */
   daxDedup: [5, 17],
-  /** memmap_on_memory fallback instead of -EINVAL, `force` mode and the arch hook (Aneesh Kumar), v6.6 (UNVERIFIED). */
+  /** memmap_on_memory fallback instead of -EINVAL, `force` mode and the arch hook (Aneesh Kumar), v6.6 (UNVERIFIED).
+   *  The add must still be exactly one memory block (mhp_supports_memmap_on_memory(size)) until 6.8. */
   memmapOnMemoryFallback: [6, 6],
-  /** Per-memory-block altmaps and dax/kmem `memmap_on_memory` (ABI doc: KernelVersion v6.8). */
+  /** One series (Vishal Verma, v6.8): per-memory-block altmaps ("mm/memory_hotplug: split memmap_on_memory
+   *  requests across memblocks", "mm/memory_hotplug: export mhp_supports_memmap_on_memory()", which drops the
+   *  size == memory_block_size_bytes() test) and dax/kmem `memmap_on_memory` (ABI doc: KernelVersion v6.8). */
   daxKmemMemmapOnMemory: [6, 8],
   /** /proc/vmstat nr_memmap_pages / nr_memmap_boot_pages ("mm: report per-page metadata information", v6.11, UNVERIFIED). */
   memmapVmstat: [6, 11],
+  /** nr_memmap_pages counts the vmemmap pages a dedup'ed compound devmap really allocates
+   *  (section_nr_vmemmap_pages()) instead of DIV_ROUND_UP(nr_pages * sizeof(struct page), PAGE_SIZE): the
+   *  stable fix "mm/sparse-vmemmap: fix DAX vmemmap accounting with optimization", 6.12.101 (Debian
+   *  changelog). Versions are major.minor, so "6.12" is a 6.12.y with the fix; 6.12.0-6.12.100 counted the
+   *  old way, like 6.11. */
+  memmapVmstatDedup: [6, 12],
   /** s390 PTE tables take a whole 4 KiB page instead of a 2 KiB fragment (6.12 arch/s390/mm/pgalloc.c
    *  page_table_alloc(), vmem.c vmem_pte_alloc(); the release it changed in, v6.9, is UNVERIFIED). */
   s390PteFullPage: [6, 9],
@@ -195,7 +205,8 @@ export interface ArchFeatures {
   memmapOnMemory: boolean;
   /** >= 6.6: silent fallback to a RAM memmap, `force` mode, per-block check; < 6.6: -EINVAL, size == one block. */
   memmapOnMemoryFallback: boolean;
-  /** >= 6.8: per-block altmaps and the dax `memmap_on_memory` attribute for dax/kmem. */
+  /** >= 6.8: per-block altmaps (an add of several blocks can self-host; 6.6-6.7 fall back to RAM for it) and
+   *  the dax `memmap_on_memory` attribute for dax/kmem. */
   daxKmemMemmapOnMemory: boolean;
   /** /proc/vmstat nr_memmap_pages and nr_memmap_boot_pages exist. */
   memmapVmstat: boolean;
@@ -549,7 +560,7 @@ export function probeMemoryBlockSize(
           return { bytes: override, reason: 'set_memory_block_size_order() override', kernelMessage: `x86/mm: Memory block size: ${mb(override)}\n` };
         }
         problem = {
-          message: `memory block size override ${override} is rejected by set_memory_block_size_order() (must be a power of two between 128 MiB and 64 GiB, -EINVAL); the kernel probes instead`,
+          message: `memory block size override ${bytesExact(override)} is rejected by set_memory_block_size_order() (must be a power of two between 128 MiB and 64 GiB, -EINVAL); the kernel probes instead`,
           fatal: false,
         };
       }
@@ -557,14 +568,14 @@ export function probeMemoryBlockSize(
       let reason: string;
       if (bootMemEnd < MEM_SIZE_FOR_LARGE_BLOCK) {
         bytes = MIN;
-        reason = `boot_mem_end ${bootMemEnd} < 64 GiB (MEM_SIZE_FOR_LARGE_BLOCK): MIN_MEMORY_BLOCK_SIZE`;
+        reason = `boot_mem_end ${bytesReadable(bootMemEnd)} < 64 GiB (MEM_SIZE_FOR_LARGE_BLOCK): MIN_MEMORY_BLOCK_SIZE`;
       } else if (!hypervisor) {
         bytes = MAX_BLOCK_SIZE;
         reason = 'bare metal with boot_mem_end >= 64 GiB: MAX_BLOCK_SIZE (2 GiB)';
       } else {
         bytes = MAX_BLOCK_SIZE;
         while (bytes > MIN && bootMemEnd % bytes !== 0) bytes /= 2;
-        reason = `virtual machine: largest power of two <= 2 GiB dividing boot_mem_end ${bootMemEnd}`;
+        reason = `virtual machine: largest power of two <= 2 GiB dividing boot_mem_end ${bytesReadable(bootMemEnd)}`;
       }
       return { bytes, reason, kernelMessage: `x86/mm: Memory block size: ${mb(bytes)}\n`, problem };
     }
@@ -599,7 +610,7 @@ function checked(profile: ArchProfile, bytes: number, reason: string): MemoryBlo
       bytes: profile.sectionSize,
       reason,
       problem: {
-        message: `memory block size ${bytes} is not a power of two >= the section size ${profile.sectionSize}: memory_dev_init() panics`,
+        message: `memory block size ${bytesExact(bytes)} is not a power of two >= the section size ${bytesExact(profile.sectionSize)}: memory_dev_init() panics`,
         kernelMessage: `Memory block size not suitable: 0x${bytes.toString(16)}\n`,
         fatal: true,
       },

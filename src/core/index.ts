@@ -30,12 +30,12 @@ export {
   type MemoryBlockProbe,
 } from './arch';
 export { ndPfnInit, MAX_STRUCT_PAGE_SIZE, type NdPfnLayout, type NdPfnResult } from './nvdimm';
-export { altmapAllocRun, altmapNrFree, altmapNextPfn, altmapOffset, newAltmap, type Altmap } from './altmap';
+export { altmapAllocRun, altmapNrFree, altmapNextPfn, altmapOffset, newAltmap, zoneDeviceInitRange, type Altmap } from './altmap';
 export { memmapOnMemoryPlan, checkPfnSpan, splitAtSections, type MemmapOnMemoryPlan } from './memory_hotplug';
-export { vmemmapCanOptimize, compoundNrPages, hasNvdimmInfoBlock, onPagemapRegion, VMEMMAP_RESERVE_NR } from './memremap';
+export { vmemmapCanOptimize, compoundNrPages, hasNvdimmInfoBlock, onPagemapRegion } from './memremap';
 export { hugetlbVmemmapSize, hugetlbVmemmapOptimizableSize, hvoKernelMessage, stringGetSize } from './hugetlb_vmemmap';
 export { zoneLimits, nodeZones, type ZoneLimit } from './zones';
-export { presentSectionRuns, blockRuns, bootMemmapPagesPerSection } from './sparse';
+export { presentSectionRuns, blockRuns, bootMemmapPagesPerSection, memmapPagesFor } from './sparse';
 export { IntervalSet, unitRange, type Interval } from './intervals';
 export type * from './types';
-export { VmemmapSpace, type PopulateOutcome, type CompoundGeometry } from './vmemmap';
+export { VmemmapSpace, VMEMMAP_RESERVE_NR, compoundHeadSections, type PopulateOutcome, type CompoundGeometry } from './vmemmap';

@@ -14,17 +14,21 @@
 //        acpi_memory_enable_device() sets the flag only if mhp_supports_memmap_on_memory(info->length)
 //        (s390 sclp and dax/kmem do not pass it in 6.1), so unsupported means a RAM memmap. One altmap
 //        { base_pfn = start, free = size / PAGE_SIZE }; the block records altmap.alloc pages.
-//   6.6+ (reference documents 6.12) memory_block_memmap_on_memory_pages() with `force` padding,
-//        mhp_supports_memmap_on_memory(void); unsupported -> silent fallback to a RAM memmap; one altmap
-//        per memory block { base_pfn = block start, end_pfn = block end - 1, free = memmap_pages }.
+//   6.6+ memory_block_memmap_on_memory_pages() with `force` padding; unsupported -> silent fallback to a
+//        RAM memmap. 6.6-6.7: mhp_supports_memmap_on_memory(size) still requires size == one memory block
+//        and that one add gets one altmap { base_pfn = start, end_pfn = PHYS_PFN(res->end),
+//        free = memmap_pages }; a multi-block add falls back to RAM.
+//   6.8+ (reference documents 6.12) mhp_supports_memmap_on_memory(void); one altmap per memory block
+//        { base_pfn = block start, end_pfn = block end - 1, free = memmap_pages }.
 
-import { bytesExact } from './format';
-import { divFloor, divRoundUp, formatHex, isAligned, alignUp } from '../config/units';
+import { bytesExact, bytesReadable } from './format';
+import { divFloor, formatHex, isAligned, alignUp } from '../config/units';
 import { type ArchProfile, BOUNDARY, atLeast } from './arch';
-import { type Altmap, newAltmap } from './altmap';
+import { type Altmap, altmapOffset, newAltmap } from './altmap';
 import type { SimContext } from './context';
+import { memmapPagesFor } from './sparse';
 import type { CoreError, CoreErrorCode, HotplugMemmap, SectionPiece } from './types';
-import { type CompoundGeometry, type PopulateOutcome, addOutcome, emptyOutcome } from './vmemmap';
+import { type CompoundGeometry, type PopulateOutcome, VMEMMAP_RESERVE_NR, addOutcome, compoundHeadSections, emptyOutcome } from './vmemmap';
 import type { MemmapOnMemoryMode, JsonPath } from '../config/types';
 
 // ---------------------------------------------------------------------------------------------
@@ -85,23 +89,26 @@ export function checkPfnSpan(profile: ArchProfile, startPfn: number, nrPages: nu
   };
 }
 
-/** section_nr_vmemmap_pages() ([6.12.117] mm/sparse-vmemmap.c) for one piece or a run of whole sections. */
+/**
+ * What populate_section_memmap() adds to nr_memmap_pages for one piece or a run of whole sections.
+ * - 6.12 ([6.12.118] mm/sparse-vmemmap.c:542 section_nr_vmemmap_pages(), :574): the vmemmap pages really
+ *   allocated, VMEMMAP_RESERVE_NR per compound page when vmemmap_can_optimize(). That is the stable fix
+ *   "mm/sparse-vmemmap: fix DAX vmemmap accounting with optimization" (Debian changelog: 6.12.101); the
+ *   config has no stable release, so "6.12" means a current 6.12.y.
+ * - 6.11 (and 6.12.0-6.12.100): DIV_ROUND_UP(nr_pages * sizeof(struct page), PAGE_SIZE) per call, dedup
+ *   or not (the old body, left as dead code at [6.12.118] mm/sparse.c:562-573).
+ */
 function sectionNrVmemmapPages(profile: ArchProfile, piece: RawPiece, compound: CompoundGeometry | null): number {
-  const SP = profile.structPageSize;
-  const P = profile.pageSize;
   const PPS = profile.pagesPerSection;
-  if (!compound) {
-    if (piece.fullSections > 0) return piece.fullSections * divRoundUp(PPS * SP, P);
-    return divRoundUp(piece.nrPages * SP, P);
+  if (!compound || !atLeast(profile.version, BOUNDARY.memmapVmstatDedup)) {
+    if (piece.fullSections > 0) return piece.fullSections * memmapPagesFor(profile, PPS);
+    return memmapPagesFor(profile, piece.nrPages);
   }
   const C = compound.pfns;
-  if (C < PPS) return divFloor(2 * piece.nrPages, C);
-  // order >= PFN_SECTION_SHIFT: 2 for a section whose pfn is compound-aligned (absolute pfn), else 0.
-  if (piece.fullSections === 0) return isAligned(piece.startPfn, C) ? 2 : 0;
-  const s = piece.startPfn / PPS;
-  const m = C / PPS;
-  const k = piece.fullSections;
-  return 2 * (divFloor(s + k - 1, m) - (s === 0 ? -1 : divFloor(s - 1, m)));
+  if (C < PPS) return divFloor(VMEMMAP_RESERVE_NR * piece.nrPages, C);
+  // order >= PFN_SECTION_SHIFT: VMEMMAP_RESERVE_NR for a section whose pfn is compound-aligned (absolute pfn), else 0.
+  if (piece.fullSections === 0) return isAligned(piece.startPfn, C) ? VMEMMAP_RESERVE_NR : 0;
+  return VMEMMAP_RESERVE_NR * compoundHeadSections(piece.startPfn / PPS, piece.fullSections, C / PPS);
 }
 
 function mappingOf(o: PopulateOutcome, compound: boolean, hash: boolean): SectionPiece['mapping'] {
@@ -141,9 +148,9 @@ export function addPages(ctx: SimContext, req: AddPagesRequest): AddPagesResult 
   const fail = (message: string, kernelMessage?: string, code?: CoreErrorCode): AddPagesResult => ({ ok: false, failure: { message, kernelMessage, code }, pieces: [], total: emptyOutcome(), nrMemmapPages: 0 });
   const alt = req.altmap;
   if (alt) {
-    if (alt.basePfn !== req.startPfn || alt.reserve + alt.free > req.nrPages) {
+    if (alt.basePfn !== req.startPfn || altmapOffset(alt) > req.nrPages) {
       return fail(
-        `invalid altmap: base_pfn ${formatHex(alt.basePfn)} must equal the first pfn ${formatHex(req.startPfn)} and reserve + free (${alt.reserve + alt.free}) must not exceed the ${req.nrPages} pages added; __add_pages() returns -EINVAL`,
+        `invalid altmap: base_pfn ${formatHex(alt.basePfn)} must equal the first pfn ${formatHex(req.startPfn)} and reserve + free (${altmapOffset(alt)}) must not exceed the ${req.nrPages} pages added; __add_pages() returns -EINVAL`,
         'memory add fail, invalid altmap\n',
       );
     }
@@ -170,6 +177,9 @@ export function addPages(ctx: SimContext, req: AddPagesRequest): AddPagesResult 
         deviceBytes: 0,
         alignPages: 0,
         pageTableBytes: 0,
+        leafBlocks: 0,
+        basePages: 0,
+        reusedPages: 0,
         note: `sub-section piece ${bytesExact(p.nrPages * profile.pageSize)} at pfn ${formatHex(p.startPfn)} lies in early (boot) section ${section}: its boot memmap is reused, nothing allocated`,
       });
       continue;
@@ -201,6 +211,9 @@ export function addPages(ctx: SimContext, req: AddPagesRequest): AddPagesResult 
       deviceBytes: o.altmapPages * profile.pageSize,
       alignPages: o.alignPages,
       pageTableBytes: o.pageTableBytes,
+      leafBlocks: o.leafBlocks,
+      basePages: o.basePages,
+      reusedPages: o.reusedPages,
       note: describePiece(profile, p, o, alt, req.compound),
     });
   }
@@ -230,7 +243,7 @@ export function takeVmemmapRam(ctx: SimContext, total: PopulateOutcome): string 
   return (
     `its vmemmap needs ${bytesExact(total.ramBytes)} of RAM` +
     (total.pageTableBytes ? ` and ${bytesExact(total.pageTableBytes)} of page tables` : '') +
-    `, but only ${bytesExact(ctx.ram.freeBytes)} of System RAM is left (boot RAM less the boot memmaps, their page tables and the boot HugeTLB pools, less what earlier devices and hot-adds took, plus the memory they onlined)` +
+    `, but only ${bytesReadable(ctx.ram.freeBytes)} of System RAM is left (boot RAM less the boot memmaps, their page tables and the boot HugeTLB pools, less what earlier devices and hot-adds took, plus the memory they onlined)` +
     `: vmemmap_alloc_block() fails (warn_alloc() logs "vmemmap alloc failure: order:${order}" once per boot), vmemmap_populate() returns -ENOMEM and __add_pages() fails` +
     (profile.arch === 'x86_64' ? ' (x86 add_pages() WARN_ON_ONCE splat)' : '')
   );
@@ -254,6 +267,16 @@ export interface MemmapOnMemoryPlan {
   kernelMessage?: string;
 }
 
+/**
+ * add_memory_resource() splits a memmap_on_memory add into one altmap per memory block
+ * (create_altmaps_and_memory_blocks(), "mm/memory_hotplug: split memmap_on_memory requests across memblocks",
+ * v6.8, the series that also added the dax/kmem knob: BOUNDARY.daxKmemMemmapOnMemory). Before, one add of
+ * exactly one block got one altmap and anything larger fell back (6.6-6.7) or was refused (< 6.6).
+ */
+function perBlockAltmaps(profile: ArchProfile): boolean {
+  return profile.features.daxKmemMemmapOnMemory;
+}
+
 /** Which test of mhp_supports_memmap_on_memory() failed. */
 type MomFailure = 'param' | 'size' | 'page' | 'pageblock' | 'whole' | 'arch';
 
@@ -263,14 +286,16 @@ interface MomCheck extends MemmapOnMemoryPlan {
 
 /**
  * mhp_supports_memmap_on_memory() for blocks of `blockBytes` and an add of `size` bytes, without advice.
- * 6.6+: per block (memory_block_memmap_on_memory_pages / mhp_supports_memmap_on_memory(void), [6.12]
- * mm/memory_hotplug.c:57, :1360); < 6.6: mhp_supports_memmap_on_memory(size) with size == one block.
+ * 6.8+: per block (memory_block_memmap_on_memory_pages / mhp_supports_memmap_on_memory(void), [6.12]
+ * mm/memory_hotplug.c:57, :1360); 6.6-6.7: the same tests, but mhp_supports_memmap_on_memory(size) still
+ * starts with size == memory_block_size_bytes() (dropped by "mm/memory_hotplug: export
+ * mhp_supports_memmap_on_memory()", v6.8); < 6.6: the 6.1 form, size == one block.
  */
 function momCheck(profile: ArchProfile, blockBytes: number, size: number, mode: MemmapOnMemoryMode): MomCheck {
   const P = profile.pageSize;
   const SP = profile.structPageSize;
   const memmapSize = (blockBytes / P) * SP;
-  const base = { memmapSize, memmapPages: divRoundUp(memmapSize, P), wastePages: 0 };
+  const base = { memmapSize, memmapPages: memmapPagesFor(profile, blockBytes / P), wastePages: 0 };
   const no = (failure: MomFailure, reason: string): MomCheck => ({ ...base, supported: false, reason, failure });
   if (!profile.features.memmapOnMemory) return no('param', `memmap_on_memory is not available on ${profile.arch} with Linux ${profile.version.join('.')} (no ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE)`);
   if (!profile.features.memmapOnMemoryFallback) {
@@ -285,12 +310,18 @@ function momCheck(profile: ArchProfile, blockBytes: number, size: number, mode: 
   }
   // 6.6+ form.
   if (mode === 'off') return no('param', 'memory_hotplug.memmap_on_memory is off');
-  let memmapPages = divRoundUp(memmapSize, P);
+  let memmapPages = base.memmapPages;
   const exact = memmapPages;
   if (mode === 'force') memmapPages = alignUp(memmapPages, profile.pageblockPages);
   const plan = { memmapSize, memmapPages, wastePages: memmapPages - exact };
   const forceMsg = mode === 'force' ? `Memory hotplug will waste ${memmapPages - exact} pages in each memory block\n` : undefined;
   const no2 = (failure: MomFailure, reason: string): MomCheck => ({ ...plan, supported: false, reason, failure, kernelMessage: forceMsg });
+  if (!perBlockAltmaps(profile) && size !== blockBytes) {
+    return no2(
+      'size',
+      `the add is ${bytesExact(size)}, not exactly one memory block (${bytesExact(blockBytes)}): Linux ${profile.version.join('.')} mhp_supports_memmap_on_memory(size) requires size == memory_block_size_bytes() (one altmap per memory block, splitting a larger add, came in 6.8)`,
+    );
+  }
   if (!isAligned(memmapSize, P)) return no2('page', `the memmap of one block (${memmapSize} bytes) is not a whole number of pages`);
   if (!isAligned(memmapPages, profile.pageblockPages)) return no2('pageblock', `the memmap of one block is ${memmapPages} pages, not a multiple of pageblock_nr_pages (${profile.pageblockPages})`);
   if (memmapPages === blockBytes / P) return no2('whole', `the memmap would take the whole ${bytesExact(blockBytes)} block ("No effective hotplugged memory doesn't make sense")`);
@@ -500,7 +531,8 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
     altAlloc = alt.alloc;
     altAlign = alt.align;
   } else {
-    // 6.6+: create_altmaps_and_memory_blocks(): one altmap per block. Blocks are identical translated
+    // 6.8+: create_altmaps_and_memory_blocks(): one altmap per block (6.6-6.7: only one-block adds get
+    // here, with the same single altmap). Blocks are identical translated
     // copies, so block 0 is populated exactly and the others follow in closed form when their vmemmap
     // area is untouched; otherwise each block is populated in turn.
     const blockPages = MB / P;
@@ -542,6 +574,9 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
           deviceBytes: rest.altmapPages * P,
           alignPages: rest.alignPages,
           pageTableBytes: ptBytes,
+          leafBlocks: rest.leafBlocks,
+          basePages: rest.basePages,
+          reusedPages: rest.reusedPages,
           note: `${n} more memory blocks, each like the first (per-block altmap): ${o.altmapPages} vmemmap pages from its own start`,
         });
         altAlloc *= blocks;

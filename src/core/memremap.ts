@@ -14,16 +14,13 @@ import { bytesExact } from './format';
 import type { DeviceConfig } from '../config/types';
 import { alignDown, alignUp, divFloor, divRoundUp, formatHex, isPowerOfTwo } from '../config/units';
 import { type ArchProfile } from './arch';
-import { type Altmap, altmapInfo } from './altmap';
+import { type Altmap, altmapInfo, zoneDeviceInitRange } from './altmap';
 import type { SimContext } from './context';
 import { addPages, hotAdd, memmapOnMemoryPlan, mhpRangeAllowed, takeVmemmapRam } from './memory_hotplug';
-import { ndPfnInit } from './nvdimm';
+import { ndPfnInit, rawNamespaceMisaligned } from './nvdimm';
 import { IntervalSet } from './intervals';
 import type { CoreError, CoreErrorCode, DeviceMemmap, HotplugMemmap, MemmapLocation, SectionPiece } from './types';
-import type { CompoundGeometry } from './vmemmap';
-
-/** VMEMMAP_RESERVE_NR: vmemmap pages kept per compound page with dedup. */
-export const VMEMMAP_RESERVE_NR = 2;
+import { type CompoundGeometry, VMEMMAP_RESERVE_NR } from './vmemmap';
 
 /** vmemmap_can_optimize(altmap, pgmap) for a pgmap with `compoundPfns` pfns per compound page. */
 export function vmemmapCanOptimize(profile: ArchProfile, hasAltmap: boolean, compoundPfns: number): boolean {
@@ -105,6 +102,10 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   }
   // Past here a raw namespace is on an ND_REGION_PAGEMAP region: pmem_attach_disk() gives it struct pages.
   const pagemapRaw = d.mode === 'raw';
+  if (pagemapRaw) {
+    const misaligned = rawNamespaceMisaligned(profile, d);
+    if (misaligned) return fail(misaligned.message, misaligned.kernelMessage);
+  }
 
   if (d.mode !== 'kmem' && !profile.features.zoneDevice) {
     return fail(`${d.mode} needs ZONE_DEVICE, which ${profile.arch} does not have with Linux ${profile.version.join('.')} (no ARCH_HAS_PTE_DEVMAP)`, undefined, [...d.path, 'mode']);
@@ -140,6 +141,18 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
         `, ${L.dataPages} usable data pages`,
     );
     if (d.mode === 'fsdax' && d.align > P) rec.notes.push('fsdax never uses compound devmaps (pmem does not set vmemmap_shift): align only shapes the layout');
+    if (L.dataPages === 0) {
+      // Only 6.1 gets here (nd_pfn_init() tests offset >= size, not offset >= size - end_trunc).
+      const why = `Linux ${profile.version.join('.')} nd_pfn_init() only refuses a data offset >= the namespace size, so a data offset equal to the size left after truncating the end (${bytesExact(L.offset)}) passes and the info block describes 0 data pages`;
+      if (d.mode !== 'fsdax') {
+        // __dax_pmem_probe(): dax region [start + offset, end] is empty, devm_create_dev_dax(size 0) makes a seed
+        // device; dax_bus_probe() returns -ENXIO for a 0-byte dev_dax before device_dax / kmem probe ([6.1]
+        // drivers/dax/bus.c:179), which the driver core takes silently: no memremap_pages(), no memmap.
+        return fail(`${why}: dax_pmem creates a 0-byte dax device and dax_bus_probe() refuses it with -ENXIO (no message), so ${d.mode === 'kmem' ? 'dax/kmem adds nothing' : 'it is never mapped'} and has no memmap`);
+      }
+      // pmem_attach_disk(): memremap_pages() over the whole range (all of it altmap / metadata), set_capacity() 0.
+      rec.notes.push(`${why}: pmem still maps the range with memremap_pages() (every struct page describes metadata, memmap_init_zone_device() initializes none) and the pmem disk has capacity 0`);
+    }
   } else if (pagemapRaw) {
     // pmem_attach_disk(): pgmap.range = the whole namespace, MEMORY_DEVICE_FS_DAX, no altmap, no vmemmap_shift.
     rec.usablePages = divFloor(d.size, P);
@@ -148,7 +161,8 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
     );
   } else {
     // Dynamic dax region (CXL region, HMEM): no info block; alloc_dax_region() needs the range PMD-aligned.
-    if (d.map === 'dev') {
+    // (dax/kmem never uses `map`: its memory gets a hot-plug memmap whatever the setting.)
+    if (d.map === 'dev' && d.mode !== 'kmem') {
       err({
         severity: 'error',
         message: `device ${d.name}: ${d.kind} ${d.mode} is a dynamic dax region and has no info block; memmap is always in RAM (map "dev" is impossible, simulated as map "mem")`,
@@ -167,7 +181,9 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   if (d.mode === 'devdax' && !profile.daxAlignments.includes(d.align)) {
     return fail(`align ${bytesExact(d.align)} is not a supported device-dax alignment (${profile.daxAlignments.map(bytesExact).join(', ')})`, undefined, [...d.path, 'align']);
   }
-  if (d.mode === 'devdax' && !nvdimmLayout && (d.start % d.align !== 0 || d.size % d.align !== 0)) {
+  // dev_dax_validate_align() -> alloc_is_aligned(): only the length, against max(align, memremap_compat_align());
+  // the start is the region's, which alloc_dax_region() checked against PMD_SIZE only.
+  if (d.mode === 'devdax' && !nvdimmLayout && d.size % Math.max(d.align, profile.memremapCompatAlign) !== 0) {
     return fail(`the range is not a multiple of its align ${bytesExact(d.align)}: dev_dax_validate_align() refuses it (-EINVAL)`, undefined, [...d.path, 'align']);
   }
 
@@ -235,9 +251,7 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   rec.pageTableBytes = t.pageTableBytes;
   rec.altmap = altmap ? altmapInfo(altmap) : null;
 
-  // memmap_init_zone_device(): from base_pfn + vmem_altmap_offset with an altmap, else the range start.
-  const initStart = altmap ? altmap.basePfn + altmap.reserve + altmap.free : startPfn;
-  const initPages = endPfn - initStart;
+  const initPages = zoneDeviceInitRange(altmap, startPfn, endPfn).nrPages;
   if (compoundPfns > 1) {
     rec.compoundPages = divRoundUp(initPages, compoundPfns);
     const perCompound = compoundNrPages(profile, dedup, compoundPfns);

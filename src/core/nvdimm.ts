@@ -8,6 +8,10 @@
 //   map=dev:  offset = ALIGN(start + SZ_8K + 64 * npfns, align) - start   (MAX_STRUCT_PAGE_SIZE 64)
 //   map=mem:  offset = ALIGN(start + SZ_8K, align) - start
 //   6.12: offset >= size - end_trunc, 6.1: offset >= size  ->  "%s unable to satisfy requested alignment\n" -ENXIO
+//         ([6.1] pfn_devs.c:813). offset and size - end_trunc are both an align boundary minus start and
+//         end_trunc < align, so past 6.1's test offset <= size - end_trunc: equality is the only case 6.12
+//         refuses and 6.1 accepts, with 0 data pages (vmem_altmap_offset() == nr_pages, which __add_pages()
+//         accepts: [6.1] mm/memory_hotplug.c:319-320 refuses only offset > nr_pages).
 //   data npfns = PHYS_PFN(size - offset - end_trunc)
 //   altmap (map=dev): base_pfn = SUBSECTION_ALIGN_DOWN(PHYS_PFN(base)), reserve = nd_info_block_reserve()/PAGE_SIZE
 //                     + (PHYS_PFN(base) - base_pfn), free = PHYS_PFN(offset - nd_info_block_reserve()),
@@ -52,6 +56,30 @@ export interface NdPfnLayout {
 }
 
 export type NdPfnResult = { ok: true; layout: NdPfnLayout } | { ok: false; failure: NdPfnFailure; layout: Partial<NdPfnLayout> };
+
+/** A namespace resource as printk's %pr prints it: "[mem %#010llx-%#010llx flags %#lx]" (lib/vsprintf.c
+ *  resource_string(), raw form; namespace resources are IORESOURCE_MEM, 0x200). `end` is exclusive. */
+export function formatResourceRaw(start: number, end: number): string {
+  const hex = (n: number) => '0x' + n.toString(16).padStart(8, '0');
+  return `[mem ${hex(start)}-${hex(end - 1)} flags 0x200]`;
+}
+
+/**
+ * nvdimm_namespace_common_probe() for a namespace that will map pages itself (pmem_should_map_pages(): raw
+ * mode on an ND_REGION_PAGEMAP region): IS_ALIGNED(res->start | (res->end + 1), memremap_compat_align()),
+ * else "%pr misaligned, unable to map" and -EOPNOTSUPP ([6.12] drivers/nvdimm/namespace_devs.c:1497-1506,
+ * [6.1] :1488-1497). pfn/dax namespaces check their alignment in nd_pfn_init() instead. Null when aligned.
+ */
+export function rawNamespaceMisaligned(profile: Pick<ArchProfile, 'memremapCompatAlign'>, dev: Pick<DeviceConfig, 'start' | 'size'>): NdPfnFailure | null {
+  const compat = profile.memremapCompatAlign;
+  const end = dev.start + dev.size;
+  if (isAligned(dev.start, compat) && isAligned(end, compat)) return null;
+  const which = !isAligned(dev.start, compat) ? (!isAligned(end, compat) ? 'start and end are' : `start ${formatHex(dev.start)} is`) : `end ${formatHex(end)} is`;
+  return {
+    message: `the namespace's ${which} not aligned to memremap_compat_align() (${bytesExact(compat)}): nvdimm_namespace_common_probe() refuses to map its pages (-EOPNOTSUPP) and the pmem probe fails`,
+    kernelMessage: `${formatResourceRaw(dev.start, end)} misaligned, unable to map\n`,
+  };
+}
 
 /** Namespace device name used in the kernel's messages (the config name). */
 export function ndPfnInit(profile: ArchProfile, dev: Pick<DeviceConfig, 'name' | 'start' | 'size' | 'align' | 'map' | 'mode'>): NdPfnResult {
@@ -101,15 +129,7 @@ export function ndPfnInit(profile: ArchProfile, dev: Pick<DeviceConfig, 'name' |
       partial,
     );
   }
-  if (offset >= size - endTrunc) {
-    // 6.1 passes nd_pfn_init() (it only tests offset >= size) and writes a negative data size.
-    return fail(
-      `data offset ${bytesExact(offset)} is beyond the end of the namespace once ${bytesExact(endTrunc)} are truncated for alignment; 6.1's nd_pfn_init() only tests offset >= size and writes an info block with no usable data` +
-        (dev.map === 'dev' ? '; the altmap is larger than the mapped range, so __add_pages() refuses it' : '; the namespace has no usable pages'),
-      dev.map === 'dev' ? 'memory add fail, invalid altmap\n' : undefined,
-      partial,
-    );
-  }
+  // 6.1 with offset == size - end_trunc: npfns 0, the whole range is metadata (see the header).
   const dataPages = divFloor(size - offset - endTrunc, P);
   const rangeStart = start; // start_pad is 0: start is compat-aligned
   const rangeEnd = start + size - endTrunc;

@@ -68,9 +68,15 @@ export function ramPagesInSections(runs: readonly SectionRun[], ram: IntervalSet
   return runs.reduce((s, r) => s + ram.measure(r.startSection * pagesPerSection, (r.startSection + r.count) * pagesPerSection), 0);
 }
 
+/** Pages of memmap for `nrPages` struct pages: DIV_ROUND_UP(nr_pages * sizeof(struct page), PAGE_SIZE), the
+ *  vmstat counters' unit (memmap_boot_pages_add() per boot section, memmap_pages_add() per hot-added piece). */
+export function memmapPagesFor(profile: Pick<ArchProfile, 'structPageSize' | 'pageSize'>, nrPages: number): number {
+  return divRoundUp(nrPages * profile.structPageSize, profile.pageSize);
+}
+
 /** nr_memmap_boot_pages added per present section: DIV_ROUND_UP(PAGES_PER_SECTION * sizeof(struct page), PAGE_SIZE). */
 export function bootMemmapPagesPerSection(profile: ArchProfile): number {
-  return divRoundUp(profile.sectionMemmapBytes, profile.pageSize);
+  return memmapPagesFor(profile, profile.pagesPerSection);
 }
 
 export interface SparseInitNode {

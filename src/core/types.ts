@@ -138,6 +138,12 @@ export interface SectionPiece {
   /** altmap alignment padding pages consumed by this piece. */
   alignPages: number;
   pageTableBytes: number;
+  /** New leaf mappings of the vmemmap (PMD blocks, s390 1 MiB frames, ppc hash bolted pages), from the populate. */
+  leafBlocks: number;
+  /** New base (PTE-mapped) vmemmap pages that got a frame of their own (compound: head + first tail per compound page). */
+  basePages: number;
+  /** Compound dedup: vmemmap PTEs mapped onto a shared tail frame. */
+  reusedPages: number;
   note: string;
 }
 

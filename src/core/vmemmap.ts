@@ -18,6 +18,22 @@ import { type Altmap, altmapAllocRun, altmapInsideUnits, altmapNextPfn, altmapNr
 import { IntervalSet, unitRange } from './intervals';
 import type { CoreErrorCode } from './types';
 
+/** VMEMMAP_RESERVE_NR: vmemmap pages kept per compound page with dedup (the head page and one tail page). */
+export const VMEMMAP_RESERVE_NR = 2;
+
+/**
+ * Sections of the run [firstSection, firstSection + count) that start a compound page of
+ * `sectionsPerCompound` sections (compounds of a section or more): the multiples of sectionsPerCompound in
+ * that run, in O(1). Section numbers are counted from whatever origin the kernel aligns against: the pgmap
+ * range start for vmemmap_populate_compound_pages() (reuse_compound_section()), the absolute pfn for
+ * section_nr_vmemmap_pages().
+ */
+export function compoundHeadSections(firstSection: number, count: number, sectionsPerCompound: number): number {
+  if (count <= 0) return 0;
+  const m = sectionsPerCompound;
+  return divFloor(firstSection + count - 1, m) - (firstSection === 0 ? -1 : divFloor(firstSection - 1, m));
+}
+
 /** Compound devmap geometry for vmemmap_populate_compound_pages(). */
 export interface CompoundGeometry {
   /** pgmap_vmemmap_nr(pgmap) = 1 << vmemmap_shift */
@@ -407,23 +423,18 @@ export class VmemmapSpace {
     if (n <= PPS) {
       // One __populate_section_memmap() call.
       if (off % C !== 0 && C > PPSub) framed = 0;
-      else framed = 2 * divRoundUp(n, Math.min(n, C));
+      else framed = VMEMMAP_RESERVE_NR * divRoundUp(n, Math.min(n, C));
     } else {
       // A run of k whole sections, each its own call in the kernel.
       const k = n / PPS;
       if (C >= PPS) {
         // Section j starts a compound page iff (off + j × PPS) % C == 0; the others reuse (C > PPSub).
-        let heads = 0;
-        if (off % PPS === 0) {
-          const a = off / PPS;
-          const m = C / PPS;
-          heads = divFloor(a + k - 1, m) - (a === 0 ? -1 : divFloor(a - 1, m));
-        }
-        framed = 2 * heads;
+        const heads = off % PPS === 0 ? compoundHeadSections(off / PPS, k, C / PPS) : 0;
+        framed = VMEMMAP_RESERVE_NR * heads;
       } else if (off % C !== 0 && C > PPSub) {
         framed = 0; // every section starts mid-compound (PPS is a multiple of C)
       } else {
-        framed = k * 2 * divRoundUp(PPS, C);
+        framed = k * VMEMMAP_RESERVE_NR * divRoundUp(PPS, C);
       }
     }
     const va = this.vaOf(pfn, n);

@@ -221,7 +221,7 @@ describe('core RAM budget: the memmap of devices and hot-adds must fit in the Sy
     assert.equal(r.memmap.ramBytes, 32 * MiB);
     const e = r.errors.find((x) => x.severity === 'error')!;
     assert.deepEqual(e.path, ['devices', 0]);
-    assert.match(e.message, /its vmemmap needs 8 GiB of RAM .*only 2064376 KiB of System RAM is left/);
+    assert.match(e.message, /its vmemmap needs 8 GiB of RAM .*only 2064376 KiB \(about 1.97 GiB\) of System RAM is left/);
     assert.match(e.message, /"vmemmap alloc failure: order:9".*memremap_pages\(\) fails with -ENOMEM/);
     // A namespace whose memmap fits is mapped, and takes its memmap from the budget.
     const ok = simulateMemmap(makeConfig({ ...vm2g, devices: [{ name: 'namespace0.0', provider: 'virtio-pmem', mode: 'raw', start: 256 * GiB, size: 64 * GiB }] }));
@@ -282,5 +282,56 @@ describe('core RAM budget: the memmap of devices and hot-adds must fit in the Sy
     const r = simulateMemmap(makeConfig({ ...vm2g, devices: [{ name: 'dax0.0', kind: 'cxl', mode: 'kmem', map: 'mem', start: 1024 * GiB, size: 1024 * GiB }] }));
     assert.equal(r.memmap.devices[0].status, 'failed');
     assert.equal(r.errors[0].kernelMessage, 'mapping0: 0x10000000000-0x1ffffffffff memory add failed\n');
+  });
+});
+
+describe('core memmap_on_memory before per-block altmaps (6.6-6.7)', () => {
+  // 6.6/6.7 mhp_supports_memmap_on_memory(size) still begins with size == memory_block_size_bytes(); the split into
+  // one altmap per block (create_altmaps_and_memory_blocks()) and the export that dropped the test came in 6.8.
+  const hot = (version: string, size: number) =>
+    simulateMemmap(makeConfig({ version, ram: { start: 4 * GiB, size: 16 * GiB }, kernel: { memmapOnMemory: 'on' }, hotplug: [{ start: 32 * GiB, size, memmapOnMemory: true }] })).memmap.hotplug[0];
+
+  it('a 1 GiB add of eight 128 MiB blocks falls back silently to a RAM memmap in 6.6 and 6.7, self-hosts from 6.8', () => {
+    for (const version of ['6.6', '6.7']) {
+      const h = hot(version, GiB);
+      assert.equal(h.status, 'ok', version);
+      assert.equal(h.memmapOnMemory, false, version);
+      assert.equal(h.selfHostedBytes, 0, version);
+      assert.equal(h.ramBytes, 16 * MiB, version);
+      assert.equal(h.usableBytes, GiB, version);
+      assert.match(h.notes.join('\n'), /silent fallback.*not exactly one memory block.*came in 6\.8/, version);
+    }
+    const h68 = hot('6.8', GiB);
+    assert.deepEqual([h68.memmapOnMemory, h68.memmapPagesPerBlock, h68.selfHostedBytes, h68.ramBytes], [true, 512, 16 * MiB, 0]);
+  });
+
+  it('an add of exactly one block self-hosts in 6.6 and 6.7 (one altmap, the same as one block of 6.8)', () => {
+    for (const version of ['6.6', '6.7']) {
+      const h = hot(version, 128 * MiB);
+      assert.deepEqual([h.memmapOnMemory, h.memmapPagesPerBlock, h.selfHostedBytes, h.usableBytes], [true, 512, 2 * MiB, 126 * MiB], version);
+    }
+  });
+
+  it('the plan says why', () => {
+    assert.equal(plan('x86_64', 128 * MiB, 'on', '6.7', GiB).supported, false);
+    assert.equal(plan('x86_64', 128 * MiB, 'on', '6.7').supported, true);
+    assert.equal(plan('x86_64', 128 * MiB, 'on', '6.8', GiB).supported, true);
+  });
+});
+
+describe('core /proc/vmstat nr_memmap_pages of a deduplicated device-dax', () => {
+  // 128 GiB devdax, align 2 MiB, map=mem: 65,536 compound pages keep 2 vmemmap pages each.
+  const vm = (version: string) =>
+    simulateMemmap(makeConfig({ version, ram: { start: 4 * GiB, size: 60 * GiB }, devices: [{ mode: 'devdax', start: 64 * GiB, size: 128 * GiB, map: 'mem' }] })).memmap;
+
+  it('6.12 (6.12.101 stable fix): section_nr_vmemmap_pages(), 2 per compound page; 6.11: DIV_ROUND_UP(nr_pages * 64, 4096) per section', () => {
+    const m12 = vm('6.12');
+    assert.equal(m12.devices[0].dedup, true);
+    assert.equal(m12.vmstat!.nrMemmapPages, 131072);
+    const m11 = vm('6.11');
+    assert.equal(m11.devices[0].dedup, true);
+    assert.equal(m11.devices[0].ramBytes, m12.devices[0].ramBytes); // the vmemmap is the same, only the counter differs
+    assert.equal(m11.vmstat!.nrMemmapPages, 1024 * 512); // 1024 sections x 512 pages
+    assert.equal(m11.vmstat!.nrMemmapBootPages, m12.vmstat!.nrMemmapBootPages);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeviceConfig } from '../../src/config/types';
 import { GiB, KiB, MiB } from '../../src/config/units';
-import { archProfile, ndPfnInit, type NdPfnLayout } from '../../src/core';
+import { altmapOffset, archProfile, ndPfnInit, simulateMemmap, type NdPfnLayout } from '../../src/core';
 import { makeConfig } from './core-helpers';
 
 const x86 = (version = '6.12', structPageSize = 64) => archProfile(makeConfig({ version, kernel: { structPageSize } }));
@@ -115,18 +115,20 @@ describe('core nvdimm failures and their kernel messages', () => {
     }
   });
 
-  it('offset < size but >= size - end_trunc: 6.12 refuses in nd_pfn_init, 6.1 does not', () => {
+  it('offset == size - end_trunc < size: 6.12 refuses in nd_pfn_init, 6.1 writes an info block with 0 data pages', () => {
+    // [6.1] drivers/nvdimm/pfn_devs.c:813 only tests offset >= size; npfns = PHYS_PFN(size - offset - end_trunc) = 0.
     const d = dev({ size: GiB + 4 * MiB, align: GiB, map: 'mem' });
     const r12 = ndPfnInit(x86('6.12'), d);
     assert.ok(!r12.ok);
     assert.equal(r12.failure.kernelMessage, 'namespace0.0 unable to satisfy requested alignment\n');
-    const r1 = ndPfnInit(x86('6.1'), d);
-    assert.ok(!r1.ok);
-    assert.equal(r1.failure.kernelMessage, undefined);
-    assert.match(r1.failure.message, /6\.1's nd_pfn_init\(\) only tests offset >= size/);
-    const r1dev = ndPfnInit(x86('6.1'), { ...d, map: 'dev' });
-    assert.ok(!r1dev.ok);
-    assert.equal(r1dev.failure.kernelMessage, 'memory add fail, invalid altmap\n');
+    const L = ok(ndPfnInit(x86('6.1'), d));
+    assert.deepEqual([L.offset, L.endTrunc, L.dataPages, L.altmap], [GiB, 4 * MiB, 0, null]);
+    // map=dev: free = PHYS_PFN(offset - 8K), so vmem_altmap_offset() is exactly the pages of the range, which
+    // [6.1] mm/memory_hotplug.c:319-320 accepts (it refuses only vmem_altmap_offset() > nr_pages).
+    const D = ok(ndPfnInit(x86('6.1'), { ...d, map: 'dev' }));
+    assert.equal(D.dataPages, 0);
+    assert.equal(D.altmap!.free, GiB / 4096 - 2);
+    assert.equal(altmapOffset(D.altmap!), (D.rangeEnd - D.rangeStart) / 4096);
   });
 
   it('struct page larger than 64 bytes with map=dev', () => {
@@ -134,5 +136,50 @@ describe('core nvdimm failures and their kernel messages', () => {
     assert.ok(!r.ok);
     assert.equal(r.failure.kernelMessage, 'Memory debug options prevent using pmem for the page map\n');
     assert.ok(ndPfnInit(x86('6.12', 80), dev({ map: 'mem' })).ok);
+  });
+});
+
+describe('core 6.1 namespace whose data offset lands on the truncated end (offset == size - end_trunc)', () => {
+  // 1 GiB at 64 GiB + 16 MiB, align 1 GiB, map=dev: offset = ALIGN(start + 8K + 64 x 262142, 1G) - start = 1008 MiB,
+  // end_trunc = 16 MiB, so the data area is empty. 6.1 accepts it (pfn_devs.c:813 tests offset >= size only).
+  const sim = (mode: 'fsdax' | 'devdax' | 'kmem', version = '6.1') =>
+    simulateMemmap(makeConfig({ version, ram: { start: 4 * GiB, size: 16 * GiB }, devices: [{ name: 'ns0', mode, start: 64 * GiB + 16 * MiB, size: GiB, align: GiB, map: 'dev' }] }));
+
+  it('fsdax: pmem maps the whole range, the memmap of the first 112 MiB from RAM, 7 PMDs from the altmap, nothing initialized', () => {
+    const r = sim('fsdax');
+    const d = r.memmap.devices[0];
+    assert.deepEqual(r.errors, []);
+    assert.equal(d.status, 'ok');
+    assert.equal(d.structPages, 258048); // (1 GiB - 16 MiB) / 4 KiB
+    assert.equal(d.usablePages, 0);
+    assert.equal(d.initializedStructPages, 0); // memmap_init_zone_device(): base_pfn + vmem_altmap_offset() == end_pfn
+    assert.equal(d.dataOffsetBytes, 1008 * MiB);
+    assert.equal(d.endTruncBytes, 16 * MiB);
+    assert.deepEqual(
+      d.pieces.map((p) => [p.nrPages, p.fullSections, p.mapping, p.basePages, p.leafBlocks, p.ramBytes, p.deviceBytes]),
+      [
+        [28672, 0, 'base', 448, 0, 448 * 4096, 0], // x86: a sub-section piece takes base pages from RAM, altmap ignored
+        [229376, 7, 'pmd', 0, 7, 0, 7 * 2 * MiB],
+      ],
+    );
+    assert.deepEqual([d.altmap!.reserve, d.altmap!.free, d.altmap!.alloc, d.altmap!.align], [2, 258046, 3584, 510]);
+    assert.match(d.notes.join('\n'), /0 data pages.*capacity 0/);
+  });
+
+  it('devdax and kmem: the dax device is 0 bytes and dax_bus_probe() refuses it (-ENXIO, no message): no memmap', () => {
+    for (const mode of ['devdax', 'kmem'] as const) {
+      const r = sim(mode);
+      assert.equal(r.memmap.devices[0].status, 'failed', mode);
+      assert.equal(r.memmap.hotplug.length, 0, mode);
+      assert.equal(r.errors.length, 1, mode);
+      assert.equal(r.errors[0].kernelMessage, undefined, mode);
+      assert.match(r.errors[0].message, /0 data pages.*dax_bus_probe\(\) refuses it with -ENXIO/, mode);
+    }
+  });
+
+  it('6.12 refuses the layout in nd_pfn_init()', () => {
+    const r = sim('fsdax', '6.12');
+    assert.equal(r.memmap.devices[0].status, 'failed');
+    assert.equal(r.errors[0].kernelMessage, 'ns0 unable to satisfy requested alignment\n');
   });
 });

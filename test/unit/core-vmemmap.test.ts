@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GiB, KiB, MiB, alignmentOf } from '../../src/config/units';
-import { type Altmap, VmemmapSpace, altmapAllocRun, archProfile, newAltmap, simulateMemmap } from '../../src/core';
+import { type Altmap, VmemmapSpace, altmapAllocRun, archProfile, compoundHeadSections, memmapPagesFor, newAltmap, simulateMemmap, zoneDeviceInitRange } from '../../src/core';
+import { buildInitWorkload } from '../../src/core/init';
 import { makeConfig } from './core-helpers';
 
 const one = (o: Parameters<typeof makeConfig>[0]) => {
@@ -220,6 +221,30 @@ describe('core ZONE_DEVICE vmemmap population (§2, §4d)', () => {
     assert.match(mixed.d.notes.join('\n'), /REGION_MIXED/);
   });
 
+  it('raw mode on an ND_REGION_PAGEMAP region must be memremap_compat_align()ed: "%pr misaligned, unable to map"', () => {
+    // nvdimm_namespace_common_probe(): IS_ALIGNED(res->start | (res->end + 1), memremap_compat_align()) for a
+    // namespace pmem_should_map_pages() maps, else -EOPNOTSUPP ([6.12] namespace_devs.c:1497-1506, [6.1] :1488-1497).
+    const hash = one({ arch: 'ppc64-hash', ram: { size: 16 * GiB }, devices: [{ mode: 'raw', provider: 'of-pmem', start: 0x1000200000, size: GiB }] });
+    assert.equal(hash.d.status, 'failed'); // ppc64 hash: compat align 16 MiB (the linear mapping page size)
+    assert.equal(hash.r.errors.length, 1);
+    assert.equal(hash.r.errors[0].kernelMessage, '[mem 0x1000200000-0x10401fffff flags 0x200] misaligned, unable to map\n');
+    assert.match(hash.r.errors[0].message, /start and end are not aligned to memremap_compat_align\(\) \(16 MiB\).*-EOPNOTSUPP/);
+    assert.equal(hash.r.memmap.vmstat!.nrMemmapPages, 0);
+    for (const version of ['6.1', '6.12']) {
+      const x86 = one({ version, devices: [{ mode: 'raw', provider: 'e820', start: 0x1000100000, size: GiB }] });
+      assert.equal(x86.d.status, 'failed', version);
+      assert.equal(x86.r.errors[0].kernelMessage, '[mem 0x1000100000-0x10400fffff flags 0x200] misaligned, unable to map\n', version);
+    }
+    const end = one({ devices: [{ mode: 'raw', provider: 'virtio-pmem', start: 64 * GiB, size: GiB + MiB }] });
+    assert.equal(end.r.errors[0].kernelMessage, '[mem 0x1000000000-0x10400fffff flags 0x200] misaligned, unable to map\n');
+    assert.match(end.r.errors[0].message, /end 0x1040100000 is not aligned/);
+    // 2 MiB-aligned on x86, 16 MiB-aligned on hash: mapped.
+    assert.equal(one({ devices: [{ mode: 'raw', provider: 'e820', start: 64 * GiB + 2 * MiB, size: GiB }] }).d.status, 'ok');
+    assert.equal(one({ arch: 'ppc64-hash', ram: { size: 16 * GiB }, devices: [{ mode: 'raw', provider: 'of-pmem', start: 0x1001000000, size: GiB }] }).d.status, 'ok');
+    // A raw namespace that gets no struct pages (NFIT region) is not checked.
+    assert.equal(one({ devices: [{ mode: 'raw', provider: 'nfit', start: 0x1000100000, size: GiB }] }).d.status, 'no-struct-pages');
+  });
+
   it('raw mode has no struct pages; s390 has no ZONE_DEVICE', () => {
     const raw = one({ devices: [{ mode: 'raw' }] }).d;
     assert.equal(raw.status, 'no-struct-pages');
@@ -359,5 +384,55 @@ describe('core compound dedup: a run equals per-section vmemmap_populate_compoun
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('core populate counts carried to the timing model (SectionPiece leafBlocks / basePages / reusedPages)', () => {
+  it('a full-section run whose two end PMDs already hold PTE tables: 1 PMD block + 768 base pages, not re-derived from bytes', () => {
+    // sizeof(struct page) 80: a section's memmap is 2.5 MiB, so PMDs straddle sections. Namespaces a (top of
+    // section 512) and c (bottom of section 515) PTE-map the PMDs that b's sections 513-514 begin and end in;
+    // b's vmemmap_populate_hugepages() then maps 1.5 MiB + 1.5 MiB of base pages in them and one PMD between.
+    const cfg = makeConfig({
+      kernel: { structPageSize: 80 },
+      ram: { start: 4 * GiB, size: 16 * GiB },
+      devices: [
+        { name: 'a', start: 64 * GiB + 104 * MiB, size: 24 * MiB, map: 'mem' },
+        { name: 'c', start: 64 * GiB + 384 * MiB, size: 16 * MiB, map: 'mem' },
+        { name: 'b', start: 64 * GiB + 128 * MiB, size: 256 * MiB, map: 'mem' },
+      ],
+    });
+    const r = simulateMemmap(cfg);
+    assert.deepEqual(r.errors, []);
+    const b = r.memmap.devices[2];
+    assert.deepEqual(
+      b.pieces.map((p) => [p.mapping, p.leafBlocks, p.basePages, p.ramBytes]),
+      [['mixed', 1, 768, 2 * MiB + 768 * 4096]],
+    );
+    const work = buildInitWorkload(cfg, r).devices.find((d) => d.name === 'b')!;
+    // The bytes (5 MiB) would read as 2 PMD blocks + 256 base pages.
+    assert.deepEqual(work.populate, { pmdBlocks: 1, basePages: 768, reusedPtes: 0 });
+  });
+});
+
+describe('core shared formulas', () => {
+  it('compoundHeadSections() counts the multiples of m in [s, s + k)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 64 }), (s, k, m) => {
+        let n = 0;
+        for (let i = s; i < s + k; i++) if (i % m === 0) n++;
+        assert.equal(compoundHeadSections(s, k, m), n);
+      }),
+    );
+  });
+
+  it('memmapPagesFor() and zoneDeviceInitRange()', () => {
+    const x86 = archProfile(makeConfig({}));
+    assert.equal(memmapPagesFor(x86, x86.pagesPerSection), 512);
+    assert.equal(memmapPagesFor(x86, 1), 1);
+    assert.equal(memmapPagesFor(archProfile(makeConfig({ kernel: { structPageSize: 72 } })), 32768), 576);
+    const a = newAltmap(0x1000000, 0x1ffffff, 2, 4606);
+    assert.deepEqual(zoneDeviceInitRange(a, 0x1000000, 0x1040000), { startPfn: 0x1000000 + 4608, nrPages: 0x40000 - 4608 });
+    assert.deepEqual(zoneDeviceInitRange(null, 0x1000000, 0x1040000), { startPfn: 0x1000000, nrPages: 0x40000 });
+    assert.deepEqual(zoneDeviceInitRange(newAltmap(0, 99, 2, 200), 0, 100), { startPfn: 202, nrPages: 0 });
   });
 });

@@ -11,6 +11,7 @@
 
 import type { DeviceKind, WorkloadConfig } from '../../config/types';
 import { type ArchProfile, BOUNDARY, archProfile, atLeast, deferredInitMaxThreads } from '../arch';
+import { zoneDeviceInitRange } from '../altmap';
 import { highestAddress } from '../layout';
 import { bootReservedPages } from '../hugetlb_vmemmap';
 import type { DeviceMemmap, HotplugMemmap, HugetlbMemmap, MemmapResult, NodeLayout, PfnRange, SectionPiece } from '../types';
@@ -40,7 +41,17 @@ export const TIMING_BOUNDARY = {
   hugetlbGiganticNoinit: [6, 7],
   /** padata for hugetlb boot allocation and gigantic gather (Gang Li, v6.9): the memory half's boundary. */
   hugetlbParallel: BOUNDARY.hugetlbParallelAlloc,
+  /** Deferred init leaves one section of the highest zone early ("mm: initialize pages on demand during boot",
+   *  c9e97a1997fb, v4.17); before, update_defer_init() left "at least 2G of the highest zone"
+   *  (2UL << (30 - PAGE_SHIFT) pages, v4.2). Later v4.x also took max() with node_spanned_pages >> 8 (more
+   *  than 2 GiB only for nodes above 512 GiB) and added memblock reservations in that range: not modelled. */
+  deferOneSection: [4, 17],
 } as const;
+
+/** The pages of the highest zone that deferred init leaves to early init (counted as defer_init() counts). */
+export function earlyDeferTarget(version: readonly [number, number], pagesPerSection: number, pageSize: number): number {
+  return atLeast(version, TIMING_BOUNDARY.deferOneSection) ? pagesPerSection : (2 * 1024 ** 3) / pageSize;
+}
 
 export function mediaOf(kind: DeviceKind): Media {
   return kind === 'pmem' ? 'pmem' : kind === 'cxl' ? 'cxl' : 'dram';
@@ -81,7 +92,7 @@ export function buildInitWorkload(cfg: WorkloadConfig, r: MemmapResult): InitWor
     const gigantic = hugetlb.filter((h) => h.gigantic).reduce((s, h) => s + reservedHere(h) * h.structPagesPerPage, 0);
     // sparse_init()'s memmap buffer and the vmemmap page tables: memblock allocations at the top of the node.
     const bootReserved = nm ? bootReservedPages(P, nm) : 0;
-    const d = deferSplit(n, profile.pagesPerSection, features.deferredInit, gigantic, bootReserved);
+    const d = deferSplit(n, profile.pagesPerSection, features.deferredInit, gigantic, bootReserved, earlyDeferTarget(v, profile.pagesPerSection, P));
     return {
       id: n.id,
       cpus: n.cpus,
@@ -104,18 +115,18 @@ export function buildInitWorkload(cfg: WorkloadConfig, r: MemmapResult): InitWor
     const media = mediaOf(cfgDev ? cfgDev.kind : d.kind);
     if (d.hotplugIndex !== null) {
       const h = r.memmap.hotplug[d.hotplugIndex];
-      if (h && h.status === 'ok') devices.push(hotplugWork(profile, h, d.name, index, 'device', media, dramHome));
+      if (h && h.status === 'ok') devices.push(hotplugWork(h, d.name, index, 'device', media, dramHome));
       return;
     }
     if (d.structPages === 0 || d.location === 'none') return; // raw namespaces: no struct pages
-    devices.push(zoneDeviceWork(profile, d, index, media, dramHome, P));
+    devices.push(zoneDeviceWork(d, index, media, dramHome, P));
   });
   let hi = 0;
   r.memmap.hotplug.forEach((h) => {
     if (h.source !== 'hotplug') return;
     const i = hi++;
     if (h.status !== 'ok') return;
-    devices.push(hotplugWork(profile, h, `hotplug[${i}]`, i, 'hotplug', 'dram', dramHome));
+    devices.push(hotplugWork(h, `hotplug[${i}]`, i, 'hotplug', 'dram', dramHome));
   });
 
   return { features, nodes, devices, hugetlb, hypervisor: cfg.kernel.hypervisor };
@@ -136,51 +147,18 @@ function bootPopulation(profile: ArchProfile, bytes: number): VmemmapPopulation 
   return { pmdBlocks: 0, basePages: Math.floor(bytes / profile.pageSize), reusedPtes: 0 };
 }
 
-/** Mapping work of __add_pages() pieces (counts from the piece when the memory half provides them). */
-export function populationOf(profile: ArchProfile, pieces: readonly SectionPiece[]): VmemmapPopulation {
-  const P = profile.pageSize;
-  const SP = profile.structPageSize;
+/** Mapping work of __add_pages() pieces: the leaf blocks, base pages and reused PTEs each populate made. */
+export function populationOf(pieces: readonly SectionPiece[]): VmemmapPopulation {
   const out: VmemmapPopulation = { pmdBlocks: 0, basePages: 0, reusedPtes: 0 };
   for (const p of pieces) {
-    const extra = p as SectionPiece & { leafBlocks?: number; basePages?: number; reusedPages?: number };
-    if (extra.leafBlocks !== undefined && extra.basePages !== undefined) {
-      out.pmdBlocks += extra.leafBlocks;
-      out.basePages += extra.basePages;
-      out.reusedPtes += extra.reusedPages ?? 0;
-      continue;
-    }
-    const bytes = p.ramBytes + p.deviceBytes;
-    const leaf = profile.vmemmap.leafBytes;
-    switch (p.mapping) {
-      case 'early-reuse':
-        break;
-      case 'pmd':
-      case 'hash':
-        if (leaf > 0) out.pmdBlocks += Math.floor(bytes / leaf);
-        else out.basePages += Math.floor(bytes / P);
-        break;
-      case 'base':
-        out.basePages += Math.floor(bytes / P);
-        break;
-      case 'mixed':
-        if (leaf > 0) {
-          out.pmdBlocks += Math.floor(bytes / leaf);
-          out.basePages += Math.floor((bytes % leaf) / P);
-        } else out.basePages += Math.floor(bytes / P);
-        break;
-      case 'compound': {
-        const own = Math.floor(bytes / P);
-        out.basePages += own;
-        out.reusedPtes += Math.max(0, Math.ceil((p.nrPages * SP) / P) - own);
-        break;
-      }
-    }
+    out.pmdBlocks += p.leafBlocks;
+    out.basePages += p.basePages;
+    out.reusedPtes += p.reusedPages;
   }
   return out;
 }
 
 function zoneDeviceWork(
-  profile: ArchProfile,
   d: DeviceMemmap,
   index: number,
   media: Media,
@@ -188,8 +166,8 @@ function zoneDeviceWork(
   P: number,
 ): ZoneDeviceInitWork {
   // memmap_init_zone_device() nr_pages: from base_pfn + vmem_altmap_offset() with an altmap.
-  const endPfn = d.mappedRange ? Math.floor(d.mappedRange.end / P) : 0;
-  const initPages = d.altmap ? Math.max(0, endPfn - (d.altmap.basePfn + d.altmap.reserve + d.altmap.free)) : d.structPages;
+  const range = d.mappedRange ?? { start: 0, end: 0 };
+  const initPages = zoneDeviceInitRange(d.altmap, Math.floor(range.start / P), Math.floor(range.end / P)).nrPages;
   const compound =
     d.vmemmapShift > 0 && d.compoundPages > 0
       ? { pfnsPerCompound: 2 ** d.vmemmapShift, compoundPages: d.compoundPages, structPagesPerCompound: d.initializedStructPages / d.compoundPages }
@@ -201,7 +179,7 @@ function zoneDeviceWork(
     index,
     node: d.node,
     media,
-    populate: populationOf(profile, d.pieces),
+    populate: populationOf(d.pieces),
     // move_pfn_range_to_zone() -> memmap_init_range(): [base_pfn + reserve, base_pfn + vmem_altmap_offset)
     altmapInitPages: d.altmap ? d.altmap.free : 0,
     initPages,
@@ -212,7 +190,6 @@ function zoneDeviceWork(
 }
 
 function hotplugWork(
-  profile: ArchProfile,
   h: HotplugMemmap,
   name: string,
   index: number,
@@ -231,7 +208,7 @@ function hotplugWork(
     blocks: h.blocks,
     pagesPerBlock,
     memmapPagesPerBlock: h.memmapOnMemory ? h.memmapPagesPerBlock : 0,
-    populate: populationOf(profile, h.pieces),
+    populate: populationOf(h.pieces),
     memmapHome: h.memmapOnMemory ? { media, node: h.node } : dramHome(h.node),
   };
 }
@@ -270,15 +247,17 @@ export function deferSplit(
   deferredInit: boolean,
   giganticReservedPages: number,
   bootReservedPages = 0,
+  earlyTarget = pagesPerSection,
 ): { earlyPages: number; reservedPages: number; jobs: DeferredRange[]; memory: DeferredRange[] } {
   const unavailable = n.unavailablePages;
   const last = n.zones.find((z) => z.isLastZone);
   if (!deferredInit || !last) return { earlyPages: n.presentPages + unavailable, reservedPages: 0, jobs: [], memory: [] };
-  // first_deferred_pfn: the first section-aligned pfn reached after PAGES_PER_SECTION initialized pages.
+  // first_deferred_pfn: the first section-aligned pfn reached after `earlyTarget` initialized pages
+  // (PAGES_PER_SECTION from v4.17, 2 GiB before).
   let count = 0;
   let first: number | null = null;
   for (const r of last.ranges) {
-    const candidate = alignUpTo(r.startPfn + Math.max(0, pagesPerSection - count), pagesPerSection);
+    const candidate = alignUpTo(r.startPfn + Math.max(0, earlyTarget - count), pagesPerSection);
     if (candidate < r.endPfn) {
       first = candidate;
       break;
