@@ -190,7 +190,7 @@ export function bootTimeline(b: Boot): { timeline: LogTimeline | null; note: str
   };
   if (b.memory) mark(b.memory.t, 'memory', `Memory: ${b.memory.availableKiB.toLocaleString('en-US')}K/${b.memory.totalKiB.toLocaleString('en-US')}K available`, b.memory.line);
   if (b.hugetlbOptimizedAtBoot) mark(b.hugetlbOptimizedAtBoot.t, 'hugetlb', `HugeTLB: ${b.hugetlbOptimizedAtBoot.pages} huge pages whose vmemmap are optimized at boot`, b.hugetlbOptimizedAtBoot.line);
-  for (const h of b.hugetlb) mark(h.t, 'hugetlb', `HugeTLB ${formatBytes(h.pageSizeBytes)} page size${h.vmemmapFreeableKiB !== null ? `: ${h.vmemmapFreeableKiB} KiB vmemmap can be freed` : ''}`, h.line);
+  for (const h of b.hugetlb) mark(h.t, 'hugetlb', `HugeTLB ${formatBytes(h.pageSizeBytes)} page size${h.vmemmapFreeableKiB !== null ? `: ${h.vmemmapFreeableKiB} KiB vmemmap can be freed` : ''}`, h.vmemmapFreeableKiB !== null ? (h.hvoLine ?? h.line) : h.line);
   for (const f of b.hugetlbAllocationFailures) mark(f.t, 'hugetlb', `HugeTLB: only ${f.allocatedPages} of ${f.requestedPages} ${formatBytes(f.pageSizeBytes)} pages allocated`, f.line);
   for (const d of b.deviceMemory) mark(d.t, 'device', `${d.kind === 'p2pdma' ? 'P2PDMA' : 'device-private'} memory${d.device ? ` ${d.device}` : ''}${d.bytes !== null ? ` ${formatBytes(d.bytes)}` : ''}`, d.line);
   for (const h of b.hotplug) mark(h.t, 'hotplug', h.text, h.line);

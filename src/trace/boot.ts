@@ -67,6 +67,8 @@ export class BootBuilder {
   once = new Map<string, number>();
   /** Lines where another boot may begin: un-prefixed lines ("After:") and facts stamped earlier than the previous fact. */
   candidates: number[] = [];
+  /** Per candidate: an un-prefixed line (a heading such as "After:"), not a stamp that went back. */
+  headings: boolean[] = [];
   /** Facts other than the kernel banner's own (the "Linux version" rule starts a new boot when there are any). */
   substantive = 0;
   seenNonZeroTs = false;
@@ -88,21 +90,45 @@ export class BootBuilder {
     this.lastLine = firstLine;
   }
 
-  addCandidate(line: number): void {
+  addCandidate(line: number, heading = false): void {
     const c = this.candidates;
     if (c.length && c[c.length - 1] >= line) return;
-    if (c.length >= MAX_CANDIDATES) c.shift();
+    if (c.length >= MAX_CANDIDATES) {
+      c.shift();
+      this.headings.shift();
+    }
     c.push(line);
+    this.headings.push(heading);
   }
 
-  /** The latest boundary candidate after `after` and before `upTo`, or `upTo` when there is none. */
+  /** The latest boundary candidate after `after` and before `upTo`, or `upTo` when there is none; a stamp that
+   *  went back takes the headings right above it ("After:") along (headingStart). */
   splitLine(after: number, upTo: number): number {
     for (let i = this.candidates.length - 1; i >= 0; i--) {
       const c = this.candidates[i];
-      if (c < upTo && c > after) return c;
+      if (c < upTo && c > after) return this.headings[i] ? c : this.headingStart(c, after);
       if (c <= after) break;
     }
     return upTo;
+  }
+
+  /**
+   * Where a boot that begins at the stamped line `line` really starts: the un-prefixed lines directly above
+   * it that hold no fact (a heading such as "> After:" or "AFTER" / "-----" in a mail), back to `after`
+   * (exclusive). Only headings count, so a log without stamps (every line un-prefixed) never moves.
+   */
+  headingStart(line: number, after: number): number {
+    const c = this.candidates;
+    let i = c.length - 1;
+    while (i >= 0 && c[i] >= line) i--;
+    let at = line;
+    let f = this.facts.length - 1;
+    while (i >= 0 && c[i] === at - 1 && this.headings[i] && c[i] > after) {
+      while (f >= 0 && this.facts[f].line > c[i]) f--;
+      if (f >= 0 && this.facts[f].line === c[i]) break;
+      at = c[i--];
+    }
+    return at;
   }
 
   /** Move everything from `line` on into `next` (a new boot starting at `line`). Facts are mostly in line
@@ -121,8 +147,13 @@ export class BootBuilder {
       }
       if (pf.t !== null) next.lastFactT = pf.t;
     }
-    next.candidates = this.candidates.filter((c) => c > line);
-    this.candidates = this.candidates.filter((c) => c < line);
+    const keep = (after: boolean) => this.candidates.map((c, i) => i).filter((i) => (after ? this.candidates[i] > line : this.candidates[i] < line));
+    const later = keep(true);
+    const earlier = keep(false);
+    next.candidates = later.map((i) => this.candidates[i]);
+    next.headings = later.map((i) => this.headings[i]);
+    this.candidates = earlier.map((i) => this.candidates[i]);
+    this.headings = earlier.map((i) => this.headings[i]);
     next.seenNonZeroTs = this.seenNonZeroTs;
     next.sawAbsolute = this.sawAbsolute;
     next.sawRelative = this.sawRelative;
@@ -327,13 +358,22 @@ export function foldBoot(b: BootBuilder): Boot {
             hvoWording: f.v.hvoWording ?? null,
             line: f.v.line,
             t: f.v.t,
+            preallocatedLine: f.v.preallocatedPages != null ? f.v.line : null,
+            hvoLine: f.v.hvoWording != null ? f.v.line : null,
           });
         } else {
-          h.preallocatedPages ??= f.v.preallocatedPages ?? null;
+          // Each figure keeps the line it was read from (the first of its kind, as the figure itself).
+          if (h.preallocatedPages === null && f.v.preallocatedPages != null) {
+            h.preallocatedPages = f.v.preallocatedPages;
+            h.preallocatedLine = f.v.line;
+          }
           h.requestedPages ??= f.v.requestedPages ?? null;
-          h.vmemmapFreeableKiB ??= f.v.vmemmapFreeableKiB ?? null;
-          h.vmemmapFreeablePages ??= f.v.vmemmapFreeablePages ?? null;
-          h.hvoWording ??= f.v.hvoWording ?? null;
+          if (h.hvoWording === null && f.v.hvoWording != null) {
+            h.vmemmapFreeableKiB = f.v.vmemmapFreeableKiB ?? null;
+            h.vmemmapFreeablePages = f.v.vmemmapFreeablePages ?? null;
+            h.hvoWording = f.v.hvoWording;
+            h.hvoLine = f.v.line;
+          }
         }
         break;
       }

@@ -65,8 +65,8 @@ export function bootFigures(b: Boot): Figure[] {
   }
   for (const h of [...b.hugetlb].sort((x, y) => x.pageSizeBytes - y.pageSizeBytes)) {
     const size = h.pageSizeBytes >= 2 ** 30 ? `${h.pageSizeBytes / 2 ** 30} GiB` : `${h.pageSizeBytes / 2 ** 20} MiB`;
-    add(`hugetlb.${h.pageSizeBytes}.preallocatedPages`, `HugeTLB ${size} pre-allocated`, 'pages', h.preallocatedPages, h.line);
-    add(`hugetlb.${h.pageSizeBytes}.vmemmapFreeableKiB`, `HugeTLB ${size} vmemmap freeable per page`, 'KiB', h.vmemmapFreeableKiB, h.line);
+    add(`hugetlb.${h.pageSizeBytes}.preallocatedPages`, `HugeTLB ${size} pre-allocated`, 'pages', h.preallocatedPages, h.preallocatedLine);
+    add(`hugetlb.${h.pageSizeBytes}.vmemmapFreeableKiB`, `HugeTLB ${size} vmemmap freeable per page`, 'KiB', h.vmemmapFreeableKiB, h.hvoLine);
   }
   add('hugetlb.optimizedAtBoot', 'HugeTLB pages optimized at boot', 'pages', b.hugetlbOptimizedAtBoot?.pages, b.hugetlbOptimizedAtBoot?.line ?? null);
   if (b.hugetlbAllocations.length) add('hugetlb.allocationMs', 'HugeTLB allocation time', 'ms', sum(b.hugetlbAllocations.map((a) => a.ms)), b.hugetlbAllocations.length === 1 ? b.hugetlbAllocations[0].line : null);

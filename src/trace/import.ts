@@ -23,13 +23,17 @@ import { Comments, renderYaml } from './import/yaml-out';
 import { loadConfigText } from '../config/load';
 import type { Arch, KernelOptions, WorkloadConfig } from '../config/types';
 import { GiB, KiB, MiB, TiB, alignUp, alignmentOf, formatBytes, formatHex } from '../config/units';
-import { archProfile, type ArchProfile } from '../core/arch';
+import { archProfile, atLeast, BOUNDARY, type ArchProfile } from '../core/arch';
 import { ndPfnInit } from '../core/nvdimm';
 import { simulateMemmap } from '../core/simulate';
 import type { MemmapResult } from '../core/types';
 import { simulateTiming } from '../core/init/timing';
-import { buildInitWorkload } from '../core/init/workload';
+import { buildInitWorkload, earlyDeferTarget } from '../core/init/workload';
 import { calibrationPoints, matchZoneDevices, simulatedDevices, type CalibrationPointOut } from './predicted';
+
+/** The last release that printed the old deferred-init wording "node %d initialised, %lu pages in %ums" (the page
+ *  count went with "mm: don't track number of pages during deferred initialization", v5.8). */
+const OLD_DEFERRED_WORDING_LAST = '5.7';
 
 export { parseNdctlJson, looksLikeNdctlJson, mergeNdctlParses, type NdctlNamespace, type NdctlParse } from './import/ndctl';
 export type { ExtraFacts } from './import/facts';
@@ -84,6 +88,9 @@ function factLines(b: Boot): Set<number> {
     }
     const o = v as Record<string, unknown>;
     if (typeof o.line === 'number') lines.add(o.line);
+    // A HugeTLB size is told by two lines, each cited for its own figure.
+    if (typeof o.preallocatedLine === 'number') lines.add(o.preallocatedLine);
+    if (typeof o.hvoLine === 'number') lines.add(o.hvoLine);
     for (const [k, x] of Object.entries(o)) if (k !== 'frames' && typeof x === 'object') visit(x, depth + 1);
   };
   visit(b, 0);
@@ -424,13 +431,17 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
     const total = b.nodeTotalPages.find((t) => t.node === id);
     const deferred = b.deferredInit.find((d) => d.node === id && d.pages !== null);
     if (total) place(id, total.pages * P, `${total.pages} present pages x ${formatBytes(P)} (${cite(log, total.line)})`);
-    else if (deferred)
+    else if (deferred) {
+      // What the kernel that printed the line left early: one section from v4.17, at least 2 GiB before.
+      const early = earlyDeferTarget(profile.version, profile.pagesPerSection, P);
+      const earlyWhy = early === profile.pagesPerSection ? 'the early section (v4.17+)' : `the ${formatBytes(early * P)} of the highest zone initialized early (update_defer_init(), before v4.17)`;
       place(
         id,
-        (deferred.pages! + profile.pagesPerSection) * P,
-        `${deferred.pages} deferred pages (${cite(log, deferred.line)}) + the early section + the memmap and page tables (reserved: not counted), x ${formatBytes(P)}`,
+        (deferred.pages! + early) * P,
+        `${deferred.pages} deferred pages (${cite(log, deferred.line)}) + ${earlyWhy} + the memmap and page tables (reserved: not counted), x ${formatBytes(P)}`,
         deferred.pages!,
       );
+    }
   }
   if (![...result.values()].some((n) => n.ranges.length) && b.memory) {
     // One node holding everything the Memory: line counts.
@@ -756,6 +767,18 @@ export function buildImport(req: ImportRequest): ImportResult {
   if (vm) {
     kernel.version = `${vm[1]}.${vm[2]}`;
     comments.inline('kernel.version', `from ${cite(log!, b!.kernel?.line)}${b!.kernel && b!.kernel.source !== 'linux-version' ? ` (${b!.kernel.source})` : ''}`);
+  } else if (b?.deferredInit.some((d) => d.format === 'pages-initialised')) {
+    // "node N initialised, P pages in T ms" was printed by v4.2 to v5.7 only: not a 6.12 log.
+    const d = b.deferredInit.find((x) => x.format === 'pages-initialised')!;
+    kernel.version = OLD_DEFERRED_WORDING_LAST;
+    comments.inline('kernel.version', `guess: no version line; the deferred-init wording dates the kernel to v4.2..v${OLD_DEFERRED_WORDING_LAST} (see above)`);
+    comments.before(
+      'kernel.version',
+      `kernel.version: the log prints no version, but "node N initialised, P pages" (${cite(log!, d.line)}) was printed by v4.2 to v${OLD_DEFERRED_WORDING_LAST} only.`,
+      `${OLD_DEFERRED_WORDING_LAST} is assumed: the newest of them, the closest to the releases the simulator models exactly (6.1, 6.12).`,
+      'Before 4.17 deferred init left at least 2 GiB of the highest zone early, not one section: give the real version if older (the node grows by that).',
+    );
+    warnings.push(`kernel.version: not in the log; the deferred-init wording dates it to v4.2..v${OLD_DEFERRED_WORDING_LAST}: ${OLD_DEFERRED_WORDING_LAST} assumed`);
   } else {
     kernel.version = '6.12';
     comments.inline('kernel.version', `guess: ${log ? 'the log prints' : 'ndctl / daxctl JSON gives'} no kernel version; the format default 6.12`);
@@ -908,7 +931,7 @@ export function buildImport(req: ImportRequest): ImportResult {
       const count = h.preallocatedPages;
       if (!count) continue;
       const c = fromCmd.get(h.pageSizeBytes);
-      const src = `${cite(log!, h.line)}`;
+      const src = `${cite(log!, h.preallocatedLine ?? h.line)}`;
       if (c?.perNode && [...c.perNode.keys()].every((node) => memoryNodes.has(node))) {
         for (const [node, n] of c.perNode) if (n > 0) {
           pools.push({ node, pageSize: sizeText(h.pageSizeBytes), count: n });
@@ -936,7 +959,7 @@ export function buildImport(req: ImportRequest): ImportResult {
     const hvoLines = b.hugetlb.filter((h) => h.vmemmapFreeableKiB !== null);
     if (hvoLines.length && !kernel.hvo) {
       trailer.push(
-        `HVO: the log prints what HVO could free (${hvoLines.map((h) => `${h.vmemmapFreeableKiB} KiB per ${formatBytes(h.pageSizeBytes)} page, line ${h.line}`).join('; ')}) whether or not it is on; kernel.hvo is left at its default (off).`,
+        `HVO: the log prints what HVO could free (${hvoLines.map((h) => `${h.vmemmapFreeableKiB} KiB per ${formatBytes(h.pageSizeBytes)} page, line ${h.hvoLine ?? h.line}`).join('; ')}) whether or not it is on; kernel.hvo is left at its default (off).`,
       );
     }
   }
@@ -964,6 +987,30 @@ export function buildImport(req: ImportRequest): ImportResult {
     first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
     if (!first.config) return { ok: false, errors: first.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
     memmap = simulateMemmap(first.config);
+  }
+
+  // No deferred-init line, and a kernel that prints "Memory:" before deferred init runs (before 6.12, as the
+  // simulator models it): pages left for deferred init are not free yet, and mem_init_print_info() counts them
+  // neither as available (nr_free_pages()) nor as reserved (physpages - totalram - cma: totalram has them).
+  // When available + reserved + cma-reserved leave less than half of what the simulation would defer
+  // unaccounted, the log proves nothing was deferred.
+  let notDeferred: string[] | null = null;
+  const m = b?.memory ?? null;
+  if (b && m && b.deferredInit.length === 0 && m.reservedKiB !== null && !atLeast(profile.version, BOUNDARY.modern)) {
+    const deferredKiB = (buildInitWorkload(first.config, memmap).nodes.reduce((s, n) => s + n.deferredPages, 0) * profile.pageSize) / KiB;
+    const gapKiB = m.totalKiB - m.availableKiB - m.reservedKiB - (m.cmaReservedKiB ?? 0);
+    if (deferredKiB > 0 && gapKiB < deferredKiB / 2) {
+      kernel.deferredInit = false;
+      comments.inline('kernel.deferredInit', `the log proves it off (see the end): ${cite(log!, m.line)}`);
+      notDeferred = [
+        `kernel.deferredInit: false: "Memory:" (line ${m.line}) is printed before deferred init runs on ${version} (before 6.12), when the pages left for it are neither available nor reserved.`,
+        `There ${m.availableKiB}K available (${((m.availableKiB / m.totalKiB) * 100).toFixed(0)}%) + ${m.reservedKiB}K reserved + ${m.cmaReservedKiB ?? 0}K cma-reserved leave ${gapKiB}K of the ${m.totalKiB}K total,`,
+        `less than half of the ${deferredKiB}K the simulation would defer: nothing was deferred (no CONFIG_DEFERRED_STRUCT_PAGE_INIT).`,
+      ];
+      first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
+      if (!first.config) return { ok: false, errors: first.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
+      memmap = simulateMemmap(first.config);
+    }
   }
 
   if (b && b.memoryBlockBytes !== null) {
@@ -1000,7 +1047,9 @@ export function buildImport(req: ImportRequest): ImportResult {
       trailer.push(`${cal.points.length} measured time${cal.points.length === 1 ? '' : 's'} above can become machine.calibration points: memmap-lab import --calibrate (or memmap-lab compare --calibrate).`);
     }
   }
-  if (b && b.deferredInit.length === 0) {
+  if (notDeferred !== null) {
+    trailer.push(...notDeferred);
+  } else if (b && b.deferredInit.length === 0) {
     trailer.push('no deferred-init line in the log: kernel.deferredInit keeps its default (true); set it to false if the kernel has no CONFIG_DEFERRED_STRUCT_PAGE_INIT (or the slice just ends before page_alloc_init_late).');
   }
   if (b) {

@@ -10,10 +10,14 @@
 //                    start a log record, and nothing is decoded
 //   records          prefixes parsed (prefix.ts); "..." / collector gap markers end pending state
 //   wrapped messages a message whose rule head matches but whose regex does not waits for the next
-//                    un-prefixed line(s) (up to 3); the join is kept only if it makes the message match
+//                    un-prefixed line(s) (up to 3); the join is kept only if it makes the message match.
+//                    Free-text messages (command line, DMI, banner: Match.Open) take the un-prefixed lines
+//                    that follow them (up to 16); a zone line cut after its name or "[mem" waits for its
+//                    rest (up to 3)
 //   boots            a new boot at "Linux version" (when the current boot already has facts), at a stamp
 //                    printed as 0.000000 after non-zero stamps, at a journal _BOOT_ID change, and when a
-//                    once-per-boot fact repeats (see boot.ts)
+//                    once-per-boot fact repeats (see boot.ts); un-prefixed headings ("> After:") right above
+//                    the stamped line a boot starts at go with it
 //
 // Fast path: most lines of a dmesg are "[ seconds] text" with a text no rule is interested in. Such a line,
 // while no multi-line state is open, is dismissed after checking its stamp and looking up the first
@@ -26,7 +30,7 @@ import { BootBuilder, MAX_FACTS_PER_BOOT, foldBoot, type Fact } from './boot';
 import { functionPhase, stackPhase, baseFunctionName } from './functions';
 import { parseRecord, TsKind, type PrefixQuirks, type Rec } from './prefix';
 import {
-  ANYWHERE_RULES, DEVICE_ANYWHERE_RULES, DEVICE_BUCKETS, FRAME, Match, RULE_BUCKETS, TRACE_MARKER, ZONE_LINE,
+  ANYWHERE_RULES, DEVICE_ANYWHERE_RULES, DEVICE_BUCKETS, FRAME, Match, RULE_BUCKETS, TRACE_MARKER, ZONE_LINE, ZONE_PART,
   type AnywhereRule, type DevCtx, type HeadEntry, type Sink,
 } from './rules';
 import { hexOrNull, tooLarge } from './numbers';
@@ -48,6 +52,9 @@ export interface KernelLogOptions {
 }
 
 const MAX_JOINS = 3;
+/** Continuation lines joined to a free-text message (Match.Open): a 4 KiB command line wrapped at ~72 columns
+ *  takes more than 3. */
+const MAX_OPEN_JOINS = 16;
 const MAX_QP_FRAGMENTS = 64;
 const TRACE_WAIT = 40;
 const TRACE_MISSES = 3;
@@ -59,7 +66,8 @@ const CARRY_BYTES = 64 * 1024;
 
 const GAP = /^[\s>]*(?:\.{3,}|\[\.\.\.\]|<snip>|\[ ?snip ?\]|-+ ?snip ?-+|#{3,} ?\[collector: .*)\s*$/i;
 /** Does a raw line start a log record? (Used before QP mode is established.) */
-const RECORD_START = /^(?:[ \t]*>)*[ \t]*(?:(?:<\d{1,3}>)?\[\s*[+-]?\d+\.\d+\]|[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d)/;
+const RECORD_START =
+  /^(?:[ \t]*>)*[ \t]*(?:(?:<\d{1,3}>)?\[(?:\s*[+-]?\d+\.\d+(?:\s*<\s*\d+\.\d+>)?|<\s*\d+\.\d+>|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}(?: <\s*\d+\.\d+>)?)\]|[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d|(?:[A-Z][a-z]{2} )?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\d{9,11}\.\d+ \S+ \S+: )/;
 const QP_ESCAPE = /=([0-9A-Fa-f]{2})/g;
 const QP_EVIDENCE = /=[0-9A-F]{2}/;
 
@@ -81,6 +89,7 @@ const baseName = baseFunctionName;
 const MATCHED = Match.Matched;
 const INCOMPLETE = Match.Incomplete;
 const NONE = Match.None;
+const OPEN = Match.Open;
 const ABSOLUTE = TsKind.Absolute;
 const RELATIVE = TsKind.Relative;
 
@@ -179,6 +188,11 @@ interface Pending {
   rec: Rec;
   text: string;
   conts: Rec[];
+  /** The longest join that reads as a whole message (Match.Open), and how many of `conts` it holds; null: none. */
+  okText: string | null;
+  okConts: number;
+  /** A zone line cut short inside the "Zone ranges:" block (read against ZONE_LINE, not the rules). */
+  zone: boolean;
 }
 
 export class KernelLogReader implements Sink {
@@ -193,7 +207,7 @@ export class KernelLogReader implements Sink {
   rec!: Rec;
   dev: DevCtx | null = null;
   nodeContext: number | null = null;
-  private final = false;
+  final = false;
 
   private cur = new BootBuilder(0, 'start-of-file', 1);
   private emitted = 0;
@@ -712,14 +726,18 @@ export class KernelLogReader implements Sink {
       if (this.canContinue(rec, p)) {
         p.conts.push(rec);
         const joined = /\s$/.test(p.text) ? p.text + rec.text.trimStart() : `${p.text} ${rec.text.trimStart()}`;
-        const r = this.dispatchText(joined, p.rec, p.conts.length >= MAX_JOINS);
+        const r = p.zone ? this.zoneJoin(joined, p) : this.dispatchText(joined, p.rec, p.conts.length >= (p.okText !== null ? MAX_OPEN_JOINS : MAX_JOINS));
         if (r === MATCHED) {
           this.pending = null;
           this.rejoined += p.conts.length;
           return;
         }
-        if (r === INCOMPLETE) {
+        if (r === INCOMPLETE || r === OPEN) {
           p.text = joined;
+          if (r === OPEN) {
+            p.okText = joined;
+            p.okConts = p.conts.length;
+          }
           return;
         }
         p.conts.pop();
@@ -729,11 +747,38 @@ export class KernelLogReader implements Sink {
     this.handle(rec);
   }
 
-  /** The pending message got no continuation: read it alone (with fallbacks), then the lines held with it. */
+  /** A cut zone line joined with a continuation: MATCHED (the zone read), INCOMPLETE (still cut), or NONE. */
+  private zoneJoin(joined: string, p: Pending): Match {
+    const z = ZONE_LINE.exec(joined);
+    if (z) {
+      this.zoneFact(z, p.rec);
+      return MATCHED;
+    }
+    return p.conts.length < MAX_JOINS && ZONE_PART.test(joined) ? INCOMPLETE : NONE;
+  }
+
+  private zoneFact(z: RegExpExecArray, rec: Rec): void {
+    this.rec = rec;
+    this.fact({ k: 'zone', v: { zone: z[1], start: hex(z[3]), end: hex(z[4]), empty: z[2] === 'empty', line: rec.line } });
+  }
+
+  /** The pending message got no (further) continuation: read it alone (with fallbacks), or as far as it was
+   *  whole (Match.Open), then the lines held with it. */
   private resolvePending(p: Pending): void {
     this.pending = null;
-    this.dispatchText(p.rec.text, p.rec, true);
-    for (const c of p.conts) this.onRecord(c);
+    let used = 0;
+    if (p.zone) {
+      // Not a zone line after all: the block ends here, as it would have at this line.
+      this.zoneBlockOn = false;
+      this.afterZones(p.rec);
+    } else if (p.okText !== null) {
+      this.dispatchText(p.okText, p.rec, true);
+      used = p.okConts;
+      this.rejoined += used;
+    } else {
+      this.dispatchText(p.rec.text, p.rec, true);
+    }
+    for (let i = used; i < p.conts.length; i++) this.onRecord(p.conts[i]);
   }
 
   private flushPending(): void {
@@ -764,29 +809,36 @@ export class KernelLogReader implements Sink {
     if (this.zoneBlockOn) {
       const z = ZONE_LINE.exec(rec.text);
       if (z) {
-        this.rec = rec;
-        const start = hex(z[3]);
-        const end = hex(z[4]);
-        this.fact({ k: 'zone', v: { zone: z[1], start, end, empty: z[2] === 'empty', line: rec.line } });
+        this.zoneFact(z, rec);
+        return;
+      }
+      if (ZONE_PART.test(rec.text)) {
+        this.pending = { rec, text: rec.text, conts: [], okText: null, okConts: 0, zone: true };
         return;
       }
       this.zoneBlockOn = false;
     }
+    this.afterZones(rec);
+  }
+
+  /** handle() past the zone block. */
+  private afterZones(rec: Rec): void {
     if (this.trace && this.traceLine(rec)) return;
     if (this.badPageErr !== null && --this.badPageTtl < 0) this.badPageErr = null;
-    if (this.dispatchText(rec.text, rec, false) === INCOMPLETE) this.pending = { rec, text: rec.text, conts: [] };
+    const r = this.dispatchText(rec.text, rec, false);
+    if (r === INCOMPLETE || r === OPEN) this.pending = { rec, text: rec.text, conts: [], okText: r === OPEN ? rec.text : null, okConts: 0, zone: false };
   }
 
   /** Boot bookkeeping for a record: boundaries, seconds, boundary candidates. */
   private note(rec: Rec): void {
     let b = this.cur;
     if (rec.bootId !== null) {
-      if (b.bootId !== null && b.bootId !== rec.bootId) b = this.newBoot('journal-boot-id', rec.line);
+      if (b.bootId !== null && b.bootId !== rec.bootId) b = this.newBoot('journal-boot-id', rec.line, rec.prefixed);
       b.bootId = rec.bootId;
     }
     if (rec.tsKind === ABSOLUTE) {
       if (rec.zeroTs) {
-        if (b.seenNonZeroTs) b = this.newBoot('timestamp-reset', rec.line);
+        if (b.seenNonZeroTs) b = this.newBoot('timestamp-reset', rec.line, rec.prefixed);
       } else {
         b.seenNonZeroTs = true;
       }
@@ -798,7 +850,7 @@ export class KernelLogReader implements Sink {
       b.sawRelative = true;
     }
     if (rec.wall !== null && b.wallClock === null) b.wallClock = rec.wall;
-    if (!rec.prefixed && rec.text !== '') b.addCandidate(rec.line);
+    if (!rec.prefixed && rec.text !== '') b.addCandidate(rec.line, true);
   }
 
   private dispatchText(text: string, rec: Rec, final: boolean): Match {
@@ -820,6 +872,7 @@ export class KernelLogReader implements Sink {
     if (bucket === null) return NONE;
     const body = i ? text.slice(i) : text;
     let incomplete = false;
+    let open = false;
     for (const { head, rule } of bucket) {
       if (!body.startsWith(head)) continue;
       let m = rule.re.exec(body);
@@ -836,9 +889,11 @@ export class KernelLogReader implements Sink {
       const res = rule.emit(m, this);
       if (TOO_LARGE.text !== null && this.tooLarge(m.input, rule.id, res)) return MATCHED;
       if (res === INCOMPLETE) incomplete = true;
+      else if (res === OPEN) open = true;
       else if (res !== false && res !== NONE) return MATCHED;
     }
-    return incomplete ? INCOMPLETE : NONE;
+    // Whole as it stands (open) beats incomplete: joining more lines only has to keep it whole.
+    return open ? OPEN : incomplete ? INCOMPLETE : NONE;
   }
 
   /** A rule met a number above 2^53 - 1 (numbers.ts tooLarge): report the message (Boot.numbersTooLarge),
@@ -916,7 +971,7 @@ export class KernelLogReader implements Sink {
   kernelBanner(): void {
     const b = this.cur;
     if (b.substantive > 0 || b.once.has('version')) {
-      const nb = this.newBoot('linux-version', this.rec.line);
+      const nb = this.newBoot('linux-version', this.rec.line, this.rec.prefixed);
       nb.wallClock = this.rec.wall;
     }
   }
@@ -1003,12 +1058,14 @@ export class KernelLogReader implements Sink {
   // ---------------------------------------------------------------------------------------------
   // boots
 
-  private newBoot(reason: BootBoundary, line: number): BootBuilder {
+  /** A new boot from `line`, or from the headings right above it ("After:") when that line has a log prefix. */
+  private newBoot(reason: BootBoundary, line: number, prefixed: boolean): BootBuilder {
     this.finishTrace();
     const old = this.cur;
-    old.lastLine = line - 1;
+    const at = prefixed ? old.headingStart(line, old.firstLine) : line;
+    old.lastLine = at - 1;
     this.emitBoot(old);
-    this.cur = new BootBuilder(0, reason, line);
+    this.cur = new BootBuilder(0, reason, at);
     this.zoneBlockOn = false;
     this.nodeContext = null;
     this.badPageErr = null;

@@ -419,10 +419,12 @@ export function compareFigures(log: MeasuredLog, cfg: WorkloadConfig, memmap: Me
   const profile = profileOf(cfg);
   for (const h of b.hugetlb) {
     if (h.vmemmapFreeableKiB === null) continue;
+    // The HVO line, not the "registered ... pre-allocated" line of the same size.
+    const line = h.hvoLine ?? h.line;
     if (!profile.hugepageSizes.includes(h.pageSizeBytes)) {
       unmatched.push({
-        line: h.line,
-        source: src(h.line),
+        line,
+        source: src(line),
         why: `${cfg.arch} has no ${formatBytes(h.pageSizeBytes)} huge pages (its sizes: ${profile.hugepageSizes.map((x) => formatBytes(x)).join(', ')}): nothing to predict`,
       });
       continue;
@@ -432,7 +434,7 @@ export function compareFigures(log: MeasuredLog, cfg: WorkloadConfig, memmap: Me
     figures.push(
       figure('hvoFreeableKiB', `${formatBytes(h.pageSizeBytes)} page`, 'KiB', h.vmemmapFreeableKiB, bytes / KiB, {
         pageSizeBytes: h.pageSizeBytes,
-        ...at(h.line),
+        ...at(line),
         note: `hugetlb_vmemmap_optimizable_size() for ${profile.arch} ${cfg.kernel.version}${h.vmemmapFreeablePages !== null ? ` (the log's older wording: ${h.vmemmapFreeablePages} pages)` : ''}`,
       }),
     );

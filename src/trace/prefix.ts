@@ -3,11 +3,16 @@
 // Layers, outside in (each optional):
 //   mail quote marks           "> ", "> > "
 //   a wrapper                  syslog "May 21 10:59:23 host kernel: ", rsyslog ISO-8601 "2025-05-21T10:59:23.31+00:00 host kernel: ",
+//                              journalctl -o short-full "Wed 2025-05-21 10:59:23 UTC host kernel: ",
+//                              journalctl -o short-unix "1747825163.311954 host kernel: " (wall clock, as syslog),
 //                              journalctl -o json {"MESSAGE": ...}, logfmt `ts=... msg="..."`, /dev/kmsg "6,339,5140900,-;",
 //                              dmesg -x "kern  :info  : ", or anything else in front of a "[ seconds]" stamp (grep -H file names)
 //   printk level               "<6>"
 //   timestamp                  "[    1.234567]", relative "[  +0.000002]" / "[  -2.3]", dmesg -d "[ 1.2 < 0.0001>]",
-//                              dmesg -T "[Mon Jun 21 23:09:01 2022]", dmesg -e "[Jun21 23:09]"
+//                              dmesg -T "[Mon Jun 21 23:09:01 2022]", dmesg -e "[Jun21 23:09]",
+//                              dmesg --time-format=delta "[<    0.000123>]" (relative: the delta to the previous
+//                              message, as "[  +0.000123]"), dmesg -T -d "[Mon Jun 21 23:09:01 2022 <    0.000123>]"
+//                              (wall clock and relative)
 //   printk caller id           "[    T1] ", "[  C0]" (also glued: "[    0.000000][    T0]")
 //   journal short-monotonic    "host kernel: " after the stamp
 // A line cut at the start of the file ("08974] POWER9 ...") keeps its text; the stamp fragment is dropped.
@@ -49,10 +54,16 @@ export interface PrefixQuirks {
 // eslint-disable-next-line no-control-regex -- ANSI colour sequences start with the ESC control character
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const STAMP = /\[\s*([+-]?)(\d{1,12})\.(\d{1,9})(?:\s*<\s*[+-]?\d+\.\d+>)?\]/y;
-const WALL = /\[([A-Z][a-z]{2}\s?\d{1,2} \d\d:\d\d(?::\d\d)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})\]/y;
+const WALL = /\[([A-Z][a-z]{2}\s?\d{1,2} \d\d:\d\d(?::\d\d)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})(?: <\s*(\d{1,12})\.(\d{1,9})>)?\]/y;
+/** dmesg --time-format=delta: "[<    0.000123>]", the seconds since the previous message. */
+const DELTA = /\[<\s*(\d{1,12})\.(\d{1,9})>\]/y;
 const CALLER = /\[\s*[TC]\d{1,7}\] ?/y;
 const LEVEL = /<(\d{1,3})>/y;
 const SYSLOG = /([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?) (\S+) ([^\s:[\]]+)(?:\[\d+\])?: ?/y;
+/** journalctl -o short-full: "Wed 2025-05-21 10:59:23 UTC host kernel: " (the zone as %Z prints it: "CEST", "+03"). */
+const SHORT_FULL = /([A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?:[A-Za-z]{1,6}|[+-]\d\d(?::?\d\d)?)) (\S+) ([^\s:[\]]+)(?:\[\d+\])?: ?/y;
+/** journalctl -o short-unix: "1747825163.311954 host kernel: " (seconds since the epoch: a wall clock). */
+const SHORT_UNIX = /(\d{9,11}\.\d{1,9}) (\S+) ([^\s:[\]]+)(?:\[\d+\])?: ?/y;
 const ISO = /(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?) +/y;
 const ISO_HOST = /\S+ (?:kernel|[\w.-]+\[\d+\]): ?/y;
 const HOST_KERNEL = /\S+ kernel: ?/y;
@@ -194,6 +205,13 @@ export function parseRecordGeneral(raw: string, line: number, q: PrefixQuirks): 
       if (stickyAt(ISO_HOST, s, p)) p = ISO_HOST.lastIndex;
       q.prefixes.add('iso8601');
       q.wallclock = true;
+    } else if ((m = stickyAt(SHORT_UNIX, s, p))) {
+      const d = new Date(Number(m[1]) * 1000);
+      rec.wall = Number.isNaN(d.getTime()) ? m[1] : d.toISOString();
+      rec.prefixed = true;
+      p = SHORT_UNIX.lastIndex;
+      q.prefixes.add('journal-unix');
+      q.wallclock = true;
     } else if ((m = stickyAt(KMSG, s, p))) {
       rec.ts = Number(m[3]) / 1e6;
       rec.tsKind = TsKind.Absolute;
@@ -208,6 +226,12 @@ export function parseRecordGeneral(raw: string, line: number, q: PrefixQuirks): 
     rec.prefixed = true;
     p = SYSLOG.lastIndex;
     q.prefixes.add('syslog');
+    q.wallclock = true;
+  } else if (c >= 65 && c <= 90 && (m = stickyAt(SHORT_FULL, s, p))) {
+    rec.wall = m[1];
+    rec.prefixed = true;
+    p = SHORT_FULL.lastIndex;
+    q.prefixes.add('journal-full');
     q.wallclock = true;
   } else if (c >= 97 && c <= 122) {
     if (stickyAt(DMESG_X, s, p)) {
@@ -266,9 +290,7 @@ function parseStamp(s: string, p: number, rec: Rec, q: PrefixQuirks): number {
     const [, sign, ip, fp] = m;
     const v = Number(ip) + Number(fp) / 10 ** fp.length;
     if (sign) {
-      rec.ts = sign === '-' ? -v : v;
-      rec.tsKind = TsKind.Relative;
-      q.relative = true;
+      relative(sign === '-' ? -v : v, rec, q);
     } else {
       rec.ts = v;
       rec.tsKind = TsKind.Absolute;
@@ -280,9 +302,20 @@ function parseStamp(s: string, p: number, rec: Rec, q: PrefixQuirks): number {
     rec.wall = m[1];
     q.wallclock = true;
     end = WALL.lastIndex;
+    // dmesg -T -d: the delta to the previous message, summed like relative stamps.
+    if (m[2] !== undefined) relative(Number(m[2]) + Number(m[3]) / 10 ** m[3].length, rec, q);
+  } else if ((m = stickyAt(DELTA, s, p))) {
+    relative(Number(m[1]) + Number(m[2]) / 10 ** m[2].length, rec, q);
+    end = DELTA.lastIndex;
   } else {
     return -1;
   }
   rec.prefixed = true;
   return s.charCodeAt(end) === 32 ? end + 1 : end;
+}
+
+function relative(delta: number, rec: Rec, q: PrefixQuirks): void {
+  rec.ts = delta;
+  rec.tsKind = TsKind.Relative;
+  q.relative = true;
 }

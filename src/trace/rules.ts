@@ -7,6 +7,8 @@
 // ("nd_pmem pfn1.0: <rest>") after one of DEVICE_DRIVERS. ANYWHERE_RULES are found by a substring anywhere
 // in the line (messages that start with a task or device name). A message whose head matches but whose
 // regex does not may have been hard-wrapped by a mailer: the reader then tries joining the next line(s).
+// Free-text messages (banner, command line, DMI) always match; their emit() returns Match.Open until the reader
+// says `final`, so the un-prefixed lines a mailer wrapped off them are joined first.
 
 import type { Rec } from './prefix';
 import type { Fact } from './boot';
@@ -26,6 +28,8 @@ export interface DevCtx {
 export interface Sink {
   readonly rec: Rec;
   readonly dev: DevCtx | null;
+  /** The last chance to read this message: no (further) continuation line will be joined to it. */
+  readonly final: boolean;
   /** Add a fact at the current record (or `at`). `once`: a key the kernel prints once per boot. */
   fact(f: Fact, once?: string, at?: { line: number; t: number | null }): void;
   /** "Linux version": a second banner (or a banner after other facts) starts a new boot. */
@@ -52,6 +56,16 @@ export const enum Match {
   Matched = 1,
   /** The head matched but not the whole message: it may continue on the next line. */
   Incomplete = 2,
+  /** The message is whole as it stands, but a mailer may have hard-wrapped it (free text: a command line,
+   *  the DMI string): the reader joins the next lines that carry no log prefix while they come (at the
+   *  same quote level, not a message of their own), then reads the whole with `final` set. */
+  Open = 3,
+}
+
+/** Free-text messages: wait for continuation lines (Match.Open) unless this is the last chance, or the
+ *  line had no log prefix (a log without stamps cannot tell a wrapped tail from the next message). */
+function openText(x: Sink): boolean {
+  return !x.final && x.rec.prefixed;
 }
 
 export interface Rule {
@@ -119,6 +133,7 @@ export const RULES: Rule[] = [
     re: /^Linux version (\S+)(.*)$/,
     wrap: false,
     emit(m, x) {
+      if (openText(x)) return Match.Open;
       const rest = m[2];
       // Debian: "... #1 SMP PREEMPT_DYNAMIC Debian 6.1.135-1 (2025-04-25)" (the last "Debian", not gcc's);
       // Ubuntu: "(Ubuntu 5.8.0-25.26-generic 5.8.14)".
@@ -131,10 +146,12 @@ export const RULES: Rule[] = [
   {
     id: 'command-line',
     format: 'x86 "Command line: %s", all: "Kernel command line: %s"',
-    heads: ['Command line: ', 'Kernel command line: '],
-    re: /^(Kernel c|C)ommand line: (.*)$/,
+    // No blank after the colon: a mailer that wrapped the line there dropped it.
+    heads: ['Command line:', 'Kernel command line:'],
+    re: /^(Kernel c|C)ommand line: ?(.*)$/,
     wrap: false,
     emit(m, x) {
+      if (openText(x)) return Match.Open;
       x.fact({ k: 'cmdline', v: cleanText(m[2], 4096) }, m[1] === 'C' ? 'cmdline' : 'kcmdline');
       const img = bootImageVersion(m[2]);
       if (img !== null) x.fact({ k: 'version', v: { version: cleanText(img, 100), source: 'boot-image', distroVersion: null, line: x.rec.line } });
@@ -143,10 +160,12 @@ export const RULES: Rule[] = [
   {
     id: 'dmi',
     format: '"DMI: %s" (boot), "Hardware name: %s" (oops header)',
-    heads: ['DMI: ', 'Hardware name: '],
-    re: /^(DMI|Hardware name): (.+)$/,
+    heads: ['DMI:', 'Hardware name:'],
+    re: /^(DMI|Hardware name): ?(.*)$/,
     wrap: false,
     emit(m, x) {
+      if (openText(x)) return Match.Open;
+      if (m[2] === '') return false;
       x.fact({ k: 'machine', v: cleanText(m[2], 200) }, m[1] === 'DMI' ? 'machine' : undefined);
     },
   },
@@ -164,7 +183,9 @@ export const RULES: Rule[] = [
   },
   {
     id: 'deferred-init',
-    format: '"node %d deferred pages initialised in %ums" (v4.17+)',
+    // v5.8+: "mm: don't track number of pages during deferred initialization" (Daniel Jordan, posted 2020-05-27 with
+    // the padata series, merged for v5.8) replaced the older wording below.
+    format: '"node %d deferred pages initialised in %ums" (v5.8+)',
     heads: ['node '],
     re: /^node (\d+) deferred pages initiali[sz]ed in (\d+) ?ms/,
     emit(m, x) {
@@ -176,7 +197,10 @@ export const RULES: Rule[] = [
   },
   {
     id: 'deferred-init-old',
-    format: '"node %d initialised, %lu pages in %ums" (v4.2 .. v4.16)',
+    // v4.2 (the deferred-init series of 2015 first printed "kswapd %d initialised %lu pages in %ums", renamed
+    // within it) to v5.7. The kernels that printed it left 2 GiB of the highest zone early before v4.17 and one
+    // section from then on ("mm: initialize pages on demand during boot"), and ran one thread per node.
+    format: '"node %d initialised, %lu pages in %ums" (v4.2 .. v5.7)',
     heads: ['node '],
     re: /^node (\d+) initiali[sz]ed, (\d+) pages in (\d+) ?ms/,
     emit(m, x) {
@@ -233,7 +257,8 @@ export const RULES: Rule[] = [
       const bytes = binarySize(m[2], m[3] || 'B');
       if (bytes === null) return false;
       if (m[1]) x.setArch('x86');
-      x.fact({ k: 'block-size', bytes, lsmem: !m[1], line: x.rec.line }, 'block-size');
+      // Once per boot each, but apart: an lsmem table pasted after the kernel's line is the same boot.
+      x.fact({ k: 'block-size', bytes, lsmem: !m[1], line: x.rec.line }, m[1] ? 'block-size' : 'lsmem-block-size');
     },
   },
   {
@@ -952,6 +977,8 @@ export const DEVICE_BUCKETS = bucketize(DEVICE_RULES);
 
 /** Zone lines inside the "Zone ranges:" block: "  %-8s [mem %#018Lx-%#018Lx]" or "  %-8s empty". */
 export const ZONE_LINE = /^\s*([A-Z][\w]*)\s+(?:(empty)|\[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\])\s*$/;
+/** A zone line a mailer cut at a blank: "  DMA      [mem" or "  DMA" (the rest on the next line). */
+export const ZONE_PART = /^\s*[A-Z]\w*(?:\s+\[mem)?$/;
 
 /** A call-trace frame: x86/arm64 " func+0x1a/0x40 [module]", "? func+...", old "[<ffffffff8100>] func+...",
  *  powerpc "[c000000000e3b8f0] [c0000000003a1bf4] func+0x.../0x... (unreliable)". */

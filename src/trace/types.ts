@@ -43,7 +43,7 @@ export interface InputQuirks {
   mailQuoted: boolean;
   /** Timestamp styles seen. */
   timestamps: Array<'absolute' | 'relative' | 'wallclock' | 'none'>;
-  /** Line prefixes removed before the kernel text: 'syslog', 'iso8601', 'journal-json', 'logfmt', 'kmsg',
+  /** Line prefixes removed before the kernel text: 'syslog', 'iso8601', 'journal-full', 'journal-unix', 'journal-json', 'logfmt', 'kmsg',
    *  'dmesg-decode' (dmesg -x), 'level' (`<6>`), 'caller-id' (`[    T1]`), 'wrapper' (anything else before a
    *  `[seconds]` stamp, such as a grep file-name prefix). */
   prefixes: string[];
@@ -228,8 +228,13 @@ export interface HugetlbSize {
   /** The page count of the older wordings ("can free/can optimize N vmemmap pages"), as printed. */
   vmemmapFreeablePages: number | null;
   hvoWording: 'can-be-freed' | 'can-be-optimized' | 'can-free-pages' | 'can-optimize-pages' | null;
+  /** The first line about this size (whichever message came first). */
   line: number;
   t: number | null;
+  /** The "registered ... pre-allocated N pages" line (null: none). */
+  preallocatedLine: number | null;
+  /** The HVO line the vmemmap figures come from (null: none). */
+  hvoLine: number | null;
 }
 
 export interface ZoneDeviceInit {

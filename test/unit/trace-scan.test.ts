@@ -109,6 +109,16 @@ const LINE_POOL = [
   '[   10.100000]   Node 1: 0x0000000100000000\t',
   '[   10.200000]   Node 2: 0x0000000200000000\xa0',
   '[   10.300000] x86/mm: Memory block size: 2048MB \x0b',
+  '[<    0.000002>] node 7 deferred pages initialised in 5ms',
+  '[Wed May 21 10:59:00 2025 <    0.000002>] node 7 deferred pages initialised in 5ms',
+  'Wed 2025-05-21 10:59:23 UTC host kernel: node 2 deferred pages initialised in 5ms',
+  '1747825163.311954 host kernel: [    7.300000] node 2 deferred pages initialised in 5ms',
+  '[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/vda1',
+  'hugetlb_free_vmemmap=on hugepages=0:4',
+  '[    0.000000] DMI: QEMU Standard PC (i440FX + PIIX, 1996),',
+  '[    0.000000]   DMA32    [mem',
+  '0x0000000001000000-0x00000000ffffffff]',
+  'Memory block size:         2G',
 ];
 const FILLERS = ['[   11.000000] ACPI: filler', '[   11.500000] PM: hibernation: filler', '[    0.000000] early filler', '[   12.000000] audit: filler'];
 const poolText = fc
