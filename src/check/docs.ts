@@ -26,7 +26,10 @@ export function rulesMarkdown(): string {
   out.push('|---|---|---|---|---|---|---|');
   for (const r of RULES) out.push(`| [${r.id}](#${r.id.toLowerCase()}-${r.slug}) | \`${r.slug}\` | ${r.severity} | ${r.area} | ${cell(r.title)} | ${cell(r.reference)} | ${cell(applies(r))} |`);
   for (const r of RULES) {
-    out.push('', `### ${r.id} ${r.slug}`, '', `**${r.title}** — default severity **${r.severity}**, area ${r.area}, ${r.reference}, applies to ${applies(r)}.`, '', `Source: ${citationMarkdown(r.kernelCitation)}`, '', r.doc);
+    const head = `**${r.title}** — default severity **${r.severity}**, area ${r.area}, ${r.reference}, applies to ${applies(r)}.`;
+    // A trade-off rule's fixes are quick fixes only: Fix all and check --fix never apply them (policy.ts).
+    const tradeOff = r.tradeOff ? ' Fix all: not applied (a trade-off: its fixes change what the config asks for; apply them one by one).' : '';
+    out.push('', `### ${r.id} ${r.slug}`, '', head + tradeOff, '', `Source: ${citationMarkdown(r.kernelCitation)}`, '', r.doc);
     if (r.kernelText.length) {
       out.push('', 'Kernel / ndctl text (format strings):', '', '```');
       for (const t of r.kernelText) out.push(t);

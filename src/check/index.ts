@@ -5,6 +5,7 @@
 //   const fixed = applyFixes(text, findings.flatMap((f) => f.fixes.slice(0, 1))).text;
 export { checkText, checkDocument, checkFile } from './engine';
 export { fixAllApplies } from './policy';
+export { fixAll, type FixAllResult, type FixAllStep, type SkippedFix } from './fixall';
 export { applyFixes, applyEdits } from './edits';
 export { RULES, ruleById } from './rules/index';
 export { applies, citationLinks, citedFunction, rulesMarkdown, ruleHelpMarkdown, ruleHelpText } from './docs';

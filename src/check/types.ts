@@ -121,6 +121,12 @@ export interface Rule {
   appliesTo: Applicability;
   /** Run after every other rule (the simulation catch-all, which looks at `prior`). */
   runsLast?: boolean;
+  /**
+   * A warning about a trade-off the user may want (capacity, RAM for the memmap, alignment), not a
+   * misconfiguration: its fixes change what the config asks for, so they are offered one by one as quick
+   * fixes but never applied by a bulk fix (policy.ts fixAllApplies()).
+   */
+  tradeOff?: boolean;
   check(ctx: RuleContext): RuleFinding[];
 }
 

@@ -40,6 +40,15 @@ export const DEFAULTS = {
   deviceMap: 'dev' as const,
 } as const;
 
+/**
+ * devices[].map when the config does not set it: `dev` (ndctl's --map default) for the devices with an nvdimm
+ * info block (pmem namespaces, CXL fsdax); `mem` for CXL / HMEM dynamic dax regions, which have no info block
+ * to reserve a memmap in (alloc_dax_region() without an altmap): their memmap is always in RAM.
+ */
+export function defaultMap(kind: DeviceConfig['kind'], mode: DeviceConfig['mode']): DeviceConfig['map'] {
+  return kind === 'pmem' || (kind === 'cxl' && mode === 'fsdax') ? DEFAULTS.deviceMap : 'mem';
+}
+
 // The raw shapes the schema guarantees (optional fields may be absent).
 type Num = number | string;
 interface RawKernel {
@@ -162,16 +171,18 @@ export function normalize(
     if (prev !== undefined) report([...path, 'name'], `devices[${i}].name: '${d.name}' is already the name of devices[${prev}]`);
     else names.set(d.name, i);
     if (d.memmapOnMemory === undefined) defaultedMom.push(i);
+    const kind = d.kind ?? DEFAULTS.deviceKind;
+    const mode = d.mode ?? DEFAULTS.deviceMode;
     return {
       name: d.name,
       node: nodeRef(d.node, path),
-      kind: d.kind ?? DEFAULTS.deviceKind,
+      kind,
       provider: d.provider ?? 'nfit',
-      mode: d.mode ?? DEFAULTS.deviceMode,
+      mode,
       start: address(d.start, [...path, 'start']),
       size: size(d.size, [...path, 'size']),
       align: d.align === undefined ? defaultAlign : size(d.align, [...path, 'align']),
-      map: d.map ?? DEFAULTS.deviceMap,
+      map: d.map ?? defaultMap(kind, mode),
       memmapOnMemory: d.memmapOnMemory ?? false,
       path,
     };

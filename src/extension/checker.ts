@@ -8,6 +8,7 @@ import type { Ctx } from './ctx';
 import { coreDiagnostics, DIAGNOSTIC_SOURCE, type DiagnosticsController, type DiagnosticsProvider } from './diagnostics';
 import { snapshotOf } from './configFiles';
 import type { CheckResult, Finding } from '../check/types';
+import type { FixAllResult } from '../check/fixall';
 import type { TimingResult } from '../core/init/types';
 import type { ScenarioFigures, TimingFigures } from './figures';
 
@@ -84,6 +85,13 @@ export class EditorModel {
       }
     }
     return this.checked;
+  }
+
+  /** Fix All on this analysis's text (the checker's fixAll(): one fix at a time, checked after each). */
+  fixAll(): FixAllResult | null {
+    const doc = this.analysis.load.doc;
+    if (!doc || !this.check) return null;
+    return this.modules.check.fixAll(doc.text, doc.fileName, this.options);
   }
 
   /** The findings with the diagnostics published for them. */

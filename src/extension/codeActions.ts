@@ -1,13 +1,14 @@
 // Code actions: each checker finding's fixes as quick fixes (the first one preferred), and
 // `source.fixAll.memmap`, which applies the preferred fix of every error (and of every warning of the
-// base config) at once, for "editor.codeActionsOnSave": { "source.fixAll.memmap": "explicit" }.
-// Every action is a WorkspaceEdit, so one undo reverts it.
+// base config that is not a trade-off) as `memmap-lab check --fix` does: one at a time, checked after
+// each, leaving out a fix that would add an error (src/check/fixall.ts); for
+// "editor.codeActionsOnSave": { "source.fixAll.memmap": "explicit" }. Every action is a WorkspaceEdit, so
+// one undo reverts it.
 import * as vscode from 'vscode';
 import { codeOf, DIAGNOSTIC_SOURCE } from './diagnostics';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, FindingEntry } from './checker';
-import { nonOverlappingFixes, quickFixTitle } from './figures';
-import { fixAllApplies } from '../check/policy';
+import { quickFixTitle, textChange } from './figures';
 import type { Fix } from '../check/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('memmap');
@@ -79,15 +80,14 @@ export class MemmapCodeActions implements vscode.CodeActionProvider {
   }
 
   private fixAll(model: EditorModel): vscode.CodeAction | undefined {
-    const candidates = model.entries.filter((e) => fixAllApplies(e.finding) && e.finding.fixes.length);
-    const taken = nonOverlappingFixes(candidates.map((e) => e.finding.fixes[0])).map((i) => candidates[i]);
-    if (!taken.length) return undefined;
-    const action = new vscode.CodeAction(`Fix all Memmap Lab problems (${taken.length} fix${taken.length === 1 ? '' : 'es'})`, FIX_ALL_KIND);
-    action.edit = this.edit(
-      model,
-      taken.map((e) => e.finding.fixes[0]),
-    );
-    action.diagnostics = taken.map((e) => e.diagnostic);
+    const res = model.fixAll();
+    const change = res && res.applied.length ? textChange(model.analysis.load.doc!.text, res.text) : null;
+    if (!res || !change) return undefined;
+    const n = res.applied.length;
+    const action = new vscode.CodeAction(`Fix all Memmap Lab problems (${n} fix${n === 1 ? '' : 'es'})`, FIX_ALL_KIND);
+    action.edit = new vscode.WorkspaceEdit();
+    action.edit.replace(model.analysis.snapshot.uri, model.analysis.toRange(change.range), change.newText);
+    action.diagnostics = model.entries.filter((e) => res.applied.some((a) => a.rule === e.finding.rule && a.message === e.finding.message)).map((e) => e.diagnostic);
     return action;
   }
 }

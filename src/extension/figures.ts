@@ -458,20 +458,16 @@ export function valueFacts(key: string, value: unknown, granules: readonly Granu
 // ---------------------------------------------------------------------------------------------
 // Fix all
 
-const overlaps = (a: Range, b: Range) => a.start < b.end && b.start < a.end;
-const sameInsert = (a: { range: Range; newText: string }, b: { range: Range; newText: string }) => a.range.start === a.range.end && a.range.start === b.range.start && a.range.end === b.range.end && a.newText === b.newText;
-
 /**
- * Whole fixes in order, leaving out a fix whose edits overlap one already taken (as `memmap-lab check
- * --fix` does: its finding is fixed by the next pass). Returns the indices of the fixes taken.
+ * The one replacement that turns `before` into `after`: the differing middle between their common prefix
+ * and suffix (Fix All's result as one edit, so that VS Code keeps the cursor and folding outside it).
  */
-export function nonOverlappingFixes(fixes: readonly { edits: readonly { range: Range; newText: string }[] }[]): number[] {
-  const taken: { range: Range; newText: string }[] = [];
-  const out: number[] = [];
-  fixes.forEach((f, i) => {
-    if (!f.edits.length || f.edits.some((e) => taken.some((t) => overlaps(t.range, e.range) || sameInsert(t, e)))) return;
-    taken.push(...f.edits);
-    out.push(i);
-  });
-  return out;
+export function textChange(before: string, after: string): { range: Range; newText: string } | null {
+  if (before === after) return null;
+  let p = 0;
+  const n = Math.min(before.length, after.length);
+  while (p < n && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < n - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+  return { range: { start: p, end: before.length - s }, newText: after.slice(p, after.length - s) };
 }

@@ -81,7 +81,7 @@ describe('docs/check.md', () => {
   it('the first kernel function a citation names (ndctl parts skipped), at its release', () => {
     const by = (id: string) => citedFunction(RULES.find((r) => r.id === id)!.kernelCitation);
     assert.deepEqual(by('MM002'), { function: 'check_pfn_span', tag: 'v6.12', url: `${ELIXIR}/v6.12/A/ident/check_pfn_span` });
-    assert.deepEqual(by('MM025'), { function: 'nd_namespace_store', tag: 'v6.12', url: `${ELIXIR}/v6.12/A/ident/nd_namespace_store` });
+    assert.deepEqual(by('MM025'), { function: '__size_store', tag: 'v6.12', url: `${ELIXIR}/v6.12/A/ident/__size_store` });
     assert.equal(by('MM023'), null, 'ndctl only');
     assert.equal(by('MM037'), null, 'the simulated core');
     assert.equal(citedFunction('[6.1] arch/riscv/mm/init.c: vmemmap_populate()')?.tag, 'v6.1');

@@ -4,8 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkText } from '../../src/check/index';
-import { fixText } from '../../src/cli/commands/check';
+import { checkText, fixAll } from '../../src/check/index';
 import { CORPUS } from './corpus';
 
 const DIR = join(__dirname, '..', 'fixtures', 'check');
@@ -27,8 +26,8 @@ const EXPECTED: Record<string, [string, number, string][]> = {
     ['MM021', 16, 'Memory debug options prevent using pmem for the page map'],
   ],
   'devdax-1g-small.memmap.yaml': [
+    // nd_pfn_init() would not fit a 1 GiB-aligned data area either, but ndctl refuses the size first: MM020 stays quiet.
     ['MM026', 16, "'--size=' must align to interleave-width: 1 and alignment: 1073741824\ndid you intend --size=2048M?"],
-    ['MM020', 17, 'namespace0.0 unable to satisfy requested alignment'],
   ],
   'cxl-kmem-6.1.memmap.yaml': [
     ['MM007', 21, ''],
@@ -75,8 +74,9 @@ describe('broken configs in test/fixtures/check', () => {
       });
 
       it('the preferred fixes (check --fix) leave no error', () => {
-        const fixed = fixText(text, file, {}, 'info');
-        assert.ok(fixed.applied > 0);
+        const fixed = fixAll(text, file, {}, 'info');
+        assert.ok(fixed.applied.length > 0);
+        assert.deepEqual(fixed.skipped, []);
         const again = checkText(fixed.text, file);
         assert.deepEqual(again.configErrors, []);
         assert.deepEqual(

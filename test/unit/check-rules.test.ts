@@ -58,12 +58,12 @@ const CASES: Case[] = [
   },
   {
     rule: 'MM002',
-    name: 'raw namespace of memmap=999M!34G (e820): pmem_attach_disk() meets check_pfn_span()',
+    name: 'raw namespace of memmap=999M!34G (e820): nvdimm_namespace_common_probe() refuses its end',
     trigger: x86(ns('    provider: e820\n    mode: raw\n    start: 0x880000000\n    size: 999M\n')),
     clean: x86(ns('    provider: e820\n    mode: raw\n    start: 0x880000000\n    size: 998M\n')),
     range: '999M',
-    message: ['raw namespace namespace0.0 0x880000000-0x8be6fffff on an e820 region', 'size 999 MiB is not a multiple of 2 MiB', 'pmem_attach_disk()', 'devm_memremap_pages()'],
-    kernelText: 'Misaligned __add_pages start: 0x880000 end: 0x8be6ff',
+    message: ['raw namespace namespace0.0 0x880000000-0x8be6fffff on an e820 region', 'size 999 MiB is not a multiple of 2 MiB', 'nvdimm_namespace_common_probe()', 'memremap_compat_align() (2 MiB) with -EOPNOTSUPP'],
+    kernelText: '[mem 0x880000000-0x8be6fffff flags 0x200] misaligned, unable to map',
     fixes: 2,
   },
   {
@@ -114,7 +114,7 @@ const CASES: Case[] = [
     trigger: arch('ppc64-radix', '', 'kernel: { memoryBlockSize: 24M }\n'),
     clean: arch('ppc64-radix', '', 'kernel: { memoryBlockSize: 256M }\n'),
     range: '24M',
-    message: ['25165824', 'memory_dev_init() panics'],
+    message: ['memory block size 24 MiB is not a power of two', 'memory_dev_init() panics'],
     kernelText: 'Memory block size not suitable: 0x1800000',
     fixes: 1,
   },
@@ -124,7 +124,7 @@ const CASES: Case[] = [
     trigger: x86('', 'kernel: { memoryBlockSize: 96M }\n'),
     clean: x86('', 'kernel: { memoryBlockSize: 256M }\n'),
     range: '96M',
-    message: ['100663296', 'the memory block size is 128 MiB instead'],
+    message: ['override 96 MiB is rejected', 'the memory block size is 128 MiB instead', 'boot_mem_end 34 GiB < 64 GiB'],
     kernelText: '',
     severity: 'warning',
     fixes: 1,
@@ -200,10 +200,14 @@ const CASES: Case[] = [
     trigger: x86(ns('    mode: kmem\n    map: mem\n    start: 0x1000000000\n    size: 64G\n'), 'kernel: { memoryBlockSize: 2G }\n'),
     clean: x86(ns('    mode: kmem\n    map: mem\n    start: 0xfffe00000\n    size: 65538M\n'), 'kernel: { memoryBlockSize: 2G }\n'),
     range: '0x1000000000',
-    message: ['2046 MiB at the start (0x1000200000-0x107fffffff: the data begins at 0x1000200000, after the 2 MiB data offset of the info block, and ALIGN(start, 2 GiB)'],
+    message: [
+      '2046 MiB at the start (0x1000200000-0x107fffffff: the data begins at 0x1000200000, after the 2 MiB data offset of the info block, and ALIGN(start, 2 GiB)',
+      // map=mem puts the data 2 MiB after a 16 MiB-aligned start: never on a block boundary for a namespace ndctl accepts.
+      'no namespace ndctl accepts here (16 MiB-aligned start, size a multiple of 16 MiB)',
+    ],
     kernelText: '',
     severity: 'warning',
-    fixes: 2,
+    fixes: 0,
   },
   {
     rule: 'MM010',
@@ -324,7 +328,7 @@ const CASES: Case[] = [
     trigger: x86(ns('    start: 0x1000000000\n    size: 1G\n    align: 1G\n    map: dev\n')),
     clean: x86(ns('    start: 0x1000000000\n    size: 1G\n    align: 2M\n    map: dev\n')),
     range: 'dev',
-    message: ['memmap reservation (64 B × 262142 pfns = 16777088 B)', 'rounded up to 1 GiB put the data at offset 1 GiB', 'only 1 GiB exist', '-ENXIO'],
+    message: ['memmap reservation (64 B × 262142 pfns = 16777088 B (about 16 MiB))', 'rounded up to 1 GiB put the data at offset 1 GiB', 'only 1 GiB exist', '-ENXIO'],
     kernelText: 'namespace0.0 unable to satisfy requested alignment',
     fixes: 2,
   },
@@ -365,8 +369,9 @@ const CASES: Case[] = [
     trigger: x86(ns('    start: 0x1000000000\n    size: 8M\n')),
     clean: x86(ns('    start: 0x1000000000\n    size: 16M\n')),
     range: '8M',
-    message: ['is 8 MiB', 'at least 16 MiB'],
-    kernelText: "'--size=' must be >= 16MiB for 'fsdax' mode\nnamespace0.0 too small to host",
+    message: ['is 8 MiB', 'at least 16 MiB', 'the 16 MiB region alignment first'],
+    // validate_namespace_options() checks the region alignment (16 MiB) before the 16 MiB minimum.
+    kernelText: 'region0: align setting is 0x1000000 size 0x800000 is misaligned\n8388608 is not 16384K aligned',
     fixes: 1,
   },
   {
@@ -633,15 +638,23 @@ describe('check rules', () => {
 
 describe('raw namespaces on label-less regions (e820, virtio-pmem, of-pmem)', () => {
   for (const provider of ['e820', 'virtio-pmem', 'of-pmem']) {
-    it(`${provider}: no ndctl rule fires (nothing is created with ndctl), MM002 gives check_pfn_span()`, () => {
+    it(`${provider}: no ndctl rule fires (nothing is created with ndctl), MM002 gives the probe's "misaligned, unable to map"`, () => {
       const r = check(x86(ns(`    provider: ${provider}\n    mode: raw\n    start: 0x880100000\n    size: 8M\n`)));
       assert.deepEqual(r.findings.filter((f) => /^MM02[3-6]$/.test(f.rule)).map((f) => f.message), []);
       const f = byRule(r, 'MM002');
       assert.equal(f.length, 1);
       assert.ok(f[0].message.startsWith('raw namespace namespace0.0'), f[0].message);
-      assert.equal(f[0].kernelText, 'Misaligned __add_pages start: 0x880100 end: 0x8808ff');
+      assert.equal(f[0].kernelText, '[mem 0x880100000-0x8808fffff flags 0x200] misaligned, unable to map');
     });
   }
+  it('ppc64-hash of-pmem: 2 MiB aligned is not enough, memremap_compat_align() is 16 MiB', () => {
+    const text = `arch: ppc64-hash\nkernel: { version: "6.12" }\nnodes:\n  - id: 0\n    cpus: 4\n    ranges: [{ start: 0x0, size: 16G }]\ndevices:\n  - { name: namespace0.0, kind: pmem, provider: of-pmem, mode: raw, start: 0x1000200000, size: 1G }\n`;
+    const f = byRule(check(text), 'MM002');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /start 0x1000200000 is not 16 MiB aligned .*memremap_compat_align\(\) \(16 MiB\) with -EOPNOTSUPP/);
+    assert.equal(f[0].kernelText, '[mem 0x1000200000-0x10401fffff flags 0x200] misaligned, unable to map');
+    f[0].fixes.forEach((_, i) => assertFixWorks(text, f[0], i));
+  });
   it('nfit raw is still an ndctl namespace (MM025 with the kernel size_store line)', () => {
     const r = check(x86(ns('    mode: raw\n    start: 0x880000000\n    size: 999M\n')));
     assert.deepEqual(byRule(r, 'MM025').map((f) => f.kernelText), ['region0: align setting is 0x1000000 size 0x3e700000 is misaligned\n1047527424 is not 16384K aligned']);

@@ -25,7 +25,7 @@ import {
   kernelFunction,
   nodeHover,
   nodeLensTitle,
-  nonOverlappingFixes,
+  textChange,
   quickFixTitle,
   rangeHover,
   scenarioHover,
@@ -98,11 +98,22 @@ describe('Fix All', () => {
     assert.equal(fixAllApplies({ severity: 'warning', scenario: 'x' }), false);
     assert.equal(fixAllApplies({ severity: 'info', scenario: null }), false);
   });
-  it('takes whole fixes in order and skips one overlapping a fix already taken', () => {
-    const e = (start: number, end: number, newText = 'x') => ({ range: { start, end }, newText });
-    assert.deepEqual(nonOverlappingFixes([{ edits: [e(0, 5)] }, { edits: [e(3, 8)] }, { edits: [e(8, 9), e(20, 21)] }, { edits: [] }, { edits: [e(5, 5)] }]), [0, 2, 4]);
-    // The same insertion twice is one insertion.
-    assert.deepEqual(nonOverlappingFixes([{ edits: [e(4, 4, 'a')] }, { edits: [e(4, 4, 'a')] }, { edits: [e(4, 4, 'b')] }]), [0, 2]);
+  it('turns the fixed text into one replacement of the part that differs', () => {
+    const apply = (a: string, c: { range: { start: number; end: number }; newText: string } | null) => (c ? a.slice(0, c.range.start) + c.newText + a.slice(c.range.end) : a);
+    assert.equal(textChange('abc', 'abc'), null);
+    for (const [a, b] of [['size: 1G\nalign: 1G\n', 'size: 2G\nalign: 1G\n'], ['aaaa', 'aa'], ['aa', 'aaaa'], ['x: 1\ny: 2\n', 'x: 3\ny: 4\n'], ['', 'new'], ['old', '']]) {
+      const c = textChange(a, b)!;
+      assert.equal(apply(a, c), b, `${a} -> ${b}`);
+      assert.ok(c.range.start <= c.range.end && c.range.end <= a.length);
+    }
+    assert.deepEqual(textChange('size: 1G\nalign: 1G\n', 'size: 2G\nalign: 1G\n'), { range: { start: 6, end: 7 }, newText: '2' });
+    // repeated characters: the prefix is taken first, the suffix never overlaps it
+    assert.deepEqual(textChange('aaaa', 'aa'), { range: { start: 2, end: 4 }, newText: '' });
+  });
+  it('a trade-off warning is never applied in bulk', () => {
+    assert.equal(fixAllApplies({ severity: 'warning', scenario: null }, { tradeOff: true }), false);
+    assert.equal(fixAllApplies({ severity: 'error', scenario: null }, { tradeOff: true }), true);
+    assert.equal(fixAllApplies({ severity: 'warning', scenario: null }, {}), true);
   });
 });
 

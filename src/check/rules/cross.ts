@@ -1,8 +1,9 @@
 // Cross-object rules: overlapping ranges (devices, boot RAM, hot-added memory) and memory placed in
 // another node's span.
 
-import { MiB } from '../../config/index';
-import type { JsonPath } from '../../config/types';
+import { alignDown, alignUp } from '../../config/index';
+import { NDCTL_START_ALIGN } from './ndctl';
+import type { DeviceConfig, JsonPath } from '../../config/types';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import { RangeIndex, usableAlign, address, bytesExact, firstFree, formatHex, hasInfoBlock, hasStructPages, hexRange, int, isNdctlNamespace, ndLayout, occupants, set, type Occupant } from './util';
 
@@ -34,12 +35,32 @@ function moveAlign(ctx: RuleContext, path: JsonPath): number {
   if (path[0] === 'hotplug') return MB;
   const d = ctx.config.devices[path[1] as number];
   let a = Math.max(p.sectionSize, p.pmdSize, usableAlign(ctx, d));
-  if (isNdctlNamespace(d)) a = Math.max(a, 16 * MiB);
+  if (isNdctlNamespace(d)) a = Math.max(a, NDCTL_START_ALIGN);
   if (d.mode === 'kmem') a = Math.max(a, MB);
   return a;
 }
 
 const deviceOf = (ctx: RuleContext, o: Occupant) => ctx.config.devices[o.path[1] as number];
+
+/**
+ * The range dax/kmem claims with request_mem_region(): the dax range (a pmem namespace's data area, after the info
+ * block) rounded by dax_kmem_range() to whole memory blocks; null when no whole block is left (MM008) or the info
+ * block fails (the probe never gets there).
+ */
+function kmemRequest(ctx: RuleContext, d: DeviceConfig): { start: number; end: number } | null {
+  const MB = ctx.sim.layout.memoryBlockBytes;
+  let s = d.start;
+  let e = d.start + d.size;
+  if (hasInfoBlock(d)) {
+    const r = ndLayout(ctx, d);
+    if (!r.ok) return null;
+    s = d.start + r.layout.offset;
+    e = r.layout.rangeEnd;
+  }
+  const rs = alignUp(s, MB);
+  const re = alignDown(e, MB);
+  return rs < re ? { start: rs, end: re } : null;
+}
 
 export const deviceOverlapsRam: Rule = {
   id: 'MM032',
@@ -139,12 +160,14 @@ export const hotplugOverlap: Rule = {
   area: 'cross',
   title: 'Hot-added memory overlaps present memory',
   reference: '§9.4 (hotplug), §3',
-  kernelCitation: '[6.12] mm/memory_hotplug.c: register_memory_resource(); drivers/dax/kmem.c: dev_dax_kmem_probe()',
+  kernelCitation: '[6.12] mm/memory_hotplug.c: register_memory_resource(); drivers/dax/kmem.c: dev_dax_kmem_probe(), dax_kmem_range(); kernel/resource.c: __request_region_locked()',
   kernelText: ['Unable to reserve System RAM region: %016llx->%016llx\\n', 'mapping%d: %#llx-%#llx could not reserve region\\n'],
   appliesTo: {},
   doc: [
-    '`add_memory()` first claims the range in the resource tree; a range that overlaps boot RAM, a device or an earlier hot-add',
-    'fails with -EEXIST (pr_debug only). dax/kmem reports `could not reserve region`.',
+    '`add_memory()` first claims the range in the resource tree (`register_memory_resource()`); a range that overlaps boot RAM,',
+    'a device or an earlier hot-add fails with -EEXIST (pr_debug only). dax/kmem first rounds its range to whole memory blocks',
+    '(`dax_kmem_range()`) and claims that with `request_mem_region()`: when the rounded range is busy it warns `could not',
+    'reserve region` and the probe fails with -EBUSY (an overlap that the rounding leaves out is not met there).',
     '',
     '**Fix:** hot-add free physical address space only.',
   ].join('\n'),
@@ -160,14 +183,19 @@ export const hotplugOverlap: Rule = {
       if (other.kind === 'device' && add.kind === 'device' && !isAdd(other)) continue; // device vs device: MM033
       const key = add.path.join('/');
       if (seen.has(key)) continue;
-      seen.add(key);
       const kmem = add.kind === 'device';
+      // dax/kmem claims the range dax_kmem_range() rounded to memory blocks: only an overlap with that one counts.
+      const req = kmem ? kmemRequest(ctx, deviceOf(ctx, add)) : { start: add.start, end: add.end };
+      if (!req || !(other.start < req.end && req.start < other.end)) continue;
+      seen.add(key);
       const name = kmem ? `dax/kmem device ${deviceOf(ctx, add).name}` : add.label.split(' ')[0];
       const pad = (n: number) => n.toString(16).padStart(16, '0');
       out.push({
         path: [...add.path, 'start'],
-        message: `${name} ${hexRange(add.start, add.end)} overlaps ${other.label}: add_memory() cannot claim the range (-EEXIST)`,
-        kernelText: kmem ? `mapping0: ${hexRange(add.start, add.end)} could not reserve region` : `Unable to reserve System RAM region: ${pad(add.start)}->${pad(add.end)}`,
+        message: kmem
+          ? `${name} ${hexRange(add.start, add.end)} overlaps ${other.label}: dax_kmem_range() rounds it to whole ${bytesExact(ctx.sim.layout.memoryBlockBytes)} memory blocks, ${hexRange(req.start, req.end)}, which request_mem_region() finds busy: the dax/kmem probe fails with -EBUSY`
+          : `${name} ${hexRange(add.start, add.end)} overlaps ${other.label}: add_memory() cannot claim the range (-EEXIST)`,
+        kernelText: kmem ? `mapping0: ${hexRange(req.start, req.end)} could not reserve region` : `Unable to reserve System RAM region: ${pad(add.start)}->${pad(add.end)}`,
         related: [{ path: other.path, message: other.label }],
         fixes: moveFix(ctx, add.path, add.start, add.end - add.start, other.end, moveAlign(ctx, add.path)),
       });
@@ -214,10 +242,16 @@ export const nodeRangesOverlap: Rule = {
   },
 };
 
+/** The boot RAM ranges MM035 reports an overlap of, both sides (it reports at the later one, the earlier one related). */
+export function overlappingRamRanges(ctx: RuleContext): JsonPath[] {
+  return overlaps(occupants(ctx).filter((o) => o.kind === 'ram')).flatMap(([a, b]) => [a.path, b.path]);
+}
+
 export const otherNodeSpan: Rule = {
   id: 'MM036',
   slug: 'device-in-other-node-span',
   severity: 'warning',
+  tradeOff: true,
   area: 'cross',
   title: 'Device or hot-added memory inside another node\'s span',
   reference: '§1, §7a (node spans)',

@@ -1,9 +1,10 @@
 // Memory hotplug rules: memory block alignment, the memory block size itself, memmap_on_memory, and
 // dax/kmem (device memory hot-added as System RAM).
 
-import { alignDown, type MemmapOnMemoryMode } from '../../config/index';
-import { memmapOnMemoryPlan, probeMemoryBlockSize } from '../../core/index';
-import type { FixSpec, Rule, RuleFinding } from '../types';
+import { alignDown, type DeviceConfig, type MemmapOnMemoryMode } from '../../config/index';
+import { archProfile, memmapOnMemoryPlan, ndPfnInit, probeMemoryBlockSize } from '../../core/index';
+import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
+import { NDCTL_START_ALIGN, ndctlAccepts, ndctlSizeMultiple } from './ndctl';
 import { alignedTo, bool, bytesExact, formatHex, growTo, hasInfoBlock, hexRange, isAligned, isFree, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
 
 export const hotplugBlockMisaligned: Rule = {
@@ -115,8 +116,9 @@ export const memmapOnMemoryUnsupported: Rule = {
   doc: [
     'With `memory_hotplug.memmap_on_memory` a hot-added memory block keeps its own memmap at its start — only when the memmap of',
     'one block is a whole number of pageblocks (`force` pads it), is PMD aligned (`arch_supports_memmap_on_memory()`) and is',
-    'smaller than the block. Otherwise Linux ≥ 6.6 **silently** puts the memmap in RAM. Linux 6.1 also requires the add to be',
-    'exactly one memory block, and its `add_memory_resource()` would fail with -EINVAL if `MHP_MEMMAP_ON_MEMORY` came',
+    'smaller than the block. Otherwise Linux ≥ 6.6 **silently** puts the memmap in RAM. Linux 6.1 to 6.7 also require the add',
+    'to be exactly one memory block (6.6 and 6.7 silently put the memmap of a bigger add in RAM; per-block altmaps came in',
+    '6.8). On 6.1 `add_memory_resource()` would fail with -EINVAL if `MHP_MEMMAP_ON_MEMORY` came',
     'unsupported, but the ACPI memory hotplug driver (what a `hotplug` entry models) checks `mhp_supports_memmap_on_memory()`',
     'first and adds without the flag: the memmap goes to RAM there too. For dax/kmem, writing 1 to',
     '`/sys/bus/dax/devices/daxX.Y/memmap_on_memory` fails with -EOPNOTSUPP (dev_dbg `memmap_on_memory is not available`).',
@@ -199,13 +201,15 @@ export const memmapOnMemoryUnavailable: Rule = {
   area: 'hotplug',
   title: 'memmap_on_memory on an architecture or kernel without it',
   reference: '§9.25',
-  kernelCitation: '[6.12] mm/Kconfig: MHP_MEMMAP_ON_MEMORY, ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE; drivers/dax/bus.c: dev_attr_memmap_on_memory (v6.8)',
+  kernelCitation: '[6.12] mm/Kconfig: MHP_MEMMAP_ON_MEMORY, ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE; arch/powerpc/Kconfig: ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE if PPC_RADIX_MMU; arch/powerpc/include/asm/pgtable.h: arch_supports_memmap_on_memory(); drivers/dax/bus.c: dev_attr_memmap_on_memory (v6.8)',
   kernelText: ["%s: `%s' invalid for parameter `%s'\\n"],
   appliesTo: {},
   doc: [
     '`memory_hotplug.memmap_on_memory` exists only with `CONFIG_MHP_MEMMAP_ON_MEMORY`, which needs',
     '`ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE`: x86 and arm64 in 6.1; x86, arm64, powerpc (radix), riscv and s390 in 6.12. Elsewhere the',
-    'parameter is an unknown module parameter and silently ignored. `force` is understood from 6.6 on (6.1 has a boolean',
+    'parameter is an unknown module parameter and silently ignored. powerpc selects it `if PPC_RADIX_MMU` (default y), so a',
+    'ppc64 kernel running with the hash MMU has the parameter, but `arch_supports_memmap_on_memory()` returns false without',
+    'radix: every hot-add keeps its memmap in RAM. `force` is understood from 6.6 on (6.1 has a boolean',
     'parameter and refuses the value). The per-device dax/kmem attribute `daxX.Y/memmap_on_memory` exists from 6.8.',
     '',
     '**Fix:** drop the setting, or model a kernel that has the feature.',
@@ -216,9 +220,14 @@ export const memmapOnMemoryUnavailable: Rule = {
     const mode = ctx.config.kernel.memmapOnMemory;
     const v = p.version.join('.');
     if (mode !== 'off' && !p.features.memmapOnMemory) {
+      // powerpc selects ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE if PPC_RADIX_MMU (default y): a kernel that runs with the hash
+      // MMU has the parameter, but arch_supports_memmap_on_memory() is false without radix.
+      const hashWithParameter = p.arch === 'ppc64-hash' && archProfile({ arch: 'ppc64-radix', kernel: ctx.config.kernel }).features.memmapOnMemory;
       out.push({
         path: ['kernel', 'memmapOnMemory'],
-        message: `memory_hotplug.memmap_on_memory=${modeText(mode)} has no effect on ${p.arch} with Linux ${v}: the architecture does not select ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE, so the parameter does not exist and is silently ignored; hot-added memory gets its memmap from RAM`,
+        message: hashWithParameter
+          ? `memory_hotplug.memmap_on_memory=${modeText(mode)} has no effect on ${p.arch} with Linux ${v}: powerpc selects ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE only with PPC_RADIX_MMU, so the parameter exists in a radix-capable kernel, but arch_supports_memmap_on_memory() returns false when the radix MMU is not in use, so mhp_supports_memmap_on_memory() refuses every hot-add and the memmap of hot-added memory comes from RAM, silently`
+          : `memory_hotplug.memmap_on_memory=${modeText(mode)} has no effect on ${p.arch} with Linux ${v}: the architecture does not select ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE, so the parameter does not exist and is silently ignored; hot-added memory gets its memmap from RAM`,
         kernelText: '',
         fixes: [{ title: 'Set memmapOnMemory to off', ops: [set(['kernel', 'memmapOnMemory'], str('off'))] }],
       });
@@ -286,10 +295,34 @@ export const kmemNoWholeBlock: Rule = {
   },
 };
 
+/**
+ * The start of a namespace that ends at the block boundary `E`, that ndctl accepts (ndctlAccepts()) and whose data
+ * (after the nd_pfn_init() data offset, which with map=dev grows with the size) begins exactly on the block boundary
+ * `B` and ends on `E`; the one closest below `B`, or null. The start steps down from `B` by ndctl's start alignment
+ * until the data offset could no longer reach back to `B`.
+ */
+function kmemWholeBlocksStart(ctx: RuleContext, d: DeviceConfig, B: number, E: number, MB: number): number | null {
+  if (!isAligned(B, MB) || B >= E) return null;
+  for (let k = 1; k <= 1 << 16; k++) {
+    const s = B - k * NDCTL_START_ALIGN;
+    if (s < 0) return null;
+    const r = ndPfnInit(ctx.profile, { ...d, start: s, size: E - s });
+    const off = r.layout.offset;
+    // No layout at all (an align or struct page size nd_pfn_init() refuses whatever the size: MM018 / MM021).
+    if (off === undefined) return null;
+    // The data offset grows by 64 B per pfn with the size (map=dev), far slower than the start steps down: once the
+    // start is more than an offset and an alignment below B, no later one reaches B.
+    if (B - s > off + (r.layout.effectiveAlign ?? 0)) return null;
+    if (r.ok && s + off === B && r.layout.rangeEnd === E && ndctlAccepts(ctx, d, { start: s, size: E - s })) return s;
+  }
+  return null;
+}
+
 export const kmemPartialBlocks: Rule = {
   id: 'MM009',
   slug: 'kmem-partial-blocks',
   severity: 'warning',
+  tradeOff: true,
   area: 'hotplug',
   title: 'dax/kmem leaves the unaligned edges of the range unused',
   reference: '§3 (dax/kmem)',
@@ -321,37 +354,30 @@ export const kmemPartialBlocks: Rule = {
       const tail = end - rec.mappedRange.end;
       if (lead + tail <= 0) return;
       const fixes: FixSpec[] = [];
-      if (pmem && lead > 0) {
-        // Start the namespace one data offset below a block boundary (the one below: grow; the one above:
-        // shrink), checked against nd_pfn_init(): the data must begin on the boundary and end on one.
-        const newEnd = tail > 0 ? rec.mappedRange.end : end;
-        for (const boundary of [alignDown(dataStart, MB), rec.mappedRange.start]) {
-          // The data offset depends on the size with map=dev (the memmap reservation): settle it in a few rounds.
-          let s = boundary - rec.dataOffsetBytes;
-          let r = s >= 0 && newEnd > s ? ndLayout(ctx, d, { start: s, size: newEnd - s }) : null;
-          for (let round = 0; round < 4 && r?.ok && s + r.layout.offset !== boundary; round++) {
-            s = boundary - r.layout.offset;
-            r = s >= 0 && newEnd > s ? ndLayout(ctx, d, { start: s, size: newEnd - s }) : null;
-          }
-          if (!r?.ok || s + r.layout.offset !== boundary || !isAligned(r.layout.rangeEnd, MB) || r.layout.rangeEnd <= boundary) continue;
-          if (!isFree(ctx, s, newEnd, d.path)) continue;
-          fixes.push(
-            rangeFix(
-              `Start the namespace at ${formatHex(s)}, ${bytesExact(boundary - s)} below the block boundary ${formatHex(boundary)} (size ${bytesExact(newEnd - s)}${tail > 0 ? `, ending at the block boundary ${formatHex(newEnd)}` : ''}): its data then begins on the boundary and dax/kmem adds all of it`,
-              d.path,
-              d,
-              { start: s, size: newEnd - s },
-            ),
-          );
+      if (pmem) {
+        // A pmem namespace is an ndctl namespace: only starts and sizes ndctl accepts (ndctlAccepts(): 16 MiB start,
+        // size a multiple of the region alignment and of the align) whose data begins on a block boundary B and
+        // whose data area ends on one (E, the last block boundary in it): no edge is left.
+        const E = rec.mappedRange.end;
+        const targets = lead > 0 ? [alignDown(dataStart, MB), rec.mappedRange.start] : [rec.mappedRange.start];
+        const seen = new Set<number>();
+        for (const B of targets) {
+          const s = kmemWholeBlocksStart(ctx, d, B, E, MB);
+          if (s === null || seen.has(s) || !isFree(ctx, s, E, d.path)) continue;
+          seen.add(s);
+          const title =
+            s === d.start
+              ? `End the namespace at the block boundary ${formatHex(E)} (size ${bytesExact(E - s)})`
+              : `Start the namespace at ${formatHex(s)}, ${bytesExact(B - s)} below the block boundary ${formatHex(B)} (size ${bytesExact(E - s)}${E !== end ? `, ending at the block boundary ${formatHex(E)}` : ''}): its data then begins on the boundary and dax/kmem adds all of it`;
+          fixes.push(rangeFix(title, d.path, d, { start: s, size: E - s }));
         }
-      } else if (pmem) {
-        const shrunk = rec.mappedRange.end - d.start;
-        if (shrunk > 0) fixes.push(rangeFix(`End the namespace at the block boundary ${formatHex(rec.mappedRange.end)} (size ${bytesExact(shrunk)})`, d.path, d, { start: d.start, size: shrunk }));
       } else {
+        // CXL / HMEM: the range comes from the hardware (the CXL region, the SRAT / soft-reserved range): shrinking
+        // to whole blocks first, growing only where the address space is free.
+        const sh = shrinkInto(d.start, d.size, MB, MB);
+        if (sh) fixes.push(rangeFix(`Shrink to whole ${bytesExact(MB)} memory blocks: start ${formatHex(sh.start)}, size ${bytesExact(sh.size)}`, d.path, d, sh));
         const g = growTo(d.start, d.size, MB, MB);
         if (isFree(ctx, g.start, g.start + g.size, d.path)) fixes.push(rangeFix(`Grow to whole ${bytesExact(MB)} memory blocks: start ${formatHex(g.start)}, size ${bytesExact(g.size)}`, d.path, d, g));
-        const s = shrinkInto(d.start, d.size, MB, MB);
-        if (s) fixes.push(rangeFix(`Shrink to whole ${bytesExact(MB)} memory blocks: start ${formatHex(s.start)}, size ${bytesExact(s.size)}`, d.path, d, s));
       }
       const parts: string[] = [];
       if (lead > 0 && pmem) {
@@ -362,7 +388,9 @@ export const kmemPartialBlocks: Rule = {
       if (tail > 0) parts.push(`${bytesExact(tail)} at the end (${hexRange(rec.mappedRange.end, end)})`);
       out.push({
         path: [...d.path, lead > 0 ? 'start' : 'size'],
-        message: `dax/kmem onlines only whole ${bytesExact(MB)} memory blocks of ${d.name}: ${parts.join(' and ')} ${lead > 0 && tail > 0 ? 'are' : 'is'} never used as System RAM`,
+        message:
+          `dax/kmem onlines only whole ${bytesExact(MB)} memory blocks of ${d.name}: ${parts.join(' and ')} ${lead > 0 && tail > 0 ? 'are' : 'is'} never used as System RAM` +
+          (pmem && !fixes.length ? `; no namespace ndctl accepts here (16 MiB-aligned start, size a multiple of ${bytesExact(ndctlSizeMultiple(ctx, d))}) has its data begin and end on block boundaries` : ''),
         kernelText: '',
         fixes,
       });
@@ -375,6 +403,7 @@ export const kmemMapDevReserve: Rule = {
   id: 'MM010',
   slug: 'kmem-map-dev-reserve',
   severity: 'warning',
+  tradeOff: true,
   area: 'hotplug',
   title: 'map=dev reservation on a namespace used by dax/kmem',
   reference: '§4c, §3',

@@ -256,7 +256,7 @@ export const hvoUnavailable: Rule = {
   area: 'hugetlb',
   title: 'HVO requested but not available',
   reference: '§9.27, §6',
-  kernelCitation: '[6.12] mm/hugetlb_vmemmap.c: hugetlb_vmemmap_optimizable_size(); mm/hugetlb.c: report_hugepages(); mm/Kconfig: HUGETLB_PAGE_OPTIMIZE_VMEMMAP',
+  kernelCitation: '[6.12] mm/hugetlb_vmemmap.h: hugetlb_vmemmap_optimizable_size(); mm/hugetlb.c: report_hugepages(); fs/Kconfig: HUGETLB_PAGE_OPTIMIZE_VMEMMAP',
   kernelText: ['HugeTLB: %d KiB vmemmap can be freed for a %s page\\n'],
   appliesTo: {},
   doc: [

@@ -1,10 +1,10 @@
 // ZONE_DEVICE rules (mm/memremap.c, drivers/dax): availability, dynamic dax regions, altmap
 // exhaustion (from the simulation) and compound devmap vmemmap deduplication.
 
-import { isPowerOfTwo } from '../../config/index';
+import { divFloor, isPowerOfTwo } from '../../config/index';
 import { vmemmapCanOptimize, VMEMMAP_RESERVE_NR } from '../../core/index';
 import type { FixSpec, Rule, RuleFinding } from '../types';
-import { bytesExact, formatHex, hasInfoBlock, hexRange, isAligned, isDynamicDax, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
+import { alignedTo, bytesExact, formatHex, hasInfoBlock, hexRange, isAligned, isDynamicDax, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
 
 export const zoneDeviceUnavailable: Rule = {
   id: 'MM011',
@@ -44,22 +44,24 @@ export const daxMapDev: Rule = {
   area: 'memremap',
   title: 'map=dev on a dynamic dax region (no info block)',
   reference: '§4c',
-  kernelCitation: '[6.12] drivers/dax/cxl.c, drivers/dax/hmem/hmem.c: alloc_dax_region() without a vmem_altmap',
+  kernelCitation: '[6.12] drivers/dax/cxl.c: cxl_dax_region_probe(); drivers/dax/hmem/hmem.c: dax_hmem_probe(); drivers/dax/bus.c: alloc_dax_region()',
   kernelText: [],
   appliesTo: {},
   doc: [
     'Only nvdimm pfn/dax namespaces have an info block that can reserve room for the memmap in the device (`--map=dev`, an',
-    'altmap). CXL RAM regions and soft-reserved (HMEM) memory become dynamic dax regions without an altmap: their memmap always',
-    'comes from RAM. `map` defaults to `dev`, so such devices must say `map: mem`.',
+    'altmap). CXL RAM regions and soft-reserved (HMEM) memory become dynamic dax regions without an altmap',
+    '(`alloc_dax_region()` has none to give): the memmap of a devdax instance always comes from RAM. Reported only when the',
+    'config says `map: dev` itself (the default for these devices is `mem`), and not for dax/kmem, whose memory gets an',
+    'ordinary hot-plug memmap whatever `map` says.',
     '',
     '**Fix:** `map: mem`.',
   ].join('\n'),
   check(ctx) {
     return ctx.config.devices
-      .filter((d) => isDynamicDax(d) && d.map === 'dev')
+      .filter((d) => isDynamicDax(d) && d.mode !== 'kmem' && d.map === 'dev' && ctx.raw([...d.path, 'map']) !== undefined)
       .map((d) => ({
         path: [...d.path, 'map'],
-        message: `${d.kind} ${d.mode} device ${d.name} is a dynamic dax region: it has no info block to reserve a memmap in, so map=dev (the default) is impossible and its memmap is always in RAM`,
+        message: `${d.kind} ${d.mode} device ${d.name} is a dynamic dax region: it has no info block to reserve a memmap in, so map=dev is impossible and its memmap is always in RAM`,
         kernelText: '',
         fixes: [{ title: 'Set map to mem', ops: [set([...d.path, 'map'], str('mem'))] }],
       }));
@@ -71,17 +73,23 @@ export const daxRegionMisaligned: Rule = {
   slug: 'dax-region-misaligned',
   severity: 'error',
   area: 'memremap',
-  title: 'Dynamic dax region not aligned to PMD_SIZE or to its align',
+  title: 'Dynamic dax region not aligned to PMD_SIZE, or not a multiple of its align',
   reference: '§4c (device-dax)',
-  kernelCitation: '[6.12] drivers/dax/bus.c: alloc_dax_region(), dev_dax_validate_align()',
+  kernelCitation: '[6.12] drivers/dax/bus.c: alloc_dax_region(), dev_dax_validate_align(), alloc_is_aligned(); drivers/dax/device.c: __dev_dax_pud_fault(); arch/x86/include/asm/pgtable.h: pfn_pud()',
   kernelText: ['%s: align %u invalid for range %d\\n'],
   appliesTo: {},
   doc: [
     'CXL and HMEM dax regions are created with `alloc_dax_region(…, PMD_SIZE, …)`, which returns NULL (-ENOMEM, no message)',
     'unless start and size are PMD aligned (2 MiB on x86_64, 32 MiB on arm64 16K, 512 MiB on arm64 64K, 16 MiB on ppc64 hash).',
-    'A device-dax instance must also be a multiple of its `align` (`dev_dax_validate_align()`, dev_dbg only).',
+    'The `align` of a device-dax instance is checked against its **length** only: `dev_dax_validate_align()` →',
+    '`alloc_is_aligned()` refuses an align the size is not a multiple of (nor of `memremap_compat_align()`), dev_dbg only,',
+    '-EINVAL. Nothing checks the start against the align: an instance that starts on a PMD boundary but not on a 1 GiB one',
+    'takes a 1 GiB align and probes, but faults smaller than the align get SIGBUS and each 1 GiB fault maps',
+    '`start + n × 1 GiB`, not a 1 GiB-aligned address — x86 `pfn_pud()` drops the low bits, so the mapping would point',
+    'below the intended memory (reported as a warning).',
     '',
-    '**Fix:** shrink the region to aligned boundaries.',
+    '**Fix:** the PMD size as align (the default) when the size is a multiple of it, or shrink the region to aligned',
+    'boundaries.',
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
@@ -91,18 +99,44 @@ export const daxRegionMisaligned: Rule = {
       // Sub-section misalignment is MM002's.
       if (!isAligned(d.start, p.subsectionSize) || !isAligned(d.size, p.subsectionSize)) continue;
       const pmdBad = !isAligned(d.start, p.pmdSize) || !isAligned(d.size, p.pmdSize);
-      const alignBad = d.mode === 'devdax' && p.daxAlignments.includes(d.align) && (!isAligned(d.start, d.align) || !isAligned(d.size, d.align));
-      if (!pmdBad && !alignBad) continue;
-      const A = Math.max(p.pmdSize, d.mode === 'devdax' && p.daxAlignments.includes(d.align) ? d.align : 0);
+      const aligned = d.mode === 'devdax' && p.daxAlignments.includes(d.align);
+      // alloc_is_aligned(): the length against max(align, memremap_compat_align()).
+      const sizeBad = aligned && !isAligned(d.size, Math.max(d.align, p.memremapCompatAlign));
+      const startBad = aligned && !isAligned(d.start, d.align);
+      if (!pmdBad && !sizeBad && !startBad) continue;
+      const A = Math.max(p.pmdSize, aligned ? d.align : 0);
       const s = shrinkInto(d.start, d.size, A, A);
-      const which = !isAligned(d.start, pmdBad ? p.pmdSize : d.align) ? 'start' : 'size';
+      const shrink = s ? [rangeFix(`Shrink to ${formatHex(s.start)}, size ${bytesExact(s.size)} (${bytesExact(A)} aligned)`, d.path, d, s)] : [];
+      if (pmdBad) {
+        out.push({
+          path: [...d.path, !isAligned(d.start, p.pmdSize) ? 'start' : 'size'],
+          message: `dax region ${d.name} ${hexRange(d.start, d.start + d.size)} is not aligned to PMD_SIZE (${bytesExact(p.pmdSize)}): alloc_dax_region() returns NULL and the device never appears (-ENOMEM, no message)`,
+          kernelText: '',
+          fixes: shrink,
+        });
+        continue;
+      }
+      // The PMD size as align: the region is PMD aligned here, so the instance takes it.
+      const pmdAlign: FixSpec[] = d.align !== p.pmdSize && p.daxAlignments.includes(p.pmdSize) ? [{ title: `Set align to ${bytesExact(p.pmdSize)}`, ops: [set([...d.path, 'align'], size(p.pmdSize))] }] : [];
+      if (sizeBad) {
+        out.push({
+          path: [...d.path, 'size'],
+          message: `device-dax ${d.name} is ${bytesExact(d.size)}, not a multiple of its align ${bytesExact(d.align)}: dev_dax_validate_align() refuses the align (-EINVAL)`,
+          kernelText: `dev_dax_validate_align: align ${d.align} invalid for range 0`,
+          related: [{ path: [...d.path, 'align'], message: `align ${bytesExact(d.align)}` }],
+          fixes: [...pmdAlign, ...shrink],
+        });
+        continue;
+      }
       out.push({
-        path: [...d.path, which],
-        message: pmdBad
-          ? `dax region ${d.name} ${hexRange(d.start, d.start + d.size)} is not aligned to PMD_SIZE (${bytesExact(p.pmdSize)}): alloc_dax_region() returns NULL and the device never appears (-ENOMEM, no message)`
-          : `device-dax ${d.name} ${hexRange(d.start, d.start + d.size)} is not a multiple of its align ${bytesExact(d.align)}: dev_dax_validate_align() refuses it (-EINVAL)`,
-        kernelText: pmdBad ? '' : `dev_dax_validate_align: align ${d.align} invalid for range 0`,
-        fixes: s ? [rangeFix(`Shrink to ${formatHex(s.start)}, size ${bytesExact(s.size)} (${bytesExact(A)} aligned)`, d.path, d, s)] : [],
+        path: [...d.path, 'start'],
+        severity: 'warning',
+        message:
+          `device-dax ${d.name} starts at ${formatHex(d.start)}, which is not ${bytesExact(d.align)} aligned (it is ${alignedTo(d.start)}): dev_dax_validate_align() checks only the length, so align ${bytesExact(d.align)} is accepted and the device probes, ` +
+          `but faults smaller than ${bytesExact(d.align)} get SIGBUS and each ${bytesExact(d.align)} fault maps a physical address that is not ${bytesExact(d.align)} aligned` + (p.arch === 'x86_64' ? ' (x86 pfn_pud() drops the low bits: the mapping points below the device)' : ''),
+        kernelText: '',
+        related: [{ path: [...d.path, 'align'], message: `align ${bytesExact(d.align)}` }],
+        fixes: [...pmdAlign, ...shrink],
       });
     }
     return out;
@@ -154,14 +188,16 @@ function noDedupReason(ctx: Parameters<Rule['check']>[0], compoundPfns: number):
   const p = ctx.profile;
   if (!p.features.daxVmemmapDedup) return `${p.arch} with Linux ${p.version.join('.')} does not select ARCH_WANT_OPTIMIZE_DAX_VMEMMAP`;
   if (!isPowerOfTwo(p.structPageSize)) return `sizeof(struct page) is ${p.structPageSize}, not a power of two`;
-  const pages = (compoundPfns * p.structPageSize) / p.pageSize;
-  return `the memmap of one compound page is ${pages} vmemmap page${pages === 1 ? '' : 's'}, not more than the ${VMEMMAP_RESERVE_NR} that dedup keeps`;
+  // __vmemmap_can_optimize(): nr_vmemmap_pages = (nr_pages * sizeof(struct page)) >> PAGE_SHIFT, an integer.
+  const pages = divFloor(compoundPfns * p.structPageSize, p.pageSize);
+  return `the memmap of one compound page (${compoundPfns} × ${p.structPageSize} B = ${bytesExact(compoundPfns * p.structPageSize)}) is ${pages} vmemmap page${pages === 1 ? '' : 's'} (nr_vmemmap_pages, rounded down to whole ${bytesExact(p.pageSize)} pages), not more than the ${VMEMMAP_RESERVE_NR} that dedup keeps`;
 }
 
 export const dedupUnavailable: Rule = {
   id: 'MM015',
   slug: 'dedup-unavailable',
   severity: 'warning',
+  tradeOff: true,
   area: 'memremap',
   title: 'Compound devdax without vmemmap deduplication (full memmap in RAM)',
   reference: '§9.23, §5',
@@ -232,7 +268,7 @@ export const dedupMapDev: Rule = {
       if (!vmemmapCanOptimize(p, false, pfns)) return;
       const rec = ctx.sim.memmap.devices[i];
       if (!rec || rec.status !== 'ok') return;
-      const perCompound = (pfns * p.structPageSize) / p.pageSize;
+      const perCompound = divFloor(pfns * p.structPageSize, p.pageSize);
       out.push({
         path: [...d.path, 'map'],
         message: `${d.name} is a compound devmap (${bytesExact(d.align)} pages) with map=dev, so its vmemmap is not deduplicated: the memmap takes ${bytesExact(rec.deviceBytes)} of the device; with map=mem the kernel would keep ${VMEMMAP_RESERVE_NR} of every ${perCompound} vmemmap pages, in RAM`,

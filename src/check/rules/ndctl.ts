@@ -2,32 +2,68 @@
 // The config has no interleave-ways field: one way (the region align 16 MiB, MEMREMAP_COMPAT_ALIGN_MAX)
 // is assumed, as for a non-interleaved region.
 
-import { MiB, KiB, GiB, TiB, alignDown, alignUp } from '../../config/index';
+import { MiB, KiB, GiB, TiB, alignUp, alignDown } from '../../config/index';
 import type { DeviceConfig } from '../../config/types';
 import { onPagemapRegion } from '../../core/index';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
-import { usableAlign, bytesExact, formatHex, isAligned, isFree, isNdctlNamespace, ndctlMode, rangeFix, regionOf, set, shrinkInto, size } from './util';
+import { usableAlign, bytesExact, formatHex, hasInfoBlock, isAligned, isFree, isNdctlNamespace, ndLayout, ndctlMode, rangeFix, regionOf, set, shrinkInto, size } from './util';
 
 const SZ_16M = 16 * MiB;
 /** Default region alignment (MEMREMAP_COMPAT_ALIGN_MAX) and interleave ways assumed. */
-const REGION_ALIGN = SZ_16M;
+export const REGION_ALIGN = SZ_16M;
 const WAYS = 1;
+/** ndctl check_dax_align(): an fsdax / devdax namespace starts on a 16 MiB boundary. */
+export const NDCTL_START_ALIGN = SZ_16M;
+/** validate_namespace_options() and the kernel's claim (nd_namespace_store()): fsdax / devdax / sector need 16 MiB. */
+export const NDCTL_MIN_SIZE = SZ_16M;
 
 /**
- * The namespaces ndctl creates with an info block or as raw, or converts (`create-namespace -e`); not a raw
+ * What the size of an ndctl namespace must be a multiple of: the region alignment, and for fsdax / devdax its
+ * align × interleave ways too (validate_namespace_options(); an align the architecture does not support is MM018's
+ * and left out).
+ */
+export function ndctlSizeMultiple(ctx: RuleContext, d: DeviceConfig, align = d.align): number {
+  const a = d.mode === 'raw' || !ctx.profile.daxAlignments.includes(align) ? 0 : align * WAYS;
+  return Math.max(REGION_ALIGN, a);
+}
+
+/** Which ndctl size rule refuses the namespace's size (MM024 below 16 MiB, MM025 region align, MM026 its align), or null. */
+export function ndctlSizeRefused(ctx: RuleContext, d: DeviceConfig): 'MM024' | 'MM025' | 'MM026' | null {
+  if (!isNdctlNamespace(d) || d.size === 0) return null;
+  if (d.mode !== 'raw' && d.size < NDCTL_MIN_SIZE) return 'MM024';
+  if (d.size >= NDCTL_MIN_SIZE && !isAligned(d.size, REGION_ALIGN)) return 'MM025';
+  if (d.size >= NDCTL_MIN_SIZE && !isAligned(d.size, ndctlSizeMultiple(ctx, d))) return 'MM026';
+  return null;
+}
+
+/**
+ * Would ndctl create (or convert) the namespace at `r` (MM023-MM026)? Devices ndctl does not create pass. For
+ * fixes of other rules that move or resize a namespace: one place for ndctl's start and size rules.
+ */
+export function ndctlAccepts(ctx: RuleContext, d: DeviceConfig, r: { start: number; size: number }): boolean {
+  if (!isNdctlNamespace(d)) return true;
+  if (r.size <= 0 || !isAligned(r.size, REGION_ALIGN)) return false;
+  if (d.mode === 'raw') return true;
+  return isAligned(r.start, NDCTL_START_ALIGN) && r.size >= NDCTL_MIN_SIZE && isAligned(r.size, ndctlSizeMultiple(ctx, d));
+}
+
+/**
+ * The namespaces that ndctl creates with an info block or as raw, or converts (`create-namespace -e`); not a raw
  * namespace on a label-less region (e820 / memmap=nn!ss, virtio-pmem, of_pmem), which exists with its region.
  */
 function namespaces(ctx: RuleContext): DeviceConfig[] {
   return ctx.config.devices.filter((d) => isNdctlNamespace(d));
 }
 
-/** Size fixes: round down, and up when the space after the namespace is free. */
+/** Size fixes: round down, and up when the space after the namespace is free; only sizes that leave
+ *  nd_pfn_init() a data area (a namespace with an info block). */
 function sizeFixes(ctx: RuleContext, d: DeviceConfig, multiple: number, min = multiple): FixSpec[] {
   const fixes: FixSpec[] = [];
+  const holds = (sz: number) => !hasInfoBlock(d) || ndLayout(ctx, d, { size: sz }).ok;
   const up = Math.max(alignUp(d.size, multiple), min);
   const down = alignDown(d.size, multiple);
-  if (isFree(ctx, d.start, d.start + up, d.path)) fixes.push({ title: `Round the size up to ${bytesExact(up)}`, ops: [set([...d.path, 'size'], size(up))] });
-  if (down >= min && down !== up) fixes.push({ title: `Round the size down to ${bytesExact(down)}`, ops: [set([...d.path, 'size'], size(down))] });
+  if (isFree(ctx, d.start, d.start + up, d.path) && holds(up)) fixes.push({ title: `Round the size up to ${bytesExact(up)}`, ops: [set([...d.path, 'size'], size(up))] });
+  if (down >= min && down !== up && holds(down)) fixes.push({ title: `Round the size down to ${bytesExact(down)}`, ops: [set([...d.path, 'size'], size(down))] });
   return fixes;
 }
 
@@ -52,13 +88,13 @@ export const ndctlStart16m: Rule = {
     const p = ctx.profile;
     const out: RuleFinding[] = [];
     for (const d of namespaces(ctx)) {
-      if (d.mode === 'raw' || isAligned(d.start, SZ_16M)) continue;
+      if (d.mode === 'raw' || isAligned(d.start, NDCTL_START_ALIGN)) continue;
       // Not even compat aligned: the kernel refuses first (MM002 / MM017).
       if (!isAligned(d.start, p.subsectionSize) || !isAligned(d.start, p.memremapCompatAlign)) continue;
-      const s = shrinkInto(d.start, d.size, SZ_16M, Math.max(REGION_ALIGN, usableAlign(ctx, d)));
+      const s = shrinkInto(d.start, d.size, NDCTL_START_ALIGN, ndctlSizeMultiple(ctx, d));
       out.push({
         path: [...d.path, 'start'],
-        message: `namespace ${d.name} starts at ${formatHex(d.start)}, ${bytesExact(d.start % SZ_16M)} past a 16 MiB boundary: ndctl create-namespace refuses ${ndctlMode(d)} namespaces not aligned to 16 MiB (unless --force)`,
+        message: `namespace ${d.name} starts at ${formatHex(d.start)}, ${bytesExact(d.start % NDCTL_START_ALIGN)} past a 16 MiB boundary: ndctl create-namespace refuses ${ndctlMode(d)} namespaces not aligned to 16 MiB (unless --force)`,
         kernelText: `${d.name} misaligned to 16M, adjust region alignment and retry`,
         fixes: s ? [rangeFix(`Start at ${formatHex(s.start)}, size ${bytesExact(s.size)}`, d.path, d, s)] : [],
       });
@@ -67,31 +103,82 @@ export const ndctlStart16m: Rule = {
   },
 };
 
+/**
+ * The smallest namespace size ndctl accepts with align `a` (at least 16 MiB, a multiple of the region alignment
+ * and of `a`) that still leaves nd_pfn_init() a data area (a 1 GiB align with map=dev needs 2 GiB); null when a
+ * few multiples do not.
+ */
+function smallestNamespace(ctx: RuleContext, d: DeviceConfig, a: number): number | null {
+  const m = ndctlSizeMultiple(ctx, d, a);
+  for (let sz = alignUp(NDCTL_MIN_SIZE, m), k = 0; k < 8; sz += m, k++) if (ndLayout(ctx, d, { size: sz, align: a }).ok) return sz;
+  return null;
+}
+
 export const ndctlMinSize: Rule = {
   id: 'MM024',
   slug: 'ndctl-min-size',
   severity: 'error',
   area: 'ndctl',
   title: 'Namespace smaller than 16 MiB',
-  reference: '§9.20',
-  kernelCitation: 'ndctl v81 ndctl/namespace.c: validate_namespace_options(); [6.12] drivers/nvdimm/claim.c: nd_namespace_attach_… (too small to host)',
-  kernelText: ["'--size=' must be >= 16MiB for '%s' mode\\n", '%s too small to host\\n'],
+  reference: '§9.20, §9.21',
+  kernelCitation:
+    'ndctl v81 ndctl/namespace.c: validate_namespace_options(); [6.12] drivers/nvdimm/namespace_devs.c: __size_store(); drivers/nvdimm/claim.c: nd_namespace_store(); drivers/nvdimm/region_devs.c: default_align()',
+  kernelText: ['%s: align setting is %#lx size %#llx is misaligned\\n', '%llu is not %ldK aligned\\n', "'--size=' must be >= 16MiB for '%s' mode\\n", '%s too small to host\\n'],
   appliesTo: {},
   doc: [
     'fsdax, devdax and sector namespaces need at least 16 MiB: ndctl refuses smaller sizes, and the kernel refuses to claim',
-    'a smaller namespace for a pfn/dax/btt device (dev_dbg `too small to host`, -ENXIO).',
+    'a smaller namespace for a pfn/dax/btt device (`nd_namespace_store()`: dev_dbg `too small to host`, -ENXIO).',
     '',
-    '**Fix:** at least 16 MiB.',
+    'What ndctl prints first depends on the region: `validate_namespace_options()` checks the size against the region',
+    'alignment, then against `align`, and only then against 16 MiB. A labelled region (ACPI NFIT, CXL) of 16 MiB or more',
+    'has the 16 MiB region alignment (`default_align()`), so a smaller size meets the region check first (`align setting',
+    'is 0x1000000 size … is misaligned`, the line MM025 quotes); the kernel refuses the size write the same way',
+    '(`__size_store()`: `… is not 16384K aligned`). A label-less region (`provider: e820`, `virtio-pmem`, `of-pmem`) is',
+    'the namespace: below 16 MiB its region alignment is PAGE_SIZE, so ndctl reaches `--size= must be >= 16MiB`, and the',
+    'kernel\'s claim fails with `too small to host`.',
+    '',
+    '**Fix:** at least 16 MiB (for a 1 GiB align, the smallest multiple of it that leaves a data area).',
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
+    const p = ctx.profile;
     for (const d of namespaces(ctx)) {
-      if (d.mode === 'raw' || d.size >= SZ_16M || d.size === 0) continue;
+      if (ndctlSizeRefused(ctx, d) !== 'MM024') continue;
+      const mode = ndctlMode(d);
+      // default_align(): a region below 16 MiB (a label-less region is its namespace) has PAGE_SIZE alignment.
+      const labelless = onPagemapRegion(d);
+      let kernelText: string;
+      if (!labelless) {
+        kernelText = `${regionOf(d.name)}: align setting is ${formatHex(REGION_ALIGN)} size ${formatHex(d.size)} is misaligned\n${d.size} is not ${REGION_ALIGN / KiB}K aligned`;
+      } else if (!isAligned(d.size, p.pageSize)) {
+        kernelText = `${regionOf(d.name)}: align setting is ${formatHex(p.pageSize)} size ${formatHex(d.size)} is misaligned`;
+      } else if (p.daxAlignments.includes(d.align) && !isAligned(d.size, d.align * WAYS)) {
+        kernelText = `'--size=' must align to interleave-width: ${WAYS} and alignment: ${d.align}\ndid you intend --size=${ndctlSuggestion(ctx, d)}?`;
+      } else {
+        kernelText = `'--size=' must be >= 16MiB for '${mode}' mode\n${d.name} too small to host`;
+      }
+      // The new size, computed once: the user's align if a namespace of that align fits here, else the largest
+      // smaller supported align whose smallest namespace fits (the align is then set too).
+      const own = usableAlign(ctx, d) || p.pmdSize;
+      const aligns = [own, ...[...p.daxAlignments].filter((a) => a < own).sort((x, y) => y - x)];
+      const fixes: FixSpec[] = [];
+      for (const a of aligns) {
+        const sz = smallestNamespace(ctx, d, a);
+        if (sz === null || !isFree(ctx, d.start, d.start + sz, d.path)) continue;
+        const ops = [set([...d.path, 'size'], size(sz))];
+        if (a !== d.align) ops.push(set([...d.path, 'align'], size(a)));
+        fixes.push({ title: a === d.align ? `Set the size to ${bytesExact(sz)}` : `Set the size to ${bytesExact(sz)} and align to ${bytesExact(a)}`, ops });
+        break;
+      }
       out.push({
         path: [...d.path, 'size'],
-        message: `namespace ${d.name} is ${bytesExact(d.size)}: ${ndctlMode(d)} namespaces must be at least 16 MiB (ndctl refuses; the kernel cannot host the info block)`,
-        kernelText: `'--size=' must be >= 16MiB for '${ndctlMode(d)}' mode\n${d.name} too small to host`,
-        fixes: isFree(ctx, d.start, d.start + SZ_16M, d.path) ? [{ title: 'Set the size to 16 MiB', ops: [set([...d.path, 'size'], size(Math.max(SZ_16M, usableAlign(ctx, d))))] }] : [],
+        message:
+          `namespace ${d.name} is ${bytesExact(d.size)}: ${mode} namespaces must be at least 16 MiB — ` +
+          (labelless
+            ? `ndctl create-namespace -e refuses to convert the ${d.provider} region, and the kernel cannot host the info block (nd_namespace_store(): -ENXIO)`
+            : `ndctl checks the size against the 16 MiB region alignment first and refuses it, and so does the kernel's size write (-EINVAL)`),
+        kernelText,
+        fixes,
       });
     }
     return out;
@@ -105,7 +192,7 @@ export const ndctlSizeRegionAlign: Rule = {
   area: 'ndctl',
   title: 'Namespace size not a multiple of the region alignment',
   reference: '§9.21',
-  kernelCitation: 'ndctl v81 ndctl/namespace.c: validate_namespace_options(); [6.12] drivers/nvdimm/namespace_devs.c: nd_namespace_store() / __size_store()',
+  kernelCitation: 'ndctl v81 ndctl/namespace.c: validate_namespace_options(); [6.12] drivers/nvdimm/namespace_devs.c: __size_store()',
   kernelText: ['%s: align setting is %#lx size %#llx is misaligned\\n', '%llu is not %ldK aligned\\n'],
   appliesTo: {},
   doc: [
@@ -121,8 +208,8 @@ export const ndctlSizeRegionAlign: Rule = {
   check(ctx) {
     const out: RuleFinding[] = [];
     for (const d of namespaces(ctx)) {
-      if (d.size < SZ_16M || isAligned(d.size, REGION_ALIGN)) continue;
-      const multiple = Math.max(REGION_ALIGN, d.mode === 'raw' ? 0 : usableAlign(ctx, d));
+      if (ndctlSizeRefused(ctx, d) !== 'MM025') continue;
+      const multiple = ndctlSizeMultiple(ctx, d);
       const ndctlLine = `${regionOf(d.name)}: align setting is ${formatHex(REGION_ALIGN)} size ${formatHex(d.size)} is misaligned`;
       // A label-less namespace (ND_DEVICE_NAMESPACE_IO) has no size attribute to write: ndctl v81 setup_namespace()
       // skips set_size for it, so only validate_namespace_options() refuses; [6.12] namespace_devs.c __size_store()
@@ -136,7 +223,7 @@ export const ndctlSizeRegionAlign: Rule = {
           ? `${head}: the namespace of a label-less region (${d.provider}) is the whole region, and ndctl create-namespace -e refuses to convert it to ${ndctlMode(d)}`
           : `${head}: ndctl and the kernel refuse the size`,
         kernelText: labelless ? ndctlLine : `${ndctlLine}\n${d.size} is not ${REGION_ALIGN / KiB}K aligned`,
-        fixes: sizeFixes(ctx, d, multiple, SZ_16M),
+        fixes: sizeFixes(ctx, d, multiple, NDCTL_MIN_SIZE),
       });
     }
     return out;
@@ -173,16 +260,14 @@ export const ndctlSizeAlign: Rule = {
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
-    const p = ctx.profile;
     for (const d of namespaces(ctx)) {
-      if (d.mode === 'raw' || d.size < SZ_16M || !isAligned(d.size, REGION_ALIGN) || !p.daxAlignments.includes(d.align)) continue;
-      if (isAligned(d.size, d.align * WAYS)) continue;
+      if (ndctlSizeRefused(ctx, d) !== 'MM026') continue;
       out.push({
         path: [...d.path, 'size'],
         message: `namespace ${d.name} is ${bytesExact(d.size)}, not a multiple of its align ${bytesExact(d.align)}: ndctl refuses the size`,
         kernelText: `'--size=' must align to interleave-width: ${WAYS} and alignment: ${d.align}\ndid you intend --size=${ndctlSuggestion(ctx, d)}?`,
         related: [{ path: [...d.path, 'align'], message: `align ${bytesExact(d.align)}` }],
-        fixes: sizeFixes(ctx, d, d.align * WAYS, Math.max(SZ_16M, d.align)),
+        fixes: sizeFixes(ctx, d, ndctlSizeMultiple(ctx, d), Math.max(NDCTL_MIN_SIZE, d.align)),
       });
     }
     return out;

@@ -3,12 +3,11 @@
 // ndPfnInit(); nothing of nd_pfn_init() is recomputed here.
 
 import { GiB, KiB, MiB, formatHex18, isPowerOfTwo } from '../../config/index';
-import { BOUNDARY, MAX_STRUCT_PAGE_SIZE, atLeast, vmemmapCanOptimize } from '../../core/index';
+import { MAX_STRUCT_PAGE_SIZE, vmemmapCanOptimize } from '../../core/index';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import type { DeviceConfig } from '../../config/types';
-import { usableAlign, alignedTo, bytesExact, formatHex, hasInfoBlock, isAligned, isNdctlNamespace, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
-
-const SZ_16M = 16 * MiB;
+import { NDCTL_MIN_SIZE, NDCTL_START_ALIGN, ndctlSizeMultiple, ndctlSizeRefused } from './ndctl';
+import { alignedTo, bytesExact, bytesReadable, formatHex, hasInfoBlock, isAligned, isNdctlNamespace, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
 
 /** The align value as the user wrote it (ndctl prints its --align argument back). */
 function alignToken(ctx: RuleContext, d: DeviceConfig): string {
@@ -39,7 +38,7 @@ export const namespaceCompatMisaligned: Rule = {
   area: 'nvdimm',
   title: 'Namespace start not aligned to memremap_compat_align()',
   reference: '§9.12',
-  kernelCitation: '[6.12] drivers/nvdimm/pfn_devs.c: nd_pfn_init(); arch/powerpc/mm/ioremap.c: memremap_compat_align()',
+  kernelCitation: '[6.12] drivers/nvdimm/pfn_devs.c: nd_pfn_init(); arch/powerpc/mm/book3s64/pgtable.c: memremap_compat_align()',
   kernelText: ['%s: start %pa misaligned to %#lx\\n', 'resource start misaligned\\n'],
   appliesTo: { arches: ['ppc64-hash'] },
   doc: [
@@ -55,7 +54,8 @@ export const namespaceCompatMisaligned: Rule = {
     const out: RuleFinding[] = [];
     for (const d of ctx.config.devices) {
       if (!hasInfoBlock(d) || !isAligned(d.start, p.subsectionSize) || isAligned(d.start, C)) continue;
-      const s = shrinkInto(d.start, d.size, Math.max(C, SZ_16M), Math.max(C, SZ_16M, usableAlign(ctx, d)));
+      // Every device with an info block is an ndctl namespace: its start and size follow ndctl's rules too.
+      const s = shrinkInto(d.start, d.size, Math.max(C, NDCTL_START_ALIGN), Math.max(C, ndctlSizeMultiple(ctx, d)));
       out.push({
         path: [...d.path, 'start'],
         message: `namespace ${d.name} starts at ${formatHex(d.start)}, which is not aligned to memremap_compat_align() = ${bytesExact(C)} on ${p.arch} (it is ${alignedTo(d.start)}): nd_pfn_init() refuses it with -EINVAL`,
@@ -145,13 +145,15 @@ export const metadataDoesNotFit: Rule = {
   title: 'Info block and memmap reservation leave no data',
   reference: '§9.15, §9.7',
   kernelCitation: '[6.12] drivers/nvdimm/pfn_devs.c: nd_pfn_init()',
-  kernelText: ['%s unable to satisfy requested alignment\\n', 'memory add fail, invalid altmap\\n'],
+  kernelText: ['%s unable to satisfy requested alignment\\n'],
   appliesTo: {},
   doc: [
     '`nd_pfn_init()` puts the data of a pfn/dax namespace at `offset = ALIGN(start + 8K [+ 64 × npfns with map=dev], align) −',
-    'start` and truncates the end to `align`. When `offset >= size − end_trunc` no data is left: -ENXIO (6.1 only tests',
-    '`offset >= size` and writes an info block with no usable data; with map=dev its altmap is then larger than the range and',
-    '`__add_pages()` fails with `memory add fail, invalid altmap`).',
+    'start` and truncates the end to `align`. 6.12 refuses `offset >= size − end_trunc`: -ENXIO, `%s unable to satisfy',
+    'requested alignment`. 6.1 refuses only `offset >= size`; the one layout it accepts beyond that is `offset == size −',
+    'end_trunc` (both are multiples of the align), which writes an info block with **0 data pages**: fsdax still maps the',
+    'range (every struct page describes metadata, the disk has capacity 0), while devdax and kmem get a 0-byte dax device that',
+    '`dax_bus_probe()` refuses with -ENXIO, silently.',
     '',
     '**Fix:** map=mem (no memmap reservation), a smaller alignment, or a bigger namespace.',
   ].join('\n'),
@@ -159,29 +161,39 @@ export const metadataDoesNotFit: Rule = {
     const p = ctx.profile;
     const out: RuleFinding[] = [];
     for (const [i, d] of ctx.config.devices.entries()) {
-      if (!hasInfoBlock(d) || !p.daxAlignments.includes(d.align) || d.align > d.size || d.size < SZ_16M) continue;
+      if (!hasInfoBlock(d) || !p.daxAlignments.includes(d.align) || d.align > d.size || d.size < NDCTL_MIN_SIZE) continue;
       if (!isAligned(d.start, p.memremapCompatAlign)) continue;
+      // ndctl refuses the size first (MM025 / MM026, which keep the align): no layout is ever written.
+      if (ndctlSizeRefused(ctx, d) !== null) continue;
       if (d.map === 'dev' && p.structPageSize > MAX_STRUCT_PAGE_SIZE) continue;
-      // A device the simulated kernel mapped has a layout that fits.
-      if (ctx.sim.memmap.devices[i]?.status === 'ok') continue;
       const r = ndLayout(ctx, d);
-      if (r.ok || r.layout.offset === undefined) continue;
+      const empty = r.ok && r.layout.dataPages === 0;
+      // A device the simulated kernel mapped with data has a layout that fits.
+      if (!empty && (ctx.sim.memmap.devices[i]?.status === 'ok' || r.ok || r.layout.offset === undefined)) continue;
       const L = r.layout;
-      const offset = r.layout.offset;
+      const offset = L.offset!;
       const avail = d.size - (L.endTrunc ?? 0);
       const fixes: FixSpec[] = [];
-      if (d.map === 'dev' && ndLayout(ctx, d, { map: 'mem' }).ok) fixes.push({ title: 'Set map to mem (no memmap reservation in the namespace)', ops: [set([...d.path, 'map'], str('mem'))] });
-      for (const a of alignCandidates(ctx, d)) fixes.push({ title: `Set align to ${bytesExact(a)}`, ops: [set([...d.path, 'align'], size(a))] });
-      const what = d.map === 'dev' ? `the 8 KiB info block and the memmap reservation (64 B × ${L.npfnsRaw ?? 0} pfns = ${bytesExact(L.pageMapSize ?? 0)})` : 'the 8 KiB info block';
+      const fits = (o: Partial<Pick<DeviceConfig, 'align' | 'map'>>) => {
+        const x = ndLayout(ctx, d, o);
+        return x.ok && x.layout.dataPages > 0;
+      };
+      if (d.map === 'dev' && fits({ map: 'mem' })) fixes.push({ title: 'Set map to mem (no memmap reservation in the namespace)', ops: [set([...d.path, 'map'], str('mem'))] });
+      for (const a of alignCandidates(ctx, d)) if (fits({ align: a })) fixes.push({ title: `Set align to ${bytesExact(a)}`, ops: [set([...d.path, 'align'], size(a))] });
+      const what = d.map === 'dev' ? `the 8 KiB info block and the memmap reservation (64 B × ${L.npfnsRaw ?? 0} pfns = ${bytesReadable(L.pageMapSize ?? 0)})` : 'the 8 KiB info block';
+      const empty61 =
+        d.mode === 'fsdax'
+          ? 'the pmem disk maps the range but has capacity 0 (every struct page describes metadata)'
+          : 'the dax device has 0 bytes and dax_bus_probe() refuses it with -ENXIO, silently';
       out.push({
         path: [...d.path, d.map === 'dev' ? 'map' : 'align'],
         message:
           `namespace ${d.name} (${bytesExact(d.size)}): ${what} rounded up to ${bytesExact(L.effectiveAlign ?? d.align)} put the data at offset ${bytesExact(offset)}, ` +
           `but only ${bytesExact(avail)} ${L.endTrunc ? `are left after truncating ${bytesExact(L.endTrunc)} to align the end` : 'exist'}: ` +
-          (atLeast(p.version, BOUNDARY.modern) || offset >= d.size
-            ? 'nd_pfn_init() fails with -ENXIO'
-            : `Linux ${p.version.join('.')} nd_pfn_init() only tests offset >= size and writes an info block without usable data` + (d.map === 'dev' ? '; its altmap is larger than the mapped range, so __add_pages() refuses it' : '')),
-        kernelText: (r.failure.kernelMessage ?? '').trimEnd(),
+          (empty
+            ? `Linux ${p.version.join('.')} nd_pfn_init() only refuses offset >= size, so it writes an info block with 0 data pages: ${empty61}`
+            : 'nd_pfn_init() fails with -ENXIO'),
+        kernelText: r.ok ? '' : (r.failure.kernelMessage ?? '').trimEnd(),
         fixes,
       });
     }
@@ -224,6 +236,7 @@ export const wastefulAlign: Rule = {
   id: 'MM022',
   slug: 'wasteful-align',
   severity: 'warning',
+  tradeOff: true,
   area: 'nvdimm',
   title: 'Huge alignment wastes namespace capacity',
   reference: '§9.22, §4d cases B and E',

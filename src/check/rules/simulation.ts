@@ -2,6 +2,7 @@
 
 import type { JsonPath } from '../../config/types';
 import type { Rule, RuleFinding } from '../types';
+import { overlappingRamRanges } from './cross';
 
 /** The config object a path is about: devices[i], hotplug[i], hugetlb[i], nodes[i].ranges[j], kernel. */
 export function objectKey(path: JsonPath): string {
@@ -33,9 +34,11 @@ export const kernelFailure: Rule = {
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
+    // MM035 reports an overlap of two boot RAM ranges at the later one; the core reports it at the earlier one.
+    const ramOverlap = new Set(ctx.prior.some((f) => f.rule === 'MM035') ? overlappingRamRanges(ctx).map(objectKey) : []);
     const covered = (path: JsonPath, severity: 'error' | 'warning') => {
       const key = objectKey(path);
-      return ctx.prior.some((f) => objectKey(f.path) === key && (severity === 'warning' || f.severity === 'error'));
+      return ramOverlap.has(key) || ctx.prior.some((f) => objectKey(f.path) === key && (severity === 'warning' || f.severity === 'error'));
     };
     const seen = new Set<string>();
     for (const e of ctx.sim.errors) {

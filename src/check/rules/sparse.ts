@@ -1,14 +1,13 @@
 // Sparse memory model rules: sub-section granularity, the addressable maximum, and the x86 rule that
 // puts the memmap of partial sections in RAM even with map=dev.
 
-import { MiB, formatHex18 } from '../../config/index';
+import { formatHex18 } from '../../config/index';
 import { checkPfnSpan } from '../../core/index';
 import { mhpRangeAllowed } from '../../core/memory_hotplug';
 import type { JsonPath } from '../../config/types';
 import type { Rule, RuleFinding } from '../types';
-import { usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, isPagemapRaw, rangeFix, set, shrinkInto, str } from './util';
-
-const SZ_16M = 16 * MiB;
+import { NDCTL_START_ALIGN, ndctlSizeMultiple } from './ndctl';
+import { altmapHolds, usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, isPagemapRaw, rangeFix, set, shrinkInto, str } from './util';
 
 export const subsectionMisaligned: Rule = {
   id: 'MM002',
@@ -45,14 +44,18 @@ export const subsectionMisaligned: Rule = {
       const end = d.start + d.size;
       if (hasInfoBlock(d)) {
         if (isAligned(d.start, SUB)) return;
-        const startAlign = isNdctlNamespace(d) ? Math.max(SZ_16M, p.memremapCompatAlign) : Math.max(SUB, p.memremapCompatAlign);
-        const align = usableAlign(ctx, d);
-        const sizeAlign = isNdctlNamespace(d) ? Math.max(SZ_16M, align) : Math.max(SUB, align);
+        const ndctl = isNdctlNamespace(d);
+        const startAlign = Math.max(ndctl ? NDCTL_START_ALIGN : SUB, p.memremapCompatAlign);
+        const sizeAlign = ndctl ? ndctlSizeMultiple(ctx, d) : Math.max(SUB, usableAlign(ctx, d));
         const fixes = [];
         const a = shrinkInto(d.start, d.size, startAlign, sizeAlign);
-        if (a) fixes.push(rangeFix(`Start at ${formatHex(a.start)} (${bytesExact(startAlign)} aligned), size ${bytesExact(a.size)}`, d.path, d, a));
         const b = shrinkInto(d.start, d.size, p.sectionSize, Math.max(p.sectionSize, sizeAlign));
-        if (b && (!a || b.start !== a.start || b.size !== a.size)) fixes.push(rangeFix(`Start at the section boundary ${formatHex(b.start)}, size ${bytesExact(b.size)}`, d.path, d, b));
+        const fixA = a && rangeFix(`Start at ${formatHex(a.start)} (${bytesExact(startAlign)} aligned), size ${bytesExact(a.size)}`, d.path, d, a);
+        const fixB = b && (!a || b.start !== a.start || b.size !== a.size) ? rangeFix(`Start at the section boundary ${formatHex(b.start)}, size ${bytesExact(b.size)}`, d.path, d, b) : null;
+        // Only what the simulated kernel maps: with map=dev a start inside a section can exhaust the altmap (MM014,
+        // riscv64 6.12), and the section-aligned candidate is then the one offered.
+        if (fixA && a && altmapHolds(ctx, d, a)) fixes.push(fixA);
+        if (fixB && b && altmapHolds(ctx, d, b)) fixes.push(fixB);
         out.push({
           path: [...d.path, 'start'],
           message:
@@ -66,24 +69,34 @@ export const subsectionMisaligned: Rule = {
       const badStart = !isAligned(d.start, SUB);
       const badSize = !isAligned(d.size, SUB);
       if (isPagemapRaw(d)) {
-        // pmem_attach_disk() -> devm_memremap_pages() -> pagemap_range() -> arch_add_memory() -> __add_pages():
-        // no driver check before check_pfn_span(). The core decides whether the namespace is mapped at all
-        // (ZONE_DEVICE, not mixed with System RAM): its WARN is the finding.
-        const warn = ctx.sim.errors.find((e) => e.path.length === d.path.length && e.path.every((x, k) => x === d.path[k]) && (e.kernelMessage ?? '').startsWith('Misaligned __add_pages'));
-        if (!warn || (!badStart && !badSize)) return;
-        const a = shrinkInto(d.start, d.size, SUB, SUB);
-        const g = growTo(d.start, d.size, SUB, SUB);
+        // The region sets ND_REGION_PAGEMAP, so the pmem driver maps the namespace's pages:
+        // nvdimm_namespace_common_probe() first refuses a start or end not aligned to memremap_compat_align()
+        // ("%pr misaligned, unable to map", -EOPNOTSUPP); past it, pmem_attach_disk() -> devm_memremap_pages() ->
+        // __add_pages() meets check_pfn_span(). The core decides which (and whether the namespace is mapped at
+        // all: ZONE_DEVICE, not mixed with System RAM): its error is the finding.
+        const samePath = (e: { path: readonly (string | number)[] }) => e.path.length === d.path.length && e.path.every((x, k) => x === d.path[k]);
+        const err = ctx.sim.errors.find((e) => samePath(e) && /misaligned, unable to map|^Misaligned __add_pages/.test(e.kernelMessage ?? ''));
+        const A = Math.max(SUB, p.memremapCompatAlign);
+        const rawStart = !isAligned(d.start, A);
+        const rawSize = !isAligned(d.size, A);
+        if (!err || (!rawStart && !rawSize)) return;
+        const probe = /misaligned, unable to map/.test(err.kernelMessage ?? '');
+        const a = shrinkInto(d.start, d.size, A, A);
+        const g = growTo(d.start, d.size, A, A);
         out.push({
-          path: [...d.path, badStart ? 'start' : 'size'],
+          path: [...d.path, rawStart ? 'start' : 'size'],
           message:
             `raw namespace ${d.name} ${hexRange(d.start, end)} on ${/^[aeio]/.test(d.provider) ? 'an' : 'a'} ${d.provider} region: ` +
-            (badStart ? `start ${formatHex(d.start)} is not ${bytesExact(SUB)} aligned (it is ${alignedTo(d.start)})` : `size ${bytesExact(d.size)} is not a multiple of ${bytesExact(SUB)}`) +
-            `: the region sets ND_REGION_PAGEMAP, so pmem_attach_disk() maps the whole namespace with devm_memremap_pages(), and __add_pages() maps memory in whole ${bytesExact(SUB)} sub-sections — ` +
-            `check_pfn_span() fails with a WARN and -EINVAL, and the pmem device does not probe (no /dev/pmem)`,
-          kernelText: (warn.kernelMessage ?? '').trimEnd(),
+            (rawStart ? `start ${formatHex(d.start)} is not ${bytesExact(A)} aligned (it is ${alignedTo(d.start)})` : `size ${bytesExact(d.size)} is not a multiple of ${bytesExact(A)}`) +
+            `: the region sets ND_REGION_PAGEMAP, so the pmem driver maps the namespace's pages, ` +
+            (probe
+              ? `and nvdimm_namespace_common_probe() refuses a namespace whose start or end is not aligned to memremap_compat_align() (${bytesExact(p.memremapCompatAlign)}) with -EOPNOTSUPP`
+              : `and __add_pages() maps memory in whole ${bytesExact(SUB)} sub-sections: check_pfn_span() fails with a WARN and -EINVAL`) +
+            ` — the pmem device does not probe (no /dev/pmem)`,
+          kernelText: (err.kernelMessage ?? '').trimEnd(),
           fixes: [
-            ...(a ? [rangeFix(`Shrink to ${formatHex(a.start)}, size ${bytesExact(a.size)} (${bytesExact(SUB)} aligned)`, d.path, d, a)] : []),
-            ...(isFree(ctx, g.start, g.start + g.size, d.path) ? [rangeFix(`Grow to ${formatHex(g.start)}, size ${bytesExact(g.size)} (${bytesExact(SUB)} aligned)`, d.path, d, g)] : []),
+            ...(a ? [rangeFix(`Shrink to ${formatHex(a.start)}, size ${bytesExact(a.size)} (${bytesExact(A)} aligned)`, d.path, d, a)] : []),
+            ...(isFree(ctx, g.start, g.start + g.size, d.path) ? [rangeFix(`Grow to ${formatHex(g.start)}, size ${bytesExact(g.size)} (${bytesExact(A)} aligned)`, d.path, d, g)] : []),
           ],
         });
         return;
@@ -151,18 +164,20 @@ export const beyondMaxPhysmem: Rule = {
   },
 };
 
-/** Why a map=dev device's partial-section pieces take memmap pages from RAM, per architecture. */
-function partialPieceWhy(arch: string): string {
-  if (arch === 'ppc64-radix' || arch === 'ppc64-hash')
-    return `${arch} vmemmap_populate() takes a vmemmap page from RAM when it also describes memory outside the device (altmap_cross_boundary())`;
-  if (arch === 'riscv64') return 'riscv64 vmemmap_populate() ignores the altmap (vmemmap_populate_basepages(…, NULL))';
-  return `${arch} vmemmap_populate() maps a piece smaller than a section with base pages from RAM and ignores the altmap (vmemmap_populate_basepages(…, NULL))`;
+/** Why a map=dev device's partial-section pieces take memmap pages from RAM, per architecture (the core's vmemmap
+ *  policy: only x86 and ppc64 put such pieces in RAM; riscv64 6.12 and arm64 take them from the altmap). */
+function partialPieceWhy(p: Parameters<Rule['check']>[0]['profile']): string {
+  if (p.arch === 'ppc64-radix' || p.arch === 'ppc64-hash')
+    return `${p.arch} vmemmap_populate() takes a vmemmap page from RAM when it also describes memory outside the device (altmap_cross_boundary())`;
+  if (p.vmemmap.kind === 'x86') return `${p.arch} vmemmap_populate() maps a piece smaller than a section with base pages from RAM and ignores the altmap (vmemmap_populate_basepages(…, NULL))`;
+  return p.vmemmap.describe;
 }
 
 export const subsectionMemmapInRam: Rule = {
   id: 'MM004',
   slug: 'subsection-memmap-in-ram',
   severity: 'warning',
+  tradeOff: true,
   area: 'memremap',
   title: 'Partial sections of a map=dev device get their memmap from RAM',
   reference: '§9.11, §2b',
@@ -174,7 +189,8 @@ export const subsectionMemmapInRam: Rule = {
     'smaller than a section with base pages **from RAM** and ignores the altmap (`vmemmap_populate_basepages(start, end,',
     'node, NULL)`), so a map=dev namespace that does not start and end on a section boundary keeps part of its memmap in',
     'system RAM, silently. (A partial piece inside a section that already holds boot RAM reuses the boot memmap instead.)',
-    'riscv64 on 6.1 ignores the altmap altogether. ppc64 (radix and hash) does use the altmap for such pieces, but a vmemmap',
+    'riscv64 (6.12, the first release the simulator gives it ZONE_DEVICE) and arm64 take such pieces from the altmap, which',
+    'can run out instead (MM014). ppc64 (radix and hash) does use the altmap for such pieces, but a vmemmap',
     'page that would also describe memory outside the device (`altmap_cross_boundary()`) comes from RAM, which happens at',
     'a namespace edge inside a section.',
     '',
@@ -205,9 +221,9 @@ export const subsectionMemmapInRam: Rule = {
       const lead = !isAligned(d.start, SS)
         ? `start ${formatHex(d.start)} is ${alignedTo(d.start)} but not ${bytesExact(SS)} (section) aligned`
         : `the namespace ends at ${formatHex(rec.mappedRange.end)}, inside a ${bytesExact(SS)} section`;
-      const why = partialPieceWhy(p.arch);
+      const why = partialPieceWhy(p);
       const pmem = isNdctlNamespace(d);
-      const fix = shrinkInto(d.start, d.size, pmem ? Math.max(SS, SZ_16M) : SS, Math.max(SS, pmem ? SZ_16M : 0, usableAlign(ctx, d)));
+      const fix = shrinkInto(d.start, d.size, pmem ? Math.max(SS, NDCTL_START_ALIGN) : SS, Math.max(SS, pmem ? ndctlSizeMultiple(ctx, d) : usableAlign(ctx, d)));
       out.push({
         path: [...d.path, atStart ? 'start' : 'size'],
         message: `${lead}: ${why}, so ${bytesExact(total)} of the memmap of map=dev device ${d.name} comes from RAM — ${parts.join('; ')}`,
@@ -224,18 +240,20 @@ export const mapDevMemmapInRam: Rule = {
   id: 'MM038',
   slug: 'map-dev-memmap-in-ram',
   severity: 'warning',
+  tradeOff: true,
   area: 'memremap',
   title: 'map=dev, but the architecture puts whole sections of the memmap in RAM',
   reference: '§2c, §9.11',
-  kernelCitation: '[6.12] arch/powerpc/mm/init_64.c: vmemmap_populate() (altmap_cross_boundary()); [6.1] arch/riscv/mm/init.c: vmemmap_populate()',
+  kernelCitation: '[6.12] arch/powerpc/mm/init_64.c: vmemmap_populate() (altmap_cross_boundary())',
   kernelText: [],
-  appliesTo: { arches: ['ppc64-hash', 'riscv64'] },
+  appliesTo: { arches: ['ppc64-hash'] },
   doc: [
-    'Some architectures take memmap pages of full sections from RAM although the device has an altmap: ppc64 with the hash',
-    'MMU bolts the vmemmap in 16 MiB pages (`mmu_vmemmap_psize`), and a page that would describe memory outside the device',
+    'ppc64 with the hash MMU takes memmap pages of full sections from RAM although the device has an altmap: it bolts the',
+    'vmemmap in 16 MiB pages (`mmu_vmemmap_psize`), and a page that would describe memory outside the device',
     '(`altmap_cross_boundary()`) comes from RAM — a 16 MiB vmemmap page describes 16 GiB with 64K pages, so namespaces smaller',
-    'than that, or not aligned to it, keep their memmap in RAM; riscv64 on 6.1 calls `vmemmap_populate_basepages(…, NULL)` and',
-    'ignores the altmap altogether. The map=dev reservation is then (partly) wasted, silently.',
+    'than that, or not aligned to it, keep their memmap in RAM. The map=dev reservation is then (partly) wasted, silently.',
+    '(riscv64 6.1, whose `vmemmap_populate()` ignores the altmap, has no ZONE_DEVICE in the simulator — MM011 — so no',
+    'map=dev device gets that far.)',
     '',
     '**Fix:** map=mem when nothing of the memmap lands on the device; otherwise size and place the namespace in whole',
     'vmemmap pages.',

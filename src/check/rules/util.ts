@@ -2,11 +2,11 @@
 // No kernel arithmetic lives here: layouts, plans and alignments come from src/core.
 
 import { formatHex, isAligned, alignDown, alignUp, type DeviceConfig, type JsonPath } from '../../config/index';
-import { bytesExact } from '../../core/format';
-import { hasNvdimmInfoBlock, ndPfnInit, onPagemapRegion, type NdPfnResult } from '../../core/index';
+import { bytesExact, bytesReadable } from '../../core/format';
+import { hasNvdimmInfoBlock, ndPfnInit, onPagemapRegion, simulateMemmap, type NdPfnResult } from '../../core/index';
 import type { FixOp, FixSpec, FixValue, RuleContext } from '../types';
 
-export { bytesExact, formatHex };
+export { bytesExact, bytesReadable, formatHex };
 
 /** Devices with struct pages: everything but raw namespaces, and raw ones too on an ND_REGION_PAGEMAP region
  *  (the core decides the rest: ZONE_DEVICE, a namespace mixed with System RAM). */
@@ -60,6 +60,20 @@ export function regionOf(name: string): string {
 export function ndLayout(ctx: RuleContext, d: DeviceConfig, override: Partial<Pick<DeviceConfig, 'align' | 'map' | 'start' | 'size'>> = {}): NdPfnResult {
   const dev = { ...d, ...override };
   return ctx.memo(`nd:${dev.name}:${dev.start}:${dev.size}:${dev.align}:${dev.map}:${dev.mode}`, () => ndPfnInit(ctx.profile, dev));
+}
+
+/**
+ * Does the simulated kernel map device `d` at `r` without running out of its altmap (MM014's condition, the core's
+ * `altmap-exhausted`)? For fixes that move or resize a map=dev device: a start that is only sub-section aligned can
+ * cost more vmemmap than nd_pfn_init() reserved (riscv64 6.12 maps every piece with whole PMD blocks). Simulates the
+ * config's nodes and kernel with that one device (memoized); devices without an altmap always pass.
+ */
+export function altmapHolds(ctx: RuleContext, d: DeviceConfig, r: { start: number; size: number }): boolean {
+  if (d.map !== 'dev' || !hasInfoBlock(d) || d.mode === 'kmem') return true;
+  return ctx.memo(`altmapHolds:${d.name}:${r.start}:${r.size}:${d.align}`, () => {
+    const cfg = { ...ctx.config, devices: [{ ...d, start: r.start, size: r.size }], hotplug: [], hugetlb: [], scenarios: [] };
+    return !simulateMemmap(cfg).errors.some((e) => e.code === 'altmap-exhausted');
+  });
 }
 
 /** "1 MiB aligned": the largest power of two dividing n. */

@@ -3,11 +3,12 @@
 // Runs the misconfiguration checker (src/check) on workload configs: every rule on the base config and on
 // each scenario. Text for people, the documented JSON (docs/check-json.md) or SARIF 2.1.0 for code
 // scanning. --fix applies the preferred fix of the findings the extension's Fix All applies (errors
-// anywhere, warnings of the base config: fixAllApplies), writes each changed file atomically and checks again.
+// anywhere, warnings of the base config that are not trade-offs: fixAllApplies), one at a time and checked
+// again after each (src/check/fixall.ts), writes each changed file atomically and reports what is left.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatError, loadConfigText } from '../../config/index';
-import { applyFixes, checkText, fixAllApplies, SEVERITIES, type CheckOptions, type CheckResult, type Severity } from '../../check/index';
+import { checkText, fixAll, SEVERITIES, type CheckOptions, type CheckResult, type Severity } from '../../check/index';
 import { atLeast, isInvalid, toJsonReport, toSarif, type FileReport } from '../../check/report';
 import { configDefaults, DEFAULTS_HELP, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
 import { writeOutput } from '../write';
@@ -15,7 +16,6 @@ import type { Command } from './index';
 
 const VERSION = '0.1.0';
 const CONFIG_FILE = /\.memmap\.(json|ya?ml)$/i;
-const MAX_FIX_PASSES = 5;
 
 const help = `usage: memmap-lab check <files or folders...> [options]
 
@@ -29,8 +29,10 @@ text the kernel or ndctl would print, and most come with a fix. See docs/check.m
                              report findings at or above this level (default info)
   --fix                      apply the preferred fix of every reported error, and of every reported
                              warning of the base config (as the editor's Fix All: a scenario's warnings
-                             and infos are what it explores, and infos are never fixed), write the
-                             files (atomically), then check again and report what is left
+                             and infos are what it explores, trade-off warnings such as a smaller align
+                             change what you asked for, and infos are never fixed), one at a time with
+                             a check after each: a fix that would add an error is left out (and said
+                             so on standard error); write the files (atomically) and report what is left
   -o, --output FILE          write the report to FILE instead of standard output
 ${DEFAULTS_HELP}
   --no-scenarios             check the base configs only, not their scenarios
@@ -91,30 +93,6 @@ function collect(args: readonly string[], io: Io): { targets: Target[]; problems
 function readText(path: string): string {
   const t = readFileSync(path, 'utf8');
   return t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
-}
-
-/**
- * Apply the preferred fix of each finding at or above `min` that fixAllApplies() (errors anywhere,
- * warnings of the base config) until nothing changes (at most MAX_FIX_PASSES rounds); the fixed text and count.
- */
-export function fixText(text: string, file: string, opts: CheckOptions, min: Severity): { text: string; applied: number } {
-  let cur = text;
-  let applied = 0;
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const res = checkText(cur, file, opts);
-    if (isInvalid(res)) break;
-    const fixes = atLeast(res.findings, min)
-      .filter((f) => fixAllApplies(f) && f.fixes.length)
-      .map((f) => f.fixes[0]);
-    if (!fixes.length) break;
-    const next = applyFixes(cur, fixes);
-    if (next.applied === 0 || next.text === cur) break;
-    // Never write a fix that breaks the file.
-    if (loadConfigText(next.text, file, { defaultArch: opts.defaultArch, defaultKernelVersion: opts.defaultKernelVersion }).errors.some((e) => e.severity === 'error')) break;
-    cur = next.text;
-    applied += next.applied;
-  }
-  return { text: cur, applied };
 }
 
 function formatText(reports: readonly FileReport[], min: Severity): string {
@@ -187,8 +165,9 @@ export const checkCommand: Command = {
       let result = checkText(text, t.abs, opts);
       let applied = 0;
       if (flags.has('fix') && !isInvalid(result)) {
-        const fixed = fixText(text, t.abs, opts, min);
-        if (fixed.applied > 0 && fixed.text !== text) {
+        const fixed = fixAll(text, t.abs, opts, min);
+        for (const k of fixed.skipped) io.err(`memmap-lab check: --fix: ${t.shown}: ${k.rule} "${k.title}" not applied: ${k.reason}\n`);
+        if (fixed.applied.length > 0 && fixed.text !== text) {
           const written = writeOutput(t.abs, fixed.text, { shown: t.shown });
           if (!written.ok) {
             // Report the file as it is (unfixed) and say why the fixes were not written.
@@ -197,10 +176,10 @@ export const checkCommand: Command = {
             reports.push({ file: t.shown, result, fixesApplied: 0 });
             continue;
           }
-          applied = fixed.applied;
+          applied = fixed.applied.length;
           fixedFiles++;
           fixedCount += applied;
-          result = checkText(fixed.text, t.abs, opts);
+          result = fixed.result;
         }
       }
       reports.push({ file: t.shown, result, fixesApplied: applied });

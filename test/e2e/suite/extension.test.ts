@@ -126,7 +126,7 @@ suite('Memmap Lab in a real extension host', () => {
     assert.strictEqual(at(d.range), at(rangeOfText(doc, '0x400100000')), 'located at hotplug[0].start');
     assert.strictEqual(
       d.message,
-      'hotplug[0] 0x400100000-0x4400fffff: start 0x400100000 is not a multiple of the 128 MiB memory block size (it is 1 MiB aligned); add_memory() refuses the whole range with -EINVAL (memory block size: boot_mem_end 19327352832 < 64 GiB (MEM_SIZE_FOR_LARGE_BLOCK): MIN_MEMORY_BLOCK_SIZE)\n' +
+      'hotplug[0] 0x400100000-0x4400fffff: start 0x400100000 is not a multiple of the 128 MiB memory block size (it is 1 MiB aligned); add_memory() refuses the whole range with -EINVAL (memory block size: boot_mem_end 18 GiB < 64 GiB (MEM_SIZE_FOR_LARGE_BLOCK): MIN_MEMORY_BLOCK_SIZE)\n' +
         'kernel: Block size [0x8000000] unaligned hotplug range: start 0x400100000, size 0x40000000',
     );
     // The rest of the machine is still simulated: the status bar has a figure and the problems.
