@@ -122,10 +122,16 @@ export class BootBuilder {
     let i = c.length - 1;
     while (i >= 0 && c[i] >= line) i--;
     let at = line;
-    let f = this.facts.length - 1;
+    // The lines above `line` that hold a fact. Facts are not in line order (a call trace is added when it ends,
+    // after the facts of the lines it spans, as finishTrace() does just before a new boot): look at them all
+    // (once per boot).
+    let held: Set<number> | null = null;
     while (i >= 0 && c[i] === at - 1 && this.headings[i] && c[i] > after) {
-      while (f >= 0 && this.facts[f].line > c[i]) f--;
-      if (f >= 0 && this.facts[f].line === c[i]) break;
+      if (held === null) {
+        held = new Set();
+        for (const f of this.facts) if (f.line < line && f.line > after) held.add(f.line);
+      }
+      if (held.has(c[i])) break;
       at = c[i--];
     }
     return at;

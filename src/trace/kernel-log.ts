@@ -441,10 +441,12 @@ export class KernelLogReader implements Sink {
         const segment = kind === K_SEGMENT;
         const next = recs[r + R_NEXT];
         const limit = segment ? next : stop;
-        if (
-          this.qpPend === null && this.pending === null && !this.zoneBlockOn && (this.trace === null || !this.trace.inFrames) &&
-          recs[r + R_QP] === (this.qpMode ? 1 : 0)
-        ) {
+        const fast = this.qpPend === null && recs[r + R_QP] === (this.qpMode ? 1 : 0);
+        // A message waiting for continuation lines (hard-wrapped, a free-text Match.Open one, a cut zone line)
+        // gets none from a dismissed line (it has a stamp or is empty: canContinue() is false), so onRecord()
+        // would read it alone at the segment's first line: do that here, and the segment stays on the fast path.
+        if (fast && this.pending !== null && recs[r + R_LINES] > 0) this.resolvePending(this.pending);
+        if (fast && this.pending === null && !this.zoneBlockOn && (this.trace === null || !this.trace.inFrames)) {
           const z1 = recs[r + R_Z1];
           if (z1 >= 0 && this.cur.seenNonZeroTs) {
             // This boot has a non-zero stamp already: the scan here stops at that zero stamp.

@@ -54,6 +54,16 @@ describe('fuzzing the trace parsers', () => {
     );
   });
 
+  it('found by fuzzing: an un-prefixed fact line above a timestamp reset stays in its boot (a call trace ended there)', () => {
+    const text =
+      '--messages--\n[  283.340867] nd_pmem pfn1.0: Conflicting mapping in same section\n' +
+      '[  283.340877] WARNING: CPU: 25 PID: 2966 at kernel/memremap.c:188 devm_memremap_pages+0x\n\n' +
+      '   node   0: [mem 0x000000002fbd0000-0x000000002fbfffff]\n[    0.000000]';
+    const r = analyzeText(text);
+    assertSane(r);
+    assert.deepEqual(r.boots[0].nodeRanges.map((n) => n.line), [5]);
+  });
+
   it('truncated and spliced corpus logs never crash and keep line numbers in range', () => {
     fc.assert(
       fc.property(spliced, (text) => {
