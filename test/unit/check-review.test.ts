@@ -261,3 +261,16 @@ describe('MM020 on 6.1: a data offset on the truncated end is accepted with 0 da
     assert.match(f[0].kernelText, /unable to satisfy requested alignment/);
   });
 });
+
+describe('MM016 when the altmap holds none of the memmap', () => {
+  it('a 16 MiB map=dev namespace inside one section: the memmap is in RAM, said so instead of "0 B of the device"', () => {
+    const f = byRule(check(x86(ns('    mode: devdax\n    align: 2M\n    start: 0x1000000000\n    size: 16M\n    map: dev\n'))), 'MM016');
+    assert.equal(f.length, 1);
+    assert.doesNotMatch(f[0].message, /takes 0 B of the device/);
+    assert.match(f[0].message, /its whole memmap \(256 KiB\) comes from RAM anyway, undeduplicated \(MM004: /);
+  });
+  it('a whole-section namespace: the memmap is on the device', () => {
+    const f = byRule(check(x86(ns('    mode: devdax\n    align: 2M\n    start: 0x1000000000\n    size: 1G\n    map: dev\n'))), 'MM016');
+    assert.match(f[0].message, /the memmap takes 16 MiB of the device;/);
+  });
+});

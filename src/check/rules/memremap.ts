@@ -271,7 +271,13 @@ export const dedupMapDev: Rule = {
       const perCompound = divFloor(pfns * p.structPageSize, p.pageSize);
       out.push({
         path: [...d.path, 'map'],
-        message: `${d.name} is a compound devmap (${bytesExact(d.align)} pages) with map=dev, so its vmemmap is not deduplicated: the memmap takes ${bytesExact(rec.deviceBytes)} of the device; with map=mem the kernel would keep ${VMEMMAP_RESERVE_NR} of every ${perCompound} vmemmap pages, in RAM`,
+        message:
+          `${d.name} is a compound devmap (${bytesExact(d.align)} pages) with map=dev, so its vmemmap is not deduplicated: ` +
+          (rec.deviceBytes > 0
+            ? `the memmap takes ${bytesExact(rec.deviceBytes)} of the device${rec.ramBytes > 0 ? ` and ${bytesExact(rec.ramBytes)} of RAM` : ''}`
+            : `its whole memmap (${bytesExact(rec.ramBytes)}) comes from RAM anyway, undeduplicated` +
+              (ctx.prior.some((f) => f.rule === 'MM004' && f.path.slice(0, d.path.length).join('/') === d.path.join('/')) ? ' (MM004: the altmap is not used for its partial sections)' : '')) +
+          `; with map=mem the kernel would keep ${VMEMMAP_RESERVE_NR} of every ${perCompound} vmemmap pages, in RAM`,
         kernelText: '',
         // The map=mem data offset is never larger than the map=dev one: the layout fits too.
         fixes: [{ title: 'Set map to mem (deduplicated memmap in RAM)', ops: [set([...d.path, 'map'], str('mem'))] }],
