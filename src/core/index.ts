@@ -29,10 +29,10 @@ export {
   type KernelVersion,
   type MemoryBlockProbe,
 } from './arch';
-export { ndPfnInit, MAX_STRUCT_PAGE_SIZE, type NdPfnLayout, type NdPfnResult } from './nvdimm';
+export { ndPfnInit, rawNamespaceMisaligned, MAX_STRUCT_PAGE_SIZE, ND_PFN_MIN_SIZE, type NdPfnLayout, type NdPfnResult } from './nvdimm';
 export { altmapAllocRun, altmapNrFree, altmapNextPfn, altmapOffset, newAltmap, zoneDeviceInitRange, type Altmap } from './altmap';
 export { memmapOnMemoryPlan, checkPfnSpan, splitAtSections, type MemmapOnMemoryPlan } from './memory_hotplug';
-export { vmemmapCanOptimize, compoundNrPages, hasNvdimmInfoBlock, onPagemapRegion } from './memremap';
+export { vmemmapCanOptimize, compoundNrPages, daxAllocIsAligned, hasNvdimmInfoBlock, onPagemapRegion } from './memremap';
 export { hugetlbVmemmapSize, hugetlbVmemmapOptimizableSize, hvoKernelMessage, stringGetSize } from './hugetlb_vmemmap';
 export { zoneLimits, nodeZones, type ZoneLimit } from './zones';
 export { presentSectionRuns, blockRuns, bootMemmapPagesPerSection, memmapPagesFor } from './sparse';

@@ -563,6 +563,8 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
           pageTableBytes: ptBytes,
           failure: null,
         };
+        // addOutcome() adds into result.total, which `o` aliases: read the first block's count before it.
+        const perBlockAltmapPages = o.altmapPages;
         addOutcome(result.total, rest);
         result.nrMemmapPages *= blocks;
         result.pieces.push({
@@ -577,7 +579,7 @@ export function hotAdd(ctx: SimContext, req: HotAddRequest): HotplugMemmap {
           leafBlocks: rest.leafBlocks,
           basePages: rest.basePages,
           reusedPages: rest.reusedPages,
-          note: `${n} more memory blocks, each like the first (per-block altmap): ${o.altmapPages} vmemmap pages from its own start`,
+          note: `${n} more memory blocks, each like the first (per-block altmap): ${perBlockAltmapPages} vmemmap pages from its own start`,
         });
         altAlloc *= blocks;
         altAlign *= blocks;

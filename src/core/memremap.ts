@@ -150,8 +150,15 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
         // drivers/dax/bus.c:179), which the driver core takes silently: no memremap_pages(), no memmap.
         return fail(`${why}: dax_pmem creates a 0-byte dax device and dax_bus_probe() refuses it with -ENXIO (no message), so ${d.mode === 'kmem' ? 'dax/kmem adds nothing' : 'it is never mapped'} and has no memmap`);
       }
-      // pmem_attach_disk(): memremap_pages() over the whole range (all of it altmap / metadata), set_capacity() 0.
-      rec.notes.push(`${why}: pmem still maps the range with memremap_pages() (every struct page describes metadata, memmap_init_zone_device() initializes none) and the pmem disk has capacity 0`);
+      // pmem_attach_disk(): memremap_pages() over the whole range (all of it metadata), set_capacity() 0.
+      // [6.1] mm/memremap.c:254,267 -> mm/page_alloc.c:6874-6880 memmap_init_range(): for ZONE_DEVICE it returns
+      // at once without an altmap, else covers [start (+ reserve if start == base_pfn), base_pfn + vmem_altmap_offset());
+      // mm/mm_init.c:331-334 memmap_init_zone_device() starts at base_pfn + vmem_altmap_offset() with an altmap, else
+      // at the range start. With map=dev and 0 data pages vmem_altmap_offset() is the whole range: the device pass is empty.
+      const init = altmap
+        ? `(the 8 KiB info block, the memmap reservation and the alignment padding, all of it the altmap's): move_pfn_range_to_zone() initializes the struct pages of the altmap's ${altmap.free} free pfns (all but its ${altmap.reserve}-page reserve) and memmap_init_zone_device(), which starts at base_pfn + vmem_altmap_offset() = the range end, initializes none`
+        : `(the 8 KiB info block and the alignment padding); with no altmap (map=mem) move_pfn_range_to_zone() initializes none and memmap_init_zone_device() initializes all ${zoneDeviceInitRange(null, divFloor(rangeStart, P), divFloor(rangeEnd, P)).nrPages} of them`;
+      rec.notes.push(`${why}: pmem still maps the range with memremap_pages() and the pmem disk has capacity 0; every struct page describes metadata ${init}`);
     }
   } else if (pagemapRaw) {
     // pmem_attach_disk(): pgmap.range = the whole namespace, MEMORY_DEVICE_FS_DAX, no altmap, no vmemmap_shift.
@@ -181,9 +188,9 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   if (d.mode === 'devdax' && !profile.daxAlignments.includes(d.align)) {
     return fail(`align ${bytesExact(d.align)} is not a supported device-dax alignment (${profile.daxAlignments.map(bytesExact).join(', ')})`, undefined, [...d.path, 'align']);
   }
-  // dev_dax_validate_align() -> alloc_is_aligned(): only the length, against max(align, memremap_compat_align());
-  // the start is the region's, which alloc_dax_region() checked against PMD_SIZE only.
-  if (d.mode === 'devdax' && !nvdimmLayout && d.size % Math.max(d.align, profile.memremapCompatAlign) !== 0) {
+  // dev_dax_validate_align() -> alloc_is_aligned(): only the length; the start is the region's, which
+  // alloc_dax_region() checked against PMD_SIZE only.
+  if (d.mode === 'devdax' && !nvdimmLayout && !daxAllocIsAligned(profile, d.size, d.align)) {
     return fail(`the range is not a multiple of its align ${bytesExact(d.align)}: dev_dax_validate_align() refuses it (-EINVAL)`, undefined, [...d.path, 'align']);
   }
 
@@ -294,6 +301,14 @@ function vmemmapBytesWithoutDedup(ctx: SimContext, pieces: readonly SectionPiece
     pages.add(divFloor(va.start, P), divRoundUp(va.end, P));
   }
   return pages.total * P;
+}
+
+/**
+ * [6.12] drivers/dax/bus.c alloc_is_aligned(): a device-dax size (or resize) must be a multiple of
+ * max(dev_dax->align, memremap_compat_align()); dev_dax_validate_align() refuses the align otherwise.
+ */
+export function daxAllocIsAligned(profile: Pick<ArchProfile, 'memremapCompatAlign'>, size: number, align: number): boolean {
+  return size % Math.max(align, profile.memremapCompatAlign) === 0;
 }
 
 /** Devices that get an nvdimm pfn/dax info block (nd_pfn_init()): pmem namespaces and CXL fsdax, never a raw

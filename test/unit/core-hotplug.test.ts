@@ -99,6 +99,14 @@ describe('core hot-add (add_memory_resource)', () => {
     assert.equal(r.memmap.deviceBytes, 16 * MiB);
   });
 
+  it('the note on blocks 2..8 gives the per-block altmap count (512), not the running total after adding them', () => {
+    const { h } = hot({ kernel: { memmapOnMemory: 'on' }, hotplug: [{ start: 32 * GiB, size: GiB, memmapOnMemory: true }] });
+    const rest = h.pieces.filter((p) => /more memory blocks/.test(p.note ?? ''));
+    assert.equal(rest.length, 1);
+    assert.equal(rest[0].note, '7 more memory blocks, each like the first (per-block altmap): 512 vmemmap pages from its own start');
+    assert.equal(rest[0].deviceBytes, 7 * 512 * 4096);
+  });
+
   it('ppc64 radix force: 28 pages wasted per block, 254 MiB usable per block', () => {
     const { h } = hot({ arch: 'ppc64-radix', ram: { size: 16 * GiB }, kernel: { memmapOnMemory: 'force', memoryBlockSize: 256 * MiB }, hotplug: [{ start: 32 * GiB, size: GiB, memmapOnMemory: true }] });
     assert.equal(h.memmapOnMemory, true);

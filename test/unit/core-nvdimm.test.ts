@@ -166,6 +166,25 @@ describe('core 6.1 namespace whose data offset lands on the truncated end (offse
     assert.match(d.notes.join('\n'), /0 data pages.*capacity 0/);
   });
 
+  it('fsdax notes say who initializes the struct pages: map=dev the altmap pass, map=mem memmap_init_zone_device() all of them', () => {
+    // [6.1] memmap_init_range() (from move_pfn_range_to_zone()) returns at once for ZONE_DEVICE without an altmap and
+    // else covers the altmap's pfns after its reserve; memmap_init_zone_device() starts at base_pfn +
+    // vmem_altmap_offset() (here the range end) with an altmap, else at the range start.
+    const dev = sim('fsdax').memmap.devices[0];
+    const devNote = dev.notes.find((n) => /0 data pages/.test(n))!;
+    assert.match(devNote, /move_pfn_range_to_zone\(\) initializes the struct pages of the altmap's 258046 free pfns \(all but its 2-page reserve\)/);
+    assert.match(devNote, /memmap_init_zone_device\(\), which starts at base_pfn \+ vmem_altmap_offset\(\) = the range end, initializes none/);
+    assert.equal(dev.initializedStructPages, 0);
+
+    // map=mem at 64 GiB, 1040 MiB: offset ALIGN(8K, 1G) = 1 GiB, end_trunc 16 MiB, no altmap.
+    const r = simulateMemmap(makeConfig({ version: '6.1', ram: { start: 4 * GiB, size: 16 * GiB }, devices: [{ name: 'ns0', mode: 'fsdax', start: 64 * GiB, size: 1040 * MiB, align: GiB, map: 'mem' }] }));
+    const mem = r.memmap.devices[0];
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual([mem.status, mem.usablePages, mem.altmap, mem.initializedStructPages], ['ok', 0, null, 262144]);
+    const memNote = mem.notes.find((n) => /0 data pages/.test(n))!;
+    assert.match(memNote, /capacity 0.*no altmap \(map=mem\) move_pfn_range_to_zone\(\) initializes none and memmap_init_zone_device\(\) initializes all 262144 of them/);
+  });
+
   it('devdax and kmem: the dax device is 0 bytes and dax_bus_probe() refuses it (-ENXIO, no message): no memmap', () => {
     for (const mode of ['devdax', 'kmem'] as const) {
       const r = sim(mode);
