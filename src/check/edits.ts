@@ -329,21 +329,26 @@ function overlaps(a: Range, b: Range): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
+/** Whole fixes in order, leaving out a fix whose edits overlap one already taken (the same insertion twice is one
+ *  insertion): the indices of the fixes taken. */
+export function nonOverlappingFixes(fixes: readonly { edits: readonly TextEdit[] }[]): number[] {
+  const taken: TextEdit[] = [];
+  const out: number[] = [];
+  fixes.forEach((f, i) => {
+    const clash = (e: TextEdit) => taken.some((t) => overlaps(t.range, e.range) || (e.range.start === e.range.end && t.range.start === e.range.start && t.range.end === e.range.end && t.newText === e.newText));
+    if (f.edits.length === 0 || f.edits.some(clash)) return;
+    taken.push(...f.edits);
+    out.push(i);
+  });
+  return out;
+}
+
 /**
  * Apply whole fixes in order, skipping a fix whose edits overlap an edit already taken (its finding can
  * be fixed by checking again). Returns the new text and how many fixes were applied and skipped.
  */
 export function applyFixes(text: string, fixes: readonly { edits: readonly TextEdit[] }[]): { text: string; applied: number; skipped: number } {
-  const taken: TextEdit[] = [];
-  let applied = 0;
-  let skipped = 0;
-  for (const f of fixes) {
-    if (f.edits.length === 0 || f.edits.some((e) => taken.some((t) => overlaps(t.range, e.range) || (e.range.start === e.range.end && t.range.start === e.range.start && t.range.end === e.range.end && t.newText === e.newText)))) {
-      skipped++;
-      continue;
-    }
-    taken.push(...f.edits);
-    applied++;
-  }
-  return { text: taken.length ? applyEdits(text, taken) : text, applied, skipped };
+  const taken = nonOverlappingFixes(fixes);
+  const edits = taken.flatMap((i) => fixes[i].edits);
+  return { text: edits.length ? applyEdits(text, edits) : text, applied: taken.length, skipped: fixes.length - taken.length };
 }

@@ -35,7 +35,7 @@ export function checkDocument(load: LoadResult, opts: CheckOptions = {}): CheckR
     // A bug in memmap-lab: say so at the top of the file rather than lose the editor's diagnostics.
     const rule = RULES.find((r) => r.runsLast) ?? RULES[0];
     const message = `internal error in the checker (a bug in memmap-lab): ${(e as Error)?.message ?? String(e)}`;
-    const finding: Finding = { rule: rule.id, slug: rule.slug, severity: 'error', message, kernelText: '', path: [], range: { start: 0, end: 0 }, related: [], fixes: [], scenario: null };
+    const finding: Finding = { rule: rule.id, slug: rule.slug, severity: 'error', message, kernelText: '', path: [], range: { start: 0, end: 0 }, related: [], fixes: [], scenario: null, tradeOff: false };
     return { findings: [finding], configErrors, load };
   }
 }
@@ -166,5 +166,6 @@ function toFinding(rule: Rule, f: RuleFinding, v: LoadResult, si: number | null)
     related,
     fixes,
     scenario,
+    tradeOff: rule.tradeOff === true || f.tradeOff === true,
   };
 }

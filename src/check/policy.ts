@@ -3,12 +3,12 @@
 
 /**
  * Which findings a bulk fix applies (the extension's Fix All and `memmap-lab check --fix`): errors
- * anywhere, and warnings of the base config, except a trade-off rule's (`tradeOff`: shrinking a namespace
+ * anywhere, and warnings of the base config, except a trade-off's (`Finding.tradeOff`, from its rule or the finding: shrinking a namespace
  * to whole sections or choosing a smaller align changes what the config asks for; those fixes are offered
  * one by one). A scenario's warnings and infos are what the scenario explores (fixing "memmap on the
  * device" back to `map: mem` would make it a no-op), and infos are never applied in bulk. Each finding's
  * preferred (first) fix is the one applied.
  */
-export function fixAllApplies(f: { severity: string; scenario: string | null }, rule?: { tradeOff?: boolean }): boolean {
-  return f.severity === 'error' || (f.severity === 'warning' && f.scenario === null && rule?.tradeOff !== true);
+export function fixAllApplies(f: { severity: string; scenario: string | null; tradeOff?: boolean }): boolean {
+  return f.severity === 'error' || (f.severity === 'warning' && f.scenario === null && f.tradeOff !== true);
 }

@@ -50,6 +50,8 @@ export interface Finding {
   related: RelatedLocation[];
   /** Text edits that produce a config passing the rule; the first one is the preferred fix. */
   fixes: Fix[];
+  /** A trade-off (the rule's `tradeOff`, or this finding's): Fix All never applies its fixes. */
+  tradeOff: boolean;
   /** The scenario variant the finding is about, null for the base config. */
   scenario: string | null;
 }
@@ -80,6 +82,8 @@ export interface RuleFinding {
   severity?: Severity;
   related?: { path: JsonPath; message: string }[];
   fixes?: FixSpec[];
+  /** This finding is a trade-off even though its rule is not (Rule.tradeOff): Fix All leaves it. */
+  tradeOff?: boolean;
 }
 
 /** What a rule sees: one config (base or scenario variant) with the core's view of it. */

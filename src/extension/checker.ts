@@ -59,6 +59,7 @@ export class EditorModel {
   private checked: CheckResult | null | undefined;
   private found: FindingEntry[] | undefined;
   private timed: TimingResult | null | undefined;
+  private fixed: FixAllResult | null | undefined;
   private figs: Promise<EditorModelFigures> | undefined;
   private readonly variants = new Map<string, ScenarioFigures>();
   /** Milliseconds the checker took (undefined until it ran). */
@@ -87,11 +88,14 @@ export class EditorModel {
     return this.checked;
   }
 
-  /** Fix All on this analysis's text (the checker's fixAll(): one fix at a time, checked after each). */
+  /** Fix All on this analysis's text (the checker's fixAll(): fixes in rounds, checked after each), computed once
+   *  per analysis (a document version): Source Action requests and saves ask again and again. */
   fixAll(): FixAllResult | null {
-    const doc = this.analysis.load.doc;
-    if (!doc || !this.check) return null;
-    return this.modules.check.fixAll(doc.text, doc.fileName, this.options);
+    if (this.fixed === undefined) {
+      const doc = this.analysis.load.doc;
+      this.fixed = !doc || !this.check ? null : this.modules.check.fixAll(doc.text, doc.fileName, this.options);
+    }
+    return this.fixed;
   }
 
   /** The findings with the diagnostics published for them. */

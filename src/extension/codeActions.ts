@@ -1,6 +1,6 @@
 // Code actions: each checker finding's fixes as quick fixes (the first one preferred), and
 // `source.fixAll.memmap`, which applies the preferred fix of every error (and of every warning of the
-// base config that is not a trade-off) as `memmap-lab check --fix` does: one at a time, checked after
+// base config that is not a trade-off) as `memmap-lab check --fix` does: in rounds, checked after
 // each, leaving out a fix that would add an error (src/check/fixall.ts); for
 // "editor.codeActionsOnSave": { "source.fixAll.memmap": "explicit" }. Every action is a WorkspaceEdit, so
 // one undo reverts it.
@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { codeOf, DIAGNOSTIC_SOURCE } from './diagnostics';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, FindingEntry } from './checker';
-import { quickFixTitle, textChange } from './figures';
+import { quickFixTitle, textChanges } from './figures';
 import type { Fix } from '../check/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('memmap');
@@ -81,13 +81,15 @@ export class MemmapCodeActions implements vscode.CodeActionProvider {
 
   private fixAll(model: EditorModel): vscode.CodeAction | undefined {
     const res = model.fixAll();
-    const change = res && res.applied.length ? textChange(model.analysis.load.doc!.text, res.text) : null;
-    if (!res || !change) return undefined;
+    const changes = res && res.applied.length ? textChanges(model.analysis.load.doc!.text, res.text) : [];
+    if (!res || !changes.length) return undefined;
     const n = res.applied.length;
     const action = new vscode.CodeAction(`Fix all Memmap Lab problems (${n} fix${n === 1 ? '' : 'es'})`, FIX_ALL_KIND);
     action.edit = new vscode.WorkspaceEdit();
-    action.edit.replace(model.analysis.snapshot.uri, model.analysis.toRange(change.range), change.newText);
-    action.diagnostics = model.entries.filter((e) => res.applied.some((a) => a.rule === e.finding.rule && a.message === e.finding.message)).map((e) => e.diagnostic);
+    for (const c of changes) action.edit.replace(model.analysis.snapshot.uri, model.analysis.toRange(c.range), c.newText);
+    // The diagnostics of the findings Fix All leaves no trace of.
+    const left = new Set(res.result.findings.map((f) => `${f.rule}|${f.scenario}|${f.path.join('/')}`));
+    action.diagnostics = model.entries.filter((e) => !left.has(`${e.finding.rule}|${e.finding.scenario}|${e.finding.path.join('/')}`)).map((e) => e.diagnostic);
     return action;
   }
 }

@@ -458,10 +458,7 @@ export function valueFacts(key: string, value: unknown, granules: readonly Granu
 // ---------------------------------------------------------------------------------------------
 // Fix all
 
-/**
- * The one replacement that turns `before` into `after`: the differing middle between their common prefix
- * and suffix (Fix All's result as one edit, so that VS Code keeps the cursor and folding outside it).
- */
+/** The one replacement that turns `before` into `after`: the differing middle between their common prefix and suffix. */
 export function textChange(before: string, after: string): { range: Range; newText: string } | null {
   if (before === after) return null;
   let p = 0;
@@ -470,4 +467,25 @@ export function textChange(before: string, after: string): { range: Range; newTe
   let s = 0;
   while (s < n - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
   return { range: { start: p, end: before.length - s }, newText: after.slice(p, after.length - s) };
+}
+
+/**
+ * The replacements that turn `before` into `after` (Fix All's result as edits, so that VS Code keeps the cursor
+ * and folding outside them): one per changed line when both have the same lines, else one for the differing middle.
+ */
+export function textChanges(before: string, after: string): { range: Range; newText: string }[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  if (a.length !== b.length) {
+    const c = textChange(before, after);
+    return c ? [c] : [];
+  }
+  const out: { range: Range; newText: string }[] = [];
+  let at = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a[i] === b[i] ? null : textChange(a[i], b[i]);
+    if (c) out.push({ range: { start: at + c.range.start, end: at + c.range.end }, newText: c.newText });
+    at += a[i].length + 1;
+  }
+  return out;
 }

@@ -95,6 +95,60 @@ devices:
     assert.doesNotMatch(r.text, /map:/, 'the fix does not move the memmap to RAM');
   });
 
+  it('many independent findings cost a few checks, not one per finding', () => {
+    const n = 60;
+    const text = HOTPLUG.replace(/hotplug:\n.*\n/, 'hotplug:\n' + Array.from({ length: n }, (_, i) => `  - { node: 0, start: 0x${(0x1004000000 + i * 0x100000000).toString(16)}, size: 1G }\n`).join(''));
+    assert.equal(checkText(text, 'hp.memmap.yaml').findings.filter((f) => f.rule === 'MM001').length, n);
+    const r = fixAll(text, 'hp.memmap.yaml');
+    assert.equal(r.applied.length, n);
+    assert.deepEqual(errors(r.result), []);
+    assert.ok(r.checks <= 3, `${r.checks} checks`);
+  });
+
+  it('one bad fix among good ones: the good ones are applied, the bad one is isolated and refused', () => {
+    const text = HOTPLUG.replace(/hotplug:\n.*\n/, 'hotplug:\n' + [0, 1, 2, 3].map((i) => `  - { node: 0, start: 0x${(0x1004000000 + i * 0x100000000).toString(16)}, size: 1G }\n`).join(''));
+    // hotplug[2]'s finding prefers a fix that moves it onto boot RAM (MM034).
+    const check = (t: string, file: string, opts: CheckOptions): CheckResult => {
+      const r = checkText(t, file, opts);
+      return {
+        ...r,
+        findings: r.findings.map((f) => {
+          if (f.rule !== 'MM001' || f.path[1] !== 2) return f;
+          const at = t.indexOf('0x1204000000');
+          return at < 0 ? f : { ...f, fixes: [{ title: 'Move onto boot RAM', edits: [{ range: { start: at, end: at + 12 }, newText: '0x100000000' }] }, ...f.fixes] };
+        }),
+      };
+    };
+    const r = fixAll(text, 'hp.memmap.yaml', {}, 'info', check);
+    assert.deepEqual(r.skipped.map((k) => [k.title, /would add an error: MM034/.test(k.reason)]), [['Move onto boot RAM', true]]);
+    assert.equal(r.applied.length, 4);
+    assert.deepEqual(errors(r.result), []);
+    assert.doesNotMatch(r.text, /0x100000000, size: 1G/);
+  });
+
+  it('the result does not depend on the order of the keys in the file', () => {
+    const head = 'arch: x86_64\nkernel: { version: "6.12" }\nnodes:\n  - id: 0\n    cpus: 4\n    ranges: [{ start: 0x100000000, size: 16G }]\ndevices:\n';
+    const a = fixAll(head + '  - { name: namespace1.0, kind: pmem, mode: devdax, align: 1G, start: 0x2000000000, size: 8M }\n', 'a.memmap.yaml');
+    const b = fixAll(head + '  - { name: namespace1.0, kind: pmem, mode: devdax, start: 0x2000000000, size: 8M, align: 1G }\n', 'b.memmap.yaml');
+    assert.ok(a.applied.length > 0);
+    assert.deepEqual(a.applied.map((x) => x.title), b.applied.map((x) => x.title));
+    const fields = (t: string) => Object.fromEntries([...t.matchAll(/(align|size|start): (\S+?)[,\s}]/g)].filter((m) => m.index! > head.length).map((m) => [m[1], m[2]]));
+    assert.deepEqual(fields(a.text), fields(b.text));
+  });
+
+  it('scenario errors are fixed in their scenario, --severity error leaves warnings', () => {
+    const text = HOTPLUG + 'hugetlb:\n  - { node: 0, pageSize: 2M, count: 64 }\n  - { node: 0, pageSize: 2M, count: 32 }\nscenarios:\n  - name: moved\n    set: { "hotplug[0].start": 0x1404000000 }\n';
+    const before = checkText(text, 's.memmap.yaml');
+    assert.ok(before.findings.some((f) => f.rule === 'MM001' && f.scenario === 'moved'));
+    assert.ok(before.findings.some((f) => f.rule === 'MM029' && f.severity === 'warning'));
+    const r = fixAll(text, 's.memmap.yaml', {}, 'error');
+    assert.deepEqual(errors(r.result), []);
+    assert.ok(r.result.findings.some((f) => f.rule === 'MM029'), 'the warning is left with --severity error');
+    assert.ok(r.text.includes('    set: { "hotplug[0].start": 0x1408000000, "hotplug[0].size": 896M }\n'), r.text);
+    assert.deepEqual(r.applied.map((a) => a.rule), ['MM001', 'MM001']);
+    assert.equal(r.checks, 2, 'the base and the scenario hot-add are fixed in one batch');
+  });
+
   it('an invalid config is returned as it is', () => {
     const r = fixAll('nodes: [', 'x.memmap.yaml');
     assert.equal(r.text, 'nodes: [');

@@ -4,8 +4,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { RULES, rulesMarkdown, applyFixes, checkText, type Finding } from '../../src/check/index';
+import { join } from 'node:path';
+import { RULES, rulesMarkdown, applyFixes, checkText, fixAll, type Finding } from '../../src/check/index';
+import { ndctlAccepts, ndctlSizeRefused, ndctlStartRefused } from '../../src/check/rules/ndctl';
+import type { RuleContext } from '../../src/check/types';
 import { loadConfigText } from '../../src/config/load';
+import { archProfile, daxAllocIsAligned, ND_PFN_MIN_SIZE } from '../../src/core/index';
 import { arch, assertFixWorks, byRule, check, x86 } from './check-helpers';
 
 const ns = (fields: string) => `devices:\n  - name: namespace0.0\n${fields}`;
@@ -110,6 +114,7 @@ describe('MM013: dev_dax_validate_align() checks the length only', () => {
     assert.equal(f[0].kernelText, '');
     assert.doesNotMatch(f[0].message, /not a multiple|refuses/);
     assert.match(f[0].message, /checks only the length/);
+    assert.equal(f[0].fixes.length, 2);
     f[0].fixes.forEach((_, i) => assertFixWorks(text, f[0], i));
   });
   it('a size that is not a multiple of the align: "Set align to 2 MiB" first, then shrinking', () => {
@@ -272,5 +277,156 @@ describe('MM016 when the altmap holds none of the memmap', () => {
   it('a whole-section namespace: the memmap is on the device', () => {
     const f = byRule(check(x86(ns('    mode: devdax\n    align: 2M\n    start: 0x1000000000\n    size: 1G\n    map: dev\n'))), 'MM016');
     assert.match(f[0].message, /the memmap takes 16 MiB of the device;/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Second review round
+
+describe('riscv64 6.12 map=dev namespaces: fixes that move or resize them keep the altmap sufficient', () => {
+  const rv = (devices: string) => `arch: riscv64\nkernel: { version: "6.12" }\nnodes:\n  - id: 0\n    cpus: 4\n    ranges: [{ start: 0x80000000, size: 16G }]\ndevices:\n${devices}`;
+  const dev = (start: string, size: string) => `  - { name: namespace0.0, kind: pmem, mode: fsdax, start: ${start}, size: ${size} }\n`;
+  it('MM023: the 16 MiB start inside a section would exhaust the altmap; the section-aligned shrink is offered instead', () => {
+    const text = rv(dev('0x1000200000', '4G'));
+    const f = byRule(check(text), 'MM023');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].fixes.map((x) => x.title), ['Start at the section boundary 0x1008000000, size 3968 MiB']);
+    assertFixWorks(text, f[0], 0);
+    assert.deepEqual(errorsAfter(text, f[0], 0), []);
+  });
+  it('MM014: whole sections first (map=dev kept), map=mem last; every fix works', () => {
+    const text = rv(dev('0x1001000000', '4080M'));
+    const f = byRule(check(text), 'MM014');
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0].fixes.map((x) => x.title.split(':')[0]), ['Shrink to whole sections', 'Grow to whole sections', 'Set map to mem (memmap in RAM, no altmap)']);
+    f[0].fixes.forEach((_, i) => {
+      assertFixWorks(text, f[0], i);
+      assert.deepEqual(errorsAfter(text, f[0], i), [], f[0].fixes[i].title);
+    });
+  });
+  it('MM014: the grow is left out where the address space below is taken', () => {
+    const text = rv(dev('0x1001000000', '4080M') + '  - { name: namespace1.0, kind: pmem, mode: fsdax, start: 0x1000000000, size: 16M, map: mem }\n');
+    const f = byRule(check(text), 'MM014');
+    assert.deepEqual(f[0].fixes.map((x) => x.title.split(':')[0]), ['Shrink to whole sections', 'Set map to mem (memmap in RAM, no altmap)']);
+  });
+  it('Fix All keeps map=dev (the reviewer\'s rv23 config)', () => {
+    const text = rv(dev('0x1000200000', '4G') + '  - { name: namespace1.0, kind: pmem, mode: fsdax, start: 0x2000200000, size: 4G }\n');
+    const r = fixAll(text, 'test.memmap.yaml');
+    assert.deepEqual(r.result.findings.filter((x) => x.severity === 'error').map((x) => `${x.rule} ${x.message}`), []);
+    assert.doesNotMatch(r.text, /map: mem/);
+    assert.deepEqual(r.result.load.config!.devices.map((d) => [d.map, d.start.toString(16), d.size / 2 ** 20]), [
+      ['dev', '1008000000', 3968],
+      ['dev', '2008000000', 3968],
+    ]);
+  });
+  it('no fix of MM002, MM004, MM014, MM017 or MM023 leaves a map=dev namespace whose altmap runs out', () => {
+    const bad: string[] = [];
+    let fixes = 0;
+    for (const [a, ram] of [['riscv64', '0x80000000'], ['x86_64', '0x100000000'], ['ppc64-hash', '0x0']]) {
+      for (const start of ['0x1000100000', '0x1000200000', '0x1001000000', '0x1004000000']) {
+        for (const sz of ['4G', '4080M', '1G']) {
+          const text = `arch: ${a}\nkernel: { version: "6.12" }\nnodes:\n  - id: 0\n    cpus: 4\n    ranges: [{ start: ${ram}, size: 16G }]\ndevices:\n${dev(start, sz)}`;
+          for (const f of check(text).findings.filter((x) => /^MM0(02|04|14|17|23)$/.test(x.rule))) {
+            f.fixes.forEach((fx, i) => {
+              fixes++;
+              const after = errorsAfter(text, f, i).filter((e) => e.startsWith('MM014'));
+              if (after.length) bad.push(`${a} ${start} ${sz} ${f.rule} "${fx.title}": ${after[0]}`);
+            });
+          }
+        }
+      }
+    }
+    assert.ok(fixes >= 30, `only ${fixes} fixes`);
+    assert.deepEqual(bad, []);
+  });
+});
+
+describe('ndctl: one size check for the rules and for other rules\' fixes', () => {
+  it('an 8 MiB raw NFIT namespace: MM025 (validate_namespace_options() checks the region alignment first, raw too)', () => {
+    const text = x86(ns('    mode: raw\n    start: 0x1000000000\n    size: 8M\n'));
+    const r = check(text);
+    assert.deepEqual(r.findings.filter((f) => /^MM02[3-6]$/.test(f.rule)).map((f) => f.rule), ['MM025']);
+    const f = byRule(r, 'MM025')[0];
+    assert.equal(f.kernelText, 'region0: align setting is 0x1000000 size 0x800000 is misaligned\n8388608 is not 16384K aligned');
+    assert.match(f.message, /is 8 MiB, not a multiple of the 16 MiB region alignment \(smaller than it\)/);
+    assert.deepEqual(f.fixes.map((x) => x.title), ['Round the size up to 16 MiB']);
+    assertFixWorks(text, f, 0);
+  });
+  it('ndctlAccepts() says yes exactly when no ndctl rule refuses the size or the start', () => {
+    const load = loadConfigText(x86(ns('    start: 0x1000000000\n    size: 1G\n')), 'x.memmap.yaml');
+    const ctx = { profile: archProfile(load.config!) } as unknown as RuleContext;
+    const base = load.config!.devices[0];
+    const wrong: string[] = [];
+    for (const mode of ['raw', 'fsdax', 'devdax', 'kmem'] as const) {
+      for (const align of [4 * 2 ** 10, 2 * 2 ** 20, 2 ** 30]) {
+        for (let mb = 1; mb <= 2200; mb += mb < 64 ? 1 : 37) {
+          for (const start of [0x1000000000, 0x1000200000]) {
+            const d = { ...base, mode, align, start, size: mb * 2 ** 20 };
+            const refused = ndctlSizeRefused(ctx, d) !== null || ndctlStartRefused(d);
+            if (ndctlAccepts(ctx, d, d) === refused) wrong.push(`${mode} align ${align} ${mb} MiB at ${start.toString(16)}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+});
+
+describe('MM013: a start off the align alone is a per-finding trade-off', () => {
+  const text = x86('devices:\n  - { name: dax1, kind: hmem, mode: devdax, align: 1G, start: 0x1000200000, size: 2G }\n');
+  it('tradeOff is set, and the first fix keeps the 1 GiB align (an aligned shrink)', () => {
+    const f = byRule(check(text), 'MM013');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'warning');
+    assert.equal(f[0].tradeOff, true);
+    assert.equal(RULES.find((r) => r.id === 'MM013')!.tradeOff, undefined, 'the rule itself is not a trade-off');
+    assert.deepEqual(f[0].fixes.map((x) => x.title), ['Shrink to 0x1040000000, size 1 GiB (1 GiB aligned)', 'Set align to 2 MiB']);
+    f[0].fixes.forEach((_, i) => assertFixWorks(text, f[0], i));
+  });
+  it('Fix All leaves it: the align stays 1 GiB', () => {
+    const r = fixAll(text, 'test.memmap.yaml');
+    assert.deepEqual(r.applied, []);
+    assert.equal(r.text, text);
+  });
+  it('an errors-level MM013 (size not a multiple of the align) is not a trade-off', () => {
+    const f = byRule(check(x86('devices:\n  - { name: dax0, kind: cxl, mode: devdax, align: 1G, start: 0x1000000000, size: 1536M }\n')), 'MM013');
+    assert.equal(f[0].severity, 'error');
+    assert.equal(f[0].tradeOff, false);
+  });
+});
+
+describe('devices[].map: the schema and docs/config.md give the default per kind, as the loader does', () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'config', 'memmap.schema.json'), 'utf8'));
+  const map = schema.properties.devices.items.properties.map;
+  it('no unconditional default; the description says which', () => {
+    assert.equal('default' in map, false);
+    assert.match(map.description, /Default: dev for pmem namespaces, mem for cxl and hmem/);
+  });
+  it('the field reference does not claim "dev" as the default', () => {
+    const md = readFileSync(join(__dirname, '..', '..', 'docs', 'config.md'), 'utf8');
+    const row = md.split('\n').find((l) => l.startsWith('| `devices[].map` |'))!;
+    assert.equal(row.split(' | ')[2], '');
+    assert.match(row, /Default: dev for pmem namespaces, mem for cxl and hmem/);
+  });
+});
+
+describe('one place per formula: the rules call the core', () => {
+  const src = (f: string) => readFileSync(join(__dirname, '..', '..', 'src', f), 'utf8');
+  it('alloc_is_aligned() lives in the core, MM013 and mapDevice() call it', () => {
+    assert.equal(daxAllocIsAligned({ memremapCompatAlign: 2 * 2 ** 20 }, 1536 * 2 ** 20, 2 ** 30), false);
+    assert.equal(daxAllocIsAligned({ memremapCompatAlign: 16 * 2 ** 20 }, 24 * 2 ** 20, 4096), false);
+    assert.equal(daxAllocIsAligned({ memremapCompatAlign: 2 * 2 ** 20 }, 2 * 2 ** 30, 2 ** 30), true);
+    assert.match(src('check/rules/memremap.ts'), /daxAllocIsAligned\(p, d\.size, d\.align\)/);
+    assert.match(src('core/memremap.ts'), /daxAllocIsAligned\(profile, d\.size, d\.align\)/);
+    assert.doesNotMatch(src('check/rules/memremap.ts'), /Math\.max\(d\.align, p\.memremapCompatAlign\)/);
+  });
+  it('the raw-namespace probe condition is the core\'s rawNamespaceMisaligned()', () => {
+    assert.match(src('check/rules/sparse.ts'), /rawNamespaceMisaligned\(p, d\)/);
+    assert.doesNotMatch(src('check/rules/sparse.ts'), /rawSize/);
+  });
+  it("MM020's size guard is the kernel's ND_PFN_MIN_SIZE, not ndctl's minimum", () => {
+    assert.equal(ND_PFN_MIN_SIZE, 16 * 2 ** 20);
+    assert.match(src('check/rules/nvdimm.ts'), /d\.size < ND_PFN_MIN_SIZE/);
+    assert.doesNotMatch(src('check/rules/nvdimm.ts'), /NDCTL_MIN_SIZE/);
   });
 });

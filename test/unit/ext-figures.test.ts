@@ -26,6 +26,7 @@ import {
   nodeHover,
   nodeLensTitle,
   textChange,
+  textChanges,
   quickFixTitle,
   rangeHover,
   scenarioHover,
@@ -110,10 +111,23 @@ describe('Fix All', () => {
     // repeated characters: the prefix is taken first, the suffix never overlaps it
     assert.deepEqual(textChange('aaaa', 'aa'), { range: { start: 2, end: 4 }, newText: '' });
   });
+  it('Fix All as edits: one per changed line, or one for the middle when lines were added or removed', () => {
+    const apply = (a: string, cs: { range: { start: number; end: number }; newText: string }[]) =>
+      [...cs].sort((x, y) => y.range.start - x.range.start).reduce((t, c) => t.slice(0, c.range.start) + c.newText + t.slice(c.range.end), a);
+    const before = 'a: 1G\nb: keep\nc: 0x1000\n';
+    const after = 'a: 2G\nb: keep\nc: 0x2000\n';
+    const cs = textChanges(before, after);
+    assert.deepEqual(cs, [{ range: { start: 3, end: 4 }, newText: '2' }, { range: { start: 19, end: 20 }, newText: '2' }]);
+    assert.equal(apply(before, cs), after);
+    const merged = 'a: 1G\nb: keep\n';
+    assert.equal(apply(before, textChanges(before, merged)), merged);
+    assert.equal(textChanges(before, merged).length, 1);
+    assert.deepEqual(textChanges(before, before), []);
+  });
   it('a trade-off warning is never applied in bulk', () => {
-    assert.equal(fixAllApplies({ severity: 'warning', scenario: null }, { tradeOff: true }), false);
-    assert.equal(fixAllApplies({ severity: 'error', scenario: null }, { tradeOff: true }), true);
-    assert.equal(fixAllApplies({ severity: 'warning', scenario: null }, {}), true);
+    assert.equal(fixAllApplies({ severity: 'warning', scenario: null, tradeOff: true }), false);
+    assert.equal(fixAllApplies({ severity: 'error', scenario: null, tradeOff: true }), true);
+    assert.equal(fixAllApplies({ severity: 'warning', scenario: null, tradeOff: false }), true);
   });
 });
 

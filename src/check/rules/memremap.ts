@@ -2,9 +2,11 @@
 // exhaustion (from the simulation) and compound devmap vmemmap deduplication.
 
 import { divFloor, isPowerOfTwo } from '../../config/index';
-import { vmemmapCanOptimize, VMEMMAP_RESERVE_NR } from '../../core/index';
-import type { FixSpec, Rule, RuleFinding } from '../types';
-import { alignedTo, bytesExact, formatHex, hasInfoBlock, hexRange, isAligned, isDynamicDax, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
+import { daxAllocIsAligned, vmemmapCanOptimize, VMEMMAP_RESERVE_NR } from '../../core/index';
+import type { DeviceConfig } from '../../config/types';
+import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
+import { NDCTL_START_ALIGN, ndctlAccepts, ndctlSizeMultiple } from './ndctl';
+import { altmapHolds, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, ndLayout, rangeFix, set, shrinkInto, size, str, usableAlign } from './util';
 
 export const zoneDeviceUnavailable: Rule = {
   id: 'MM011',
@@ -86,10 +88,11 @@ export const daxRegionMisaligned: Rule = {
     '-EINVAL. Nothing checks the start against the align: an instance that starts on a PMD boundary but not on a 1 GiB one',
     'takes a 1 GiB align and probes, but faults smaller than the align get SIGBUS and each 1 GiB fault maps',
     '`start + n × 1 GiB`, not a 1 GiB-aligned address — x86 `pfn_pud()` drops the low bits, so the mapping would point',
-    'below the intended memory (reported as a warning).',
+    'below the intended memory (reported as a warning, a trade-off: its fixes give up capacity or the align, so a bulk',
+    'fix leaves it).',
     '',
     '**Fix:** the PMD size as align (the default) when the size is a multiple of it, or shrink the region to aligned',
-    'boundaries.',
+    'boundaries (for a start off the align, shrinking comes first: it keeps the align).',
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
@@ -100,8 +103,8 @@ export const daxRegionMisaligned: Rule = {
       if (!isAligned(d.start, p.subsectionSize) || !isAligned(d.size, p.subsectionSize)) continue;
       const pmdBad = !isAligned(d.start, p.pmdSize) || !isAligned(d.size, p.pmdSize);
       const aligned = d.mode === 'devdax' && p.daxAlignments.includes(d.align);
-      // alloc_is_aligned(): the length against max(align, memremap_compat_align()).
-      const sizeBad = aligned && !isAligned(d.size, Math.max(d.align, p.memremapCompatAlign));
+      // dev_dax_validate_align() -> alloc_is_aligned(): the length only.
+      const sizeBad = aligned && !daxAllocIsAligned(p, d.size, d.align);
       const startBad = aligned && !isAligned(d.start, d.align);
       if (!pmdBad && !sizeBad && !startBad) continue;
       const A = Math.max(p.pmdSize, aligned ? d.align : 0);
@@ -128,20 +131,50 @@ export const daxRegionMisaligned: Rule = {
         });
         continue;
       }
+      // Works as configured: a trade-off (the fixes drop the align or capacity), never applied in bulk. Keeping the
+      // align by shrinking to aligned boundaries comes first when that range is free.
+      const keepAlign = s && isFree(ctx, s.start, s.start + s.size, d.path) ? shrink : [];
       out.push({
         path: [...d.path, 'start'],
         severity: 'warning',
+        tradeOff: true,
         message:
           `device-dax ${d.name} starts at ${formatHex(d.start)}, which is not ${bytesExact(d.align)} aligned (it is ${alignedTo(d.start)}): dev_dax_validate_align() checks only the length, so align ${bytesExact(d.align)} is accepted and the device probes, ` +
           `but faults smaller than ${bytesExact(d.align)} get SIGBUS and each ${bytesExact(d.align)} fault maps a physical address that is not ${bytesExact(d.align)} aligned` + (p.arch === 'x86_64' ? ' (x86 pfn_pud() drops the low bits: the mapping points below the device)' : ''),
         kernelText: '',
         related: [{ path: [...d.path, 'align'], message: `align ${bytesExact(d.align)}` }],
-        fixes: [...pmdAlign, ...shrink],
+        fixes: [...keepAlign, ...pmdAlign],
       });
     }
     return out;
   },
 };
+
+/**
+ * MM014's fixes that keep map=dev: the namespace shrunk to whole sections, or grown to them where the address space
+ * is free (start and end on section boundaries, and on what ndctl and nd_pfn_init() need), at which the simulated
+ * kernel maps it without running out of the altmap (altmapHolds()); riscv64 6.12 takes whole PMD blocks from the
+ * altmap for every partial-section piece.
+ */
+function wholeSectionFixes(ctx: RuleContext, d: DeviceConfig): FixSpec[] {
+  if (!hasInfoBlock(d) || d.mode === 'kmem') return [];
+  const p = ctx.profile;
+  const SS = p.sectionSize;
+  const ndctl = isNdctlNamespace(d);
+  const startAlign = Math.max(SS, p.memremapCompatAlign, ndctl ? NDCTL_START_ALIGN : 0);
+  const sizeAlign = Math.max(SS, ndctl ? ndctlSizeMultiple(ctx, d) : usableAlign(ctx, d));
+  const fixes: FixSpec[] = [];
+  const candidates: [string, { start: number; size: number } | null][] = [
+    ['Shrink', shrinkInto(d.start, d.size, startAlign, sizeAlign)],
+    ['Grow', growTo(d.start, d.size, startAlign, sizeAlign)],
+  ];
+  for (const [verb, r] of candidates) {
+    if (!r || (r.start === d.start && r.size === d.size)) continue;
+    if (!isFree(ctx, r.start, r.start + r.size, d.path) || !ndctlAccepts(ctx, d, r) || !ndLayout(ctx, d, r).ok || !altmapHolds(ctx, d, r)) continue;
+    fixes.push(rangeFix(`${verb} to whole sections: start ${formatHex(r.start)}, size ${bytesExact(r.size)} (keeps map=dev)`, d.path, d, r));
+  }
+  return fixes;
+}
 
 export const altmapExhausted: Rule = {
   id: 'MM014',
@@ -171,7 +204,8 @@ export const altmapExhausted: Rule = {
       let path = obj;
       if (obj[0] === 'devices' && typeof obj[1] === 'number') {
         const d = ctx.config.devices[obj[1]];
-        if (d && d.map === 'dev') fixes.push({ title: 'Set map to mem (memmap in RAM, no altmap)', ops: [set([...d.path, 'map'], str('mem'))] });
+        // Whole sections first: they keep map=dev (Fix All applies the first fix); map=mem is the fallback.
+        if (d && d.map === 'dev') fixes.push(...wholeSectionFixes(ctx, d), { title: 'Set map to mem (memmap in RAM, no altmap)', ops: [set([...d.path, 'map'], str('mem'))] });
         path = [...obj, d && d.mode === 'kmem' ? 'memmapOnMemory' : 'map'];
       } else if (obj[0] === 'hotplug' && typeof obj[1] === 'number') {
         fixes.push({ title: 'Do not request memmap_on_memory for this range', ops: [set([...obj, 'memmapOnMemory'], { kind: 'boolean', value: false })] });

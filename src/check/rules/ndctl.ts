@@ -6,7 +6,7 @@ import { MiB, KiB, GiB, TiB, alignUp, alignDown } from '../../config/index';
 import type { DeviceConfig } from '../../config/types';
 import { onPagemapRegion } from '../../core/index';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
-import { usableAlign, bytesExact, formatHex, hasInfoBlock, isAligned, isFree, isNdctlNamespace, ndLayout, ndctlMode, rangeFix, regionOf, set, shrinkInto, size } from './util';
+import { altmapSafeRanges, usableAlign, bytesExact, formatHex, hasInfoBlock, isAligned, isFree, isNdctlNamespace, ndLayout, ndctlMode, rangeFix, regionOf, set, shrinkInto, size } from './util';
 
 const SZ_16M = 16 * MiB;
 /** Default region alignment (MEMREMAP_COMPAT_ALIGN_MAX) and interleave ways assumed. */
@@ -27,24 +27,34 @@ export function ndctlSizeMultiple(ctx: RuleContext, d: DeviceConfig, align = d.a
   return Math.max(REGION_ALIGN, a);
 }
 
-/** Which ndctl size rule refuses the namespace's size (MM024 below 16 MiB, MM025 region align, MM026 its align), or null. */
-export function ndctlSizeRefused(ctx: RuleContext, d: DeviceConfig): 'MM024' | 'MM025' | 'MM026' | null {
-  if (!isNdctlNamespace(d) || d.size === 0) return null;
-  if (d.mode !== 'raw' && d.size < NDCTL_MIN_SIZE) return 'MM024';
-  if (d.size >= NDCTL_MIN_SIZE && !isAligned(d.size, REGION_ALIGN)) return 'MM025';
-  if (d.size >= NDCTL_MIN_SIZE && !isAligned(d.size, ndctlSizeMultiple(ctx, d))) return 'MM026';
+/**
+ * Which ndctl size check refuses the namespace's size (`size`, default its own), as the rule that reports it, or
+ * null: ndctl v81 validate_namespace_options() checks, in this order, the size against the region alignment (every
+ * mode, raw too: MM025), against align × interleave ways (fsdax / devdax: MM026; raw and sector use PAGE_SIZE), and
+ * against 16 MiB (not raw: MM024). A size below 16 MiB of a mode that needs 16 MiB is MM024 whichever line ndctl
+ * prints first (MM024 gives the region line as its kernel text). Size 0 is not ndctl's (the simulation's catch-all).
+ */
+export function ndctlSizeRefused(ctx: RuleContext, d: DeviceConfig, sz = d.size): 'MM024' | 'MM025' | 'MM026' | null {
+  if (!isNdctlNamespace(d) || sz <= 0) return null;
+  if (d.mode !== 'raw' && sz < NDCTL_MIN_SIZE) return 'MM024';
+  if (!isAligned(sz, REGION_ALIGN)) return 'MM025';
+  if (!isAligned(sz, ndctlSizeMultiple(ctx, d))) return 'MM026';
   return null;
+}
+
+/** Does ndctl's check_dax_align() (setup_namespace(), after the size checks) refuse the start (MM023)? fsdax / devdax only. */
+export function ndctlStartRefused(d: DeviceConfig, start = d.start): boolean {
+  return isNdctlNamespace(d) && d.mode !== 'raw' && !isAligned(start, NDCTL_START_ALIGN);
 }
 
 /**
  * Would ndctl create (or convert) the namespace at `r` (MM023-MM026)? Devices ndctl does not create pass. For
- * fixes of other rules that move or resize a namespace: one place for ndctl's start and size rules.
+ * fixes of other rules that move or resize a namespace: the same checks the rules report (ndctlSizeRefused(),
+ * ndctlStartRefused()), and a size to create.
  */
 export function ndctlAccepts(ctx: RuleContext, d: DeviceConfig, r: { start: number; size: number }): boolean {
   if (!isNdctlNamespace(d)) return true;
-  if (r.size <= 0 || !isAligned(r.size, REGION_ALIGN)) return false;
-  if (d.mode === 'raw') return true;
-  return isAligned(r.start, NDCTL_START_ALIGN) && r.size >= NDCTL_MIN_SIZE && isAligned(r.size, ndctlSizeMultiple(ctx, d));
+  return r.size > 0 && ndctlSizeRefused(ctx, d, r.size) === null && !ndctlStartRefused(d, r.start);
 }
 
 /**
@@ -88,15 +98,21 @@ export const ndctlStart16m: Rule = {
     const p = ctx.profile;
     const out: RuleFinding[] = [];
     for (const d of namespaces(ctx)) {
-      if (d.mode === 'raw' || isAligned(d.start, NDCTL_START_ALIGN)) continue;
+      if (!ndctlStartRefused(d)) continue;
       // Not even compat aligned: the kernel refuses first (MM002 / MM017).
       if (!isAligned(d.start, p.subsectionSize) || !isAligned(d.start, p.memremapCompatAlign)) continue;
-      const s = shrinkInto(d.start, d.size, NDCTL_START_ALIGN, ndctlSizeMultiple(ctx, d));
+      // Only ranges the simulated kernel maps: with map=dev a 16 MiB start inside a section can exhaust the altmap
+      // (MM014, riscv64 6.12); the section-aligned shrink is offered then.
+      const sizeAlign = ndctlSizeMultiple(ctx, d);
+      const s = shrinkInto(d.start, d.size, NDCTL_START_ALIGN, sizeAlign);
+      const fixes = altmapSafeRanges(ctx, d, [s], NDCTL_START_ALIGN, sizeAlign).map(({ range: r, section }) =>
+        rangeFix(`Start at ${section ? 'the section boundary ' : ''}${formatHex(r.start)}, size ${bytesExact(r.size)}`, d.path, d, r),
+      );
       out.push({
         path: [...d.path, 'start'],
         message: `namespace ${d.name} starts at ${formatHex(d.start)}, ${bytesExact(d.start % NDCTL_START_ALIGN)} past a 16 MiB boundary: ndctl create-namespace refuses ${ndctlMode(d)} namespaces not aligned to 16 MiB (unless --force)`,
         kernelText: `${d.name} misaligned to 16M, adjust region alignment and retry`,
-        fixes: s ? [rangeFix(`Start at ${formatHex(s.start)}, size ${bytesExact(s.size)}`, d.path, d, s)] : [],
+        fixes,
       });
     }
     return out;
@@ -203,6 +219,10 @@ export const ndctlSizeRegionAlign: Rule = {
     'no size to write: ndctl still refuses to convert it to fsdax/devdax (`create-namespace -e` checks the namespace size',
     'against the region alignment), the kernel line does not apply, and a raw one needs no ndctl step at all.',
     '',
+    'The region alignment is checked for every mode, raw included, before anything else (`validate_namespace_options()`):',
+    'a raw namespace has no 16 MiB minimum (MM024 is for fsdax, devdax and sector), so an 8 MiB raw namespace on a',
+    'labelled region (ACPI NFIT, CXL) is refused here.',
+    '',
     '**Fix:** round the size to 16 MiB.',
   ].join('\n'),
   check(ctx) {
@@ -216,7 +236,8 @@ export const ndctlSizeRegionAlign: Rule = {
       // (:784 "%llu is not %ldK aligned") is never reached.
       // (The label-less regions are exactly those that set ND_REGION_PAGEMAP: e820, virtio-pmem, of_pmem.)
       const labelless = onPagemapRegion(d);
-      const head = `namespace ${d.name} is ${bytesExact(d.size)}, not a multiple of the ${bytesExact(REGION_ALIGN)} region alignment (${bytesExact(d.size % REGION_ALIGN)} too many)`;
+      const over = d.size < REGION_ALIGN ? 'smaller than it' : `${bytesExact(d.size % REGION_ALIGN)} too many`;
+      const head = `namespace ${d.name} is ${bytesExact(d.size)}, not a multiple of the ${bytesExact(REGION_ALIGN)} region alignment (${over})`;
       out.push({
         path: [...d.path, 'size'],
         message: labelless

@@ -3,11 +3,11 @@
 // ndPfnInit(); nothing of nd_pfn_init() is recomputed here.
 
 import { GiB, KiB, MiB, formatHex18, isPowerOfTwo } from '../../config/index';
-import { MAX_STRUCT_PAGE_SIZE, vmemmapCanOptimize } from '../../core/index';
+import { MAX_STRUCT_PAGE_SIZE, ND_PFN_MIN_SIZE, vmemmapCanOptimize } from '../../core/index';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import type { DeviceConfig } from '../../config/types';
-import { NDCTL_MIN_SIZE, NDCTL_START_ALIGN, ndctlSizeMultiple, ndctlSizeRefused } from './ndctl';
-import { alignedTo, bytesExact, bytesReadable, formatHex, hasInfoBlock, isAligned, isNdctlNamespace, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
+import { NDCTL_START_ALIGN, ndctlSizeMultiple, ndctlSizeRefused } from './ndctl';
+import { altmapSafeRanges, alignedTo, bytesExact, bytesReadable, formatHex, hasInfoBlock, isAligned, isNdctlNamespace, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
 
 /** The align value as the user wrote it (ndctl prints its --align argument back). */
 function alignToken(ctx: RuleContext, d: DeviceConfig): string {
@@ -55,12 +55,18 @@ export const namespaceCompatMisaligned: Rule = {
     for (const d of ctx.config.devices) {
       if (!hasInfoBlock(d) || !isAligned(d.start, p.subsectionSize) || isAligned(d.start, C)) continue;
       // Every device with an info block is an ndctl namespace: its start and size follow ndctl's rules too.
-      const s = shrinkInto(d.start, d.size, Math.max(C, NDCTL_START_ALIGN), Math.max(C, ndctlSizeMultiple(ctx, d)));
+      const startAlign = Math.max(C, NDCTL_START_ALIGN);
+      const sizeAlign = Math.max(C, ndctlSizeMultiple(ctx, d));
+      const s = shrinkInto(d.start, d.size, startAlign, sizeAlign);
+      // Only ranges the simulated kernel maps without exhausting a map=dev altmap (as MM002 and MM023).
+      const fixes = altmapSafeRanges(ctx, d, [s], startAlign, sizeAlign).map(({ range: r, section }) =>
+        rangeFix(`Start at ${section ? 'the section boundary ' : ''}${formatHex(r.start)}, size ${bytesExact(r.size)}`, d.path, d, r),
+      );
       out.push({
         path: [...d.path, 'start'],
         message: `namespace ${d.name} starts at ${formatHex(d.start)}, which is not aligned to memremap_compat_align() = ${bytesExact(C)} on ${p.arch} (it is ${alignedTo(d.start)}): nd_pfn_init() refuses it with -EINVAL`,
         kernelText: `${d.name}: start ${formatHex18(d.start)} misaligned to ${formatHex(C)}`,
-        fixes: s ? [rangeFix(`Start at ${formatHex(s.start)}, size ${bytesExact(s.size)}`, d.path, d, s)] : [],
+        fixes,
       });
     }
     return out;
@@ -161,7 +167,7 @@ export const metadataDoesNotFit: Rule = {
     const p = ctx.profile;
     const out: RuleFinding[] = [];
     for (const [i, d] of ctx.config.devices.entries()) {
-      if (!hasInfoBlock(d) || !p.daxAlignments.includes(d.align) || d.align > d.size || d.size < NDCTL_MIN_SIZE) continue;
+      if (!hasInfoBlock(d) || !p.daxAlignments.includes(d.align) || d.align > d.size || d.size < ND_PFN_MIN_SIZE) continue;
       if (!isAligned(d.start, p.memremapCompatAlign)) continue;
       // ndctl refuses the size first (MM025 / MM026, which keep the align): no layout is ever written.
       if (ndctlSizeRefused(ctx, d) !== null) continue;

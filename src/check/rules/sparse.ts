@@ -2,12 +2,12 @@
 // puts the memmap of partial sections in RAM even with map=dev.
 
 import { formatHex18 } from '../../config/index';
-import { checkPfnSpan } from '../../core/index';
+import { checkPfnSpan, rawNamespaceMisaligned } from '../../core/index';
 import { mhpRangeAllowed } from '../../core/memory_hotplug';
 import type { JsonPath } from '../../config/types';
 import type { Rule, RuleFinding } from '../types';
 import { NDCTL_START_ALIGN, ndctlSizeMultiple } from './ndctl';
-import { altmapHolds, usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, isPagemapRaw, rangeFix, set, shrinkInto, str } from './util';
+import { altmapHolds, altmapSafeRanges, usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, isPagemapRaw, rangeFix, set, shrinkInto, str } from './util';
 
 export const subsectionMisaligned: Rule = {
   id: 'MM002',
@@ -76,10 +76,10 @@ export const subsectionMisaligned: Rule = {
         // all: ZONE_DEVICE, not mixed with System RAM): its error is the finding.
         const samePath = (e: { path: readonly (string | number)[] }) => e.path.length === d.path.length && e.path.every((x, k) => x === d.path[k]);
         const err = ctx.sim.errors.find((e) => samePath(e) && /misaligned, unable to map|^Misaligned __add_pages/.test(e.kernelMessage ?? ''));
+        // The core's nvdimm_namespace_common_probe() condition (start and end on memremap_compat_align()).
+        if (!err || rawNamespaceMisaligned(p, d) === null) return;
         const A = Math.max(SUB, p.memremapCompatAlign);
         const rawStart = !isAligned(d.start, A);
-        const rawSize = !isAligned(d.size, A);
-        if (!err || (!rawStart && !rawSize)) return;
         const probe = /misaligned, unable to map/.test(err.kernelMessage ?? '');
         const a = shrinkInto(d.start, d.size, A, A);
         const g = growTo(d.start, d.size, A, A);
@@ -223,7 +223,10 @@ export const subsectionMemmapInRam: Rule = {
         : `the namespace ends at ${formatHex(rec.mappedRange.end)}, inside a ${bytesExact(SS)} section`;
       const why = partialPieceWhy(p);
       const pmem = isNdctlNamespace(d);
-      const fix = shrinkInto(d.start, d.size, pmem ? Math.max(SS, NDCTL_START_ALIGN) : SS, Math.max(SS, pmem ? ndctlSizeMultiple(ctx, d) : usableAlign(ctx, d)));
+      const startAlign = pmem ? Math.max(SS, NDCTL_START_ALIGN) : SS;
+      const sizeAlign = Math.max(SS, pmem ? ndctlSizeMultiple(ctx, d) : usableAlign(ctx, d));
+      // Only a range the simulated kernel maps without exhausting the altmap (as MM002).
+      const fix = altmapSafeRanges(ctx, d, [shrinkInto(d.start, d.size, startAlign, sizeAlign)], startAlign, sizeAlign)[0]?.range;
       out.push({
         path: [...d.path, atStart ? 'start' : 'size'],
         message: `${lead}: ${why}, so ${bytesExact(total)} of the memmap of map=dev device ${d.name} comes from RAM — ${parts.join('; ')}`,

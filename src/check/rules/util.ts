@@ -70,10 +70,42 @@ export function ndLayout(ctx: RuleContext, d: DeviceConfig, override: Partial<Pi
  */
 export function altmapHolds(ctx: RuleContext, d: DeviceConfig, r: { start: number; size: number }): boolean {
   if (d.map !== 'dev' || !hasInfoBlock(d) || d.mode === 'kmem') return true;
-  return ctx.memo(`altmapHolds:${d.name}:${r.start}:${r.size}:${d.align}`, () => {
+  // Away from boot RAM the answer only depends on where the range sits within a period that is a multiple of
+  // the section size, of the memory a vmemmap PMD block describes and of the altmap's PMD alignment: ranges
+  // that differ by whole periods share one simulation (a config with hundreds of namespaces simulates a few).
+  const p = ctx.profile;
+  const period = 8 * Math.max(p.sectionSize, (p.pmdSize / p.structPageSize) * p.pageSize, p.pmdSize);
+  const nearRam = ctx.config.nodes.some((n) => n.ranges.some((m) => m.start < r.start + r.size + period && r.start - period < m.start + m.size));
+  const at = nearRam ? `${r.start}` : `~${r.start % period}`;
+  return ctx.memo(`altmapHolds:${at}:${r.size}:${d.align}:${d.mode}:${d.kind}:${d.provider}`, () => {
     const cfg = { ...ctx.config, devices: [{ ...d, start: r.start, size: r.size }], hotplug: [], hugetlb: [], scenarios: [] };
     return !simulateMemmap(cfg).errors.some((e) => e.code === 'altmap-exhausted');
   });
+}
+
+/**
+ * The ranges among `candidates` (in order; nulls and repeats dropped) at which the simulated kernel maps device `d`
+ * without running out of its altmap (altmapHolds()); when none does, the section-aligned shrink of `d` (start a
+ * multiple of the section size and of `startAlign`, size of the section size and of `sizeAlign`) if that one holds,
+ * marked `section`. For fixes that move or resize a map=dev namespace (MM004, MM017, MM023, as MM002 does): riscv64
+ * 6.12 maps every partial-section piece with whole PMD blocks from the altmap, a namespace in whole sections does not.
+ */
+export function altmapSafeRanges(
+  ctx: RuleContext,
+  d: DeviceConfig,
+  candidates: readonly ({ start: number; size: number } | null)[],
+  startAlign: number,
+  sizeAlign: number,
+): { range: { start: number; size: number }; section: boolean }[] {
+  const out: { range: { start: number; size: number }; section: boolean }[] = [];
+  for (const r of candidates) {
+    if (!r || out.some((x) => x.range.start === r.start && x.range.size === r.size)) continue;
+    if (altmapHolds(ctx, d, r)) out.push({ range: r, section: false });
+  }
+  if (out.length) return out;
+  const SS = ctx.profile.sectionSize;
+  const s = shrinkInto(d.start, d.size, Math.max(SS, startAlign), Math.max(SS, sizeAlign));
+  return s && altmapHolds(ctx, d, s) ? [{ range: s, section: true }] : [];
 }
 
 /** "1 MiB aligned": the largest power of two dividing n. */

@@ -3,8 +3,8 @@
 // Runs the misconfiguration checker (src/check) on workload configs: every rule on the base config and on
 // each scenario. Text for people, the documented JSON (docs/check-json.md) or SARIF 2.1.0 for code
 // scanning. --fix applies the preferred fix of the findings the extension's Fix All applies (errors
-// anywhere, warnings of the base config that are not trade-offs: fixAllApplies), one at a time and checked
-// again after each (src/check/fixall.ts), writes each changed file atomically and reports what is left.
+// anywhere, warnings of the base config that are not trade-offs: fixAllApplies), in rounds checked after each
+// (src/check/fixall.ts), writes each changed file atomically and reports what is left.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatError, loadConfigText } from '../../config/index';
@@ -30,9 +30,9 @@ text the kernel or ndctl would print, and most come with a fix. See docs/check.m
   --fix                      apply the preferred fix of every reported error, and of every reported
                              warning of the base config (as the editor's Fix All: a scenario's warnings
                              and infos are what it explores, trade-off warnings such as a smaller align
-                             change what you asked for, and infos are never fixed), one at a time with
-                             a check after each: a fix that would add an error is left out (and said
-                             so on standard error); write the files (atomically) and report what is left
+                             change what you asked for, and infos are never fixed), in rounds with a
+                             check after each: a fix that would add an error is left out (and said so
+                             on standard error); write the files (atomically) and report what is left
   -o, --output FILE          write the report to FILE instead of standard output
 ${DEFAULTS_HELP}
   --no-scenarios             check the base configs only, not their scenarios
