@@ -190,7 +190,17 @@ export function bootTimeline(b: Boot): { timeline: LogTimeline | null; note: str
   };
   if (b.memory) mark(b.memory.t, 'memory', `Memory: ${b.memory.availableKiB.toLocaleString('en-US')}K/${b.memory.totalKiB.toLocaleString('en-US')}K available`, b.memory.line);
   if (b.hugetlbOptimizedAtBoot) mark(b.hugetlbOptimizedAtBoot.t, 'hugetlb', `HugeTLB: ${b.hugetlbOptimizedAtBoot.pages} huge pages whose vmemmap are optimized at boot`, b.hugetlbOptimizedAtBoot.line);
-  for (const h of b.hugetlb) mark(h.t, 'hugetlb', `HugeTLB ${formatBytes(h.pageSizeBytes)} page size${h.vmemmapFreeableKiB !== null ? `: ${h.vmemmapFreeableKiB} KiB vmemmap can be freed` : ''}`, h.vmemmapFreeableKiB !== null ? (h.hvoLine ?? h.line) : h.line);
+  // Per size, the "registered ... pre-allocated" line and the HVO line each at its own time (they are printed
+  // apart: HVO before registration on 5.19, the other way round later).
+  for (const h of b.hugetlb) {
+    const size = `HugeTLB ${formatBytes(h.pageSizeBytes)} page size`;
+    if (h.preallocatedLine !== null) mark(h.preallocatedT, 'hugetlb', `${size}: ${h.preallocatedPages} pages pre-allocated`, h.preallocatedLine);
+    if (h.hvoLine !== null) {
+      const freed = h.vmemmapFreeableKiB !== null ? `${h.vmemmapFreeableKiB} KiB` : `${h.vmemmapFreeablePages} pages of`;
+      mark(h.hvoT, 'hugetlb', `${size}: ${freed} vmemmap can be freed`, h.hvoLine);
+    }
+    if (h.preallocatedLine === null && h.hvoLine === null) mark(h.t, 'hugetlb', size, h.line);
+  }
   for (const f of b.hugetlbAllocationFailures) mark(f.t, 'hugetlb', `HugeTLB: only ${f.allocatedPages} of ${f.requestedPages} ${formatBytes(f.pageSizeBytes)} pages allocated`, f.line);
   for (const d of b.deviceMemory) mark(d.t, 'device', `${d.kind === 'p2pdma' ? 'P2PDMA' : 'device-private'} memory${d.device ? ` ${d.device}` : ''}${d.bytes !== null ? ` ${formatBytes(d.bytes)}` : ''}`, d.line);
   for (const h of b.hotplug) mark(h.t, 'hotplug', h.text, h.line);

@@ -365,13 +365,16 @@ export function foldBoot(b: BootBuilder): Boot {
             line: f.v.line,
             t: f.v.t,
             preallocatedLine: f.v.preallocatedPages != null ? f.v.line : null,
+            preallocatedT: f.v.preallocatedPages != null ? f.v.t : null,
             hvoLine: f.v.hvoWording != null ? f.v.line : null,
+            hvoT: f.v.hvoWording != null ? f.v.t : null,
           });
         } else {
-          // Each figure keeps the line it was read from (the first of its kind, as the figure itself).
+          // Each figure keeps the line (and seconds) it was read from (the first of its kind, as the figure itself).
           if (h.preallocatedPages === null && f.v.preallocatedPages != null) {
             h.preallocatedPages = f.v.preallocatedPages;
             h.preallocatedLine = f.v.line;
+            h.preallocatedT = f.v.t;
           }
           h.requestedPages ??= f.v.requestedPages ?? null;
           if (h.hvoWording === null && f.v.hvoWording != null) {
@@ -379,6 +382,7 @@ export function foldBoot(b: BootBuilder): Boot {
             h.vmemmapFreeablePages = f.v.vmemmapFreeablePages ?? null;
             h.hvoWording = f.v.hvoWording;
             h.hvoLine = f.v.line;
+            h.hvoT = f.v.t;
           }
         }
         break;

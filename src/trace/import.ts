@@ -771,12 +771,20 @@ export function buildImport(req: ImportRequest): ImportResult {
     // "node N initialised, P pages in T ms" was printed by v4.2 to v5.7 only: not a 6.12 log.
     const d = b.deferredInit.find((x) => x.format === 'pages-initialised')!;
     kernel.version = OLD_DEFERRED_WORDING_LAST;
+    // What a kernel before 4.17 left early beyond the one section assumed here (earlyDeferTarget()), and the struct
+    // pages of that memory, which a node rebuilt from its deferred page count also holds (reserved: not deferred).
+    const assumed = archProfile({ arch: archChoice.arch, kernel: kernelOptions(OLD_DEFERRED_WORDING_LAST) });
+    const moreEarly = 2 * GiB - assumed.sectionSize;
+    const moreMemmap = (moreEarly / assumed.pageSize) * assumed.structPageSize;
     comments.inline('kernel.version', `guess: no version line; the deferred-init wording dates the kernel to v4.2..v${OLD_DEFERRED_WORDING_LAST} (see above)`);
     comments.before(
       'kernel.version',
       `kernel.version: the log prints no version, but "node N initialised, P pages" (${cite(log!, d.line)}) was printed by v4.2 to v${OLD_DEFERRED_WORDING_LAST} only.`,
       `${OLD_DEFERRED_WORDING_LAST} is assumed: the newest of them, the closest to the releases the simulator models exactly (6.1, 6.12).`,
-      'Before 4.17 deferred init left at least 2 GiB of the highest zone early, not one section: give the real version if older (the node grows by that).',
+      `Before 4.17 deferred init left at least 2 GiB of the highest zone early, not one section. For such a kernel (v4.2..v4.16): set kernel.version to it`,
+      `and add ${moreEarly} bytes (2 GiB less one ${formatBytes(assumed.sectionSize)} section) to the size of the last range of each node RECONSTRUCTED from its deferred pages (below),`,
+      `plus ${moreMemmap} for that memory's struct pages (${assumed.structPageSize} B per ${formatBytes(assumed.pageSize)} page; page tables can add a few KiB) to keep the printed deferred count.`,
+      'Editing kernel.version alone keeps the reconstructed size; ranges the log prints need no change.',
     );
     warnings.push(`kernel.version: not in the log; the deferred-init wording dates it to v4.2..v${OLD_DEFERRED_WORDING_LAST}: ${OLD_DEFERRED_WORDING_LAST} assumed`);
   } else {

@@ -12,12 +12,16 @@
 //   wrapped messages a message whose rule head matches but whose regex does not waits for the next
 //                    un-prefixed line(s) (up to 3); the join is kept only if it makes the message match.
 //                    Free-text messages (command line, DMI, banner: Match.Open) take the un-prefixed lines
-//                    that follow them (up to 16); a zone line cut after its name or "[mem" waits for its
-//                    rest (up to 3)
+//                    that follow them (up to 16) only while those read as a wrapped tail (mayBeTail()): the
+//                    line before was wide enough to have been wrapped, and the line is not a message, an
+//                    anywhere-rule anchor, a heading, separator, fence, zone line, label or sentence; the
+//                    anywhere rules are not run on such a message. A zone line cut after its name or "[mem"
+//                    waits for its rest (up to 3)
 //   boots            a new boot at "Linux version" (when the current boot already has facts), at a stamp
 //                    printed as 0.000000 after non-zero stamps, at a journal _BOOT_ID change, and when a
 //                    once-per-boot fact repeats (see boot.ts); un-prefixed headings ("> After:") right above
-//                    the stamped line a boot starts at go with it
+//                    the stamped line a boot starts at go with it (a heading: an un-prefixed line nothing read:
+//                    no rule, not a call-trace frame)
 //
 // Fast path: most lines of a dmesg are "[ seconds] text" with a text no rule is interested in. Such a line,
 // while no multi-line state is open, is dismissed after checking its stamp and looking up the first
@@ -55,6 +59,9 @@ const MAX_JOINS = 3;
 /** Continuation lines joined to a free-text message (Match.Open): a 4 KiB command line wrapped at ~72 columns
  *  takes more than 3. */
 const MAX_OPEN_JOINS = 16;
+/** Mail and terminal wrapping break lines at 64 columns or more: a free-text message's line (prefixes included)
+ *  that, with the first word of the next line, fits in this many was not wrapped there. */
+const WRAP_COLUMNS = 64;
 const MAX_QP_FRAGMENTS = 64;
 const TRACE_WAIT = 40;
 const TRACE_MISSES = 3;
@@ -67,9 +74,16 @@ const CARRY_BYTES = 64 * 1024;
 const GAP = /^[\s>]*(?:\.{3,}|\[\.\.\.\]|<snip>|\[ ?snip ?\]|-+ ?snip ?-+|#{3,} ?\[collector: .*)\s*$/i;
 /** Does a raw line start a log record? (Used before QP mode is established.) */
 const RECORD_START =
-  /^(?:[ \t]*>)*[ \t]*(?:(?:<\d{1,3}>)?\[(?:\s*[+-]?\d+\.\d+(?:\s*<\s*\d+\.\d+>)?|<\s*\d+\.\d+>|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}(?: <\s*\d+\.\d+>)?)\]|[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d|(?:[A-Z][a-z]{2} )?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\d{9,11}\.\d+ \S+ \S+: )/;
+  /^(?:[ \t]*>)*[ \t]*(?:(?:<\d{1,3}>)?\[(?:\s*[+-]?\d+\.\d+(?:\s*<\s*[+-]?\d+\.\d+>)?|<\s*[+-]?\d+\.\d+>|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}(?: <\s*[+-]?\d+\.\d+>)?)\]|[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d|(?:[A-Z][a-z]{2} )?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\d{9,11}\.\d+ \S+ \S+: )/;
 const QP_ESCAPE = /=([0-9A-Fa-f]{2})/g;
 const QP_EVIDENCE = /=[0-9A-F]{2}/;
+/** Lines a reader wrote around a log, not the wrapped tail of a command line, DMI string or banner (trimmed):
+ *  a heading ("Before:", "AFTER", lsmem's "RANGE  SIZE  STATE"), a separator ("-----"), a code fence, a label
+ *  ("Note: ..." as "x86/fpu: ..." starts a message). Each alternative is one character class run: linear. */
+const NOT_A_TAIL = /^[^=]*[A-Za-z)]:$|^```|^[A-Za-z][\w./-]*: |^[^A-Za-z0-9]*$|^[A-Z][A-Z\s'(),.:;!?&-]*$/;
+/** ... or a sentence: ends in a lower-case word and ".", "!" or "?", with at least three lower-case words. */
+const SENTENCE_END = /(?:^|\s)[a-z]{2,}[.!?]$/;
+const LOWER_WORD = /(?:^|\s)[a-z]+(?=[\s,;:.!?]|$)/g;
 
 // Module-local copies of what the per-line code reads (an imported binding may be a getter, and an
 // imported const enum a property lookup, when modules are compiled one by one).
@@ -134,6 +148,25 @@ const K_GIVE_UP = Kind.GiveUp;
 const K_LONG = Kind.Long;
 const LINE_STOP = ScanStatus.Line;
 const BYTE_STOP = ScanStatus.Byte;
+
+/** Could `rec` be the hard-wrapped tail of the free-text message whose last physical line is `prev`? */
+function mayBeTail(rec: Rec, prev: Rec): boolean {
+  const text = rec.text.trim();
+  let w = 0;
+  while (w < text.length && text.charCodeAt(w) !== 32 && text.charCodeAt(w) !== 9) w++;
+  // A wrapper breaks before a word that would not fit: the line before, a blank and that word are wider than
+  // any width it wraps at (a line of 64 or more characters always is).
+  if (prev.width + 1 + w <= WRAP_COLUMNS) return false;
+  for (let i = 0; i < ANCHORS.length; i++) if (text.includes(ANCHORS[i])) return false;
+  if (NOT_A_TAIL.test(text) || ZONE_LINE.test(text)) return false;
+  if (SENTENCE_END.test(text)) {
+    LOWER_WORD.lastIndex = 0;
+    let words = 0;
+    while (words < 3 && LOWER_WORD.exec(text) !== null) words++;
+    if (words >= 3) return false;
+  }
+  return true;
+}
 
 /** Does a line hold an anywhere-rule anchor or an ESC (either keeps it off the fast path)? */
 function hasAnchorOrEsc(s: string): boolean {
@@ -462,7 +495,7 @@ export class KernelLogReader implements Sink {
               this.quirks.absolute = true;
               this.onRecord({
                 line: this.lines, text: this.mem!.latin1Slice(recs[r + R_TEXT_START], recs[r + R_TEXT_END]), ts, tsKind: ABSOLUTE,
-                zeroTs: ts === 0, prefixed: true, quote: 0, wall: null, bootId: null, t: null,
+                zeroTs: ts === 0, prefixed: true, quote: 0, wall: null, bootId: null, t: null, width: recs[r + R_TEXT_END] - stop,
               });
             } else {
               this.stopLine(stop, next - 1, recs[r + R_STATUS]);
@@ -777,8 +810,8 @@ export class KernelLogReader implements Sink {
       this.dispatchText(p.okText, p.rec, true);
       used = p.okConts;
       this.rejoined += used;
-    } else {
-      this.dispatchText(p.rec.text, p.rec, true);
+    } else if (this.dispatchText(p.rec.text, p.rec, true) === NONE) {
+      this.unread(p.rec);
     }
     for (let i = used; i < p.conts.length; i++) this.onRecord(p.conts[i]);
   }
@@ -790,7 +823,10 @@ export class KernelLogReader implements Sink {
 
   private canContinue(rec: Rec, p: Pending): boolean {
     if (rec.prefixed || rec.quote !== p.rec.quote || rec.text.trim() === '') return false;
-    return !this.isMessage(rec.text);
+    if (this.isMessage(rec.text)) return false;
+    // A free-text message (Match.Open) always reads: join only what looks like its wrapped tail. (The other joins
+    // are kept only if they make the message match.)
+    return p.okText === null || mayBeTail(rec, p.conts.length ? p.conts[p.conts.length - 1] : p.rec);
   }
 
   /** Is the text a whole message of its own (a rule's head and regex both match)? */
@@ -829,6 +865,13 @@ export class KernelLogReader implements Sink {
     if (this.badPageErr !== null && --this.badPageTtl < 0) this.badPageErr = null;
     const r = this.dispatchText(rec.text, rec, false);
     if (r === INCOMPLETE || r === OPEN) this.pending = { rec, text: rec.text, conts: [], okText: r === OPEN ? rec.text : null, okConts: 0, zone: false };
+    else if (r === NONE) this.unread(rec);
+  }
+
+  /** Nothing read the record (no rule, not a call-trace frame or a zone line): an un-prefixed one may be a heading
+   *  ("> After:") of the boot that starts at the next stamped line (BootBuilder.headingStart). */
+  private unread(rec: Rec): void {
+    if (!rec.prefixed && rec.text !== '') this.cur.addCandidate(rec.line, true);
   }
 
   /** Boot bookkeeping for a record: boundaries, seconds, boundary candidates. */
@@ -852,7 +895,6 @@ export class KernelLogReader implements Sink {
       b.sawRelative = true;
     }
     if (rec.wall !== null && b.wallClock === null) b.wallClock = rec.wall;
-    if (!rec.prefixed && rec.text !== '') b.addCandidate(rec.line, true);
   }
 
   private dispatchText(text: string, rec: Rec, final: boolean): Match {
@@ -860,7 +902,9 @@ export class KernelLogReader implements Sink {
     this.dev = null;
     this.final = final;
     let r = this.dispatch(text, BUCKETS, final);
-    if (r === MATCHED) return r;
+    // A free-text message (Match.Open) is not searched for anywhere-rule anchors: a joined tail never holds one
+    // (mayBeTail()), and the command line or DMI string itself is not a message.
+    if (r === MATCHED || r === OPEN) return r;
     const a = this.anywhere(text, ANYWHERE, final);
     if (a !== NONE) r = a;
     return r;

@@ -10,8 +10,8 @@
 //   printk level               "<6>"
 //   timestamp                  "[    1.234567]", relative "[  +0.000002]" / "[  -2.3]", dmesg -d "[ 1.2 < 0.0001>]",
 //                              dmesg -T "[Mon Jun 21 23:09:01 2022]", dmesg -e "[Jun21 23:09]",
-//                              dmesg --time-format=delta "[<    0.000123>]" (relative: the delta to the previous
-//                              message, as "[  +0.000123]"), dmesg -T -d "[Mon Jun 21 23:09:01 2022 <    0.000123>]"
+//                              dmesg --time-format=delta "[<    0.000123>]" / "[<   -0.000004>]" (relative: the signed
+//                              delta to the previous message, as "[  +0.000123]"), dmesg -T -d "[Mon Jun 21 23:09:01 2022 <    0.000123>]"
 //                              (wall clock and relative)
 //   printk caller id           "[    T1] ", "[  C0]" (also glued: "[    0.000000][    T0]")
 //   journal short-monotonic    "host kernel: " after the stamp
@@ -41,6 +41,9 @@ export interface Rec {
   bootId: string | null;
   /** Seconds for results (relative stamps summed); set by the reader. */
   t: number | null;
+  /** The physical line's width up to the end of its text (prefixes and quote marks counted, trailing blanks not):
+   *  whether a mailer or terminal may have hard-wrapped it (kernel-log.ts). */
+  width: number;
 }
 
 export interface PrefixQuirks {
@@ -54,9 +57,10 @@ export interface PrefixQuirks {
 // eslint-disable-next-line no-control-regex -- ANSI colour sequences start with the ESC control character
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const STAMP = /\[\s*([+-]?)(\d{1,12})\.(\d{1,9})(?:\s*<\s*[+-]?\d+\.\d+>)?\]/y;
-const WALL = /\[([A-Z][a-z]{2}\s?\d{1,2} \d\d:\d\d(?::\d\d)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})(?: <\s*(\d{1,12})\.(\d{1,9})>)?\]/y;
-/** dmesg --time-format=delta: "[<    0.000123>]", the seconds since the previous message. */
-const DELTA = /\[<\s*(\d{1,12})\.(\d{1,9})>\]/y;
+const WALL = /\[([A-Z][a-z]{2}\s?\d{1,2} \d\d:\d\d(?::\d\d)?|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})(?: <\s*([+-]?)(\d{1,12})\.(\d{1,9})>)?\]/y;
+/** dmesg --time-format=delta: "[<    0.000123>]", the seconds since the previous message. util-linux prints a signed
+ *  difference ("%12.06f"): a message stamped earlier than the one before it gives "[<   -0.000004>]". */
+const DELTA = /\[<\s*([+-]?)(\d{1,12})\.(\d{1,9})>\]/y;
 const CALLER = /\[\s*[TC]\d{1,7}\] ?/y;
 const LEVEL = /<(\d{1,3})>/y;
 const SYSLOG = /([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?) (\S+) ([^\s:[\]]+)(?:\[\d+\])?: ?/y;
@@ -168,7 +172,8 @@ function plainStamped(s: string, line: number, q: PrefixQuirks): Rec | null {
   // As parseStamp: Number(ip) + Number(fp) / 10 ** digits (the integers are exact either way).
   const ts = ip + fp / POW10[fLen];
   q.absolute = true;
-  return { line, text: s.slice(p).trimEnd(), ts, tsKind: TsKind.Absolute, zeroTs: ts === 0, prefixed: true, quote: 0, wall: null, bootId: null, t: null };
+  const text = s.slice(p).trimEnd();
+  return { line, text, ts, tsKind: TsKind.Absolute, zeroTs: ts === 0, prefixed: true, quote: 0, wall: null, bootId: null, t: null, width: p + text.length };
 }
 
 /** Parse the prefixes of one logical line. */
@@ -184,7 +189,7 @@ export function parseRecord(raw: string, line: number, q: PrefixQuirks): Rec {
 export function parseRecordGeneral(raw: string, line: number, q: PrefixQuirks): Rec {
   let s = raw;
   if (s.includes('\x1b')) s = s.replace(ANSI, '');
-  const rec: Rec = { line, text: '', ts: null, tsKind: TsKind.None, zeroTs: false, prefixed: false, quote: 0, wall: null, bootId: null, t: null };
+  const rec: Rec = { line, text: '', ts: null, tsKind: TsKind.None, zeroTs: false, prefixed: false, quote: 0, wall: null, bootId: null, t: null, width: 0 };
   const [afterQuotes, depth] = skipQuotes(s, 0);
   let p = afterQuotes;
   rec.quote = depth;
@@ -194,6 +199,7 @@ export function parseRecordGeneral(raw: string, line: number, q: PrefixQuirks): 
   // Wrappers.
   if (c === 123 /* { */ && parseJournalJson(s.slice(p), rec, q)) {
     rec.text = rec.text.trimEnd();
+    rec.width = s.trimEnd().length;
     return rec;
   }
   let m: RegExpExecArray | null;
@@ -278,6 +284,7 @@ export function parseRecordGeneral(raw: string, line: number, q: PrefixQuirks): 
     rec.prefixed = true;
   }
   rec.text = s.slice(p).trimEnd();
+  rec.width = p + rec.text.length;
   return rec;
 }
 
@@ -303,15 +310,21 @@ function parseStamp(s: string, p: number, rec: Rec, q: PrefixQuirks): number {
     q.wallclock = true;
     end = WALL.lastIndex;
     // dmesg -T -d: the delta to the previous message, summed like relative stamps.
-    if (m[2] !== undefined) relative(Number(m[2]) + Number(m[3]) / 10 ** m[3].length, rec, q);
+    if (m[3] !== undefined) relative(signed(m[2], m[3], m[4]), rec, q);
   } else if ((m = stickyAt(DELTA, s, p))) {
-    relative(Number(m[1]) + Number(m[2]) / 10 ** m[2].length, rec, q);
+    relative(signed(m[1], m[2], m[3]), rec, q);
     end = DELTA.lastIndex;
   } else {
     return -1;
   }
   rec.prefixed = true;
   return s.charCodeAt(end) === 32 ? end + 1 : end;
+}
+
+/** "-" / "+" / "", integer and fraction digits -> seconds. */
+function signed(sign: string, ip: string, fp: string): number {
+  const v = Number(ip) + Number(fp) / 10 ** fp.length;
+  return sign === '-' ? -v : v;
 }
 
 function relative(delta: number, rec: Rec, q: PrefixQuirks): void {

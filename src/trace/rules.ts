@@ -158,6 +158,18 @@ export const RULES: Rule[] = [
     },
   },
   {
+    // Before 'dmi' (same head): 6.12's dmi_setup() prints it right after "DMI: <ids>" (dmi_memdev_walk()); read as
+    // the machine it would repeat that once-per-boot key and split every such boot in two. Records nothing.
+    id: 'dmi-memory-slots',
+    format: '"DMI: Memory slots populated: %d/%d" (dmi_setup, v6.12)',
+    heads: ['DMI: Memory slots populated:'],
+    re: /^DMI: Memory slots populated:/,
+    wrap: false,
+    emit() {
+      return Match.Matched;
+    },
+  },
+  {
     id: 'dmi',
     format: '"DMI: %s" (boot), "Hardware name: %s" (oops header)',
     heads: ['DMI:', 'Hardware name:'],

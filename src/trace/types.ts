@@ -231,10 +231,12 @@ export interface HugetlbSize {
   /** The first line about this size (whichever message came first). */
   line: number;
   t: number | null;
-  /** The "registered ... pre-allocated N pages" line (null: none). */
+  /** The "registered ... pre-allocated N pages" line (null: none), and its seconds. */
   preallocatedLine: number | null;
-  /** The HVO line the vmemmap figures come from (null: none). */
+  preallocatedT: number | null;
+  /** The HVO line the vmemmap figures come from (null: none), and its seconds. */
   hvoLine: number | null;
+  hvoT: number | null;
 }
 
 export interface ZoneDeviceInit {

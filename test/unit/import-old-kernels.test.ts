@@ -39,6 +39,23 @@ describe('import: the old deferred-init wording "node N initialised, P pages"', 
     assert.equal(deferredPages(cfg, 1), 32471632);
   });
 
+  it('the comment says what to do for an older kernel: set kernel.version and grow the reconstructed node by a byte figure', () => {
+    const { cfg, yaml } = importText(OLD);
+    assert.doesNotMatch(yaml, /give the real version/);
+    const m = /set kernel\.version to it\n\s*# and add (\d+) bytes \(2 GiB less one 128 MiB section\) to the size of the last range of each node RECONSTRUCTED from its deferred pages \(below\),\n\s*# plus (\d+) for that memory's struct pages/.exec(yaml);
+    assert.ok(m, yaml.split('\n').filter((l) => /4\.17/.test(l)).join('\n'));
+    assert.deepEqual(m.slice(1).map(Number), [2 * GiB - 128 * MiB, 31457280]);
+    // Doing so gives what import makes of the same log with a 4.14 banner: the node, and the deferred count.
+    const old = importText(`Linux version 4.14.0 (x@y) (gcc 7) #1 SMP\n${OLD}`).cfg;
+    const edited = loadConfigText(
+      yaml.replace(/version: "5\.7"/, 'version: "4.14"').replace(/size: (\d+)K \}/, (_, k: string) => `size: ${Number(k) * 1024 + Number(m[1]) + Number(m[2])} }`),
+      'x.memmap.yaml',
+    ).config!;
+    assert.equal(nodeBytes(edited, 1), nodeBytes(old, 1));
+    assert.equal(deferredPages(edited, 1), 32471632);
+    assert.notEqual(nodeBytes(cfg, 1), nodeBytes(old, 1), 'editing kernel.version alone keeps the reconstructed size');
+  });
+
   it('a 4.14 kernel (before 4.17) left at least 2 GiB of the highest zone early: the node is about 128 GiB', () => {
     const { cfg, yaml } = importText(`Linux version 4.14.0 (x@y) (gcc 7) #1 SMP\n${OLD}`);
     assert.equal(cfg.kernel.version, '4.14');

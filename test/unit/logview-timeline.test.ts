@@ -102,6 +102,30 @@ describe('log view timeline', () => {
     assert.ok(close(t.bars[0].endS - t.bars[0].startS, 0.712));
   });
 
+  it('35: the pre-allocated and the HVO line of a size are marks of their own, each at its own time', async () => {
+    const b = await boot('35', 1);
+    const h = b.hugetlb.map((x) => [x.pageSizeBytes, x.preallocatedLine, x.preallocatedT, x.hvoLine, x.hvoT]);
+    assert.deepEqual(h, [[1024 ** 3, 14, 0.409068, 16, 1.246107], [2 * 1024 ** 2, 15, 0.409071, 17, 1.24611]]);
+    const { timeline: t } = bootTimeline(b);
+    assert.ok(t);
+    assert.deepEqual(
+      t.markers.filter((m) => m.kind === 'hugetlb').map((m) => [m.line, m.atS, m.label]),
+      [
+        [14, 0.409068, 'HugeTLB 1 GiB page size: 0 pages pre-allocated'],
+        [15, 0.409071, 'HugeTLB 2 MiB page size: 512 pages pre-allocated'],
+        [16, 1.246107, 'HugeTLB 1 GiB page size: 16380 KiB vmemmap can be freed'],
+        [17, 1.24611, 'HugeTLB 2 MiB page size: 28 KiB vmemmap can be freed'],
+        [18, 1.246123, 'HugeTLB: 512 huge pages whose vmemmap are optimized at boot'],
+      ],
+    );
+    // The first boot prints HVO before registering: each mark still has its own line's time.
+    const { timeline: t0 } = bootTimeline(await boot('35', 0));
+    assert.deepEqual(
+      t0!.markers.filter((m) => m.kind === 'hugetlb').map((m) => [m.line, m.atS]),
+      [[5, 0.33093], [6, 0.35045], [7, 0.359282], [8, 0.359285]],
+    );
+  });
+
   it('11 and 28 have no timestamps: no timeline, a note saying why', async () => {
     for (const n of ['11', '28']) {
       const r = bootTimeline(await boot(n));

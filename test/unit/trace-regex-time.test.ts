@@ -18,6 +18,7 @@ const FILLERS = ['/', ' ', '0', 'x', ':', '\t', 'a', '1 ', '0x1', '[mem 0x1-0x2 
 const SAMPLES: Record<string, string> = {
   'linux-version': 'Linux version 6.1.0-34-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.135-1 (2025-04-25)',
   'command-line': 'Command line: BOOT_IMAGE=/vmlinuz-6.1.0-34-amd64 root=/dev/sda1 ro quiet',
+  'dmi-memory-slots': 'DMI: Memory slots populated: 16/32',
   dmi: 'DMI: HP ProLiant DL585 G7, BIOS A16 03/30/2013',
   'oops-header': 'CPU: 3 PID: 1 Comm: swapper/0 Tainted: G        W          6.1.0-34-amd64 #1 Debian 6.1.135-1',
   'deferred-init': 'node 0 deferred pages initialised in 56ms',

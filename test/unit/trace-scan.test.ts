@@ -119,6 +119,19 @@ const LINE_POOL = [
   '[    0.000000]   DMA32    [mem',
   '0x0000000001000000-0x00000000ffffffff]',
   'Memory block size:         2G',
+  '[    0.000000] DMI: Memory slots populated: 16/32',
+  '[<   -0.000004>] node 1 deferred pages initialised in 21ms',
+  '[Wed May 21 10:59:00 2025 <   -0.000004>] node 1 deferred pages initialised in 21ms',
+  '[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz-6.1.0-34-amd64 root=/dev/sda1 ro hugepagesz=1G',
+  '[    8.447547] Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS rel-1.13.0-0-gf21b5a4aeb0',
+  'BIOS rel-1.14.0-0-g155821a1990b-prebuilt.qemu.org 04/01/2014',
+  'Note: without hugetlb_free_vmemmap=on the boot is fine.',
+  'with hugepages=64 instead, it fails as shown below.',
+  'AFTER',
+  '```',
+  'Call Trace:',
+  ' devm_memremap_pages+0x1/0x2',
+  'kworker/0:1: vmemmap alloc failure: order:9, mode:0x4cc0(GFP_KERNEL), nodemask=(null)',
 ];
 const FILLERS = ['[   11.000000] ACPI: filler', '[   11.500000] PM: hibernation: filler', '[    0.000000] early filler', '[   12.000000] audit: filler'];
 const poolText = fc
