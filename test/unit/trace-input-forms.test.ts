@@ -3,26 +3,7 @@
 // is also read through the general path (fast path off), which must agree.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText } from '../../src/trace/analyze';
-import { KernelLogReader } from '../../src/trace/kernel-log';
-import type { AnalysisFile, Boot } from '../../src/trace/types';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
-
-function read(text: string): AnalysisFile {
-  const f = analyzeText(text);
-  const r = new KernelLogReader({ fastPath: false });
-  r.push(text);
-  r.end();
-  assert.deepEqual(JSON.parse(JSON.stringify(r.boots)), JSON.parse(JSON.stringify(f.boots)), 'the general path reads the same');
-  return f;
-}
-
-function one(text: string): Boot {
-  const f = read(text);
-  assert.equal(f.boots.length, 1, `expected one boot, got ${f.boots.length}`);
-  return f.boots[0];
-}
+import { lines, one, read } from './trace-read';
 
 const BANNER = 'Linux version 6.1.0-34-amd64 (x@y) (gcc 12) #1 SMP PREEMPT_DYNAMIC Debian 6.1.135-1 (2025-04-25)';
 const DEFER0 = 'node 0 deferred pages initialised in 56ms';
