@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText, type LoadResult } from '../src/config/load';
-import { checkDocument, checkText } from '../src/check/index';
+import { checkDocument, checkText, fixAll } from '../src/check/index';
 import { simulateMemmap } from '../src/core/simulate';
 import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/io';
@@ -39,6 +39,11 @@ function shape(label: string, yaml: string, cold = false): void {
   console.log(`    check (rules + simulation, on the loaded config): ${check.toFixed(1)} ms (target <= 20 ms); of which simulateMemmap ${sim.toFixed(1)} ms per variant, rules ${(check - sim * (1 + yl.config.scenarios.length)).toFixed(1)} ms${cold ? `; the first check in this process (the CLI's case) ${first.toFixed(1)} ms` : ''}`);
   console.log(`    load only:    YAML ${yamlLoad.toFixed(1)} ms   JSON ${jsonLoad.toFixed(1)} ms`);
   console.log(`    load + check: YAML ${yamlTotal.toFixed(1)} ms   JSON ${jsonTotal.toFixed(1)} ms`);
+  // Fix All (the editor's source.fixAll, `check --fix`): rounds of fixes, a check after each.
+  let fixed = fixAll(yaml, 'big.memmap.yaml');
+  const fixMs = time(reps(3, 1), () => (fixed = fixAll(yaml, 'big.memmap.yaml')));
+  const left = fixed.result.findings.length;
+  console.log(`    Fix All:      ${fixMs.toFixed(1)} ms for ${fixed.applied.length} fixes in ${fixed.checks} checks (${fixed.skipped.length} refused, ${left} findings left: trade-offs, infos, scenario warnings)`);
 }
 
 
