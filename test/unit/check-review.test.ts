@@ -3,7 +3,7 @@
 // the citations, the number formats, and the trade-off rules.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES, rulesMarkdown, applyFixes, checkText, fixAll, type Finding } from '../../src/check/index';
 import { ndctlAccepts, ndctlSizeRefused, ndctlStartRefused } from '../../src/check/rules/ndctl';
@@ -156,8 +156,9 @@ describe('citations (item 9)', () => {
     assert.match(rule('MM030').kernelCitation, /fs\/Kconfig: HUGETLB_PAGE_OPTIMIZE_VMEMMAP/);
   });
   const SRC = process.env.LINUX_6_12_SRC ?? '/tmp/ksrc/x/usr/src/linux-source-6.12';
-  it('every [6.12] "file: name()" (and Kconfig symbol) is found in that file of the 6.12 source', { skip: !existsSync(`${SRC}/mm/memory_hotplug.c`) && 'no Linux 6.12 source tree' }, () => {
-    const missing: string[] = [];
+  /** Every [6.12] "file: name()" (and Kconfig symbol) the rules cite, as "file: name" pairs (files alternatives). */
+  function citedPairs(): { rule: string; files: string[]; name: string }[] {
+    const out: { rule: string; files: string[]; name: string }[] = [];
     for (const r of RULES) {
       let tag: string | null = null;
       for (const part of r.kernelCitation.split(/;\s*/)) {
@@ -170,13 +171,32 @@ describe('citations (item 9)', () => {
         const files = rest.slice(0, colon).split(/,\s*/);
         if (!files.every((f) => /^[\w./-]+$/.test(f))) continue;
         const names = [...rest.slice(colon + 2).matchAll(/\b([A-Za-z_]\w*)(\(\))?/g)].filter((m) => m[2] || /^[A-Z][A-Z0-9_]{3,}$/.test(m[1])).map((m) => m[1]);
-        for (const n of names) {
-          const found = files.some((f) => existsSync(`${SRC}/${f}`) && new RegExp(`\\b${n}\\b`).test(readFileSync(`${SRC}/${f}`, 'utf8')));
-          if (!found) missing.push(`${r.id}: ${n} not in ${files.join(', ')}`);
-        }
+        for (const name of names) out.push({ rule: r.id, files, name });
       }
     }
+    return out;
+  }
+  // The pairs verified against the 6.12 source, kept in the repository so that CI (which has no kernel tree) still
+  // refuses a citation nobody checked: UPDATE_KERNEL_CITATIONS=1 with the tree at LINUX_6_12_SRC rewrites it.
+  const VERIFIED = join(__dirname, '..', 'fixtures', 'check', 'kernel-6.12-citations.json');
+  const key = (files: string[], name: string) => `${files.join(', ')}: ${name}`;
+  it('every [6.12] "file: name()" (and Kconfig symbol) is found in that file of the 6.12 source', { skip: !existsSync(`${SRC}/mm/memory_hotplug.c`) && 'no Linux 6.12 source tree' }, () => {
+    const missing: string[] = [];
+    const verified = new Set<string>();
+    for (const { rule: id, files, name } of citedPairs()) {
+      const found = files.some((f) => existsSync(`${SRC}/${f}`) && new RegExp(`\\b${name}\\b`).test(readFileSync(`${SRC}/${f}`, 'utf8')));
+      if (found) verified.add(key(files, name));
+      else missing.push(`${id}: ${name} not in ${files.join(', ')}`);
+    }
     assert.deepEqual(missing, []);
+    const list = [...verified].sort();
+    if (process.env.UPDATE_KERNEL_CITATIONS) writeFileSync(VERIFIED, JSON.stringify(list, null, 2) + '\n');
+    assert.deepEqual(JSON.parse(readFileSync(VERIFIED, 'utf8')), list, 'test/fixtures/check/kernel-6.12-citations.json is stale: run UPDATE_KERNEL_CITATIONS=1 on this test');
+  });
+  it('every [6.12] citation was verified against the source (the list kept in the repository)', () => {
+    const verified = new Set<string>(JSON.parse(readFileSync(VERIFIED, 'utf8')) as string[]);
+    const unverified = citedPairs().filter(({ files, name }) => !verified.has(key(files, name))).map(({ rule: id, files, name }) => `${id}: ${key(files, name)}`);
+    assert.deepEqual(unverified, [], 'check these against the 6.12 source, then run UPDATE_KERNEL_CITATIONS=1 on this test with the tree at LINUX_6_12_SRC');
   });
 });
 
