@@ -175,6 +175,8 @@ function keywordFinding(path: JsonPath, e: ErrorObject, ctx: SchemaContext): Con
     }
     case 'minLength':
       return finding(ctx, path, `${where}: must not be empty`);
+    case 'maxLength':
+      return finding(ctx, path, `${where}: must be at most ${e.params.limit} characters long, got ${typeof e.data === 'string' ? e.data.length : '?'}`);
     case 'pattern': {
       const why = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `must match ${e.params.pattern}`;
       return finding(ctx, path, `${where}: ${shown} is not valid: ${why}`);

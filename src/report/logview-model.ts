@@ -41,6 +41,10 @@ export function bootTitle(b: Boot): string {
 }
 
 const hex = (n: number | null): string | null => (n === null ? null : formatHex(n));
+/** The protocol's limits (src/protocol/logview.ts) on a timeline label and a fact's value: a log line can be longer. */
+const LABEL_MAX = 500;
+const FACT_MAX = 4000;
+const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
 /** The input quirks in words. */
 export function inputNotes(f: AnalysisFile): string[] {
@@ -59,7 +63,7 @@ export function inputNotes(f: AnalysisFile): string[] {
 
 function overview(b: Boot): Fact[] {
   const out: Fact[] = [];
-  const add = (label: string, value: string | null, line: number | null = null) => value !== null && out.push({ label, value, line });
+  const add = (label: string, value: string | null, line: number | null = null) => value !== null && out.push({ label, value: cut(value, FACT_MAX), line });
   if (b.kernel) {
     const from = b.kernel.source === 'linux-version' ? '' : b.kernel.source === 'oops-header' ? ' (from an oops header)' : ' (from the boot image name)';
     add('kernel', `${b.kernel.version}${b.kernel.distroVersion ? ` (${b.kernel.distroVersion})` : ''}${from}`, b.kernel.line);
@@ -119,7 +123,7 @@ function otherFacts(b: Boot): Fact[] {
     const where = d.start !== null ? ` [${formatHex(d.start)}-${d.end === null ? '?' : formatHex(d.end)}]` : '';
     out.push({ label: d.kind === 'p2pdma' ? 'P2PDMA memory' : 'device-private memory', value: `${[d.driver, d.device].filter(Boolean).join(' ') || '?'}${where}${d.bytes !== null ? ` ${formatBytes(d.bytes)}` : ''}`, line: d.line });
   }
-  for (const h of b.hotplug) out.push({ label: `hotplug: ${h.kind}`, value: h.text, line: h.line });
+  for (const h of b.hotplug) out.push({ label: `hotplug: ${h.kind}`, value: cut(h.text, FACT_MAX), line: h.line });
   for (const u of b.unavailableRanges) out.push({ label: 'unavailable ranges', value: `${u.pages.toLocaleString('en-US')} pages${u.node !== null ? ` on node ${u.node}` : ''}${u.zone ? `, zone ${u.zone}` : ''}`, line: u.line });
   for (const z of b.zoneMemmap) {
     const bits = [z.memmapPages !== null ? `${z.memmapPages.toLocaleString('en-US')} pages used for memmap` : null, z.reservedPages !== null ? `${z.reservedPages.toLocaleString('en-US')} reserved` : null, z.presentPages !== null ? `${z.presentPages.toLocaleString('en-US')} present` : null].filter(Boolean);
@@ -171,7 +175,7 @@ export function bootTimeline(b: Boot): { timeline: LogTimeline | null; note: str
     const placed = items.sort((x, y) => x.start - y.start).map((it) => ({ it, lane: lane(ends, it.start, it.end) }));
     const first = rows.length;
     for (let i = 0; i < ends.length; i++) rows.push(ends.length === 1 ? name : `${name} ${i + 1}`);
-    for (const { it, lane: l } of placed) bars.push({ row: first + l, startS: it.start, endS: it.end, kind, label: it.label, line: it.line });
+    for (const { it, lane: l } of placed) bars.push({ row: first + l, startS: it.start, endS: it.end, kind, label: cut(it.label, LABEL_MAX), line: it.line });
   };
   packed(
     'zoneDeviceInit',
@@ -186,7 +190,7 @@ export function bootTimeline(b: Boot): { timeline: LogTimeline | null; note: str
 
   const mark = (t: number | null, kind: LogTimeline['markers'][number]['kind'], label: string, ln: number) => {
     if (t === null) return;
-    markers.push({ atS: t, kind, label, line: ln });
+    markers.push({ atS: t, kind, label: cut(label, LABEL_MAX), line: ln });
   };
   if (b.memory) mark(b.memory.t, 'memory', `Memory: ${b.memory.availableKiB.toLocaleString('en-US')}K/${b.memory.totalKiB.toLocaleString('en-US')}K available`, b.memory.line);
   if (b.hugetlbOptimizedAtBoot) mark(b.hugetlbOptimizedAtBoot.t, 'hugetlb', `HugeTLB: ${b.hugetlbOptimizedAtBoot.pages} huge pages whose vmemmap are optimized at boot`, b.hugetlbOptimizedAtBoot.line);

@@ -110,3 +110,15 @@ describe('memmap.schema.json', () => {
     assert.ok(pattern.test('1E') && !parseSize('1E').ok, '1E: the editor accepts the spelling, the loader says it is beyond 2^53');
   });
 });
+
+describe('names have a length limit (reports and the dashboard show them)', () => {
+  it('a config name over 200 characters, a device or scenario name over 100: located errors', () => {
+    const long = (n: number) => 'n'.repeat(n);
+    const text = `name: ${long(201)}\nnodes:\n  - id: 0\n    ranges: [{ start: 0x100000000, size: 16G }]\ndevices:\n  - { name: ${long(101)}, start: 0x1000000000, size: 1G }\nscenarios:\n  - name: ${long(101)}\n    set: { kernel.hvo: false }\n`;
+    const r = loadConfigText(text, 'long.memmap.yaml');
+    const msgs = r.errors.filter((e) => e.severity === 'error').map((e) => e.message);
+    assert.equal(msgs.filter((m) => /must be at most (200|100) characters long, got (201|101)/.test(m)).length, 3, msgs.join('\n'));
+    const ok = text.replace(long(201), long(200)).split(long(101)).join(long(100));
+    assert.deepEqual(loadConfigText(ok, 'ok.memmap.yaml').errors.filter((e) => e.severity === 'error').map((e) => e.message), []);
+  });
+});

@@ -295,3 +295,17 @@ describe('log view comparison (measured vs a linked config)', () => {
     assert.deepEqual(bootView(b), bootView(b));
   });
 });
+
+describe('lines longer than the protocol allows', () => {
+  it('a 600-character bad-page line: its timeline label is cut, and the model still fits the protocol', () => {
+    const text =
+      '[    1.000000] Linux version 6.12.9 (a@b) (gcc 12) #1 SMP\n' +
+      `[    5.000000] BUG: Bad page state in process ${'x'.repeat(600)}  pfn:1f0000\n`;
+    const f = analyzeText(text);
+    const m = logViewModel(f, { file: 'long.log', boot: 0, link: null, comparison: null, compareWith: null, compareOther: null });
+    const v = parseLogViewModel(m);
+    assert.ok(v.ok, v.ok ? '' : v.error);
+    const labels = m.boot!.timeline!.markers.map((k) => k.label);
+    assert.ok(labels.some((l) => l.length === 500 && l.endsWith('…')), labels.join('\n'));
+  });
+});

@@ -159,7 +159,7 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     const { errorModel, logViewModel, defaultBoot } = await import('../../report/logview-model');
     if (doc.state === 'error' || !doc.file) return errorModel(doc.display, doc.error ?? 'the analysis failed', doc.size ?? 0);
     const link = this.linkOf(doc.uri);
-    return logViewModel(doc.file, {
+    const model = logViewModel(doc.file, {
       file: doc.display,
       boot: doc.bootIndex(defaultBoot(doc.file)),
       link: link ? { uri: link.toString(), file: vscode.workspace.asRelativePath(link) } : null,
@@ -167,6 +167,12 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
       compareWith: doc.compareWith,
       compareOther: doc.compareOther,
     });
+    // The webview refuses a model outside the protocol and would show "Analyzing…" for ever: say why instead.
+    const { parseLogViewModel } = await import('../../protocol/logview');
+    const valid = parseLogViewModel(model);
+    if (valid.ok) return model;
+    this.ctx.log.error(`log view: the model of ${doc.display} does not fit the protocol: ${valid.error}`);
+    return errorModel(doc.display, `this log's figures cannot be shown (a bug in memmap-lab: ${valid.error}); see the Memmap Lab output`, doc.size ?? 0);
   }
 
   async selectBoot(doc: LogDocument, boot: number): Promise<void> {
@@ -200,7 +206,12 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
       file = (await analyzeWithProgress(uri, await sizeOf(uri), cancel, display)).file;
     } catch (e) {
       // The view was closed (or the progress cancelled): nothing to say.
-      if (cancel.token.isCancellationRequested || (e as Error)?.name === 'AnalysisCancelledError') return undefined;
+      // Either way the "compare with" select goes back to what is compared (picking the same entry again fires no change).
+      if (cancel.token.isCancellationRequested || (e as Error)?.name === 'AnalysisCancelledError') {
+        await editor?.refresh();
+        return undefined;
+      }
+      await editor?.refresh();
       throw new Error(readError(uri, e), { cause: e });
     } finally {
       cancel.dispose();
@@ -209,7 +220,10 @@ export class LogViews implements vscode.CustomReadonlyEditorProvider<LogDocument
     const { defaultBoot } = await import('../../report/logview-model');
     const index = defaultBoot(file);
     const best = file.boots.find((b) => b.index === index);
-    if (!best) throw new Error(`${display} holds no boot with memmap facts to compare with`);
+    if (!best) {
+      await editor?.refresh();
+      throw new Error(`${display} holds no boot with memmap facts to compare with`);
+    }
     doc.compareOther = { file: display, boot: best };
     doc.compareWith = null;
     this.ctx.log.info(`log view: ${doc.display} compared with boot ${best.index + 1} of ${display}`);
