@@ -201,7 +201,9 @@ export function bootTimeline(b: Boot): { timeline: LogTimeline | null; note: str
     if (h.preallocatedLine !== null) mark(h.preallocatedT, 'hugetlb', `${size}: ${h.preallocatedPages} pages pre-allocated`, h.preallocatedLine);
     if (h.hvoLine !== null) {
       const freed = h.vmemmapFreeableKiB !== null ? `${h.vmemmapFreeableKiB} KiB` : `${h.vmemmapFreeablePages} pages of`;
-      mark(h.hvoT, 'hugetlb', `${size}: ${freed} vmemmap can be freed`, h.hvoLine);
+      // In the log's own words: 5.19-rc printed "can be optimized" / "can optimize", later kernels "can be freed" / "can free".
+      const verb = h.hvoWording === 'can-be-optimized' || h.hvoWording === 'can-optimize-pages' ? 'can be optimized' : 'can be freed';
+      mark(h.hvoT, 'hugetlb', `${size}: ${freed} vmemmap ${verb}`, h.hvoLine);
     }
     if (h.preallocatedLine === null && h.hvoLine === null) mark(h.t, 'hugetlb', size, h.line);
   }
