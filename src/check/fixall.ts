@@ -11,8 +11,9 @@
 
 import { checkText as checkConfigText } from './engine';
 import { applyFixes, nonOverlappingFixes } from './edits';
-import { fixAllApplies } from './policy';
-import { atLeast, isInvalid } from './report';
+import { findingIdentity as findingKey, fixAllApplies } from './policy';
+import { atLeast, isInvalid, SEVERITY_RANK as RANK } from './report';
+import { objectKey } from './rules/simulation';
 import type { CheckOptions, CheckResult, Finding, Fix, Severity } from './types';
 
 export interface FixAllStep {
@@ -41,13 +42,11 @@ export interface FixAllResult {
 
 type Check = (text: string, fileName: string, opts: CheckOptions) => CheckResult;
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /** Checks a Fix All may run: far more than any real config needs (a round fixes every object at once). */
 const MAX_CHECKS = 200;
 
-const findingKey = (f: Finding) => `${f.rule}|${f.scenario}|${f.path.join('/')}`;
-/** The config object a finding is about: devices/3, hotplug/0, kernel, ... (and its scenario). */
-const objectKey = (f: Finding) => `${f.scenario ?? ''}|${f.path.slice(0, typeof f.path[1] === 'number' ? 2 : 1).join('/')}`;
+/** The config object a finding is about (devices/3, hotplug/0, nodes/1/ranges/0, kernel, ...) in its scenario. */
+const objectOf = (f: Finding) => `${f.scenario ?? ''}|${objectKey(f.path)}`;
 
 function order(a: Finding, b: Finding): number {
   const pa = a.path.slice(0, 2);
@@ -122,7 +121,7 @@ export function fixAll(text: string, fileName: string, opts: CheckOptions = {}, 
     if (!candidates.length) break;
     // One finding per object, fixes that do not overlap.
     const seen = new Set<string>();
-    const perObject = candidates.filter((f) => !seen.has(objectKey(f)) && seen.add(objectKey(f)));
+    const perObject = candidates.filter((f) => !seen.has(objectOf(f)) && seen.add(objectOf(f)));
     const fixes = perObject.map((f) => usable(f)!);
     const taken = nonOverlappingFixes(fixes);
     const batch = taken.map((i) => ({ f: perObject[i], fix: fixes[i] }));

@@ -9,6 +9,11 @@
  * device" back to `map: mem` would make it a no-op), and infos are never applied in bulk. Each finding's
  * preferred (first) fix is the one applied.
  */
+/** What makes a finding the same one after a fix: its rule, scenario and config path (the message's numbers change). */
+export function findingIdentity(f: { rule: string; scenario: string | null; path: readonly (string | number)[] }): string {
+  return `${f.rule}|${f.scenario}|${f.path.join('/')}`;
+}
+
 export function fixAllApplies(f: { severity: string; scenario: string | null; tradeOff?: boolean }): boolean {
   return f.severity === 'error' || (f.severity === 'warning' && f.scenario === null && f.tradeOff !== true);
 }

@@ -55,7 +55,9 @@ export interface JsonReport {
   summary: { files: number; invalidFiles: number; errors: number; warnings: number; infos: number; fixesApplied: number };
 }
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+/** error > warning > info, as sort keys. */
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const RANK = SEVERITY_RANK;
 
 /** Findings at or above `min` (error > warning > info). */
 export function atLeast(findings: readonly Finding[], min: Severity): Finding[] {

@@ -45,7 +45,7 @@ export const DEFAULTS = {
  * info block (pmem namespaces, CXL fsdax); `mem` for CXL / HMEM dynamic dax regions, which have no info block
  * to reserve a memmap in (alloc_dax_region() without an altmap): their memmap is always in RAM.
  */
-export function defaultMap(kind: DeviceConfig['kind'], mode: DeviceConfig['mode']): DeviceConfig['map'] {
+function defaultMap(kind: DeviceConfig['kind'], mode: DeviceConfig['mode']): DeviceConfig['map'] {
   return kind === 'pmem' || (kind === 'cxl' && mode === 'fsdax') ? DEFAULTS.deviceMap : 'mem';
 }
 

@@ -9,6 +9,7 @@ import { codeOf, DIAGNOSTIC_SOURCE } from './diagnostics';
 import { isConfigDocument } from './configFiles';
 import type { EditorAnalyses, EditorModel, FindingEntry } from './checker';
 import { quickFixTitle, textChanges } from './figures';
+import { findingIdentity } from '../check/policy';
 import type { Fix } from '../check/types';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('memmap');
@@ -88,8 +89,8 @@ export class MemmapCodeActions implements vscode.CodeActionProvider {
     action.edit = new vscode.WorkspaceEdit();
     for (const c of changes) action.edit.replace(model.analysis.snapshot.uri, model.analysis.toRange(c.range), c.newText);
     // The diagnostics of the findings Fix All leaves no trace of.
-    const left = new Set(res.result.findings.map((f) => `${f.rule}|${f.scenario}|${f.path.join('/')}`));
-    action.diagnostics = model.entries.filter((e) => !left.has(`${e.finding.rule}|${e.finding.scenario}|${e.finding.path.join('/')}`)).map((e) => e.diagnostic);
+    const left = new Set(res.result.findings.map(findingIdentity));
+    action.diagnostics = model.entries.filter((e) => !left.has(findingIdentity(e.finding))).map((e) => e.diagnostic);
     return action;
   }
 }

@@ -14,8 +14,12 @@ export const LOGVIEW_MODEL_VERSION = 1;
 /** 1-based line of the log. */
 const line = () => int(1, 1e10);
 
+/** The longest fact value and timeline label a model may carry (a log line can be longer: logview-model.ts cuts it). */
+export const FACT_VALUE_MAX = 4000;
+export const TIMELINE_LABEL_MAX = 500;
+
 /** A labelled value with the log line it came from (the overview, HugeTLB events, ...). */
-export const FactSchema = object({ label: str(200), value: str(4000), line: nullable(line()) });
+export const FactSchema = object({ label: str(200), value: str(FACT_VALUE_MAX), line: nullable(line()) });
 export type Fact = Infer<typeof FactSchema>;
 
 export const BootChoiceSchema = object({
@@ -41,8 +45,8 @@ export const LogTimelineSchema = object({
   endS: num(),
   /** Row labels, top to bottom. */
   rows: array(str(200), 10_000),
-  bars: array(object({ row: int(0), startS: num(), endS: num(), kind: literal(...TIMELINE_BAR_KINDS), label: str(500), line: line() }), 100_000),
-  markers: array(object({ atS: num(), kind: literal(...TIMELINE_MARKER_KINDS), label: str(500), line: line() }), 10_000),
+  bars: array(object({ row: int(0), startS: num(), endS: num(), kind: literal(...TIMELINE_BAR_KINDS), label: str(TIMELINE_LABEL_MAX), line: line() }), 100_000),
+  markers: array(object({ atS: num(), kind: literal(...TIMELINE_MARKER_KINDS), label: str(TIMELINE_LABEL_MAX), line: line() }), 10_000),
 });
 export type LogTimeline = Infer<typeof LogTimelineSchema>;
 

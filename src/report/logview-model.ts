@@ -6,7 +6,7 @@ import type { AnalysisFile, Boot, KernelError } from '../trace/types';
 import { bootScore } from '../trace/boot';
 import { diffBoots, diffChangeText, diffValueText } from '../trace/diff';
 import { elixirIdentUrl, elixirTag } from './kernel-source';
-import { LOGVIEW_MODEL_VERSION, type BootChoice, type BootDiff, type BootView, type Comparison, type Fact, type LogTimeline, type LogViewModel } from '../protocol/logview';
+import { FACT_VALUE_MAX, LOGVIEW_MODEL_VERSION, TIMELINE_LABEL_MAX, type BootChoice, type BootDiff, type BootView, type Comparison, type Fact, type LogTimeline, type LogViewModel } from '../protocol/logview';
 
 /** At most this many ftrace functions / Chrome trace spans in the model. */
 const MAX_FUNCTIONS = 200;
@@ -41,9 +41,9 @@ export function bootTitle(b: Boot): string {
 }
 
 const hex = (n: number | null): string | null => (n === null ? null : formatHex(n));
-/** The protocol's limits (src/protocol/logview.ts) on a timeline label and a fact's value: a log line can be longer. */
-const LABEL_MAX = 500;
-const FACT_MAX = 4000;
+/** The protocol's limits on a timeline label and a fact's value: a log line can be longer. */
+const LABEL_MAX = TIMELINE_LABEL_MAX;
+const FACT_MAX = FACT_VALUE_MAX;
 const cut = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
 /** The input quirks in words. */

@@ -774,7 +774,7 @@ export function buildImport(req: ImportRequest): ImportResult {
     // What a kernel before 4.17 left early beyond the one section assumed here (earlyDeferTarget()), and the struct
     // pages of that memory, which a node rebuilt from its deferred page count also holds (reserved: not deferred).
     const assumed = archProfile({ arch: archChoice.arch, kernel: kernelOptions(OLD_DEFERRED_WORDING_LAST) });
-    const moreEarly = 2 * GiB - assumed.sectionSize;
+    const moreEarly = (earlyDeferTarget([4, 16], assumed.pagesPerSection, assumed.pageSize) - earlyDeferTarget(assumed.version, assumed.pagesPerSection, assumed.pageSize)) * assumed.pageSize;
     const moreMemmap = (moreEarly / assumed.pageSize) * assumed.structPageSize;
     comments.inline('kernel.version', `guess: no version line; the deferred-init wording dates the kernel to v4.2..v${OLD_DEFERRED_WORDING_LAST} (see above)`);
     comments.before(

@@ -295,9 +295,9 @@ function parseStamp(s: string, p: number, rec: Rec, q: PrefixQuirks): number {
   let end: number;
   if (m) {
     const [, sign, ip, fp] = m;
-    const v = Number(ip) + Number(fp) / 10 ** fp.length;
+    const v = signed(sign ?? '', ip, fp);
     if (sign) {
-      relative(sign === '-' ? -v : v, rec, q);
+      relative(v, rec, q);
     } else {
       rec.ts = v;
       rec.tsKind = TsKind.Absolute;

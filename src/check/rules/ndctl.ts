@@ -10,7 +10,7 @@ import { altmapSafeRanges, usableAlign, bytesExact, formatHex, hasInfoBlock, isA
 
 const SZ_16M = 16 * MiB;
 /** Default region alignment (MEMREMAP_COMPAT_ALIGN_MAX) and interleave ways assumed. */
-export const REGION_ALIGN = SZ_16M;
+const REGION_ALIGN = SZ_16M;
 const WAYS = 1;
 /** ndctl check_dax_align(): an fsdax / devdax namespace starts on a 16 MiB boundary. */
 export const NDCTL_START_ALIGN = SZ_16M;
