@@ -52,6 +52,7 @@ export function inputNotes(f: AnalysisFile): string[] {
   const out: string[] = [];
   if (f.format !== 'kernel-log') return out;
   if (q.encoding) out.push(`${q.encoding}: transcoded to UTF-8`);
+  if (q.crOnlyLineEndings) out.push('CR-only line endings: each CR read as a line break');
   if (q.quotedPrintable) out.push('quoted-printable (mail archive): soft line breaks joined');
   if (q.mailQuoted) out.push('mail quote marks removed');
   if (q.prefixes.length) out.push(`line prefixes removed: ${q.prefixes.join(', ')}`);

@@ -403,6 +403,7 @@ class Run {
       input: {
         ...(this.kernel ? this.kernel.inputQuirks() : { quotedPrintable: false, mailQuoted: false, timestamps: [], prefixes: [], rejoinedLines: 0, longLinesCut: 0 }),
         encoding: this.utf16?.encoding ?? null,
+        crOnlyLineEndings: this.cr !== null,
       },
       boots: k ? k.boots : [],
       bootsNotRetained: k ? k.bootsNotRetained : 0,

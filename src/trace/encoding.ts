@@ -63,9 +63,9 @@ export function decodeText(buf: Uint8Array): string {
 // console and terminal captures) has no "\n" at all, so it would read as one long line. Such text is
 // recognised from its first bytes (CR_LOOK of them: no LF there, and a CR followed by something else) and
 // each lone CR is read as a line break as the text streams in ("\r\n" is left as it is: the readers drop
-// a CR before a LF). Same length, same line numbers as the LF copy. analyze.ts transcodes the bytes it
-// gives the readers; LineSplitter (lines.ts) decides the same way on the text it is given (import's
-// second pass), so both count the same lines.
+// a CR before a LF). Same length, same line numbers as the LF copy. analyze.ts decides and transcodes the
+// bytes it gives the readers; import's second pass (import/records.ts) transcodes the same way when the
+// analysis says so (AnalysisFile.input.crOnlyLineEndings), so both count the same lines.
 
 /** How many leading bytes decide whether the text has CR-only line endings. */
 export const CR_LOOK = 64 * 1024;
@@ -121,24 +121,5 @@ export class CrToLf {
     const held = this.held;
     this.held = false;
     return held ? Buffer.from([10]) : Buffer.alloc(0);
-  }
-}
-
-/** CrToLf for text of one character per byte. */
-export class CrToLfText {
-  private held = false;
-
-  push(s: string): string {
-    if (s === '') return s;
-    let t = this.held ? (s.charCodeAt(0) === 10 ? '\r' : '\n') + s : s;
-    this.held = t.charCodeAt(t.length - 1) === 13;
-    if (this.held) t = t.slice(0, -1);
-    return t.includes('\r') ? t.replace(/\r(?!\n)/g, '\n') : t;
-  }
-
-  end(): string {
-    const held = this.held;
-    this.held = false;
-    return held ? '\n' : '';
   }
 }

@@ -12,6 +12,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { analyzeFile, analyzeText } from './analyze';
+import { CR_ONLY_NOTE } from './encoding';
 import { bootNumber, bootRange, bootScore } from './boot';
 import type { Cancellation } from './cancel';
 import type { AnalysisFile, Boot } from './types';
@@ -104,6 +105,7 @@ function passOptions(file: AnalysisFile, boot: Boot, facts: ExtraFacts) {
     last: boot.lastLine,
     quotedPrintable: file.input.quotedPrintable,
     encoding: file.input.encoding,
+    crOnly: file.input.crOnlyLineEndings,
     want: factLines(boot),
     onMessage: (text: string, line: number) => collectFact(facts, text, line),
   };
@@ -731,7 +733,7 @@ export function buildImport(req: ImportRequest): ImportResult {
   // How the log was read (UTF-16 transcoded, CR-only line ends), as `analyze` says it: line numbers cited below
   // count lines as read that way.
   if (log?.file.input.encoding) warnings.push(`input: the log is ${log.file.input.encoding.toUpperCase()}: it was read transcoded to UTF-8`);
-  for (const w of log?.file.warnings ?? []) if (w.startsWith('line endings:')) warnings.push(`input: ${w}`);
+  if (log?.file.input.crOnlyLineEndings) warnings.push(`input: ${CR_ONLY_NOTE}`);
 
   header.push('Imported by `memmap-lab import`: a workload config built from a real machine.');
   if (log && b) {

@@ -597,6 +597,7 @@ export class KernelLogReader implements Sink {
       rejoinedLines: this.rejoined,
       longLinesCut: this.splitter.longLinesCut + this.longCuts,
       encoding: null,
+      crOnlyLineEndings: false,
     };
   }
 

@@ -168,8 +168,8 @@ export function fileFooter(f: AnalysisFile): string {
   const q = f.input;
   const notes: string[] = [];
   if (q.encoding) notes.push(`${q.encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'}, decoded`);
-  // CR-only line endings are an input quirk like UTF-16 (--json: the note in `warnings`).
-  const crOnly = f.warnings.includes(CR_ONLY_NOTE);
+  // CR-only line endings are an input quirk like UTF-16 (--json: input.crOnlyLineEndings, and the note in `warnings`).
+  const crOnly = f.input.crOnlyLineEndings;
   if (crOnly) notes.push('CR-only line endings, each CR read as a line break');
   if (q.quotedPrintable) notes.push('quoted-printable');
   if (q.mailQuoted) notes.push('mail-quoted');

@@ -54,6 +54,9 @@ export interface InputQuirks {
   /** The file was UTF-16 (a byte order mark, or NUL bytes in every other position of its start) and was
    *  decoded; null: read byte by byte (UTF-8, ASCII, latin1). */
   encoding: 'utf-16le' | 'utf-16be' | null;
+  /** The file had CR-only line endings (no LF in its first 64 KiB, a lone CR there): each lone CR was read as a
+   *  line break (encoding.ts crOnlyOf); `warnings` carries CR_ONLY_NOTE too. */
+  crOnlyLineEndings: boolean;
 }
 
 export type BootBoundary = 'start-of-file' | 'linux-version' | 'timestamp-reset' | 'journal-boot-id' | 'repeated-fact';

@@ -219,7 +219,7 @@ describe('log view model from the corpus', () => {
     assert.equal(err.message, 'Cannot read gone.log: no such file');
   });
 
-  it('a UTF-16 log says it was transcoded; a number above 2^53 is shown with its line, not dropped', async () => {
+  it('a UTF-16 log says it was transcoded, a CR-only one how its lines were split; a number above 2^53 is shown with its line, not dropped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'memmap-lv-'));
     const text = '[    0.000000] Linux version 6.12.0 (x@y) #1 SMP\n[    1.000000] node 0 deferred pages initialised in 56ms\n';
     const file = join(dir, 'ps.log');
@@ -227,6 +227,10 @@ describe('log view model from the corpus', () => {
     const m = valid(logViewModel(await analyzeFile(file), { file: 'ps.log' }));
     assert.ok(m.input.includes('utf-16le: transcoded to UTF-8'), m.input.join('; '));
     assert.equal(m.boot!.deferred[0].ms, 56);
+    assert.ok(!m.input.some((n) => /CR-only/.test(n)), m.input.join('; '));
+    const mac = valid(logViewModel(analyzeText(text.replace(/\n/g, '\r'), { path: 'mac.log' }), { file: 'mac.log' }));
+    assert.ok(mac.input.includes('CR-only line endings: each CR read as a line break'), mac.input.join('; '));
+    assert.equal(mac.boot!.deferred[0].ms, 56);
     const big = valid(logViewModel(analyzeText(text + '[    2.000000] memmap_init_zone_device initialised 9007199254740993 pages in 5ms\n', { path: 'big.log' }), { file: 'big.log' }));
     const fact = big.boot!.overview.find((f) => f.label === 'number too large');
     assert.ok(fact, JSON.stringify(big.boot!.overview));

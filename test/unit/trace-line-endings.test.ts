@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFile, analyzeFileWith, analyzeStream, analyzeText } from '../../src/trace/analyze';
-import { CR_ONLY_NOTE, CrToLf, CrToLfText, crOnlyOf } from '../../src/trace/encoding';
-import { LineSplitter } from '../../src/trace/lines';
+import { CR_ONLY_NOTE, CrToLf, crOnlyOf } from '../../src/trace/encoding';
+import { recordPassFile, recordPassText } from '../../src/trace/import/records';
 import type { AnalysisFile } from '../../src/trace/types';
 import { runCli } from './cli-run';
 import { corpusFile, corpusTexts } from './corpus';
@@ -25,17 +25,14 @@ function file(name: string, bytes: Buffer | string): string {
 
 const toCr = (text: string) => text.replace(/\r?\n/g, '\r');
 
-/** What must not differ from the LF copy: everything but the path and the CR note. */
+/** What must not differ from the LF copy: everything but the path and the CR note and flag. */
 function figures(f: AnalysisFile) {
-  return { format: f.format, sizeBytes: f.sizeBytes, lines: f.lines, input: f.input, boots: f.boots, bootsNotRetained: f.bootsNotRetained, warnings: f.warnings.filter((w) => w !== CR_ONLY_NOTE) };
+  return { format: f.format, sizeBytes: f.sizeBytes, lines: f.lines, input: { ...f.input, crOnlyLineEndings: null }, boots: f.boots, bootsNotRetained: f.bootsNotRetained, warnings: f.warnings.filter((w) => w !== CR_ONLY_NOTE) };
 }
 
-function splitLines(text: string, chunk: number): string[] {
-  const out: string[] = [];
-  const sp = new LineSplitter((s, a, b) => out.push(s.slice(a, b)));
-  for (let i = 0; i < text.length; i += chunk) sp.push(text.slice(i, i + chunk));
-  sp.end();
-  return out;
+/** Every message import's second pass reads, by line (crOnly: as analyze says the file is). */
+function messagesOf(text: string, crOnly: boolean, quotedPrintable = false): Map<number, string> {
+  return recordPassText(text, { first: 1, last: Infinity, quotedPrintable, crOnly, want: new Set(), onMessage: () => true });
 }
 
 describe('CR-only line endings', () => {
@@ -60,31 +57,35 @@ describe('CR-only line endings', () => {
     const want = 'a\nb\r\nc\n\nd\n';
     for (let chunk = 1; chunk <= text.length; chunk++) {
       const tb = new CrToLf();
-      const tt = new CrToLfText();
       const bytes: Buffer[] = [];
-      let str = '';
-      for (let i = 0; i < text.length; i += chunk) {
-        bytes.push(tb.push(Buffer.from(text.slice(i, i + chunk), 'latin1')));
-        str += tt.push(text.slice(i, i + chunk));
-      }
+      for (let i = 0; i < text.length; i += chunk) bytes.push(tb.push(Buffer.from(text.slice(i, i + chunk), 'latin1')));
       bytes.push(tb.end());
-      str += tt.end();
-      assert.equal(Buffer.concat(bytes).toString('latin1'), want, `bytes, chunk ${chunk}`);
-      assert.equal(str, want, `text, chunk ${chunk}`);
+      assert.equal(Buffer.concat(bytes).toString('latin1'), want, `chunk ${chunk}`);
     }
   });
 
-  it('the line splitter (import\'s second pass) reads them as the analyzer does, whatever the chunks', () => {
+  it('import\'s second pass reads them as the analyzer does when the analysis says so (file and text)', async () => {
     const { text } = logs[1];
-    const want = splitLines(text, 1 << 20);
-    for (const chunk of [1 << 20, 65536, 4096, 333, 7]) assert.deepEqual(splitLines(toCr(text), chunk), want, `chunk ${chunk}`);
-    assert.deepEqual(splitLines('a\rb\r\rc', 1), ['a', 'b', '', 'c']);
+    const qp = analyzeText(text).input.quotedPrintable;
+    const want = messagesOf(text, false, qp);
+    assert.ok(want.size > 20, String(want.size));
+    const cr = toCr(text);
+    assert.deepEqual(messagesOf(cr, true, qp), want);
+    const p = file('04-pass-cr.log', Buffer.from(cr, 'latin1'));
+    const texts = await recordPassFile(p, { first: 1, last: Infinity, quotedPrintable: qp, crOnly: true, want: new Set(), onMessage: () => true });
+    assert.deepEqual(texts, want);
+    // The lines it cites are the analyzer's: the CR-only copy's facts point at the same lines.
+    const a = analyzeText(cr);
+    assert.equal(a.input.crOnlyLineEndings, true);
+    for (const d of a.boots[0].deferredInit) assert.match(want.get(d.line)!, /deferred pages initialised/);
     // A CRLF after the first 64 KiB of a CR-only text is one line break (its CR is the reader's to drop).
-    const long = `${'x\r'.repeat(40000)}y\r\nz\r`;
-    assert.deepEqual(splitLines(long, 1000).slice(-2), ['y\r', 'z']);
-    // LF text, even with stray CRs, is split at its LFs only.
-    assert.deepEqual(splitLines('a\rb\nc\rd\n', 2), ['a\rb', 'c\rd']);
-    assert.deepEqual(splitLines('no break at all', 3), ['no break at all']);
+    const long = `${'[    1.000000] x\r'.repeat(5000)}[    2.000000] y\r\n[    3.000000] z\r`;
+    const got = messagesOf(long, true);
+    assert.equal(got.size, 5002);
+    assert.equal(got.get(5001), 'y');
+    assert.equal(got.get(5002), 'z');
+    // Not CR-only: lines end at LFs only, a stray CR stays in its line (the kept text drops control characters).
+    assert.deepEqual([...messagesOf('[    1.0] a\rb\n[    2.0] c\n', false).entries()], [[1, 'ab'], [2, 'c']]);
   });
 
   it('analyze exactly as the LF copy (every read size, the two-thread threshold, text, stream) and say so', async () => {
@@ -96,6 +97,7 @@ describe('CR-only line endings', () => {
         const got = await analyzeFile(p, { chunkBytes });
         assert.deepEqual(figures(got), want, `${n}, chunkBytes ${chunkBytes}`);
         assert.deepEqual(got.warnings, [CR_ONLY_NOTE]);
+        assert.equal(got.input.crOnlyLineEndings, true);
       }
       assert.deepEqual(figures(await analyzeFileWith(p, {}, { parallelFrom: 0 })), want, `${n}, parallel threshold`);
       assert.deepEqual(figures(analyzeText(toCr(text))), figures(analyzeText(text)), `${n}, text`);
@@ -106,6 +108,7 @@ describe('CR-only line endings', () => {
       const crlf = await analyzeFile(file(`${n}-crlf.log`, Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'latin1')));
       assert.deepEqual(crlf.boots, want.boots);
       assert.deepEqual(crlf.warnings, []);
+      assert.equal(crlf.input.crOnlyLineEndings, false);
     }
   });
 
@@ -117,6 +120,7 @@ describe('CR-only line endings', () => {
     assert.deepEqual(got.boots, want.boots);
     assert.equal(got.lines, want.lines);
     assert.equal(got.input.encoding, 'utf-16le');
+    assert.equal(got.input.crOnlyLineEndings, true);
     assert.deepEqual(got.warnings, [CR_ONLY_NOTE]);
   });
 
@@ -132,6 +136,7 @@ describe('CR-only line endings', () => {
     assert.equal(j.code, 0, j.err);
     const doc = JSON.parse(j.out) as { files: AnalysisFile[] };
     assert.deepEqual(doc.files[0].warnings, [CR_ONLY_NOTE]);
+    assert.equal(doc.files[0].input.crOnlyLineEndings, true);
     assert.equal(doc.files[0].boots.length, 1);
     const i = await cli('import', p);
     assert.equal(i.code, 0, i.err);

@@ -7,7 +7,7 @@
 // Memory stays bounded: only the requested lines' texts (cut to 200 characters) are kept.
 
 import { createReadStream } from 'node:fs';
-import { Utf16ToUtf8, type Utf16 } from '../encoding';
+import { CrToLf, Utf16ToUtf8, type Utf16 } from '../encoding';
 import { LineSplitter } from '../lines';
 import { parseRecord, type PrefixQuirks } from '../prefix';
 import { cleanText } from '../text';
@@ -20,6 +20,9 @@ export interface RecordPassOptions {
   quotedPrintable: boolean;
   /** The file is UTF-16 (AnalysisFile.input.encoding): transcoded to UTF-8 as the analyzer reads it. */
   encoding?: Utf16 | null;
+  /** The file has CR-only line endings (AnalysisFile.input.crOnlyLineEndings): each lone CR is a line break,
+   *  after the UTF-16 decoding, as the analyzer reads it. */
+  crOnly?: boolean;
   /** Line numbers whose message text to keep. */
   want: ReadonlySet<number>;
   /** Called with every message of the range (text is a latin1 byte string, prefixes removed); returning
@@ -100,33 +103,54 @@ export class RecordPass {
   }
 }
 
+/** The file's bytes as the analyzer's readers take them (analyze.ts Run.transcode): UTF-16 decoded, then lone
+ *  CRs made LFs. */
+class Transcoder {
+  private readonly utf16: Utf16ToUtf8 | null;
+  private readonly cr: CrToLf | null;
+
+  constructor(opts: RecordPassOptions) {
+    this.utf16 = opts.encoding ? new Utf16ToUtf8(opts.encoding) : null;
+    this.cr = opts.crOnly ? new CrToLf() : null;
+  }
+
+  push(b: Buffer): Buffer {
+    const u = this.utf16 === null ? b : this.utf16.push(b);
+    return this.cr === null ? u : this.cr.push(u);
+  }
+
+  end(): Buffer {
+    const u = this.utf16 === null ? Buffer.alloc(0) : this.utf16.end();
+    if (this.cr === null) return u;
+    return Buffer.concat([this.cr.push(u), this.cr.end()]);
+  }
+}
+
 /** Run the pass over a file (streamed, one latin1 character per byte like the analyzer). */
 export async function recordPassFile(path: string, opts: RecordPassOptions): Promise<Map<number, string>> {
   const pass = new RecordPass(opts);
-  const utf16 = opts.encoding ? new Utf16ToUtf8(opts.encoding) : null;
+  const tc = new Transcoder(opts);
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  let done = false;
   try {
     for await (const chunk of stream) {
-      pass.push((utf16 ? utf16.push(chunk as Buffer) : (chunk as Buffer)).toString('latin1'));
+      pass.push(tc.push(chunk as Buffer).toString('latin1'));
       // Stop reading once past the boot.
-      if (pass.done) break;
+      if ((done = pass.done)) break;
     }
   } finally {
     stream.destroy();
   }
+  if (!done) pass.push(tc.end().toString('latin1'));
   pass.end();
   return pass.texts;
 }
 
-/** Run the pass over text in memory (tests, the editor). */
+/** Run the pass over text in memory (tests, the editor): its UTF-8 bytes, as analyzeText() reads them. */
 export function recordPassText(text: string, opts: RecordPassOptions): Map<number, string> {
   const pass = new RecordPass(opts);
-  const bytes = Buffer.from(text, 'utf8');
-  if (opts.encoding) {
-    // UTF-16 read as single bytes (NULs between the characters): decoded as analyzeText() decodes it.
-    const utf16 = new Utf16ToUtf8(opts.encoding);
-    pass.push(Buffer.concat([utf16.push(bytes), utf16.end()]).toString('latin1'));
-  } else pass.push(bytes.toString('latin1'));
+  const tc = new Transcoder(opts);
+  pass.push(Buffer.concat([tc.push(Buffer.from(text, 'utf8')), tc.end()]).toString('latin1'));
   pass.end();
   return pass.texts;
 }
