@@ -3,11 +3,11 @@
 // the user types; the host only restores the result. When the thread cannot start or fails, analyses are
 // done in-process (analysis-core.ts) and the log says so once. No `vscode` here (unit-tested directly).
 import { Worker } from 'node:worker_threads';
+import type { CancelToken as PolledCancelToken } from '../trace/cancel';
 import type { AnalysisReply, AnalysisRequest, AnalysisResult, CancelRequest, DashboardRequest, EditorFigures, TimelineExport, TimelineRequest } from './analysis-core';
 
-/** A cancellation (vscode.CancellationToken's shape; this module does not import vscode). */
-export interface CancelToken {
-  readonly isCancellationRequested: boolean;
+/** A cancellation that can be listened to (vscode.CancellationToken's shape; this module does not import vscode). */
+export interface CancelToken extends PolledCancelToken {
   onCancellationRequested(listener: () => void): { dispose(): void };
 }
 import type { DashboardModel } from '../protocol/dashboard';

@@ -4,6 +4,7 @@
 // cancellable notification; the analyzer checks the cancellation between chunks.
 import * as vscode from 'vscode';
 import { formatBytes } from '../../config/units';
+import type { CancelToken } from '../../trace/cancel';
 import type { AnalysisFile } from '../../trace/types';
 
 /** From this size on, the analysis shows a cancellable notification (smaller ones: the status bar). */
@@ -15,10 +16,6 @@ export interface ReadLogResult {
   file: AnalysisFile;
   /** The text, for non-file schemes (import and compare re-read it from memory); null for file: URIs. */
   text: string | null;
-}
-
-export interface CancelToken {
-  readonly isCancellationRequested: boolean;
 }
 
 /** The file's size, or null when it cannot be stat'ed (the read will say why). */
