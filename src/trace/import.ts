@@ -352,14 +352,19 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
     warnings.push(`nodes: ${cite(log, r.line)}: the range ends (${hx(r.end)}) below its start (${hx(r.start)}), skipped`);
     return true;
   };
+  /** The readable ranges of lines [start, end] (inclusive ends), each with where it came from; the others said. */
+  const readable = <T extends { start: number | null; end: number | null; line: number }>(lines: readonly T[], extra: (r: T) => Partial<Range> = () => ({})): Range[] => {
+    const out: Range[] = [];
+    for (const r of lines) {
+      if (r.start === null || r.end === null) bad(r.line);
+      else if (!inverted({ start: r.start, end: r.end, line: r.line })) out.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}`, ...extra(r) });
+    }
+    return out;
+  };
   for (const id of [...ids].sort((a, c) => a - c)) {
     const early = b.nodeRanges.filter((r) => r.node === id);
     if (early.length) {
-      const ranges: Range[] = [];
-      for (const r of early) {
-        if (r.start === null || r.end === null) bad(r.line);
-        else if (!inverted({ start: r.start, end: r.end, line: r.line })) ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}` });
-      }
+      const ranges = readable(early);
       const comment = ranges.length ? 'ranges: "Early memory node ranges" (memblock.memory, exact)' : 'ranges: none: its "Early memory node ranges" lines are unreadable (skipped, see the notes)';
       result.set(id, { ranges, comment, memoryless: false, reconstructed: false });
       continue;
@@ -383,11 +388,7 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
     const haveEarly = b.nodeRanges.length > 0;
     const srat = haveEarly ? [] : f.sratMemory.filter((r) => r.node === id && !r.nonVolatile);
     if (srat.length) {
-      const ranges: Range[] = [];
-      for (const r of srat) {
-        if (r.start === null || r.end === null) bad(r.line);
-        else if (!inverted({ start: r.start, end: r.end, line: r.line })) ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}${r.hotplug ? ' (hotplug range: assumed populated at boot)' : ''}`, srat: true });
-      }
+      const ranges = readable(srat, (r) => ({ comment: `from ${cite(log, r.line)}${r.hotplug ? ' (hotplug range: assumed populated at boot)' : ''}`, srat: true }));
       result.set(id, {
         ranges,
         comment: 'ranges: ACPI SRAT memory affinity (firmware ranges: holes such as reserved areas are counted as RAM; no "Early memory node ranges" in the log)',
@@ -398,11 +399,7 @@ function nodeRangesFrom(log: LogInput, profile: ArchProfile, warnings: string[])
     }
     const blocks = haveEarly ? [] : (b.lsmem?.ranges ?? []).filter((r) => r.node === id && r.state === 'online');
     if (blocks.length) {
-      const ranges: Range[] = [];
-      for (const r of blocks) {
-        if (r.start === null || r.end === null) bad(r.line);
-        else if (!inverted({ start: r.start, end: r.end, line: r.line })) ranges.push({ start: r.start, size: r.end + 1 - r.start, comment: `from ${cite(log, r.line)}`, lsmem: true });
-      }
+      const ranges = readable(blocks, () => ({ lsmem: true }));
       result.set(id, {
         ranges,
         comment: 'ranges: lsmem online memory blocks (whole blocks; hot-added memory such as dax/kmem is listed too: move it to devices/hotplug if it is not boot RAM)',
@@ -973,17 +970,23 @@ export function buildImport(req: ImportRequest): ImportResult {
       );
     }
   }
-  // ---- first load (for the memory block probe and device matching)
+  // ---- a first load (for the memory block probe and device matching)
   const fileName = req.outputName ?? 'machine.memmap.yaml';
   const flow = (p: string) => /^nodes\[\d+\]\.ranges\[\d+\]$/.test(p) || /^hugetlb\[\d+\]$/.test(p) || /^machine\.calibration\[\d+\]$/.test(p);
-  let first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
-  if (!first.config) return { ok: false, errors: first.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
-  let memmap = simulateMemmap(first.config);
+  /** The config as it stands (no comments), loaded and simulated; a string when it does not load (an importer bug). */
+  const draft = (): { config: WorkloadConfig; memmap: MemmapResult } | string[] => {
+    const r = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
+    return r.config ? { config: r.config, memmap: simulateMemmap(r.config) } : r.errors.map((e) => `internal error: the imported config does not load: ${e.message}`);
+  };
+  let d = draft();
+  if (Array.isArray(d)) return { ok: false, errors: d };
+  let cfg = d.config;
+  let memmap = d.memmap;
   // Nodes rebuilt from "node N initialised, P pages": that count is of free pages (deferred_init_memmap() walks
   // free ranges), so the node also holds what memblock reserved at its top, its memmap and page tables. Grow
   // each such node until the simulation defers exactly P pages (the memmap of the growth is tiny: a few rounds).
   for (let round = 0; round < 4; round++) {
-    const work = buildInitWorkload(first.config, memmap);
+    const work = buildInitWorkload(cfg, memmap);
     let grown = false;
     nodes.forEach((n, i) => {
       const r = n.ranges[0];
@@ -994,9 +997,9 @@ export function buildImport(req: ImportRequest): ImportResult {
       grown = true;
     });
     if (!grown) break;
-    first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
-    if (!first.config) return { ok: false, errors: first.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
-    memmap = simulateMemmap(first.config);
+    d = draft();
+    if (Array.isArray(d)) return { ok: false, errors: d };
+    ({ config: cfg, memmap } = d);
   }
 
   // No deferred-init line, and a kernel that prints "Memory:" before deferred init runs (before 6.12, as the
@@ -1007,7 +1010,7 @@ export function buildImport(req: ImportRequest): ImportResult {
   let notDeferred: string[] | null = null;
   const m = b?.memory ?? null;
   if (b && m && b.deferredInit.length === 0 && m.reservedKiB !== null && !atLeast(profile.version, BOUNDARY.modern)) {
-    const deferredKiB = (buildInitWorkload(first.config, memmap).nodes.reduce((s, n) => s + n.deferredPages, 0) * profile.pageSize) / KiB;
+    const deferredKiB = (buildInitWorkload(cfg, memmap).nodes.reduce((s, n) => s + n.deferredPages, 0) * profile.pageSize) / KiB;
     const gapKiB = m.totalKiB - m.availableKiB - m.reservedKiB - (m.cmaReservedKiB ?? 0);
     if (deferredKiB > 0 && gapKiB < deferredKiB / 2) {
       kernel.deferredInit = false;
@@ -1017,9 +1020,9 @@ export function buildImport(req: ImportRequest): ImportResult {
         `There ${m.availableKiB}K available (${((m.availableKiB / m.totalKiB) * 100).toFixed(0)}%) + ${m.reservedKiB}K reserved + ${m.cmaReservedKiB ?? 0}K cma-reserved leave ${gapKiB}K of the ${m.totalKiB}K total,`,
         `less than half of the ${deferredKiB}K the simulation would defer: nothing was deferred (no CONFIG_DEFERRED_STRUCT_PAGE_INIT).`,
       ];
-      first = loadConfigText(renderYaml(value, new Comments(), [], [], flow), fileName);
-      if (!first.config) return { ok: false, errors: first.errors.map((e) => `internal error: the imported config does not load: ${e.message}`) };
-      memmap = simulateMemmap(first.config);
+      d = draft();
+      if (Array.isArray(d)) return { ok: false, errors: d };
+      ({ config: cfg, memmap } = d);
     }
   }
 
@@ -1036,10 +1039,10 @@ export function buildImport(req: ImportRequest): ImportResult {
   // ---- measured timings: calibration points or comments
   let calibration: CalibrationPointOut[] = [];
   if (b) {
-    const timing = simulateTiming(first.config, memmap, { calibrate: false });
-    const work = buildInitWorkload(first.config, memmap);
+    const timing = simulateTiming(cfg, memmap, { calibrate: false });
+    const work = buildInitWorkload(cfg, memmap);
     const matches = matchZoneDevices(b.zoneDevice, simulatedDevices(work, timing));
-    const cal = calibrationPoints(log!, first.config, work, matches);
+    const cal = calibrationPoints(log!, cfg, work, matches);
     for (const s of cal.skipped) trailer.push(`not calibrated: ${s}`);
     for (const z of b.zoneDevice) {
       const m = matches.find((x) => x.measured === z);
