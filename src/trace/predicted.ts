@@ -195,7 +195,7 @@ function figure(
 ): Figure {
   const round = (n: number) => Math.round(n * 1e6) / 1e6;
   const absError = predicted === null ? null : round(predicted - measured);
-  const relError = predicted === null || measured === 0 ? null : Math.round(((predicted - measured) / measured) * 1e9) / 1e9;
+  const relError = predicted === null || measured === 0 ? null : roundRatio((predicted - measured) / measured);
   return {
     figure: kind,
     subject,
@@ -462,9 +462,14 @@ export function worstError(figures: readonly Figure[], kind?: FigureKind): numbe
   return w;
 }
 
+/** Ratios and relative errors as the JSON prints them: 9 decimals (no float noise in the last digits). */
+function roundRatio(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
 /** Geometric mean of predicted/measured over figures of a kind (1 = no bias); null when none. */
 export function meanRatio(figures: readonly Figure[], kind: FigureKind): number | null {
   const r = figures.filter((f) => f.figure === kind && f.predicted !== null && f.predicted > 0 && f.measured > 0).map((f) => Math.log(f.predicted! / f.measured));
   if (!r.length) return null;
-  return Math.exp(r.reduce((a, x) => a + x, 0) / r.length);
+  return roundRatio(Math.exp(r.reduce((a, x) => a + x, 0) / r.length));
 }

@@ -261,7 +261,7 @@ function chain(raw: readonly RawSpan[], endId: number | null, threadName: (tid: 
       device: s.device,
       startUs: us(s.startNs),
       endUs: us(s.endNs),
-      durUs: us(s.endNs) - us(s.startNs),
+      durUs: (Math.round(s.endNs) - Math.round(s.startNs)) / 1000,
       costTerm: s.costTerm,
       limitedBy: s.limitedBy,
     });
