@@ -303,6 +303,14 @@ class Builder {
   json(): [unknown, SrcNode | null] {
     const errs: ParseError[] = [];
     const tree = parseTree(this.text, errs, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    // A YAML config saved as .json: one error that says so, not one per YAML token.
+    const yamlKey = /^(?:\s*#[^\n]*\n)*\s*([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|\r?\n)/.exec(this.text);
+    const keyAt = yamlKey ? yamlKey.index + yamlKey[0].lastIndexOf(yamlKey[1]) : -1;
+    if (errs.length && yamlKey && errs[0].offset <= keyAt) {
+      const start = keyAt;
+      this.error({ start, end: start + yamlKey[1].length }, 'this is YAML, not JSON (a .json file is read as JSON): rename the file to .memmap.yaml, or write it as JSON', 'syntax');
+      return [undefined, null];
+    }
     let lastOffset = -1;
     for (const e of errs) {
       if (e.offset === lastOffset) continue; // follow-on errors at the same token add nothing
@@ -362,7 +370,18 @@ class Builder {
     }
     const doc = docs[0];
     this.yamlDoc = doc;
-    for (const e of doc.errors) this.error({ start: e.pos[0], end: e.pos[1] }, yamlMessage(e.message), 'syntax');
+    for (const e of doc.errors) {
+      // The YAML parser notices an unclosed "[" or "{" where the text stops making sense, often the end of the
+      // file: point at the bracket that is never closed instead.
+      const open = /^Flow (?:sequence|map(?:ping)?)\b.*end with an? ([\]}])/.exec(e.message) ? unclosedFlow(this.text, e.pos[0]) : null;
+      if (open !== null) {
+        const eol = this.text.slice(open).search(/[\r\n]|$/);
+        const close = this.text[open] === '[' ? ']' : '}';
+        this.error({ start: open, end: open + Math.max(1, eol) }, `this "${this.text[open]}" is never closed: add "${close}" (${yamlMessage(e.message)})`, 'syntax');
+      } else {
+        this.error({ start: e.pos[0], end: e.pos[1] }, yamlMessage(e.message), 'syntax');
+      }
+    }
     for (const w of doc.warnings) {
       if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported as an unsupported tag below
       this.error({ start: w.pos[0], end: w.pos[1] }, yamlMessage(w.message), 'syntax', 'warning');
@@ -471,6 +490,37 @@ const YAML_MESSAGE_MAX = 120;
 
 /** yaml's messages sometimes end with a code excerpt; keep the first line, printable (they may quote the
  *  text: "unknown directive %..." of a binary file). */
+/**
+ * The offset of the last "[" or "{" before `at` that is not closed before it, outside quotes and comments
+ * (a plain scan: YAML block scalars holding brackets could mislead it; null then, or when none is open).
+ */
+export function unclosedFlow(text: string, at: number): number | null {
+  const stack: number[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < Math.min(at, text.length); i++) {
+    const c = text[i];
+    if (quote !== null) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) {
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else quote = null;
+      } else if (c === '\n' && stack.length === 0) quote = null;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) quote = c;
+    else if (c === '[' || c === '{') stack.push(i);
+    else if (c === ']' || c === '}') {
+      const o = stack.pop();
+      if (o === undefined || (text[o] === '[') !== (c === ']')) return null;
+    }
+  }
+  return stack.length ? stack[stack.length - 1] : null;
+}
+
 function yamlMessage(m: string): string {
   const first = m.split('\n')[0].trim();
   return excerpt(first.charAt(0).toLowerCase() + first.slice(1), YAML_MESSAGE_MAX);

@@ -1,7 +1,7 @@
 // SourceDoc: JSON-with-comments and YAML parsing with the range of every key and value.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SourceDoc, type Range } from '../../src/config/source';
+import { SourceDoc, unclosedFlow, type Range } from '../../src/config/source';
 
 function parse(text: string, fileName: string) {
   const { doc, errors } = SourceDoc.parse(text, fileName);
@@ -154,9 +154,31 @@ describe('syntax errors are located', () => {
     const { doc, errors } = parse('nodes:\n  - id: 0\n    ranges: [1, 2\nx: 1\n', 'x.yaml');
     assert.ok(errors.length >= 1);
     assert.equal(errors[0].source, 'syntax');
-    assert.match(errors[0].message, /flow sequence .* end with a \]/);
-    // yaml notices the missing ] at the next line's first token.
-    assert.deepEqual(at(doc, errors[0].range), [4, 1]);
+    assert.match(errors[0].message, /^this "\[" is never closed: add "\]" \(flow sequence .* end with a \]\)$/);
+    // yaml notices the missing ] at the next line's first token; the error points at the "[" instead.
+    assert.deepEqual(at(doc, errors[0].range), [3, 13]);
+  });
+
+  it('YAML: the unclosed bracket is found past quotes, comments and closed ones, also at the end of the file', () => {
+    const text = 'name: "a [b"\nnodes:\n  - cpus: 4 # [ comment\n    x: [1, 2]\n    ranges: [{ start: 0x100000000, size: 64G }\n';
+    const { doc, errors } = parse(text, 'x.yaml');
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.deepEqual(at(doc, errors[0].range), [5, 13]);
+    assert.match(errors[0].message, /^this "\[" is never closed/);
+    const map = parse('a:\n  b: { c: 1, d: [1, 2]\n', 'x.yaml');
+    assert.match(map.errors[0].message, /^this "\{" is never closed: add "\}"/);
+    assert.deepEqual(at(map.doc, map.errors[0].range), [2, 6]);
+    assert.equal(unclosedFlow('a: [1, {b: 2}]\n', 15), null, 'all closed');
+    assert.equal(unclosedFlow('a: [1}', 6), null, 'mismatched: no guess');
+  });
+
+  it('JSON: a YAML config saved as .json gets one error that says so', () => {
+    const { doc, errors } = parse('# Memmap Lab: demo\n# two lines\nname: demo\nnodes:\n  - cpus: 4\n', 'x.memmap.json');
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0].message, /^this is YAML, not JSON .*rename the file to \.memmap\.yaml/);
+    assert.deepEqual(at(doc, errors[0].range), [3, 1]);
+    // JSON with a mistake keeps the JSON errors.
+    assert.match(parse('{ name: 1 }', 'x.json').errors[0].message, /unexpected character/);
   });
 
   it('YAML: error ranges stay inside the text', () => {

@@ -27,7 +27,8 @@ threads and why.
 
   --scenario NAME   simulate one of the config's what-if scenarios instead of the base config
   --json            print the JSON document (docs/cli-json.md) instead of the summary
-  --trace FILE      also write the init timeline as Chrome Trace Event JSON (Perfetto, chrome://tracing)
+  --trace FILE      also write the init timeline as Chrome Trace Event JSON (Perfetto, chrome://tracing);
+                    a generated file: replaced if it exists (never one of the inputs)
   --compare         run the base config and every scenario side by side: memory and timing deltas
 ${DEFAULTS_HELP}
 
@@ -194,7 +195,7 @@ function runCompare(file: string, json: boolean, io: Io, defaults: LoadOptions):
     io.out(JSON.stringify(doc, null, 2) + '\n');
     return exitCode;
   }
-  const out: string[] = [`${cfg.name}  (${file}): ${ok.length} runs side by side; deltas against the base config`, ''];
+  const out: string[] = [`${cfg.name}  (${file}): ${ok.length === 1 ? '1 run' : `${ok.length} runs side by side`}; deltas against the base config`, ''];
   if (cfg.scenarios.length === 0) out.push('(the config defines no scenarios: add `scenarios:` to compare what-if variants)', '');
   out.push('Memory');
   out.push(formatMemoryComparison(memory));
