@@ -203,6 +203,9 @@ export interface ArchFeatures {
   daxVmemmapDedup: boolean;
   /** ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE selected (arch support for memmap_on_memory). */
   memmapOnMemory: boolean;
+  /** The memory_hotplug.memmap_on_memory parameter exists: memmapOnMemory, or ppc64 with the hash MMU (powerpc
+   *  selects the option `if PPC_RADIX_MMU`, default y, but arch_supports_memmap_on_memory() is false without radix). */
+  memmapOnMemoryParameter: boolean;
   /** >= 6.6: silent fallback to a RAM memmap, `force` mode, per-block check; < 6.6: -EINVAL, size == one block. */
   memmapOnMemoryFallback: boolean;
   /** >= 6.8: per-block altmaps (an add of several blocks can self-host; 6.6-6.7 fall back to RAM for it) and
@@ -475,6 +478,7 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
     hvoReservePages: atLeast(v, BOUNDARY.hvoOnePage) ? 1 : 2,
     daxVmemmapDedup: atLeast(v, BOUNDARY.daxDedup) && dedupArch,
     memmapOnMemory: atLeast(v, BOUNDARY.memmapOnMemory) && mhpArch,
+    memmapOnMemoryParameter: atLeast(v, BOUNDARY.memmapOnMemory) && (mhpArch || (modern && arch === 'ppc64-hash')),
     memmapOnMemoryFallback: atLeast(v, BOUNDARY.memmapOnMemoryFallback),
     daxKmemMemmapOnMemory: atLeast(v, BOUNDARY.daxKmemMemmapOnMemory),
     memmapVmstat: atLeast(v, BOUNDARY.memmapVmstat),

@@ -344,15 +344,21 @@ function systemRamPages(ctx: SimContext, startPfn: number, endPfn: number): numb
   return ctx.bootRam.measure(startPfn, endPfn) + ctx.hotplugRam.measure(startPfn, endPfn);
 }
 
+/** dax_kmem_range(): the part of a dax range [start, end) dax/kmem adds, whole memory blocks
+ *  (r->start = ALIGN(start, block); r->end = ALIGN_DOWN(end + 1, block) - 1); null when none is left. */
+export function daxKmemRange(start: number, end: number, blockBytes: number): { start: number; end: number } | null {
+  const s = alignUp(start, blockBytes);
+  const e = alignDown(end, blockBytes);
+  return s < e ? { start: s, end: e } : null;
+}
+
 /** dax/kmem: memory-block-align each range and add it as driver-managed System RAM. */
 function kmem(ctx: SimContext, d: DeviceConfig, rec: DeviceMemmap, rangeStart: number, rangeEnd: number, hotplug: HotplugMemmap[]): DeviceMemmap {
   const { profile } = ctx;
   const MB = ctx.memoryBlockBytes;
   const P = profile.pageSize;
-  // dax_kmem_range(): r->start = ALIGN(start, block); r->end = ALIGN_DOWN(end + 1, block) - 1
-  const s = alignUp(rangeStart, MB);
-  const e = alignDown(rangeEnd, MB);
-  if (s >= e) {
+  const r = daxKmemRange(rangeStart, rangeEnd, MB);
+  if (r === null) {
     ctx.errors.push({
       severity: 'error',
       message: `device ${d.name}: the dax range ${formatHex(rangeStart)}-${formatHex(rangeEnd - 1)} holds no whole ${bytesExact(MB)} memory block: dax/kmem rejects it (-EINVAL)`,
@@ -361,6 +367,7 @@ function kmem(ctx: SimContext, d: DeviceConfig, rec: DeviceMemmap, rangeStart: n
     });
     return rec;
   }
+  const { start: s, end: e } = r;
   if (s !== rangeStart || e !== rangeEnd) {
     rec.notes.push(`dax/kmem aligns the range to memory blocks: ${bytesExact(s - rangeStart + rangeEnd - e)} at the edges are not added`);
   }

@@ -11,6 +11,12 @@
 //   M            metadata: process_name / thread_name
 // Instant events with a string args.log (memmap-lab's simulator writes the kernel's log line there) are
 // replayed as "[seconds] line" through a kernel log reader, so a simulated trace yields boots like a log.
+//
+// Only objects with a "ph" are events. An event whose "ts" or "dur" is missing or not a number (null, "",
+// true; Number() would make them 0), a negative "dur", an end earlier than its begin, an end without its
+// begin and a begin never ended are not summed: each kind is counted in one warning with the byte offset
+// of its first event. JSON that is not a trace at all (ndctl / daxctl list output, which `memmap-lab import`
+// reads) gets a warning saying so.
 
 import { JsonTokenizer, type JsonHandler } from './json-stream';
 import { spanPhase } from './functions';
@@ -30,6 +36,21 @@ const MAX_OPEN = 10000;
 const MAX_SPANS_OUT = 500;
 const MAX_OTHER_OUT = 100;
 
+/** Events not read, by why: the warning's text (after the count). */
+const PROBLEMS = {
+  ts: 'events with a missing or invalid "ts" (not a number) were skipped',
+  dur: 'X events with a missing or invalid "dur" (not a number) were skipped',
+  negativeDur: 'X events with a negative "dur" were skipped',
+  endBeforeBegin: 'end events (E, e, F) earlier than their begin were skipped with their begin',
+  endWithoutBegin: 'end events (E, e, F) without an open begin were skipped',
+  beginWithoutEnd: 'begin events (B, b, S) were never ended and are not in the spans',
+  notEvent: 'objects without a "ph" in the event array are not trace events and were skipped',
+} as const;
+type Problem = keyof typeof PROBLEMS;
+
+/** Keys of `ndctl list` / `daxctl list` JSON (namespaces, regions, buses, DIMMs, dax devices and regions). */
+const NDCTL_KEYS = new Set(['dev', 'chardev', 'mode', 'size', 'regions', 'namespaces', 'dimms', 'devices', 'path']);
+
 interface Agg {
   name: string;
   cat: string | null;
@@ -38,6 +59,14 @@ interface Agg {
   min: number;
   max: number;
   firstTs: number;
+}
+
+/** A begin (B, b, S) waiting for its end; `at` is its byte offset. */
+interface Begin {
+  name: string;
+  cat: string | null;
+  ts: number;
+  at: number;
 }
 
 export class ChromeTraceReader implements JsonHandler {
@@ -56,8 +85,16 @@ export class ChromeTraceReader implements JsonHandler {
   private readonly instants = new Map<string, number>();
   private readonly counters = new Map<string, { count: number; last: Record<string, number> }>();
   private readonly processNames = new Map<string, string>();
-  private readonly threadStacks = new Map<string, Array<{ name: string; cat: string | null; ts: number }>>();
-  private readonly asyncOpen = new Map<string, number>();
+  private readonly threadStacks = new Map<string, Begin[]>();
+  private readonly asyncOpen = new Map<string, Begin>();
+  /** Events not read, by why: how many and the byte offset of the first. */
+  private readonly problems = new Map<Problem, { count: number; at: number }>();
+  /** Byte offset of the event being built. */
+  private eventAt = 0;
+  /** Objects of the event array that look like ndctl / daxctl list entries; NDCTL_KEYS seen at the top level. */
+  private ndctlObjects = 0;
+  private readonly rootNdctlKeys = new Set<string>();
+  private sawTraceEvents = false;
   private namesDropped = 0;
   private readonly metadata = new Map<string, string | number | boolean | null>();
   private rootKey: string | null = null;
@@ -83,7 +120,34 @@ export class ChromeTraceReader implements JsonHandler {
     if (this.tok.failed) w.push(`JSON syntax error at byte ${this.tok.position}: ${this.tok.error}; events before it were read`);
     else if (!this.tok.done && this.events > 0) w.push(`the trace ends before its closing bracket (byte ${this.tok.position}); all complete events were read`);
     if (this.namesDropped) w.push(`${this.namesDropped} events with more than ${MAX_NAMES} distinct names were counted but not aggregated`);
+    this.unended();
+    const ndctl = this.events === 0 && (this.ndctlObjects > 0 || ndctlRoot(this.rootNdctlKeys));
+    if (ndctl) {
+      w.push('not a trace: this looks like `ndctl list` / `daxctl list` JSON (namespaces, regions or dax devices); `memmap-lab import` reads it');
+    } else if (this.rootIsObject && !this.sawTraceEvents && this.events === 0) {
+      w.push('not a trace: a JSON object without a "traceEvents" array');
+    }
+    for (const [kind, p] of this.problems) {
+      if (kind === 'notEvent' && ndctl) continue;
+      w.push(`${p.count} ${PROBLEMS[kind]} (the first at byte ${p.at})`);
+    }
     return w;
+  }
+
+  /** Begins still open at the end of the input: counted once (warnings() may be called again). */
+  private unended(): void {
+    if (this.problems.has('beginWithoutEnd')) return;
+    for (const st of this.threadStacks.values()) for (const b of st) this.problem('beginWithoutEnd', b.at);
+    for (const b of this.asyncOpen.values()) this.problem('beginWithoutEnd', b.at);
+  }
+
+  private problem(kind: Problem, at = this.eventAt): void {
+    const p = this.problems.get(kind);
+    if (!p) this.problems.set(kind, { count: 1, at });
+    else {
+      p.count++;
+      if (at < p.at) p.at = at;
+    }
   }
 
   summary(): ChromeTraceSummary {
@@ -123,6 +187,7 @@ export class ChromeTraceReader implements JsonHandler {
       this.nest(dict());
     } else if (this.depth === this.eventsDepth + 1 && this.eventsDepth > 0) {
       this.build.push({ c: dict(), key: null });
+      this.eventAt = this.tok.start;
     }
     this.traceEventsKeyPending = false;
   }
@@ -135,7 +200,10 @@ export class ChromeTraceReader implements JsonHandler {
   startArray(): void {
     this.depth++;
     if (this.depth === 1) this.eventsDepth = 1;
-    else if (this.traceEventsKeyPending && this.depth === 2) this.eventsDepth = 2;
+    else if (this.traceEventsKeyPending && this.depth === 2) {
+      this.eventsDepth = 2;
+      this.sawTraceEvents = true;
+    }
     this.traceEventsKeyPending = false;
     if (this.skip) this.skip++;
     else if (this.build.length) this.nest([]);
@@ -152,6 +220,7 @@ export class ChromeTraceReader implements JsonHandler {
     else if (this.depth === 1 && this.rootIsObject) {
       this.traceEventsKeyPending = k === 'traceEvents';
       this.rootKey = k;
+      if (NDCTL_KEYS.has(k)) this.rootNdctlKeys.add(k);
     } else if (this.depth === 2) this.innerKey = k;
   }
 
@@ -197,45 +266,58 @@ export class ChromeTraceReader implements JsonHandler {
   // ---- folding events ----
 
   private event(e: JsonObj): void {
+    if (typeof e.ph !== 'string') {
+      this.problem('notEvent');
+      if (ndctlObject(e)) this.ndctlObjects++;
+      return;
+    }
     this.events++;
-    const ph = typeof e.ph === 'string' ? e.ph : '';
+    const ph = e.ph;
     const name = typeof e.name === 'string' ? e.name : '';
     const cat = typeof e.cat === 'string' ? e.cat : null;
-    const ts = typeof e.ts === 'number' ? e.ts : Number(e.ts);
+    const ts = micros(e.ts);
     const thread = `${String(e.pid ?? '')}:${String(e.tid ?? '')}`;
     switch (ph) {
       case 'X': {
-        const dur = typeof e.dur === 'number' ? e.dur : Number(e.dur);
-        if (Number.isFinite(dur)) this.span(name, cat, dur, ts);
+        const dur = micros(e.dur);
+        if (ts === null) this.problem('ts');
+        else if (dur === null) this.problem('dur');
+        else if (dur < 0) this.problem('negativeDur');
+        else this.span(name, cat, dur, ts);
         break;
       }
       case 'B': {
+        if (ts === null) {
+          this.problem('ts');
+          break;
+        }
         let st = this.threadStacks.get(thread);
         if (!st) {
           if (this.threadStacks.size >= MAX_OPEN) break;
           this.threadStacks.set(thread, (st = []));
         }
-        if (st.length < 256 && Number.isFinite(ts)) st.push({ name, cat, ts });
+        if (st.length < 256) st.push({ name, cat, ts, at: this.eventAt });
         break;
       }
       case 'E': {
+        // The begin is taken off its thread's stack even when this end cannot close it: left there, it
+        // would pair every later end of the thread with the wrong begin.
         const open = this.threadStacks.get(thread)?.pop();
-        if (open && Number.isFinite(ts)) this.span(open.name, open.cat, ts - open.ts, open.ts);
+        this.endSpan(open, ts);
         break;
       }
       case 'b':
       case 'S': {
-        if (this.asyncOpen.size < MAX_OPEN && Number.isFinite(ts)) this.asyncOpen.set(`${cat}\0${String(e.id ?? e.id2 ?? '')}\0${name}`, ts);
+        if (ts === null) this.problem('ts');
+        else if (this.asyncOpen.size < MAX_OPEN) this.asyncOpen.set(asyncKey(cat, e, name), { name, cat, ts, at: this.eventAt });
         break;
       }
       case 'e':
       case 'F': {
-        const k = `${cat}\0${String(e.id ?? e.id2 ?? '')}\0${name}`;
-        const start = this.asyncOpen.get(k);
-        if (start !== undefined && Number.isFinite(ts)) {
-          this.asyncOpen.delete(k);
-          this.span(name, cat, ts - start, start);
-        }
+        const k = asyncKey(cat, e, name);
+        const open = this.asyncOpen.get(k);
+        this.asyncOpen.delete(k);
+        this.endSpan(open, ts);
         break;
       }
       case 'i':
@@ -245,11 +327,14 @@ export class ChromeTraceReader implements JsonHandler {
         if (this.instants.has(name) || this.instants.size < MAX_NAMES) this.instants.set(name, (this.instants.get(name) ?? 0) + 1);
         const args = e.args;
         const log = args && typeof args === 'object' && !Array.isArray(args) ? args.log : undefined;
-        if (typeof log === 'string' && Number.isFinite(ts)) {
-          const sec = Math.max(0, ts) / 1e6;
-          this.log.push(`[${sec.toFixed(6).padStart(12, ' ')}] ${log.replace(/[\r\n]+/g, ' ')}\n`);
-          this.logLines++;
+        if (typeof log !== 'string') break;
+        if (ts === null) {
+          this.problem('ts');
+          break;
         }
+        const sec = Math.max(0, ts) / 1e6;
+        this.log.push(`[${sec.toFixed(6).padStart(12, ' ')}] ${log.replace(/[\r\n]+/g, ' ')}\n`);
+        this.logLines++;
         break;
       }
       case 'C': {
@@ -259,7 +344,8 @@ export class ChromeTraceReader implements JsonHandler {
           c.count++;
           const args = e.args;
           if (args && typeof args === 'object' && !Array.isArray(args)) {
-            for (const [k, v] of Object.entries(args)) if (typeof v === 'number') c.last[toUnicode(k)] = v;
+            // 1e400 reads as Infinity, which JSON output would print as null: not a counter value.
+            for (const [k, v] of Object.entries(args)) if (typeof v === 'number' && Number.isFinite(v)) c.last[toUnicode(k)] = v;
           }
         }
         break;
@@ -274,6 +360,14 @@ export class ChromeTraceReader implements JsonHandler {
     }
   }
 
+  /** An end event (E, e, F) at `ts` for the begin `open` (undefined: none was open). */
+  private endSpan(open: Begin | undefined, ts: number | null): void {
+    if (ts === null) this.problem('ts');
+    else if (!open) this.problem('endWithoutBegin');
+    else if (ts < open.ts) this.problem('endBeforeBegin');
+    else this.span(open.name, open.cat, ts - open.ts, open.ts);
+  }
+
   private span(name: string, cat: string | null, dur: number, ts: number): void {
     const key = `${cat ?? ''}\0${name}`;
     let a = this.spans.get(key);
@@ -282,15 +376,41 @@ export class ChromeTraceReader implements JsonHandler {
         this.namesDropped++;
         return;
       }
-      a = { name, cat, count: 0, total: 0, min: Infinity, max: -Infinity, firstTs: Number.isFinite(ts) ? ts : 0 };
+      a = { name, cat, count: 0, total: 0, min: Infinity, max: -Infinity, firstTs: ts };
       this.spans.set(key, a);
     }
     a.count++;
     a.total += dur;
     if (dur < a.min) a.min = dur;
     if (dur > a.max) a.max = dur;
-    if (Number.isFinite(ts) && ts < a.firstTs) a.firstTs = ts;
+    if (ts < a.firstTs) a.firstTs = ts;
   }
+}
+
+/** A "ts" or "dur" in microseconds: a finite number, or a string holding one (some exporters quote them);
+ *  null for anything else (missing, null, "", true, 1e400 read as Infinity). */
+function micros(v: Json | undefined): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string' || !/^\s*-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$/.test(v)) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function asyncKey(cat: string | null, e: JsonObj, name: string): string {
+  return `${cat}\0${String(e.id ?? e.id2 ?? '')}\0${name}`;
+}
+
+/** An entry of `ndctl list` / `daxctl list`: a namespace, region, bus or DIMM ("dev"), a dax device
+ *  ("chardev"), a daxctl region ("path" and "devices"). */
+function ndctlObject(e: JsonObj): boolean {
+  return typeof e.dev === 'string' || typeof e.chardev === 'string' || (typeof e.path === 'string' && 'devices' in e);
+}
+
+/** The top-level keys of an `ndctl list` / `daxctl list` object (a bus with its regions, a single namespace
+ *  or dax device). */
+function ndctlRoot(keys: ReadonlySet<string>): boolean {
+  const has = (k: string) => keys.has(k);
+  return has('regions') || has('namespaces') || has('dimms') || ((has('dev') || has('chardev')) && (has('mode') || has('size'))) || (has('path') && has('devices'));
 }
 
 /** An object for parsed JSON: no prototype, so a "__proto__" key is an ordinary key. */

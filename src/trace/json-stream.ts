@@ -1,7 +1,13 @@
 // A small streaming JSON tokenizer: text in chunks of any size, SAX-style callbacks out. Memory is bounded
-// by the longest string it keeps (longer strings are cut to MAX_STRING, the scan goes on) and the nesting
-// depth. It stops at the first syntax error and reports where (byte offset, for input decoded one character
-// per byte).
+// by the longest string it keeps (longer strings are cut to MAX_STRING, the scan goes on), the longest
+// number (a number longer than MAX_NUMBER characters is a syntax error) and the nesting depth. It stops at
+// the first syntax error and reports where (byte offset in the input, a UTF-8 byte order mark included, for
+// input decoded one character per byte).
+//
+// Strings come out as byte strings, like the rest of the analyzer's text (text.ts): a \uXXXX escape is
+// written as the UTF-8 bytes of its character (a surrogate pair as one 4-byte character, a lone surrogate
+// as U+FFFD), so toUnicode() decodes escaped and literal characters alike. Numbers are read as JSON.parse
+// reads them: one too large for a double (1e400) is Infinity, not an error; the handler decides.
 
 export interface JsonHandler {
   startObject(): void;
@@ -13,6 +19,9 @@ export interface JsonHandler {
 }
 
 export const MAX_STRING = 4096;
+/** Longest number token: a double needs at most 17 significant digits, and no writer pads one to 1 KiB;
+ *  past this the number is an error (located at its first byte) rather than an unbounded buffer. */
+export const MAX_NUMBER = 1024;
 const MAX_DEPTH = 512;
 
 const enum S {
@@ -46,6 +55,10 @@ export class JsonTokenizer {
   private esc = '';
   /** Where the number or literal being read started (absolute offset), for its error. */
   private tokenAt = 0;
+  /** A \uD800-\uDBFF escape waiting for the low half of its surrogate pair (0: none). */
+  private hi = 0;
+  /** Absolute offset of the last "{" or "[" reported (startObject / startArray): where that value starts. */
+  start = 0;
   error: string | null = null;
   errorAt: number | null = null;
 
@@ -67,7 +80,11 @@ export class JsonTokenizer {
 
   push(s: string): void {
     if (this.state === S.Failed) return;
-    if (this.base === 0 && s.charCodeAt(0) === 0xef && s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
+    if (this.base === 0 && s.charCodeAt(0) === 0xef && s.startsWith('\xef\xbb\xbf')) {
+      // Skipped, but counted: offsets are offsets in the file.
+      s = s.slice(3);
+      this.base = 3;
+    }
     let i = 0;
     const n = s.length;
     while (i < n) {
@@ -81,6 +98,7 @@ export class JsonTokenizer {
           STR_STOP.lastIndex = i;
           const m = STR_STOP.exec(s);
           const stop = m ? m.index : n;
+          if (this.hi && stop > i) this.appendCode(0xfffd);
           this.append(s, i, stop);
           if (!m) {
             i = n;
@@ -99,7 +117,12 @@ export class JsonTokenizer {
           NUM_CHARS.lastIndex = i;
           const m = NUM_CHARS.exec(s);
           const stop = m ? m.index : n;
-          this.buf += s.slice(i, stop);
+          // Kept up to one character past the limit: enough to know it is too long, never more.
+          this.buf += s.slice(i, Math.min(stop, i + MAX_NUMBER + 1 - this.buf.length));
+          if (this.buf.length > MAX_NUMBER) {
+            this.failAt(this.tokenAt, `number longer than ${MAX_NUMBER} characters`);
+            return;
+          }
           i = stop;
           // A bad number stops the scan here: reading on would replace its error with one about the next token.
           if (m && !this.endNumber()) return;
@@ -196,6 +219,7 @@ export class JsonTokenizer {
   private open(kind: number, i: number): boolean {
     if (this.stack.length >= MAX_DEPTH) return this.fail(i, 'nested too deep');
     this.stack.push(kind);
+    this.start = this.base + i;
     if (kind === 1) {
       this.state = S.KeyOrEnd;
       this.h.startObject();
@@ -250,6 +274,7 @@ export class JsonTokenizer {
           return -1;
         }
         this.esc = '';
+        if (this.hi) this.appendCode(0xfffd);
         this.appendChar(v);
         return i;
       }
@@ -259,19 +284,44 @@ export class JsonTokenizer {
           return -1;
         }
         this.esc = '';
-        this.appendChar(String.fromCharCode(Number.parseInt(e.slice(2), 16)));
+        this.unicodeEscape(Number.parseInt(e.slice(2), 16));
         return i;
       }
     }
     return i;
   }
 
+  /** A \uXXXX escape: surrogate halves are paired up before the character is written. */
+  private unicodeEscape(u: number): void {
+    if (u >= 0xd800 && u <= 0xdbff) {
+      if (this.hi) this.appendCode(0xfffd);
+      this.hi = u;
+    } else if (u >= 0xdc00 && u <= 0xdfff) {
+      this.appendCode(this.hi ? 0x10000 + ((this.hi - 0xd800) << 10) + (u - 0xdc00) : 0xfffd);
+    } else {
+      if (this.hi) this.appendCode(0xfffd);
+      this.appendCode(u);
+    }
+  }
+
+  /** A character by code point, as its UTF-8 bytes (one string character per byte); whole or not at all. */
+  private appendCode(cp: number): void {
+    this.hi = 0;
+    let bytes: string;
+    if (cp < 0x80) bytes = String.fromCharCode(cp);
+    else if (cp < 0x800) bytes = String.fromCharCode(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) bytes = String.fromCharCode(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else bytes = String.fromCharCode(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    this.appendChar(bytes);
+  }
+
   private appendChar(c: string): void {
-    if (!this.cut && this.buf.length < MAX_STRING) this.buf += c;
+    if (!this.cut && this.buf.length + c.length <= MAX_STRING) this.buf += c;
     else this.cut = true;
   }
 
   private endString(): void {
+    if (this.hi) this.appendCode(0xfffd);
     const v = this.buf;
     this.buf = '';
     if (this.isKey) {
@@ -283,12 +333,13 @@ export class JsonTokenizer {
     }
   }
 
-  /** The number in buf is complete; false (and failed, located at the number's start) if it is not one. */
+  /** The number in buf is complete; false (and failed, located at the number's start) if it is not one.
+   *  Out of a double's range is not malformed: 1e400 is Infinity, as JSON.parse reads it. */
   private endNumber(): boolean {
-    const v = Number(this.buf);
-    if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(this.buf) || !Number.isFinite(v)) {
+    if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(this.buf)) {
       return this.failAt(this.tokenAt, `bad number "${this.buf.slice(0, 20)}"`);
     }
+    const v = Number(this.buf);
     this.buf = '';
     this.h.value(v);
     this.afterValue();

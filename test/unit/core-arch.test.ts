@@ -110,6 +110,10 @@ describe('core feature availability per arch and version', () => {
     const on = (a: Arch, v: string) => prof(a, v).features.memmapOnMemory;
     assert.deepEqual((['x86_64', 'arm64-4k', 'ppc64-radix', 'riscv64', 's390x', 'ppc64-hash'] as Arch[]).map((a) => on(a, '6.1')), [true, true, false, false, false, false]);
     assert.deepEqual((['x86_64', 'arm64-4k', 'ppc64-radix', 'riscv64', 's390x', 'ppc64-hash'] as Arch[]).map((a) => on(a, '6.12')), [true, true, true, true, true, false]);
+    // The parameter exists where the arch selects the option; ppc64 hash has it (PPC_RADIX_MMU) without the support.
+    const param = (a: Arch, v: string) => prof(a, v).features.memmapOnMemoryParameter;
+    assert.deepEqual((['x86_64', 'arm64-4k', 'ppc64-radix', 'riscv64', 's390x', 'ppc64-hash'] as Arch[]).map((a) => param(a, '6.1')), [true, true, false, false, false, false]);
+    assert.deepEqual((['x86_64', 'arm64-4k', 'ppc64-radix', 'riscv64', 's390x', 'ppc64-hash'] as Arch[]).map((a) => param(a, '6.12')), [true, true, true, true, true, true]);
     assert.equal(prof('x86_64', '6.5').features.memmapOnMemoryFallback, false);
     assert.equal(prof('x86_64', '6.6').features.memmapOnMemoryFallback, true);
     assert.equal(prof('x86_64', '6.7').features.daxKmemMemmapOnMemory, false);

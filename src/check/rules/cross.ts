@@ -1,8 +1,8 @@
 // Cross-object rules: overlapping ranges (devices, boot RAM, hot-added memory) and memory placed in
 // another node's span.
 
-import { alignDown, alignUp } from '../../config/index';
 import { NDCTL_START_ALIGN } from './ndctl';
+import { daxKmemRange } from '../../core/memremap';
 import type { DeviceConfig, JsonPath } from '../../config/types';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import { RangeIndex, usableAlign, address, bytesExact, firstFree, formatHex, hasInfoBlock, hasStructPages, hexRange, int, isNdctlNamespace, ndLayout, occupants, set, type Occupant } from './util';
@@ -57,9 +57,7 @@ function kmemRequest(ctx: RuleContext, d: DeviceConfig): { start: number; end: n
     s = d.start + r.layout.offset;
     e = r.layout.rangeEnd;
   }
-  const rs = alignUp(s, MB);
-  const re = alignDown(e, MB);
-  return rs < re ? { start: rs, end: re } : null;
+  return daxKmemRange(s, e, MB);
 }
 
 export const deviceOverlapsRam: Rule = {

@@ -2,7 +2,7 @@
 // dax/kmem (device memory hot-added as System RAM).
 
 import { alignDown, type DeviceConfig, type MemmapOnMemoryMode } from '../../config/index';
-import { archProfile, memmapOnMemoryPlan, ndPfnInit, probeMemoryBlockSize } from '../../core/index';
+import { memmapOnMemoryPlan, ndPfnInit, probeMemoryBlockSize } from '../../core/index';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import { NDCTL_START_ALIGN, ndctlAccepts, ndctlSizeMultiple } from './ndctl';
 import { alignedTo, bool, bytesExact, formatHex, growTo, hasInfoBlock, hexRange, isAligned, isFree, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
@@ -222,7 +222,7 @@ export const memmapOnMemoryUnavailable: Rule = {
     if (mode !== 'off' && !p.features.memmapOnMemory) {
       // powerpc selects ARCH_MHP_MEMMAP_ON_MEMORY_ENABLE if PPC_RADIX_MMU (default y): a kernel that runs with the hash
       // MMU has the parameter, but arch_supports_memmap_on_memory() is false without radix.
-      const hashWithParameter = p.arch === 'ppc64-hash' && archProfile({ arch: 'ppc64-radix', kernel: ctx.config.kernel }).features.memmapOnMemory;
+      const hashWithParameter = p.features.memmapOnMemoryParameter;
       out.push({
         path: ['kernel', 'memmapOnMemory'],
         message: hashWithParameter
