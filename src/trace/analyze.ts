@@ -48,22 +48,37 @@ export function detectFormat(sample: string): FileFormat {
   if (s.trim() === '') return 'empty';
   const head = s.slice(0, 4096);
   if (/^\s*\[\s*(?:\{|\])/.test(head) || (/^\s*\{/.test(head) && isTraceJson(head))) return 'chrome-trace';
-  if (
-    /^# tracer: /m.test(head) ||
-    /^\s*cpus=\d+\s*$/m.test(head) ||
-    /^\s*\S.{0,40}-\d+\s+\[\d{3}\]\s.{0,12}\d+\.\d+: (?:funcgraph_entry|funcgraph_exit|function):/m.test(head) ||
-    /^\s*\d+\)\s+[-+!#*@$\d. ]*(?:us)?\s*\|\s+[\w.$]+\(\)/m.test(head)
-  ) {
-    return 'ftrace';
-  }
+  // Lines only ftrace prints, with or without the tracefs header (trace_pipe, grep'd trace files). A line
+  // starting with a "[seconds]" stamp is a kernel log's (ftrace_dump_on_oops output in dmesg), never these.
+  const ftraceLines = [
+    /^# tracer: /m,
+    // trace-cmd report
+    /^\s*cpus=\d+\s*$/m,
+    /^\s*\S.{0,40}-\d+\s+\[\d{3}\]\s.{0,12}\d+\.\d+: (?:funcgraph_entry|funcgraph_exit|function):/m,
+    // function tracer: "task-pid [cpu] flags seconds: func[+off/size] [<-parent]" (print-parent off: no parent)
+    /^(?!\s*\[)\s*\S.{0,40}-\d+\s+(?:\(\s*[\d-]+\)\s+)?\[\d{3,}\]\s+(?:\S{1,6}\s+)?\d+\.\d{6}: [\w.$]+(?:\+0x[\da-f]+\/0x[\da-f]+)?(?:\s+<-+\s*\S+)?\s*$/m,
+    // function_graph: [abstime |] cpu) [task-pid |] [duration] | func(...) or } (funcgraph-abstime, -proc, -args)
+    /^\s*(?:\d+\.\d+\s+\|\s+)?\d+\)\s+(?:\S.{0,30}-\d+\s+\|\s+)?[-+!#*@$\d. ]*(?:us)?\s*\|\s+(?:[\w.$]+\(|\}\s*(?:\/\*|$))/m,
+    // lost events (kernel trace.c print_trace_line(), trace-cmd report)
+    /^CPU:\d+ \[(?:LOST (?:\d+ )?EVENTS|(?:\d+ )?EVENTS DROPPED)\]\s*$/m,
+  ];
+  if (ftraceLines.some((re) => re.test(head))) return 'ftrace';
   return 'kernel-log';
 }
 
+/** An object is read as Chrome trace JSON (the object form, whose "traceEvents" may come after other
+ *  top-level data) unless it is a journal export or one JSON object per line (log shippers): those are
+ *  kernel logs. Other JSON (ndctl / daxctl list output) is read by the JSON reader too, which says what it
+ *  looks like. */
 function isTraceJson(head: string): boolean {
   const firstLine = head.split('\n', 1)[0];
-  // journalctl -o json is one object per line with MESSAGE: a kernel log.
+  // journalctl -o json is one object per line with MESSAGE: a kernel log; -o json-pretty starts with __CURSOR.
   if (/"MESSAGE"\s*:/.test(firstLine) && /\}\s*$/.test(firstLine)) return false;
-  return /"(?:traceEvents|displayTimeUnit|systemTraceEvents|otherData)"\s*:/.test(head) || /"ph"\s*:/.test(head);
+  if (/^\s*\{\s*"(?:__CURSOR|__REALTIME_TIMESTAMP|__MONOTONIC_TIMESTAMP|_BOOT_ID|MESSAGE)"\s*:/.test(head)) return false;
+  if (/"(?:traceEvents|displayTimeUnit|systemTraceEvents|otherData)"\s*:/.test(head) || /"ph"\s*:/.test(head)) return true;
+  // A Chrome trace is one document: a whole object on the first line with another after it is JSON lines.
+  if (/\}\s*$/.test(firstLine) && /^\s*\{/.test(head.slice(firstLine.length + 1))) return false;
+  return /^\s*\{\s*"(?:[^"\\\n]|\\.){1,256}"\s*:/.test(head);
 }
 
 interface Reader {

@@ -9,8 +9,18 @@
 //   function tracer          "  init-1  [000] .....  1.234567: memmap_init_range <-memmap_init"
 //                            (trace-cmd report: "... function:   memmap_init_range <-- memmap_init")
 //
-// Entries are aggregated per function (calls, and for function_graph total/min/max microseconds); the
-// closing "}" of a nested call is matched to its opening line by a per-CPU stack.
+//   funcgraph-args (6.15+)   "deferred_init_memmap(data=0xffff888...) {", "__init_single_page(page=...);"
+//   funcgraph-retval / -tail "} /* deferred_init_memmap = -12 */", "} /* deferred_init_memmap */"
+//   sym-offset, print-parent "deferred_init_memmap+0x0/0x2a0 <-kthread+0x104/0x140", "... 1.234567: online_pages"
+//   lost events              "CPU:0 [LOST 52311 EVENTS]" (kernel), "CPU:0 [52311 EVENTS DROPPED]" (trace-cmd report)
+//
+// Entries are aggregated per function (calls, and for function_graph total/min/max microseconds). The
+// closing "}" of a nested call is matched to its opening line as the kernel matches it when it prints the
+// trace (trace_functions_graph.c, cpu_data->enter_funcs): per CPU, by depth (the function column is
+// indented 2 spaces per level), not by a stack, so an opening or closing line that is missing (lost events,
+// the start of the buffer) leaves the other calls matched. The kernel prints the function's name on a
+// closing line when the return does not match the call it printed at that depth (a context switch, a
+// migration, lost events), and always with funcgraph-tail or -retval: a name, when there is one, wins.
 
 import { LineSplitter } from './lines';
 import { functionPhase, baseFunctionName } from './functions';
@@ -30,12 +40,19 @@ const KEY_FUNCTIONS = new Set([
   'page_alloc_init_late', 'padata_do_multithreaded',
 ]);
 
+/** A symbol as ftrace prints it, with sym-offset's "+0x0/0x2a0" (not captured). */
+const SYM = String.raw`([\w.$]+)(?:\+0x[\da-fA-F]+\/0x[\da-fA-F]+)?`;
 const REPORT = /^\s*(.+?)-(\d+)\s+\[(\d+)\]\s+(?:\S{1,6}\s+)?(\d+\.\d+):\s+(funcgraph_entry|funcgraph_exit|function):\s*(.*)$/;
-const TRACEFS_FUNCTION = /^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S{1,6}\s+)?(\d+\.\d+):\s+([\w.$]+)\s+<-+\s*([\w.$]+)/;
+const REPORT_FUNCTION = new RegExp(String.raw`^${SYM}\s*(?:<-+\s*${SYM})?`);
+/** The function tracer's line; print-parent off prints no "<-parent". */
+const TRACEFS_FUNCTION = new RegExp(String.raw`^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S{1,6}\s+)?(\d+\.\d+):\s+${SYM}(?:\s+<-+\s*${SYM})?\s*$`);
+const LOST = /^\s*CPU:\s*(\d+)\s+\[(?:LOST (?:\d+ )?EVENTS|(?:\d+ )?EVENTS DROPPED)\]/;
 const GRAPH_CPU = /^\s*(\d+)\)/;
 const DURATION = /([\d.]+)\s*us\b/;
-const ENTRY = /^([\w.$]+)\(\)\s*(\{|;)/;
-const EXIT = /^\}(?:\s*\/\*\s*([\w.$]+)\s*\*\/)?/;
+// "func() {", "func();", with funcgraph-args "func(a=1, b=0x2) {", with -retval "func(); /* = 0x0 *" + "/".
+const ENTRY = /^([\w.$]+)\((.*)\)\s*(\{|;)/;
+// "}", "} /* func *" + "/", with funcgraph-retval "} /* func = 0x0 *" + "/" or "} /* func = -12 *" + "/".
+const EXIT = /^\}(?:\s*\/\*\s*([\w.$]+)(?:\s*=[^*]*)?\s*\*\/)?/;
 
 interface Agg {
   calls: number;
@@ -45,12 +62,25 @@ interface Agg {
   timed: number;
 }
 
+/** A call whose opening line was read and whose closing line was not yet. */
+interface Open {
+  name: string;
+  line: number;
+  t: number | null;
+}
+
 export class FtraceReader {
   lines = 0;
-  private tracer: FtraceSummary['tracer'] = 'unknown';
+  /** The tracer the "# tracer:" header names; null: no header (trace-cmd report, trace_pipe). */
+  private headerTracer: FtraceSummary['tracer'] | null = null;
+  /** Without a header, the lines decide: the tracer of most lines, the first one's on a tie. */
+  private graphLines = 0;
+  private functionLines = 0;
+  private firstTracer: FtraceSummary['tracer'] = 'unknown';
   private entries = 0;
   private readonly agg = new Map<string, Agg>();
-  private readonly stacks = new Map<number, Array<{ name: string; line: number; t: number | null }>>();
+  /** Per CPU, the call open at each depth (the kernel's enter_funcs). */
+  private readonly open = new Map<number, Array<Open | undefined>>();
   private readonly calls: FtraceSummary['calls'] = [];
   private namesDropped = 0;
   private readonly splitter = new LineSplitter((s, start, end) => this.line(s.slice(start, end)));
@@ -68,30 +98,32 @@ export class FtraceReader {
     const s = raw.replace(/\r+$/, '');
     if (s.startsWith('#')) {
       const t = /^# tracer: (\w+)/.exec(s);
-      if (t) this.tracer = t[1] === 'function_graph' ? 'function_graph' : t[1] === 'function' ? 'function' : 'unknown';
+      if (t) this.headerTracer = t[1] === 'function_graph' ? 'function_graph' : t[1] === 'function' ? 'function' : 'unknown';
       return;
     }
-    let m = REPORT.exec(s);
+    let m = LOST.exec(s);
     if (m) {
+      this.lost(Number(m[1]));
+      return;
+    }
+    if ((m = REPORT.exec(s))) {
       const cpu = Number(m[3]);
       const t = Number(m[4]);
       if (m[5] === 'function') {
-        this.tracer = 'function';
-        const f = /^([\w.$]+)\s*(?:<-+\s*([\w.$]+))?/.exec(m[6]);
-        if (f) this.call(f[1], null, cpu, t);
+        const f = REPORT_FUNCTION.exec(m[6]);
+        if (f) this.functionLine(f[1], cpu, t);
         return;
       }
-      this.tracer = 'function_graph';
       const bar = m[6].lastIndexOf('|');
       this.graph(cpu, t, bar >= 0 ? m[6].slice(0, bar) : '', bar >= 0 ? m[6].slice(bar + 1) : m[6]);
       return;
     }
     if ((m = TRACEFS_FUNCTION.exec(s))) {
-      if (this.tracer === 'unknown') this.tracer = 'function';
-      this.call(m[5], null, Number(m[3]), Number(m[4]));
+      this.functionLine(m[5], Number(m[3]), Number(m[4]));
       return;
     }
-    // tracefs function_graph: fields separated by "|"; the last one is the function column.
+    // tracefs function_graph: fields separated by "|"; the last one is the function column. The CPU column
+    // may carry the task (funcgraph-proc); funcgraph-abstime adds a column of seconds before it.
     const bar = s.lastIndexOf('|');
     if (bar < 0) return;
     const cols = s.slice(0, bar).split('|');
@@ -100,49 +132,81 @@ export class FtraceReader {
     let dur = '';
     for (const c of cols) {
       const cm = GRAPH_CPU.exec(c);
-      if (cm && cpu === null) {
-        cpu = Number(cm[1]);
-        dur += c.slice(cm[0].length);
-      } else if (cpu === null && /^\s*\d+\.\d+\s*$/.test(c)) {
-        t = Number(c);
-      } else {
-        dur += c;
-      }
+      if (cm && cpu === null) cpu = Number(cm[1]);
+      else if (cpu === null && /^\s*\d+\.\d+\s*$/.test(c)) t = Number(c);
+      else dur += c;
     }
     if (cpu === null) return;
-    if (this.tracer === 'unknown') this.tracer = 'function_graph';
     this.graph(cpu, t, dur, s.slice(bar + 1));
+  }
+
+  /** Events were lost on this CPU. The calls open there stay open: a plain "}" after the loss is still
+   *  the return of the call at its depth (the kernel, which did not print the lost events either, would
+   *  have named the function had it been another), and the depth keeps a lost "}" from shifting the later
+   *  ones onto the wrong calls. */
+  private lost(cpu: number): void {
+    void cpu;
+  }
+
+  private functionLine(name: string, cpu: number, t: number): void {
+    this.evidence('function');
+    this.entries++;
+    this.call(name, null, cpu, t);
+  }
+
+  private evidence(tracer: 'function' | 'function_graph'): void {
+    if (this.firstTracer === 'unknown') this.firstTracer = tracer;
+    if (tracer === 'function') this.functionLines++;
+    else this.graphLines++;
   }
 
   private graph(cpu: number, t: number | null, durCol: string, fnCol: string): void {
     const d = DURATION.exec(durCol);
     const us = d ? Number(d[1]) : null;
-    const text = fnCol.trim();
-    let stack = this.stacks.get(cpu);
-    if (!stack) {
-      if (this.stacks.size >= MAX_CPUS) return;
-      this.stacks.set(cpu, (stack = []));
-    }
+    const text = fnCol.trimStart();
+    // The column starts with 2 blanks, then 2 per level: only equal depths are compared, so the offset
+    // does not matter.
+    const depth = (fnCol.length - text.length) >> 1;
     const e = ENTRY.exec(text);
+    const x = e ? null : EXIT.exec(text);
+    if (!e && !x) return;
+    this.evidence('function_graph');
+    this.entries++;
+    let open = this.open.get(cpu);
+    if (!open) {
+      if (this.open.size >= MAX_CPUS) return;
+      this.open.set(cpu, (open = []));
+    }
     if (e) {
-      if (e[2] === '{') {
-        if (stack.length < MAX_DEPTH) stack.push({ name: e[1], line: this.lines, t });
-        this.entries++;
+      if (e[3] === '{') {
+        if (depth < MAX_DEPTH) open[depth] = { name: e[1], line: this.lines, t };
       } else {
+        // A leaf returned at this depth: the call printed there before it is over (the kernel forgets it too).
+        open[depth] = undefined;
         this.call(e[1], us, cpu, t);
       }
       return;
     }
-    const x = EXIT.exec(text);
-    if (x) {
-      const open = stack.pop();
-      const name = open?.name ?? x[1];
-      if (name) this.call(name, us, cpu, open?.t ?? t, open?.line);
+    this.close(open, depth, x![1] ?? null, us, cpu, t);
+  }
+
+  /** A closing line at `depth`, naming its function or not. */
+  private close(open: Array<Open | undefined>, depth: number, name: string | null, us: number | null, cpu: number, t: number | null): void {
+    let k = depth;
+    if (name !== null && open[depth]?.name !== name) {
+      // Named, and not the call open at its depth: the call of that name nearest above it, if one is open
+      // (the lines between were lost); else another task's return on this CPU, or a call whose opening
+      // line was not read: a call of its own, reported at this line.
+      k = open.length - 1;
+      while (k >= 0 && open[k]?.name !== name) k--;
     }
+    const o = k >= 0 ? open[k] : undefined;
+    if (o) open.length = k;
+    else if (name === null) return; // a plain "}" whose opening line was not read: whose time it is is unknown
+    this.call(o?.name ?? name!, us, cpu, o ? o.t : t, o ? o.line : this.lines);
   }
 
   private call(name: string, us: number | null, cpu: number | null, t: number | null, line = this.lines): void {
-    this.entries++;
     let a = this.agg.get(name);
     if (!a) {
       if (this.agg.size >= MAX_NAMES) {
@@ -164,6 +228,12 @@ export class FtraceReader {
     }
   }
 
+  /** The tracer the lines show: the one of most lines, the first seen on a tie. */
+  private tracer(): FtraceSummary['tracer'] {
+    if (this.graphLines === this.functionLines) return this.firstTracer;
+    return this.graphLines > this.functionLines ? 'function_graph' : 'function';
+  }
+
   summary(): FtraceSummary {
     const all: FtraceFunction[] = [...this.agg].map(([name, a]) => ({
       function: toUnicode(name),
@@ -176,7 +246,7 @@ export class FtraceReader {
     const related = all.filter((f) => f.phase !== null).sort(byWeight);
     const others = all.filter((f) => f.phase === null).sort(byWeight);
     return {
-      tracer: this.tracer,
+      tracer: this.headerTracer && this.headerTracer !== 'unknown' ? this.headerTracer : this.tracer(),
       entries: this.entries,
       functions: [...related, ...others].slice(0, Math.max(MAX_OUTPUT, related.length)),
       calls: this.calls,

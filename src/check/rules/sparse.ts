@@ -7,7 +7,7 @@ import { mhpRangeAllowed } from '../../core/memory_hotplug';
 import type { JsonPath } from '../../config/types';
 import type { Rule, RuleFinding } from '../types';
 import { NDCTL_START_ALIGN, ndctlSizeMultiple } from './ndctl';
-import { altmapHolds, altmapSafeRanges, usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, isPagemapRaw, rangeFix, set, shrinkInto, str } from './util';
+import { altmapSafeRanges, usableAlign, alignedTo, bytesExact, formatHex, growTo, hasInfoBlock, hasStructPages, hexRange, isAligned, isDynamicDax, isFree, isNdctlNamespace, isPagemapRaw, rangeFix, set, shrinkInto, str } from './util';
 
 export const subsectionMisaligned: Rule = {
   id: 'MM002',
@@ -47,15 +47,15 @@ export const subsectionMisaligned: Rule = {
         const ndctl = isNdctlNamespace(d);
         const startAlign = Math.max(ndctl ? NDCTL_START_ALIGN : SUB, p.memremapCompatAlign);
         const sizeAlign = ndctl ? ndctlSizeMultiple(ctx, d) : Math.max(SUB, usableAlign(ctx, d));
-        const fixes = [];
+        // The nearest aligned range, and the one in whole sections; only what the simulated kernel maps: with map=dev a
+        // start inside a section can exhaust the altmap (MM014, riscv64 6.12), and the section-aligned one is then offered.
         const a = shrinkInto(d.start, d.size, startAlign, sizeAlign);
         const b = shrinkInto(d.start, d.size, p.sectionSize, Math.max(p.sectionSize, sizeAlign));
-        const fixA = a && rangeFix(`Start at ${formatHex(a.start)} (${bytesExact(startAlign)} aligned), size ${bytesExact(a.size)}`, d.path, d, a);
-        const fixB = b && (!a || b.start !== a.start || b.size !== a.size) ? rangeFix(`Start at the section boundary ${formatHex(b.start)}, size ${bytesExact(b.size)}`, d.path, d, b) : null;
-        // Only what the simulated kernel maps: with map=dev a start inside a section can exhaust the altmap (MM014,
-        // riscv64 6.12), and the section-aligned candidate is then the one offered.
-        if (fixA && a && altmapHolds(ctx, d, a)) fixes.push(fixA);
-        if (fixB && b && altmapHolds(ctx, d, b)) fixes.push(fixB);
+        const fixes = altmapSafeRanges(ctx, d, [a, b], startAlign, sizeAlign).map(({ range: r }) =>
+          a && r.start === a.start && r.size === a.size
+            ? rangeFix(`Start at ${formatHex(r.start)} (${bytesExact(startAlign)} aligned), size ${bytesExact(r.size)}`, d.path, d, r)
+            : rangeFix(`Start at the section boundary ${formatHex(r.start)}, size ${bytesExact(r.size)}`, d.path, d, r),
+        );
         out.push({
           path: [...d.path, 'start'],
           message:
