@@ -16,7 +16,7 @@ import { main } from '../src/cli/main';
 import type { Io } from '../src/cli/io';
 import { reps } from './quick';
 import { median, time } from './stats';
-import { bigConfig, nodeHeavyYaml, toYaml } from './configs';
+import { bigConfig, manyPoolsYaml, nodeHeavyYaml, toYaml } from './configs';
 import { repoRoot, runBundled } from './bundled';
 
 /** `cold`: the first shape, whose first check is the first in this process. */
@@ -73,12 +73,29 @@ if (code > 1) process.exitCode = 1;
 rmSync(dir, { recursive: true, force: true });
 }
 
+/** The checker's cost as a config grows: n and 4n HugeTLB pools (most of which do not fit: one finding each).
+ *  Linear is a ratio of 4; a rule that compares every pool with every other shows as 16. */
+function scaling(): void {
+  const n = reps(5000, 200);
+  const at = (pools: number) => {
+    const yl = loadConfigText(manyPoolsYaml(pools), 'pools.memmap.yaml');
+    if (!yl.config) throw new Error(yl.errors.map((e) => e.message).join('\n'));
+    let findings = 0;
+    const ms = time(reps(3, 1), () => (findings = checkDocument(yl).findings.length), reps(1, 0));
+    return { ms, findings };
+  };
+  const a = at(n);
+  const b = at(4 * n);
+  console.log(`  ${n.toLocaleString('en-US')} HugeTLB pools: check ${a.ms.toFixed(0)} ms (${a.findings} findings); ${(4 * n).toLocaleString('en-US')} pools: ${b.ms.toFixed(0)} ms (${b.findings} findings); ratio ${(b.ms / a.ms).toFixed(1)} (linear 4)`);
+}
+
 async function run(): Promise<void> {
   if (await runBundled(__filename)) return;
   console.log('check of one ~5,000-line config (median of repeated runs)');
   shape('520 pmem namespaces, 8 nodes, 60 hot-adds, 16 HugeTLB pools', toYaml(bigConfig(520, 0)), true);
   shape('the same with 4 scenarios', toYaml(bigConfig(520, 4)));
   shape('128 nodes, 900 hot-adds (memmap_on_memory)', nodeHeavyYaml());
+  scaling();
   await thousandFiles();
 }
 

@@ -72,3 +72,10 @@ export function nodeHeavyYaml(): string {
   return out.join('\n') + '\n';
 }
 
+
+/** Many HugeTLB pools on two small nodes (most of them do not fit: a finding each), for the checker's scaling. */
+export function manyPoolsYaml(pools: number): string {
+  const out: string[] = ['arch: x86_64', 'nodes:', '  - { id: 0, cpus: 4, ranges: [{ start: 0x100000000, size: 4G }] }', '  - { id: 1, cpus: 4, ranges: [{ start: 0x200000000, size: 4G }] }', 'hugetlb:'];
+  for (let i = 0; i < pools; i++) out.push(`  - { pageSize: 2M, count: 1, node: ${i % 3 ? i % 2 : 0} }`);
+  return out.join('\n') + '\n';
+}

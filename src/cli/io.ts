@@ -1,7 +1,7 @@
 // What a CLI command may touch: its streams, the working directory and the exit code it returns.
 // Tests pass a capturing Io; main.ts passes the process's.
 
-import { ARCHES, type Arch, type LoadOptions } from '../config/index';
+import { ARCHES, parseKernelVersion, type Arch, type LoadOptions } from '../config/index';
 
 export interface Io {
   out(text: string): void;
@@ -34,7 +34,10 @@ export function configDefaults(options: ReadonlyMap<string, string>): LoadOption
   const arch = options.get('arch');
   if (arch !== undefined && !(ARCHES as readonly string[]).includes(arch)) throw new UsageError(`--arch must be one of ${ARCHES.join(', ')}, not '${arch}'`);
   const kernel = options.get('kernel');
-  if (kernel !== undefined && !/^\d+\.\d+$/.test(kernel)) throw new UsageError(`--kernel must be "major.minor" (e.g. 6.12), not '${kernel}'`);
+  if (kernel !== undefined) {
+    const v = parseKernelVersion(kernel);
+    if (!v.ok) throw new UsageError(/^\d+\.\d+$/.test(kernel) ? `--kernel: ${v.message}` : `--kernel must be "major.minor" (e.g. 6.12), not '${kernel}'`);
+  }
   return { defaultArch: arch as Arch | undefined, defaultKernelVersion: kernel };
 }
 

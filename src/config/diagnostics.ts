@@ -58,6 +58,7 @@ export const EXCERPT_MAX = 40;
 export const MESSAGE_MAX = 400;
 
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/u;
+const UNPRINTABLE_G = new RegExp(UNPRINTABLE.source, 'gu');
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
 
 function escapeChar(c: string): string {
@@ -89,6 +90,56 @@ export function quoted(s: string, max = EXCERPT_MAX): string {
 /** A message made safe to print: unprintable characters escaped, at most MESSAGE_MAX characters. */
 export function printableMessage(m: string): string {
   return excerpt(m, MESSAGE_MAX);
+}
+
+/** `s` made safe to print as one line of a terminal: like printableMessage (line breaks, ESC, C1 and the
+ *  other unprintable characters escaped) but never cut. For text that quotes config strings the loader
+ *  did not write itself (checker findings and the titles of their fixes, the core's messages). */
+export function printableLine(s: string): string {
+  return UNPRINTABLE.test(s) ? s.replace(UNPRINTABLE_G, escapeChar) : s;
+}
+
+/** Characters a terminal acts on rather than shows: C0 controls other than tab and line feed, a carriage
+ *  return not followed by a line feed, DEL, C1 controls, and the bidirectional overrides and isolates that
+ *  reorder what follows them ("Trojan Source"). */
+const TERMINAL_UNSAFE = /[^\P{Cc}\t\n\r]|\r(?!\n)|[\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * Multi-line output text made safe for a terminal: every character of TERMINAL_UNSAFE escaped as \u001b
+ * (\r as \r), line breaks and tabs kept. A JSON document stays the same JSON (these characters only occur
+ * inside its strings, where the escape means the same character).
+ */
+export function terminalSafe(text: string): string {
+  TERMINAL_UNSAFE.lastIndex = 0;
+  if (!TERMINAL_UNSAFE.test(text)) return text;
+  TERMINAL_UNSAFE.lastIndex = 0;
+  return text.replace(TERMINAL_UNSAFE, escapeChar);
+}
+
+const C0_NAMES = ['NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'TAB', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI', 'DLE', 'DC1', 'DC2', 'DC3', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US'];
+const OTHER_NAMES: Record<number, string> = {
+  0x7f: 'DEL',
+  0x85: 'NEL',
+  0x9b: 'CSI',
+  0x2028: 'LINE SEPARATOR',
+  0x2029: 'PARAGRAPH SEPARATOR',
+  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
+  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
+  0x202c: 'POP DIRECTIONAL FORMATTING',
+  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
+  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
+  0x2066: 'LEFT-TO-RIGHT ISOLATE',
+  0x2067: 'RIGHT-TO-LEFT ISOLATE',
+  0x2068: 'FIRST STRONG ISOLATE',
+  0x2069: 'POP DIRECTIONAL ISOLATE',
+};
+
+/** "U+001B (ESC)", "U+0090 (a C1 control character)", "U+202E (RIGHT-TO-LEFT OVERRIDE)". */
+export function describeChar(c: string): string {
+  const cp = c.codePointAt(0)!;
+  const u = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  const name = cp < 0x20 ? C0_NAMES[cp] : (OTHER_NAMES[cp] ?? (cp >= 0x80 && cp <= 0x9f ? 'a C1 control character' : undefined));
+  return name ? `${u} (${name})` : u;
 }
 
 /** Edit distance (optimal string alignment: a transposition counts as one edit), case-insensitive. */

@@ -82,7 +82,11 @@ export function scenarioConfig(base: LoadResult, scenarioName: string, opts: Loa
       const range = doc.rangeOf(['scenarios'], 'key') ?? firstLine(doc, doc.nearestRange([]));
       return printable({ doc, config: null, errors: [{ message, path: ['scenarios'], range, severity: 'error', source: 'scenario' }] });
     }
-    const v = variant(doc, index, defaultsFor(doc.fileName, opts));
+    const defaults = defaultsFor(doc.fileName, opts);
+    // Findings the base config has itself (a base with errors can still be asked for a scenario) are not the
+    // scenario's: they keep their own wording, without the scenario's name.
+    const baseErrors = base.config ? [] : analyze(doc, doc.value, baseLocator(doc), defaults, null).errors;
+    const v = variant(doc, index, defaults, baseErrors);
     const errors = finish([...parsed, ...v.errors]);
     const result = printable({ doc, config: hasErrors(errors) ? null : v.config, errors });
     locators.set(result, v.locate);
@@ -149,7 +153,7 @@ function loadText(text: string, fileName: string, opts: LoadOptions): LoadResult
   if (!hasErrors(errors) && base.config) {
     // Check every scenario now, so that the editor and `check` report a broken one.
     const extra: ConfigError[] = [];
-    base.config.scenarios.forEach((_, i) => extra.push(...variant(doc, i, defaults).errors));
+    base.config.scenarios.forEach((_, i) => extra.push(...variant(doc, i, defaults, []).errors));
     errors = finish([...errors, ...extra], true);
   }
   const result = { doc, config: hasErrors(errors) ? null : base.config, errors };
@@ -168,8 +172,12 @@ function analyze(doc: SourceDoc, value: unknown, locate: Locate, defaults: Norma
   return normalize(value, locate, defaults, scenario);
 }
 
-/** Apply scenario `index` of the document to a copy of its value and analyze the result. */
-function variant(doc: SourceDoc, index: number, defaults: NormalizeDefaults) {
+/**
+ * Apply scenario `index` of the document to a copy of its value and analyze the result. Its findings are
+ * named after the scenario, except those the base config has as well (`baseErrors`: same place, same
+ * message), such as a broken `set` of another scenario.
+ */
+function variant(doc: SourceDoc, index: number, defaults: NormalizeDefaults, baseErrors: readonly ConfigError[]) {
   const root = doc.value as { scenarios: { name: string; set?: unknown }[] };
   const sc = root.scenarios[index];
   const name = String(sc.name);
@@ -185,8 +193,12 @@ function variant(doc: SourceDoc, index: number, defaults: NormalizeDefaults) {
     source: 'scenario',
   }));
   const res = analyze(doc, value, locate, defaults, name);
-  errors.push(...res.errors);
+  const inBase = (e: ConfigError) => baseErrors.some((b) => b.range.start === e.range.start && b.range.end === e.range.end && b.message === e.message);
   for (const e of errors) e.message = `scenario '${name}': ${e.message}`;
+  for (const e of res.errors) {
+    if (!inBase(e)) e.message = `scenario '${name}': ${e.message}`;
+    errors.push(e);
+  }
   return { config: problems.length ? null : res.config, errors, locate };
 }
 

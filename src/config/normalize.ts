@@ -6,7 +6,7 @@ import { buildMemoryLayout, profileOf } from '../core/layout';
 import { memmapOnMemoryPlan } from '../core/memory_hotplug';
 import { formatPath, type ConfigError } from './diagnostics';
 import type { Locate } from './schema';
-import { parseAddress, parseSize, type Parsed } from './units';
+import { parseAddress, parseKernelVersion, parseSize, type Parsed } from './units';
 import type {
   Arch,
   DeviceConfig,
@@ -263,14 +263,15 @@ function normalizeKernel(
 ): KernelOptions {
   const path = ['kernel'];
   const version = k.version ?? defaults.kernelVersion;
-  const m = /^(\d+)\.(\d+)$/.exec(version);
-  if (!m) report([...path, 'version'], `kernel.version: "${version}" is not a kernel version "major.minor" (e.g. "6.12")`);
-  else if (Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 6)) {
+  const v = parseKernelVersion(version);
+  const m = v.ok ? ([v.major, v.minor] as const) : null;
+  if (!v.ok) report([...path, 'version'], `kernel.version: ${v.message}`);
+  else if (v.major < 2 || (v.major === 2 && v.minor < 6)) {
     report([...path, 'version'], `kernel.version: Linux ${version} predates the vmemmap (CONFIG_SPARSEMEM_VMEMMAP, 2.6.24) and memory hotplug the simulator models: give "2.6" or later (e.g. "6.12")`);
   }
   return {
     version,
-    versionNum: m ? [Number(m[1]), Number(m[2])] : [0, 0],
+    versionNum: m ?? [0, 0],
     structPageSize: k.structPageSize ?? DEFAULTS.structPageSize,
     hvo: k.hvo ?? false,
     memmapOnMemory: k.memmapOnMemory ?? 'off',

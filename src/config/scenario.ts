@@ -5,10 +5,14 @@
 //       set: { "devices[0].map": mem, "kernel.hvo": true, "devices[namespace0.1].align": 1G }
 //
 // A set path is dotted field names, each optionally followed by selectors: [N] selects an array
-// element by index, [name] (or ["name"], needed for names that are all digits or contain "]")
-// selects the element whose `name` field equals name. Overrides are applied in order to a copy of
-// the raw document value, before validation, so that the variant is checked exactly like a file.
-import { didYouMean, excerpt, formatPath, quoted } from './diagnostics';
+// element by index, [name] selects the element whose `name` field equals name. A name that is all
+// digits, or that contains "]", or starts or ends with a space or a quote, is written in quotes:
+// ["7"], ["ns[0]"], ['a.b'] (inside double quotes, \" is a double quote and \\ a backslash; a name in
+// single quotes cannot contain a single quote). Overrides are applied in order to a copy of the raw
+// document value, before validation, so that the variant is checked exactly like a file; an entry that
+// a later entry replaces entirely (the same value, or a value containing it) is an error, as it would
+// be lost.
+import { describeChar, didYouMean, excerpt, formatPath, quoted } from './diagnostics';
 import type { JsonPath } from './types';
 
 export type SetStep = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'name'; name: string };
@@ -16,41 +20,73 @@ export type SetStep = { kind: 'key'; key: string } | { kind: 'index'; index: num
 /** Top-level fields a scenario may not override. */
 const FROZEN = new Set(['scenarios', '$schema']);
 
-const STEP_RE = /^([A-Za-z_$][A-Za-z0-9_$]*)((?:\[[^\]]+\])*)$/;
+const IDENT_START = /[A-Za-z_$]/;
+const IDENT_PART = /[A-Za-z0-9_$]/;
+/** What a name may not contain (the schema's rule for names: see IDENT_PATTERN in schema.ts). */
+const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 /** Parse "devices[0].map" into steps; a message saying what is wrong otherwise. */
 export function parseSetPath(s: string): { ok: true; steps: SetStep[] } | { ok: false; message: string } {
+  const bad = (why?: string) => ({
+    ok: false as const,
+    message: `${quoted(s)} is not a valid path${why ? ` (${why})` : ''}: use field names, [N] and [name], e.g. "devices[0].map", "devices[namespace0.0].align" or 'devices["ns[0]"].map'`,
+  });
+  const control = CONTROL.exec(s);
+  if (control) return bad(`it contains the control character ${describeChar(control[0])}`);
   const steps: SetStep[] = [];
-  // Split on dots outside brackets (names in brackets may contain dots: devices[namespace0.0]).
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of s) {
-    if (c === '[') depth++;
-    else if (c === ']') depth = Math.max(0, depth - 1);
-    if (c === '.' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  parts.push(cur);
-  const bad = { ok: false as const, message: `${quoted(s)} is not a valid path: use field names, [N] and [name], e.g. "devices[0].map" or "devices[namespace0.0].align"` };
-  for (const part of parts) {
-    const m = STEP_RE.exec(part);
-    if (!m) return bad;
-    steps.push({ kind: 'key', key: m[1] });
-    for (const sel of m[2].match(/\[[^\]]+\]/g) ?? []) {
-      const inner = sel.slice(1, -1).trim();
-      if (/^\d+$/.test(inner)) steps.push({ kind: 'index', index: Number(inner) });
-      else {
-        const quoted = /^(["'])(.*)\1$/.exec(inner);
-        const name = quoted ? quoted[2] : inner;
-        if (!name) return bad;
-        steps.push({ kind: 'name', name });
-      }
+  let i = 0;
+  for (;;) {
+    // A field name.
+    const from = i;
+    if (i >= s.length || !IDENT_START.test(s[i])) return bad();
+    while (i < s.length && IDENT_PART.test(s[i])) i++;
+    steps.push({ kind: 'key', key: s.slice(from, i) });
+    // Its selectors.
+    while (s[i] === '[') {
+      const sel = selector(s, i + 1);
+      if (typeof sel === 'string') return bad(sel);
+      steps.push(sel.step);
+      i = sel.end;
     }
+    if (i === s.length) return { ok: true, steps };
+    if (s[i] !== '.') return bad();
+    i++;
   }
-  return { ok: true, steps };
+}
+
+/** The selector whose text starts at `at` (after its "["): the step and the index after its "]", or why it is not one. */
+function selector(s: string, at: number): { step: SetStep; end: number } | string {
+  let i = at;
+  while (s[i] === ' ') i++;
+  const q = s[i];
+  if (q === '"' || q === "'") {
+    let name = '';
+    i++;
+    for (;;) {
+      if (i >= s.length) return `the quote ${q} after "[" is never closed`;
+      const c = s[i];
+      if (c === q) break;
+      if (c === '\\' && q === '"') {
+        const n = s[i + 1];
+        if (n !== '"' && n !== '\\') return `inside double quotes only \\" and \\\\ are escapes`;
+        name += n;
+        i += 2;
+        continue;
+      }
+      name += c;
+      i++;
+    }
+    i++;
+    while (s[i] === ' ') i++;
+    if (s[i] !== ']') return `a quoted name must be followed by "]"`;
+    if (!name) return 'an empty name';
+    return { step: { kind: 'name', name }, end: i + 1 };
+  }
+  const close = s.indexOf(']', at);
+  if (close < 0) return '"[" is never closed';
+  const inner = s.slice(at, close).trim();
+  if (!inner) return 'an empty selector';
+  return { step: /^\d+$/.test(inner) ? { kind: 'index', index: Number(inner) } : { kind: 'name', name: inner }, end: close + 1 };
 }
 
 /** One applied override: the concrete path it replaced and the `set` entry it came from. */
@@ -110,7 +146,29 @@ export function applySet(root: Obj, set: Obj, scenarioPath: JsonPath): { value: 
     if (typeof r === 'string') problems.push({ message: `${quoted(key)}: ${r}`, entry, target: [] });
     else overrides.push({ target: r, entry });
   }
+  // An entry that a later one replaces entirely (the same value, or an object or list holding it) would be
+  // lost without a trace: an error at the lost entry, whatever the spelling of the two paths (they are
+  // compared resolved: devices[ns0] and devices[0] are the same element).
+  overrides.forEach((o, i) => {
+    const later = overrides.slice(i + 1).find((l) => isPrefix(l.target, o.target));
+    if (!later) return;
+    const key = String(o.entry[o.entry.length - 1]);
+    const laterKey = String(later.entry[later.entry.length - 1]);
+    const how =
+      later.target.length === o.target.length
+        ? `sets ${formatPath(o.target)} too: keep one of them`
+        : `replaces ${formatPath(later.target)} as a whole: put ${quoted(key)} after it, or write its value inside that entry`;
+    problems.push({
+      message: `${quoted(key)} is lost: the later entry ${quoted(laterKey)} ${how}`,
+      entry: o.entry,
+      target: o.target,
+    });
+  });
   return { value, overrides, problems };
+}
+
+function isPrefix(prefix: JsonPath, path: JsonPath): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
 }
 
 /** Walk `steps` from `root` (owned), store `value` at the end; the concrete path, or what went wrong. */

@@ -2,9 +2,9 @@
 // translation of ajv's raw errors into one clear, located message per problem.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schemaJson from './memmap.schema.json';
-import { describeValue, didYouMean, excerpt, formatPath, quoted, type ConfigError } from './diagnostics';
+import { describeChar, describeValue, didYouMean, excerpt, formatPath, quoted, type ConfigError } from './diagnostics';
 import { parseSetPath } from './scenario';
-import { parseAddress, parseSize } from './units';
+import { parseAddress, parseKernelVersion, parseSize } from './units';
 import type { JsonPath } from './types';
 import type { Range } from './source';
 
@@ -59,6 +59,15 @@ function toPath(pointer: string, root: unknown): (string | number)[] {
   }
   return path;
 }
+
+/** The pattern of names and other identifier-like strings (device, scenario and config names, calibration
+ *  devices): no C0 or C1 control character, DEL, line or paragraph separator, or bidirectional override or
+ *  isolate, so that a name printed on a terminal or in the editor shows what it is. */
+export const IDENT_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$';
+/** The pattern of free text (descriptions, calibration sources): tabs and line breaks, but no other control character. */
+export const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$';
+/** The pattern of kernel.version ("major.minor", no leading zeros; parseKernelVersion() says what is wrong). */
+export const VERSION_PATTERN = '^(?:0|[1-9][0-9]{0,2})\\.(?:0|[1-9][0-9]{0,2})$';
 
 const SIZE_DEF = '#/definitions/size/';
 const ADDRESS_DEF = '#/definitions/address/';
@@ -138,13 +147,35 @@ function typeMessage(path: JsonPath, e: ErrorObject, ctx: SchemaContext): string
   if (path.length === 0) return `the config must be an object with fields such as "nodes" and "devices", got ${describeValue(data)}`;
   let hint = '';
   if (e.params.type === 'string' && (typeof data === 'number' || typeof data === 'boolean')) {
-    // An unquoted YAML 6.10 is the number 6.1: show the text as written, quoted.
-    const src = ctx.sourceOf(path)?.trim() ?? String(data);
-    hint = `: quote it, ${quoted(src)}`;
+    hint = unquotedHint(data, ctx.sourceOf(path)?.trim() ?? String(data), (e.parentSchema ?? {}) as Record<string, unknown>);
   } else if (e.params.type === 'integer' && typeof data === 'number') {
     hint = ': a whole number is required';
   }
   return `${formatPath(path)}: expected ${typeName(e.params.type)}, got ${describeValue(data)}${hint}`;
+}
+
+/**
+ * What to say about a number or boolean where a string is expected. An unquoted YAML 6.10 is the number 6.1:
+ * "quote it" with the text as written, but only when that text, quoted, is a value the field takes (its enum
+ * or pattern). Otherwise the values it takes; for a boolean where "on" and "off" are (YAML 1.1 read `on` as
+ * true), those.
+ */
+function unquotedHint(data: number | boolean, src: string, schema: Record<string, unknown>): string {
+  const allowed = Array.isArray(schema.enum) ? schema.enum.map(String) : null;
+  const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u') : null;
+  const fits = (allowed === null || allowed.includes(src)) && (pattern === null || pattern.test(src));
+  if (fits) return `: quote it, ${quoted(src)}`;
+  if (allowed) {
+    const list = allowed.map((a) => quoted(a)).join(', ');
+    if (typeof data === 'boolean' && allowed.includes('on') && allowed.includes('off')) return `: write ${data ? '"on"' : '"off"'} for ${String(data)} (the values are ${list})`;
+    return `: the values are ${list}`;
+  }
+  if (schema.pattern === VERSION_PATTERN) {
+    const v = parseKernelVersion(src);
+    if (!v.ok) return `: ${v.message}`;
+  }
+  if (typeof schema.patternErrorMessage === 'string') return `: ${quoted(src)} would not be valid either: ${schema.patternErrorMessage}`;
+  return '';
 }
 
 function keywordFinding(path: JsonPath, e: ErrorObject, ctx: SchemaContext): ConfigError | undefined {
@@ -178,6 +209,17 @@ function keywordFinding(path: JsonPath, e: ErrorObject, ctx: SchemaContext): Con
     case 'maxLength':
       return finding(ctx, path, `${where}: must be at most ${e.params.limit} characters long, got ${typeof e.data === 'string' ? e.data.length : '?'}`);
     case 'pattern': {
+      const pattern = String(e.params.pattern);
+      if (typeof e.data === 'string' && (pattern === IDENT_PATTERN || pattern === TEXT_PATTERN)) {
+        const bad = [...e.data].findIndex((c) => !new RegExp(pattern, 'u').test(c));
+        const c = [...e.data][bad] ?? '';
+        const rule = pattern === IDENT_PATTERN ? 'names and other identifiers must be printable text' : 'free text may hold tabs and line breaks, but no other control characters';
+        return finding(ctx, path, `${where}: ${shown} contains the control character ${describeChar(c)} (character ${bad + 1}): ${rule}`);
+      }
+      if (typeof e.data === 'string' && pattern === VERSION_PATTERN) {
+        const v = parseKernelVersion(e.data);
+        if (!v.ok) return finding(ctx, path, `${where}: ${v.message}`);
+      }
       const why = typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `must match ${e.params.pattern}`;
       return finding(ctx, path, `${where}: ${shown} is not valid: ${why}`);
     }

@@ -148,3 +148,29 @@ export function divFloor(n: number, d: number): number {
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n > 0 && alignmentOf(n) === n;
 }
+
+/** The largest major or minor number a kernel version may have (Linux has had at most 3.19, 4.20 and 2.6.39). */
+const VERSION_PART_MAX = 999;
+
+export type ParsedVersion = { ok: true; major: number; minor: number } | { ok: false; message: string };
+
+/**
+ * A kernel version "major.minor" ("6.1", "6.12"), as kernel.version, --kernel and the extension's
+ * memmapLab.defaultKernel take it. A leading zero is an error, not read past: "6.012" is neither 6.12 nor
+ * 6.1, and a number beyond VERSION_PART_MAX is not a kernel release. The message says what is wrong
+ * with `v` (quoted), to follow "kernel.version: " or "--kernel: ".
+ */
+export function parseKernelVersion(v: string): ParsedVersion {
+  const m = /^(\d+)\.(\d+)$/.exec(v);
+  if (!m) return { ok: false, message: `${quoted(v)} is not a kernel version "major.minor" (e.g. "6.12")` };
+  for (const [part, what] of [
+    [m[1], 'major'],
+    [m[2], 'minor'],
+  ] as const) {
+    if (part.length > 1 && part.startsWith('0')) {
+      return { ok: false, message: `${quoted(v)} has a leading zero in its ${what} number: kernel versions have none (e.g. "6.12", not "6.012")` };
+    }
+    if (Number(part) > VERSION_PART_MAX) return { ok: false, message: `${quoted(v)}: ${what} number ${excerpt(part)} is not a kernel release (at most ${VERSION_PART_MAX})` };
+  }
+  return { ok: true, major: Number(m[1]), minor: Number(m[2]) };
+}

@@ -36,15 +36,15 @@ const MAX_OPEN = 10000;
 const MAX_SPANS_OUT = 500;
 const MAX_OTHER_OUT = 100;
 
-/** Events not read, by why: the warning's text (after the count). */
+/** Events not read, by why: what the warning says they are, and what became of them. */
 const PROBLEMS = {
-  ts: 'events with a missing or invalid "ts" (not a number) were skipped',
-  dur: 'X events with a missing or invalid "dur" (not a number) were skipped',
-  negativeDur: 'X events with a negative "dur" were skipped',
-  endBeforeBegin: 'end events (E, e, F) earlier than their begin were skipped with their begin',
-  endWithoutBegin: 'end events (E, e, F) without an open begin were skipped',
-  beginWithoutEnd: 'begin events (B, b, S) were never ended and are not in the spans',
-  notEvent: 'objects without a "ph" in the event array are not trace events and were skipped',
+  ts: ['events with a missing or invalid "ts" (not a number)', 'skipped'],
+  dur: ['X events with a missing or invalid "dur" (not a number)', 'skipped'],
+  negativeDur: ['X events with a negative "dur"', 'skipped'],
+  endBeforeBegin: ['end events (E, e, F) earlier than their begin', 'skipped with their begin'],
+  endWithoutBegin: ['end events (E, e, F) without an open begin', 'skipped'],
+  beginWithoutEnd: ['begin events (B, b, S) never ended', 'not in the spans'],
+  notEvent: ['objects without a "ph" in the event array (not trace events)', 'skipped'],
 } as const;
 type Problem = keyof typeof PROBLEMS;
 
@@ -129,7 +129,8 @@ export class ChromeTraceReader implements JsonHandler {
     }
     for (const [kind, p] of this.problems) {
       if (kind === 'notEvent' && ndctl) continue;
-      w.push(`${p.count} ${PROBLEMS[kind]} (the first at byte ${p.at})`);
+      const [what, fate] = PROBLEMS[kind];
+      w.push(`${what}: ${p.count} ${fate}, the first at byte ${p.at}`);
     }
     return w;
   }

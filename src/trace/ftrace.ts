@@ -46,12 +46,12 @@ const REPORT = /^\s*(.+?)-(\d+)\s+\[(\d+)\]\s+(?:\S{1,6}\s+)?(\d+\.\d+):\s+(func
 const REPORT_FUNCTION = new RegExp(String.raw`^${SYM}\s*(?:<-+\s*${SYM})?`);
 /** The function tracer's line; print-parent off prints no "<-parent". */
 const TRACEFS_FUNCTION = new RegExp(String.raw`^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\]\s+(?:\S{1,6}\s+)?(\d+\.\d+):\s+${SYM}(?:\s+<-+\s*${SYM})?\s*$`);
-const LOST = /^\s*CPU:\s*(\d+)\s+\[(?:LOST (?:\d+ )?EVENTS|(?:\d+ )?EVENTS DROPPED)\]/;
+const LOST = /^\s*CPU:\s*\d+\s+\[(?:LOST (?:\d+ )?EVENTS|(?:\d+ )?EVENTS DROPPED)\]/;
 const GRAPH_CPU = /^\s*(\d+)\)/;
 const DURATION = /([\d.]+)\s*us\b/;
-// "func() {", "func();", with funcgraph-args "func(a=1, b=0x2) {", with -retval "func(); /* = 0x0 *" + "/".
+// "func() {", "func();", with funcgraph-args "func(a=1, b=0x2) {", with -retval "func(); /* = 0x0 */".
 const ENTRY = /^([\w.$]+)\((.*)\)\s*(\{|;)/;
-// "}", "} /* func *" + "/", with funcgraph-retval "} /* func = 0x0 *" + "/" or "} /* func = -12 *" + "/".
+// "}", "} /* func */", with funcgraph-retval "} /* func = 0x0 */" or "} /* func = -12 */".
 const EXIT = /^\}(?:\s*\/\*\s*([\w.$]+)(?:\s*=[^*]*)?\s*\*\/)?/;
 
 interface Agg {
@@ -101,12 +101,13 @@ export class FtraceReader {
       if (t) this.headerTracer = t[1] === 'function_graph' ? 'function_graph' : t[1] === 'function' ? 'function' : 'unknown';
       return;
     }
-    let m = LOST.exec(s);
+    // Events were lost on a CPU. Its open calls stay open, not reset: a plain "}" after the loss is still the
+    // return of the call at its depth (the kernel, which did not print the lost events either, would have
+    // named the function had it been another), and matching by depth keeps a lost "}" from shifting the
+    // later ones onto the wrong calls.
+    if (LOST.test(s)) return;
+    let m = REPORT.exec(s);
     if (m) {
-      this.lost(Number(m[1]));
-      return;
-    }
-    if ((m = REPORT.exec(s))) {
       const cpu = Number(m[3]);
       const t = Number(m[4]);
       if (m[5] === 'function') {
@@ -123,7 +124,8 @@ export class FtraceReader {
       return;
     }
     // tracefs function_graph: fields separated by "|"; the last one is the function column. The CPU column
-    // may carry the task (funcgraph-proc); funcgraph-abstime adds a column of seconds before it.
+    // carries the duration, or with funcgraph-proc the task (the duration has a column of its own then);
+    // funcgraph-abstime adds a column of seconds before it.
     const bar = s.lastIndexOf('|');
     if (bar < 0) return;
     const cols = s.slice(0, bar).split('|');
@@ -132,20 +134,14 @@ export class FtraceReader {
     let dur = '';
     for (const c of cols) {
       const cm = GRAPH_CPU.exec(c);
-      if (cm && cpu === null) cpu = Number(cm[1]);
-      else if (cpu === null && /^\s*\d+\.\d+\s*$/.test(c)) t = Number(c);
+      if (cm && cpu === null) {
+        cpu = Number(cm[1]);
+        dur += c.slice(cm[0].length);
+      } else if (cpu === null && /^\s*\d+\.\d+\s*$/.test(c)) t = Number(c);
       else dur += c;
     }
     if (cpu === null) return;
     this.graph(cpu, t, dur, s.slice(bar + 1));
-  }
-
-  /** Events were lost on this CPU. The calls open there stay open: a plain "}" after the loss is still
-   *  the return of the call at its depth (the kernel, which did not print the lost events either, would
-   *  have named the function had it been another), and the depth keeps a lost "}" from shifting the later
-   *  ones onto the wrong calls. */
-  private lost(cpu: number): void {
-    void cpu;
   }
 
   private functionLine(name: string, cpu: number, t: number): void {
@@ -192,18 +188,24 @@ export class FtraceReader {
 
   /** A closing line at `depth`, naming its function or not. */
   private close(open: Array<Open | undefined>, depth: number, name: string | null, us: number | null, cpu: number, t: number | null): void {
-    let k = depth;
-    if (name !== null && open[depth]?.name !== name) {
-      // Named, and not the call open at its depth: the call of that name nearest above it, if one is open
-      // (the lines between were lost); else another task's return on this CPU, or a call whose opening
-      // line was not read: a call of its own, reported at this line.
-      k = open.length - 1;
-      while (k >= 0 && open[k]?.name !== name) k--;
+    const here = open[depth];
+    if (here && (name === null || here.name === name)) {
+      // The call open at its depth. Deeper ones stay open, as for the kernel: they may be another task's,
+      // switched out on this CPU, whose returns come later.
+      open[depth] = undefined;
+      this.call(here.name, us, cpu, here.t, here.line);
+      return;
     }
+    // A plain "}" with no call open at its depth (its opening line was not read): whose time it is is unknown.
+    if (name === null) return;
+    // Named, and not the call open at its depth: the open call of that name, with the calls opened after it
+    // (whose closing lines were lost); else another task's return on this CPU or a call whose opening line
+    // was not read: a call of its own, reported at this line.
+    let k = open.length - 1;
+    while (k >= 0 && open[k]?.name !== name) k--;
     const o = k >= 0 ? open[k] : undefined;
     if (o) open.length = k;
-    else if (name === null) return; // a plain "}" whose opening line was not read: whose time it is is unknown
-    this.call(o?.name ?? name!, us, cpu, o ? o.t : t, o ? o.line : this.lines);
+    this.call(name, us, cpu, o ? o.t : t, o ? o.line : this.lines);
   }
 
   private call(name: string, us: number | null, cpu: number | null, t: number | null, line = this.lines): void {

@@ -450,3 +450,17 @@ describe('one place per formula: the rules call the core', () => {
     assert.doesNotMatch(src('check/rules/nvdimm.ts'), /NDCTL_MIN_SIZE/);
   });
 });
+
+describe('MM028 and MM037 with many pools (review: quadratic in the number of pools)', () => {
+  it('a short pool names at most five of the pools allocated on its node before it, and counts the rest', () => {
+    const pools = Array.from({ length: 10 }, () => '  - { pageSize: 2M, count: 60, node: 0 }').join('\n');
+    // Node 1 has memory and no pool: a per-node request (hugepages=0:...), not a balanced one.
+    const text = `arch: x86_64\nnodes:\n  - { id: 0, cpus: 4, ranges: [{ start: 0x100000000, size: 1G }] }\n  - { id: 1, cpus: 4, ranges: [{ start: 0x200000000, size: 1G }] }\nhugetlb:\n${pools}\n`;
+    const short = checkText(text, 'p.memmap.yaml').findings.filter((f) => f.rule === 'MM028');
+    assert.ok(short.length >= 2, JSON.stringify(short.map((f) => f.message)));
+    const last = short[short.length - 1];
+    const i = Number(last.path[1]);
+    assert.ok(i >= 7, String(i));
+    assert.match(last.message, new RegExp(`; hugetlb\\[0\\], hugetlb\\[1\\], hugetlb\\[2\\], hugetlb\\[3\\], hugetlb\\[4\\] and ${i - 5} more pools are allocated on the node first$`));
+  });
+});

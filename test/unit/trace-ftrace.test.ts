@@ -93,6 +93,107 @@ cpus=4
     assert.equal(f.functionsSeen, 2);
   });
 
+  it('a closing line that names its function (context switch): that function gets the time, not the calls open on the CPU', () => {
+    const f = ftrace(`# tracer: function_graph
+#
+# CPU  TASK/PID         DURATION                  FUNCTION CALLS
+# |     |    |           |   |                     |   |   |   |
+ 5)  kworker-20   |               |  online_pages() {
+ 5)  kworker-20   |               |    schedule() {
+ ------------------------------------------
+ 5)  kworker-20   =>  pgdatin-14
+ ------------------------------------------
+
+ 5)  pgdatin-14   | # 1500.000 us |  } /* deferred_init_memmap */
+ ------------------------------------------
+ 5)  pgdatin-14   =>  kworker-20
+ ------------------------------------------
+
+ 5)  kworker-20   | ! 300.000 us  |    }
+ 5)  kworker-20   | ! 400.000 us  |  }
+`);
+    assert.deepEqual(f.functions.map((x) => [x.function, x.calls, x.totalUs]), [
+      ['deferred_init_memmap', 1, 1500],
+      ['online_pages', 1, 400],
+      ['schedule', 1, 300],
+    ]);
+    // Reported at its closing line: its opening line is not in the trace.
+    assert.deepEqual(f.calls.map((c) => [c.function, c.us, c.line]), [['deferred_init_memmap', 1500, 11], ['online_pages', 400, 5]]);
+  });
+
+  it('a named closing line above the open calls closes the call of that name (funcgraph-tail)', () => {
+    const f = ftrace(`# tracer: function_graph
+ 0)               |  deferred_init_memmap() {
+ 0)               |    deferred_init_memmap_chunk() {
+ 0)               |      deferred_init_pages() {
+ 0) # 2000.000 us |  } /* deferred_init_memmap */
+ 0)   1.000 us    |  online_pages();
+`);
+    assert.deepEqual(f.functions.map((x) => [x.function, x.calls, x.totalUs]), [['deferred_init_memmap', 1, 2000], ['online_pages', 1, 1]]);
+  });
+
+  it('lost events and missing lines: a "}" closes the call open at its depth, later times stay on their functions', () => {
+    const report = ftrace(`cpus=4
+     kworker/0:1-12    [000]   123.000000: funcgraph_entry:                   |  deferred_init_memmap() {
+     kworker/0:1-12    [000]   123.000001: funcgraph_entry:                   |    deferred_init_memmap_chunk() {
+CPU:0 [LOST 52311 EVENTS]
+     kworker/0:1-12    [000]   123.165000: funcgraph_exit:       @ 165000.0 us |  }
+     kworker/0:1-12    [000]   123.200000: funcgraph_entry:                   |  online_pages() {
+CPU:0 [12 EVENTS DROPPED]
+     kworker/0:1-12    [000]   123.200100: funcgraph_exit:       + 100.0 us |  }
+`);
+    assert.deepEqual(report.functions.map((x) => [x.function, x.calls, x.totalUs]), [['deferred_init_memmap', 1, 165000], ['online_pages', 1, 100]]);
+    assert.deepEqual(report.calls.map((c) => [c.function, c.us, c.line, c.t]), [['deferred_init_memmap', 165000, 2, 123], ['online_pages', 100, 6, 123.2]]);
+    // tracefs: the opening line of a nested call is missing (start of the buffer, lost events).
+    const tracefs = ftrace(`# tracer: function_graph
+CPU:1 [LOST EVENTS]
+ 1)               |  deferred_init_memmap() {
+ 1) + 50.000 us   |    }
+ 1)   2.000 us    |    __init_single_page();
+ 1) # 1500.000 us |  }
+`);
+    assert.deepEqual(tracefs.functions.map((x) => [x.function, x.calls, x.totalUs]), [['deferred_init_memmap', 1, 1500], ['__init_single_page', 1, 2]]);
+  });
+
+  it('funcgraph-args, funcgraph-retval, sym-offset and print-parent off lines are read', () => {
+    const g = ftrace(`# tracer: function_graph
+ 3)               |  kthread(_create=0xffff888100abc000) {
+ 3)               |    deferred_init_memmap(data=0xffff88807ffd6000) {
+ 3)   0.150 us    |      __init_single_page(page=0xffffea0000000000, pfn=0x0, zone=0x2, nid=0x0);
+ 3)   0.250 us    |      __init_single_page(); /* = 0x0 */
+ 3) @ 165287.8 us |    } /* deferred_init_memmap = 0x0 */
+ 3)               |    deferred_init_memmap(data=0xffff88807ffd7000) {
+ 3) ! 120.000 us  |    } /* deferred_init_memmap = -12 */
+ 3) @ 165500.1 us |  }
+`);
+    assert.deepEqual(g.functions.map((x) => [x.function, x.calls, x.totalUs]), [
+      ['deferred_init_memmap', 2, 165407.8],
+      ['__init_single_page', 2, 0.4],
+      ['kthread', 1, 165500.1],
+    ]);
+    const f = ftrace(`# tracer: function
+      kworker-12      [003] .....   123.456789: deferred_init_memmap+0x0/0x2a0 <-kthread+0x104/0x140
+      kworker-12      [003] .....   123.456790: online_pages
+      kworker-12      [003] .....   123.456791: memmap_init_range <-memmap_init
+      kworker-12      [003] .....   123.456792: <stack trace>
+ => deferred_init_memmap
+`);
+    assert.deepEqual(f.functions.map((x) => [x.function, x.calls]), [['deferred_init_memmap', 1], ['memmap_init_range', 1], ['online_pages', 1]]);
+  });
+
+  it('entries counts trace event lines; without a header the tracer is the one most lines show', () => {
+    const f = ftrace(`cpus=2
+  pgdatinit0-12    [001]   123.456789: funcgraph_entry:                   |  deferred_init_memmap() {
+  pgdatinit0-12    [001]   123.456790: funcgraph_entry:      + 10.123 us  |    deferred_init_pages();
+  pgdatinit0-12    [001]   123.556789: funcgraph_exit:       $ 1000000 us |  }
+          swapper-1     [000]   123.6: function:             memmap_init_range <-- memmap_init
+`);
+    assert.equal(f.tracer, 'function_graph', 'one function line does not relabel a function_graph trace');
+    // A nested call is two lines (its "{" and its "}"), a leaf or a function tracer line one.
+    assert.equal(f.entries, 4);
+    assert.equal(f.functions.reduce((n, x) => n + x.calls, 0), 3);
+  });
+
   it('format detection tells ftrace, trace JSON and kernel logs apart', () => {
     assert.equal(detectFormat('# tracer: nop\n'), 'ftrace');
     assert.equal(detectFormat('  kworker/0:1-12  [000]  1.0: funcgraph_entry: | f() {\n'), 'ftrace');
@@ -103,5 +204,29 @@ cpus=4
     assert.equal(detectFormat('[    0.000000] Linux version 6.1.0\n'), 'kernel-log');
     assert.equal(detectFormat('[drm] Supports vblank timestamp caching\n'), 'kernel-log');
     assert.equal(detectFormat(' \n'), 'empty');
+  });
+
+  it('format detection: ftrace without its header (trace_pipe, grep), funcgraph-abstime / -proc; kernel logs stay kernel logs', () => {
+    for (const text of [
+      '      kworker-12      [003] .....   123.456789: deferred_init_memmap <-kthread\n',
+      'kworker-12 [003] ..... 123.456789: deferred_init_memmap <-kthread\n',
+      '      kworker-12      [003] .....   123.456789: online_pages\n',
+      '      kworker-12      [003] .....   123.456789: deferred_init_memmap+0x0/0x2a0 <-kthread+0x104/0x140\n',
+      '  360.774522 |   1)  pgdatin-14   | $ 1000000 us  |  }\n',
+      '  360.774522 |   1)  pgdatin-14   |               |  deferred_init_memmap() {\n',
+      ' 1)  pgdatin-14   |               |  deferred_init_memmap() {\n',
+      ' 3)               |  deferred_init_memmap(data=0xffff88807ffd6000) {\n',
+      'CPU:0 [LOST 52311 EVENTS]\n',
+    ]) {
+      assert.equal(detectFormat(text), 'ftrace', text);
+    }
+    for (const text of [
+      // ftrace_dump_on_oops in dmesg: the trace lines carry the kernel's stamp.
+      '[  200.123456] Dumping ftrace buffer:\n[  200.123457]   kworker-12   [003] d..1. 123.456789: deferred_init_memmap <-kthread\n',
+      '[    0.000000] Linux version 6.1.0\n[    3.044198] node 0 deferred pages initialised in 56ms\n',
+      'May 21 10:59:23 host kernel: [    3.044198] node 0 deferred pages initialised in 56ms\n',
+    ]) {
+      assert.equal(detectFormat(text), 'kernel-log', text);
+    }
   });
 });

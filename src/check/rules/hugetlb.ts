@@ -154,6 +154,28 @@ export const hugetlbPoolTooLarge: Rule = {
     const out: RuleFinding[] = [];
     const placed = bootPlacements(ctx);
     const P = ctx.profile.pageSize;
+    // The kernel allocates gigantic pools first (memblock, while parsing hugepages=), then the others, each in config
+    // order: a pool's place in that order, and per node the pools that took memory there, in that order (built once:
+    // a config may have thousands of pools).
+    const rank = (j: number) => (placed[j]?.gigantic ? 0 : placed.length) + j;
+    let byNode: Map<number, number[]> | null = null;
+    const allocatedBefore = (node: number, i: number): { count: number; first: number[] } => {
+      if (byNode === null) {
+        byNode = new Map();
+        placed.forEach((pl, j) => {
+          for (const n of new Set(pl?.chunks.map((c) => c.node) ?? [])) (byNode!.get(n) ?? byNode!.set(n, []).get(n)!).push(j);
+        });
+        for (const list of byNode.values()) list.sort((a, b) => rank(a) - rank(b));
+      }
+      const list = byNode.get(node) ?? [];
+      let lo = 0;
+      for (let hi = list.length; lo < hi; ) {
+        const mid = (lo + hi) >> 1;
+        if (rank(list[mid]) < rank(i)) lo = mid + 1;
+        else hi = mid;
+      }
+      return { count: lo, first: list.slice(0, Math.min(lo, 5)) };
+    };
     ctx.config.hugetlb.forEach((pool, i) => {
       const rec = ctx.sim.memmap.hugetlb[i];
       const pl = placed[i];
@@ -166,7 +188,11 @@ export const hugetlbPoolTooLarge: Rule = {
         const siblings = ctx.config.hugetlb.filter((p, j) => p.pageSize === pool.pageSize && placed[j]?.balancedRequest && p.count > 0);
         // One count per node (a node's first pool; any other pool of the size on that node to 0): still balanced.
         const byNode = new Map<number, HugetlbPoolConfig[]>();
-        for (const p of siblings) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
+        for (const p of siblings) {
+          const list = byNode.get(p.node);
+          if (list) list.push(p);
+          else byNode.set(p.node, [p]);
+        }
         const each = Math.floor(short.allocated / Math.max(1, byNode.size));
         const ops = [...byNode.values()].flatMap((ps) => ps.map((p, k) => set([...p.path, 'count'], int(k === 0 ? each : 0))));
         out.push({
@@ -187,10 +213,9 @@ export const hugetlbPoolTooLarge: Rule = {
       const hot = ctx.sim.memmap.hotplug.filter((h) => h.node === pool.node && h.status === 'ok').reduce((s, h) => s + h.size, 0);
       const hotText = hot ? `; the ${bytesExact(hot)} hot-added later does not count` : '';
       // Pools the kernel allocates before this one (gigantic sizes first) that took memory of this node.
-      const before = ctx.config.hugetlb
-        .map((_, j) => j)
-        .filter((j) => j !== i && placed[j] && (placed[j].gigantic !== pl.gigantic ? placed[j].gigantic : j < i) && placed[j].chunks.some((c) => c.node === pool.node));
-      const others = before.length ? `; ${before.map((j) => `hugetlb[${j}]`).join(', ')} ${before.length === 1 ? 'is' : 'are'} allocated on the node first` : '';
+      const before = allocatedBefore(pool.node, i);
+      const named = before.first.map((j) => `hugetlb[${j}]`).join(', ') + (before.count > before.first.length ? ` and ${before.count - before.first.length} more pools` : '');
+      const others = before.count ? `; ${named} ${before.count === 1 ? 'is' : 'are'} allocated on the node first` : '';
       const off = pl.offNode.map((o) => `${o.pages} from node ${o.node}`).join(', ');
       const room = `node ${pool.node} has ${bytesExact(ram)} of boot RAM${taken}${hotText}: room for only ${pl.onNode} of the ${pool.count} huge pages of ${bytesExact(pool.pageSize)} (${bytesExact(pool.count * pool.pageSize)} asked)${others}`;
       const failed = rec.allocated < pool.count;

@@ -36,9 +36,15 @@ export const kernelFailure: Rule = {
     const out: RuleFinding[] = [];
     // MM035 reports an overlap of two boot RAM ranges at the later one; the core reports it at the earlier one.
     const ramOverlap = new Set(ctx.prior.some((f) => f.rule === 'MM035') ? overlappingRamRanges(ctx).map(objectKey) : []);
+    // Per config object, the worst severity the specific rules reported (one pass: a config may have thousands).
+    const prior = new Map<string, 'error' | 'warning' | 'info'>();
+    for (const f of ctx.prior) {
+      const key = objectKey(f.path);
+      if (prior.get(key) !== 'error') prior.set(key, f.severity);
+    }
     const covered = (path: JsonPath, severity: 'error' | 'warning') => {
       const key = objectKey(path);
-      return ramOverlap.has(key) || ctx.prior.some((f) => objectKey(f.path) === key && (severity === 'warning' || f.severity === 'error'));
+      return ramOverlap.has(key) || (prior.has(key) && (severity === 'warning' || prior.get(key) === 'error'));
     };
     const seen = new Set<string>();
     for (const e of ctx.sim.errors) {
