@@ -1,4 +1,5 @@
 // memmap-lab: the command-line front end over the simulated mm core, the checker and the trace analyzer.
+import { terminalSafe } from '../config/diagnostics';
 import { processIo, EXIT_BAD_INPUT, UsageError, type Io } from './io';
 import { commands } from './commands/index';
 
@@ -11,7 +12,11 @@ export function usage(): string {
   return lines.join('\n') + '\n';
 }
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  // Whatever a command prints may quote its inputs (config names, log lines, file names): nothing that
+  // reaches the terminal may act on it (ESC sequences, C1 controls, a lone CR, bidirectional overrides).
+  // Line breaks and tabs stay; JSON output stays the same JSON.
+  const io: Io = { ...rawIo, out: (t) => rawIo.out(terminalSafe(t)), err: (t) => rawIo.err(terminalSafe(t)) };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());

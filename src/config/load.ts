@@ -9,6 +9,7 @@ import { didYouMean, excerpt, printableMessage, type ConfigError } from './diagn
 import { normalize, DEFAULTS, type NormalizeDefaults } from './normalize';
 import { applySet, type Override } from './scenario';
 import { validateSchema, type Locate } from './schema';
+import { decodeConfigBytes } from './encoding';
 import { SourceDoc, type Range, type SourceDocParts } from './source';
 import type { Arch, JsonPath, WorkloadConfig } from './types';
 
@@ -48,16 +49,33 @@ export function loadConfigText(text: string, fileName: string, opts: LoadOptions
  * `shownAs` (default `path`: the CLI passes the path as the user wrote it).
  */
 export function loadConfigFile(path: string, opts: LoadOptions = {}, shownAs = path): LoadResult {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', ENOTDIR: 'no such file' };
     const message = `cannot read ${shownAs}: ${(code && why[code]) ?? (e as Error).message}`;
     return { doc: null, config: null, errors: [{ message, path: [], range: { start: 0, end: 0 }, severity: 'error', source: 'syntax' }] };
   }
-  return loadConfigText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path, opts);
+  const d = decodeConfigFile(bytes, path);
+  return d.ok ? loadConfigText(d.text, path, opts) : d.result;
+}
+
+/**
+ * The text of a config file's bytes (UTF-8, a byte order mark dropped), or, for bytes that are not UTF-8
+ * (Latin-1, UTF-16), the load result that says so: one error at the first bad byte (line:column), with a
+ * document to locate it in. Never replaces a byte silently.
+ */
+export function decodeConfigFile(bytes: Uint8Array, fileName: string): { ok: true; text: string } | { ok: false; result: LoadResult } {
+  const d = decodeConfigBytes(bytes);
+  if (d.ok) return d;
+  const doc = SourceDoc.unparsed(d.text, fileName);
+  const start = Math.min(d.offset, d.text.length);
+  const error: ConfigError = { message: d.message, path: [], range: { start, end: Math.min(start + 1, d.text.length) }, severity: 'error', source: 'syntax' };
+  // Kept as the document's parse errors: a scenario of it gives this error too, not "unknown scenario".
+  parseErrors.set(doc, [error]);
+  return { ok: false, result: printable({ doc, config: null, errors: [error] }) };
 }
 
 /**

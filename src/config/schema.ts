@@ -214,7 +214,7 @@ function keywordFinding(path: JsonPath, e: ErrorObject, ctx: SchemaContext): Con
         const bad = [...e.data].findIndex((c) => !new RegExp(pattern, 'u').test(c));
         const c = [...e.data][bad] ?? '';
         const rule = pattern === IDENT_PATTERN ? 'names and other identifiers must be printable text' : 'free text may hold tabs and line breaks, but no other control characters';
-        return finding(ctx, path, `${where}: ${shown} contains the control character ${describeChar(c)} (character ${bad + 1}): ${rule}`);
+        return finding(ctx, path, `${where}: ${shown} contains the control character ${describeChar(c)} at character ${bad + 1}: ${rule}`);
       }
       if (typeof e.data === 'string' && pattern === VERSION_PATTERN) {
         const v = parseKernelVersion(e.data);

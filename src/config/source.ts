@@ -148,6 +148,11 @@ export class SourceDoc {
     return { text: this.text, fileName: this.fileName, format: this.format, value: this.value, tree: this.root ? encodeTree(this.root) : null };
   }
 
+  /** A document whose text is only shown, never parsed (a file that is not UTF-8): no value, no ranges. */
+  static unparsed(text: string, fileName: string): SourceDoc {
+    return new SourceDoc(text, fileName, formatOf(text, fileName), undefined, null);
+  }
+
   static fromParts(p: SourceDocParts): SourceDoc {
     return new SourceDoc(p.text, p.fileName, p.format, p.value, p.tree ? decodeTree(p.tree) : null);
   }
@@ -159,7 +164,10 @@ export class SourceDoc {
    */
   static parse(text: string, fileName: string): { doc: SourceDoc | null; errors: ConfigError[] } {
     const format = formatOf(text, fileName);
-    const b = new Builder(text);
+    // YAML 1.2 reads a lone CR as a line break (classic Mac OS line ends); the yaml package does not. The
+    // parser gets each lone CR as a LF, one character for one: every offset stays the same, and
+    // lineStartsOf() counts the same lines.
+    const b = new Builder(format === 'yaml' && text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
     let value: unknown;
     let root: SrcNode | null;
     try {
@@ -167,7 +175,7 @@ export class SourceDoc {
     } catch (e) {
       // Only pathological input gets here (nesting deep enough to exhaust the stack).
       if (!(e instanceof RangeError)) throw e;
-      b.abort('the document is nested too deeply to read');
+      b.tooDeep(null);
       value = undefined;
       root = null;
     }
@@ -255,6 +263,7 @@ class Builder {
   private aliasLimitReported = false;
   private yamlDoc: Document.Parsed | undefined;
   private aliasStack: YNode[] = [];
+  private jsonTree: JNode | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -264,10 +273,38 @@ class Builder {
     this.errors.push({ message, path: [...this.path], range: { start, end: Math.max(start, clamp(range.end)) }, severity, source });
   }
 
-  /** Give up on the whole document (the stack overflowed): one error at its start. */
-  abort(message: string): void {
-    this.path = [];
-    this.error({ start: 0, end: Math.min(1, this.text.length) }, message, 'syntax');
+  /**
+   * Give up on the whole document: it nests too deeply to read (the stack overflowed, in the YAML parser at
+   * `pos`, or in this walker at this.path). One error, at the start of the top-level value that nests too
+   * deeply when that is known (the document's start otherwise).
+   */
+  tooDeep(pos: number | null): void {
+    const top = this.topLevelValue(pos);
+    this.path = top ? [top.key] : [];
+    const start = top ? top.start : 0;
+    this.error({ start, end: Math.min(start + 1, this.text.length) }, 'the document is nested too deeply to read', 'syntax');
+  }
+
+  /** The top-level member holding `pos` (or, with pos null, the one being walked): its key and value start. */
+  private topLevelValue(pos: number | null): { key: string; start: number } | null {
+    const walked = this.path.length > 0 ? String(this.path[0]) : null;
+    if (pos === null && walked === null) return null;
+    const members: { key: string; keyStart: number; start: number }[] = [];
+    const c = this.yamlDoc?.contents;
+    if (isMap(c)) {
+      for (const pair of c.items) {
+        const k = pair.key as YNode | null;
+        const v = pair.value as YNode | null;
+        if (isScalar(k) && typeof k.value === 'string' && k.range && v?.range) members.push({ key: k.value, keyStart: k.range[0], start: v.range[0] });
+      }
+    } else if (this.jsonTree?.type === 'object') {
+      for (const prop of this.jsonTree.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (k && v) members.push({ key: String(k.value), keyStart: k.offset, start: v.offset });
+      }
+    }
+    const m = pos === null ? members.find((x) => x.key === walked) : members.filter((x) => x.keyStart <= pos).pop();
+    return m ? { key: m.key, start: m.start } : null;
   }
 
   private lineOf(offset: number): number {
@@ -322,6 +359,7 @@ class Builder {
       this.error({ start: e.offset, end: e.offset + e.length }, msg, 'syntax');
     }
     if (!tree) return [undefined, null];
+    this.jsonTree = tree;
     return this.jsonNode(tree);
   }
 
@@ -370,6 +408,13 @@ class Builder {
     }
     const doc = docs[0];
     this.yamlDoc = doc;
+    const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(e.message));
+    if (exhausted) {
+      // The yaml package ran out of stack and says so in the engine's words, somewhere deep inside.
+      this.tooDeep(exhausted.pos[0]);
+      return [undefined, null];
+    }
+    const version = this.yamlVersion(doc.range[0]);
     for (const e of doc.errors) {
       // The YAML parser notices an unclosed "[" or "{" where the text stops making sense, often the end of the
       // file: point at the bracket that is never closed instead.
@@ -384,6 +429,7 @@ class Builder {
     }
     for (const w of doc.warnings) {
       if (w.code === 'TAG_RESOLVE_FAILED') continue; // reported as an unsupported tag below
+      if (version && w.code === 'BAD_DIRECTIVE' && /YAML version/i.test(w.message)) continue; // reported by yamlVersion()
       this.error({ start: w.pos[0], end: w.pos[1] }, yamlMessage(w.message), 'syntax', 'warning');
     }
     if (docs.length > 1) {
@@ -391,8 +437,29 @@ class Builder {
       const eol = this.text.slice(start).search(/[\r\n]|$/);
       this.error({ start, end: start + eol }, 'a memmap config is one YAML document: remove this second document (or the "---" before it)', 'syntax');
     }
+    if (version) return [undefined, null];
     if (!doc.contents) return [null, { range: { start: doc.range[0], end: doc.range[1] } }];
     return this.yamlNode(doc.contents);
+  }
+
+  /**
+   * A %YAML directive before the document (which ends at `end`) for another version than 1.2: an error, true.
+   * The yaml package would follow a %YAML 1.1 and read 010 as 8, 1:30 as 90, on as true and 0b1 as 1;
+   * memmap configs are YAML 1.2, and a number must never change meaning silently.
+   */
+  private yamlVersion(end: number): boolean {
+    const re = /^%YAML(?:[ \t]+([^\s#]*))?/gm;
+    const head = this.text.slice(0, end);
+    let bad = false;
+    for (let m = re.exec(head); m; m = re.exec(head)) {
+      const v = m[1] ?? '';
+      if (v === '1.2') continue;
+      bad = true;
+      const what = v ? `YAML ${excerpt(v)}` : 'no YAML version';
+      const why = v === '1.1' || v === '1.0' ? ` (${what} would read 010 as 8, 1:30 as 90 and on as true)` : '';
+      this.error({ start: m.index, end: m.index + m[0].length }, `%YAML directive for ${what}: memmap configs are YAML 1.2${why}: remove this line, or write %YAML 1.2`, 'syntax');
+    }
+    return bad;
   }
 
   private yamlNode(n: YNode): [unknown, SrcNode] {

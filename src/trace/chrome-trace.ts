@@ -124,7 +124,7 @@ export class ChromeTraceReader implements JsonHandler {
     const ndctl = this.events === 0 && (this.ndctlObjects > 0 || ndctlRoot(this.rootNdctlKeys));
     if (ndctl) {
       w.push('not a trace: this looks like `ndctl list` / `daxctl list` JSON (namespaces, regions or dax devices); `memmap-lab import` reads it');
-    } else if (this.rootIsObject && !this.sawTraceEvents && this.events === 0) {
+    } else if (this.tok.done && this.rootIsObject && !this.sawTraceEvents) {
       w.push('not a trace: a JSON object without a "traceEvents" array');
     }
     for (const [kind, p] of this.problems) {

@@ -98,6 +98,7 @@ export class JsonTokenizer {
           STR_STOP.lastIndex = i;
           const m = STR_STOP.exec(s);
           const stop = m ? m.index : n;
+          // A high surrogate followed by a plain character has no low half: it is a character of its own.
           if (this.hi && stop > i) this.appendCode(0xfffd);
           this.append(s, i, stop);
           if (!m) {

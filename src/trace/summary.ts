@@ -158,6 +158,8 @@ function ftraceSummary(f: FtraceSummary): string {
 }
 
 function chromeSummary(c: ChromeTraceSummary): string {
+  // JSON without trace events (ndctl list output, an empty trace): its warning says what it is.
+  if (c.events === 0) return '  no Chrome trace events\n';
   const out = [`  Chrome trace: ${c.events} events, ${c.namesSeen} span names${c.logLines ? `, ${c.logLines} kernel log lines` : ''}`];
   for (const s of c.spans.filter((x) => x.phase !== null).slice(0, 20)) out.push(`    ${s.name} [${s.phase}]: ${s.count}x, ${s.totalUs} us total, max ${s.maxUs} us`);
   return out.join('\n') + '\n';

@@ -593,6 +593,17 @@ const CASES: Case[] = [
     severity: 'warning',
     fixes: 1,
   },
+  {
+    rule: 'MM039',
+    name: 'a calibration point for a node the config does not have',
+    trigger: x86('machine:\n  calibration:\n    - { phase: deferred, node: 5, ms: 10 }\n'),
+    clean: x86('machine:\n  calibration:\n    - { phase: deferred, node: 0, ms: 10 }\n'),
+    range: '{ phase: deferred, node: 5, ms: 10 }',
+    message: ['calibration point not used: no node 5 in the config'],
+    kernelText: '',
+    severity: 'warning',
+    fixes: 1,
+  },
 ];
 
 describe('check rules', () => {
@@ -662,6 +673,24 @@ describe('raw namespaces on label-less regions (e820, virtio-pmem, of-pmem)', ()
     const r = check(x86(ns('    mode: raw\n    start: 0x880000000\n    size: 999M\n')));
     assert.deepEqual(byRule(r, 'MM025').map((f) => f.kernelText), ['region0: align setting is 0x1000000 size 0x3e700000 is misaligned\n1047527424 is not 16384K aligned']);
     assert.deepEqual(byRule(r, 'MM002'), []);
+  });
+});
+
+describe('calibration points the timing model cannot use (MM039)', () => {
+  it('names each reason the timing model gives, at the point', () => {
+    const text = x86(
+      'devices:\n  - { name: ns0, kind: pmem, mode: devdax, start: 0x880000000, size: 16G }\n' +
+        'machine:\n  calibration:\n    - { phase: zoneDevice, device: nosuch, ms: 10 }\n    - { phase: hotplugOnline, device: ns0, ms: 10 }\n    - { phase: hugetlb, node: 0, ms: 10 }\n    - { phase: zoneDevice, device: ns0, ms: 10 }\n',
+    );
+    const f = byRule(check(text), 'MM039');
+    assert.deepEqual(
+      f.map((x) => [x.path.join('.'), x.message]),
+      [
+        ['machine.calibration.0', 'calibration point not used: no device or hot-add entry named "nosuch"'],
+        ['machine.calibration.1', 'calibration point not used: "ns0" is not hot-added memory (kmem / hotplug); use phase "zoneDevice"'],
+        ['machine.calibration.2', 'calibration point not used: no boot HugeTLB pool on node 0'],
+      ],
+    );
   });
 });
 

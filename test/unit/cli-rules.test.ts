@@ -51,7 +51,7 @@ describe('memmap-lab rules', () => {
   it('an unknown rule or option is exit 2 with a suggestion', async () => {
     const r = await cli('rules', 'section-misalign');
     assert.equal(r.code, 2);
-    assert.match(r.err, /no rule 'section-misalign': rules are MM001 to MM038 or their slugs \(did you mean 'subsection-misaligned'\?\)/);
+    assert.match(r.err, /no rule 'section-misalign': rules are MM001 to MM039 or their slugs \(did you mean 'subsection-misaligned'\?\)/);
     assert.equal((await cli('rules', '--frob')).code, 2);
   });
 

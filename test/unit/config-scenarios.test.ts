@@ -202,3 +202,126 @@ describe('parseSetPath', () => {
     for (const bad of ['', '.a', 'a.', 'a..b', 'a[', 'a[]', '[0]', '1a', 'a b']) assert.equal(parseSetPath(bad).ok, false, bad);
   });
 });
+
+describe('a set entry that a later entry replaces is an error, not lost', () => {
+  const POOL = `nodes:
+  - id: 0
+    ranges: [{ start: 0x100000000, size: 64G }]
+devices:
+  - { name: ns0, start: 1T, size: 16G }
+  - { name: "7", start: 2T, size: 16G }
+hugetlb:
+  - { pageSize: 2M, count: 4 }
+scenarios:
+`;
+  const sc = (name: string, set: string) => `  - name: ${name}\n    set: ${set}\n`;
+
+  it('a child path before its parent: at the child, naming the parent (both examples of the review)', () => {
+    const text = POOL + sc('g', '{ "hugetlb[0].count": 8, "hugetlb[0]": { pageSize: 1G, count: 2 } }') + sc('i', '{ "kernel.hvo": true, "kernel": { version: "6.1" } }');
+    const r = loadConfigText(text, 'x.memmap.yaml');
+    assert.equal(r.config, null);
+    assert.deepEqual(
+      r.errors.map((e, i) => [...loc(r, i)]),
+      [
+        [11, 12, '"hugetlb[0].count"'],
+        [13, 12, '"kernel.hvo"'],
+      ],
+    );
+    assert.equal(r.errors[0].message, `scenario 'g': "hugetlb[0].count" is lost: the later entry "hugetlb[0]" replaces hugetlb[0] as a whole: put "hugetlb[0].count" after it, or write its value inside that entry`);
+    assert.match(r.errors[1].message, /^scenario 'i': "kernel\.hvo" is lost: the later entry "kernel" replaces kernel as a whole/);
+    assert.equal(scenarioConfig(r, 'g').config, null);
+  });
+
+  it('a parent before a child applies in order', () => {
+    const base = loadConfigText(POOL + sc('g', '{ "hugetlb[0]": { pageSize: 1G, count: 2 }, "hugetlb[0].count": 8, "kernel": { version: "6.1" }, "kernel.hvo": true }'), 'x.memmap.yaml');
+    assert.deepEqual(base.errors, []);
+    const c = scenarioConfig(base, 'g').config!;
+    assert.deepEqual([c.hugetlb[0].pageSize, c.hugetlb[0].count, c.kernel.version, c.kernel.hvo], [GiB, 8, '6.1', true]);
+  });
+
+  it('paths are compared by what they select: a name and an index of the same device, a list replaced after', () => {
+    const same = loadConfigText(POOL + sc('s', '{ "devices[ns0].map": mem, "devices[0].map": dev }'), 'x.memmap.yaml');
+    assert.equal(same.errors.length, 1);
+    assert.match(same.errors[0].message, /^scenario 's': "devices\[ns0\]\.map" is lost: the later entry "devices\[0\]\.map" sets devices\[0\]\.map too: keep one of them$/);
+    const quoted = loadConfigText(POOL + sc('s', `{ 'devices["7"].align': 1G, "devices": [] }`), 'x.memmap.yaml');
+    assert.match(quoted.errors[0].message, /"devices\[\\"7\\"\]\.align" is lost: the later entry "devices" replaces devices as a whole/);
+    // Different devices, and a name selected in the list an earlier entry wrote: no error.
+    assert.deepEqual(loadConfigText(POOL + sc('s', `{ 'devices["7"].map': mem, "devices[ns0].map": mem }`), 'x.memmap.yaml').errors, []);
+    const replaced = loadConfigText(POOL + sc('s', '{ "devices": [ { name: n1, start: 1T, size: 16G } ], "devices[n1].map": mem }'), 'x.memmap.yaml');
+    assert.deepEqual(replaced.errors, []);
+    assert.equal(scenarioConfig(replaced, 's').config!.devices[0].map, 'mem');
+  });
+});
+
+describe('errors are attributed to the scenario they belong to', () => {
+  const text = `nodes:
+  - id: 0
+    ranges: [{ start: 0x100000000, size: 64G }]
+hugetlb:
+  - { pageSize: 2M, count: 4 }
+scenarios:
+  - name: g
+    set: { "hugetlb[0].count": 8 }
+  - name: h
+    set: { "hugetlb[0]..count": 8 }
+`;
+
+  it("a broken set key of scenarios[1] is not scenario g's error", () => {
+    const base = loadConfigText(text, 'x.memmap.yaml');
+    assert.equal(base.errors.length, 1);
+    assert.match(base.errors[0].message, /^scenarios\[1\]\.set: "hugetlb\[0\]\.\.count" is not a valid path/);
+    const g = scenarioConfig(base, 'g');
+    assert.deepEqual(g.errors.map((e) => e.message), base.errors.map((e) => e.message));
+    assert.deepEqual(loc(g), [10, 12, '"hugetlb[0]..count"']);
+    const h = scenarioConfig(base, 'h');
+    assert.equal(h.errors.length, 1);
+    assert.match(h.errors[0].message, /^scenario 'h': "hugetlb\[0\]\.\.count" is not a valid path/);
+  });
+
+  it("what a scenario changes is still named after it when the base has errors of its own", () => {
+    const base = loadConfigText(text.replace('count: 4 }', 'count: 4 }\nkernel: { hvo: 1 }').replace('"hugetlb[0].count": 8', '"hugetlb[0].count": "8"'), 'x.memmap.yaml');
+    const g = scenarioConfig(base, 'g');
+    const messages = g.errors.map((e) => e.message);
+    assert.ok(messages.includes('kernel.hvo: expected a boolean (true or false), got number 1'), messages.join('\n'));
+    assert.ok(messages.includes(`scenario 'g': hugetlb[0].count: expected an integer, got string "8"`), messages.join('\n'));
+  });
+});
+
+describe('names in quotes may contain "]", "." and "[" (and \\" inside double quotes)', () => {
+  it('parseSetPath reads them', () => {
+    const steps = (s: string) => {
+      const r = parseSetPath(s);
+      assert.ok(r.ok, `${s}: ${r.ok ? '' : r.message}`);
+      return r.steps;
+    };
+    assert.deepEqual(steps('devices["ns[0]"].map'), [{ kind: 'key', key: 'devices' }, { kind: 'name', name: 'ns[0]' }, { kind: 'key', key: 'map' }]);
+    assert.deepEqual(steps(`devices['a.b]'].map`)[1], { kind: 'name', name: 'a.b]' });
+    assert.deepEqual(steps('devices["a\\"b\\\\c"]')[1], { kind: 'name', name: 'a"b\\c' });
+    assert.deepEqual(steps('devices[ "x" ].align')[1], { kind: 'name', name: 'x' });
+    assert.deepEqual(steps('devices[ ns0 ].align')[1], { kind: 'name', name: 'ns0' });
+    for (const bad of ['devices["ns[0]"', 'devices["a"b"]', 'devices["a\\x"]', 'devices[""]', 'devices["a"]x', 'devices[a\u001bb].map']) assert.equal(parseSetPath(bad).ok, false, bad);
+    const ctl = parseSetPath('devices[a\u001bb].map');
+    assert.ok(!ctl.ok && /control character U\+001B \(ESC\)/.test(ctl.message));
+  });
+
+  it('a scenario selects a device whose name contains "]" or "."', () => {
+    const text = `nodes:
+  - id: 0
+    ranges: [{ start: 0x100000000, size: 64G }]
+devices:
+  - { name: "ns[0]", start: 1T, size: 16G }
+  - { name: "a.b", start: 2T, size: 16G }
+scenarios:
+  - name: s
+    set: { 'devices["ns[0]"].map': mem, 'devices[a.b].map': mem }
+`;
+    const base = loadConfigText(text, 'x.memmap.yaml');
+    assert.deepEqual(base.errors, []);
+    const c = scenarioConfig(base, 's').config!;
+    assert.deepEqual(c.devices.map((d) => d.map), ['mem', 'mem']);
+    const json = JSON.stringify({ nodes: [{ id: 0, ranges: [{ start: '4G', size: '64G' }] }], devices: [{ name: 'q"]', start: '1T', size: '16G' }], scenarios: [{ name: 's', set: { 'devices["q\\"]"].map': 'mem' } }] });
+    const j = loadConfigText(json, 'x.memmap.json');
+    assert.deepEqual(j.errors, []);
+    assert.equal(scenarioConfig(j, 's').config!.devices[0].map, 'mem');
+  });
+});

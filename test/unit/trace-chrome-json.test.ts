@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeStream, analyzeText, detectFormat } from '../../src/trace/analyze';
 import { JsonTokenizer, MAX_STRING, type JsonHandler } from '../../src/trace/json-stream';
+import { summarize } from '../../src/trace/summary';
 import { loadConfigText } from '../../src/config/load';
 import { simulateMemmap } from '../../src/core/index';
 import { buildInitWorkload } from '../../src/core/init/workload';
@@ -180,6 +181,7 @@ describe('Chrome trace JSON: what is read as one', () => {
       const r = analyzeText(text);
       assert.equal(r.chromeTrace?.events, 0, text);
       assert.deepEqual(r.warnings, ['not a trace: this looks like `ndctl list` / `daxctl list` JSON (namespaces, regions or dax devices); `memmap-lab import` reads it'], text);
+      assert.match(summarize(r), /\n {2}no Chrome trace events\n {2}warning: not a trace: .*`memmap-lab import` reads it\n$/);
     }
     // Other JSON: said to be no trace, and what is missing.
     assert.deepEqual(analyzeText('{"schemaVersion": 1, "rows": []}').warnings, ['not a trace: a JSON object without a "traceEvents" array']);

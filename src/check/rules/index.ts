@@ -8,6 +8,7 @@
 //   MM032-MM036  cross-object: overlaps, node spans                    (./cross.ts)
 //   MM037        anything else the simulated core refuses              (./simulation.ts)
 //   MM038        map=dev memmap in RAM for whole sections (ppc64 hash, riscv 6.1)  (./sparse.ts)
+//   MM039        machine.calibration points the timing model cannot use (./simulation.ts)
 
 import type { Rule } from '../types';
 import { deviceOverlap, deviceOverlapsRam, hotplugOverlap, nodeRangesOverlap, otherNodeSpan } from './cross';
@@ -16,7 +17,7 @@ import { hugetlbDuplicatePool, hugetlbPoolTooLarge, hugetlbSizeUnsupported, hvoS
 import { altmapExhausted, daxMapDev, daxRegionMisaligned, dedupMapDev, dedupUnavailable, zoneDeviceUnavailable } from './memremap';
 import { ndctlMinSize, ndctlSizeAlign, ndctlSizeRegionAlign, ndctlStart16m } from './ndctl';
 import { alignExceedsCapacity, alignUnsupported, metadataDoesNotFit, namespaceCompatMisaligned, structPageTooLarge, wastefulAlign } from './nvdimm';
-import { kernelFailure } from './simulation';
+import { calibrationPointUnused, kernelFailure } from './simulation';
 import { beyondMaxPhysmem, mapDevMemmapInRam, subsectionMemmapInRam, subsectionMisaligned } from './sparse';
 
 export const RULES: readonly Rule[] = [
@@ -58,6 +59,7 @@ export const RULES: readonly Rule[] = [
   otherNodeSpan,
   kernelFailure,
   mapDevMemmapInRam,
+  calibrationPointUnused,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

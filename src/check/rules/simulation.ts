@@ -3,6 +3,8 @@
 import type { JsonPath } from '../../config/types';
 import type { Rule, RuleFinding } from '../types';
 import { overlappingRamRanges } from './cross';
+import { isolate } from '../../core/init/calibration';
+import { buildInitWorkload, normalizeMachine } from '../../core/init/index';
 
 /** The config object a path is about: devices[i], hotplug[i], hugetlb[i], nodes[i].ranges[j], kernel. */
 export function objectKey(path: JsonPath): string {
@@ -53,6 +55,48 @@ export const kernelFailure: Rule = {
       if (seen.has(k)) continue;
       seen.add(k);
       out.push({ path: e.path, severity: e.severity, message: e.message, kernelText: (e.kernelMessage ?? '').trimEnd() });
+    }
+    return out;
+  },
+};
+
+export const calibrationPointUnused: Rule = {
+  id: 'MM039',
+  slug: 'calibration-point-unused',
+  severity: 'warning',
+  area: 'simulation',
+  title: 'A machine.calibration point names nothing the timing model initializes',
+  reference: 'timing-model.md §4',
+  kernelCitation: 'src/core/init/calibration.ts (isolate): the timing model, not the kernel',
+  kernelText: [],
+  appliesTo: {},
+  // The point is a measurement the user wrote down: Fix All never deletes it (a name may just be mistyped).
+  tradeOff: true,
+  doc: [
+    'A `machine.calibration` point scales one of the timing model\'s per-page costs so that one measured phase takes the',
+    'measured time. It is ignored when the config has nothing that phase measures: a `deferred` point for a node that is not in',
+    'the config or defers nothing (deferred init off, all its memory initialized early), an `early` point for a node without',
+    'early pages, a `zoneDevice` point for a name that is no fsdax/devdax namespace (a kmem device or hot-add is',
+    '`hotplugOnline`), a `hugetlb` point for a node without a boot pool. `simulate` and `compare` say so among the timing',
+    'problems; this rule says it in the editor and in `check`. (A point the model cannot reach, faster than the media\'s',
+    'bandwidth allows, needs the timing model itself: `simulate` reports it.)',
+    '',
+    '**Fix:** correct the node or device name, or remove the point.',
+  ].join('\n'),
+  check(ctx) {
+    const { params } = normalizeMachine(ctx.config.machine);
+    if (params.calibration.length === 0) return [];
+    const w = buildInitWorkload(ctx.config, ctx.sim);
+    const out: RuleFinding[] = [];
+    for (const pt of params.calibration) {
+      const why = isolate(w, params, pt);
+      if (typeof why !== 'string') continue;
+      out.push({
+        path: pt.path,
+        message: `calibration point not used: ${why}`,
+        kernelText: '',
+        fixes: [{ title: 'Remove the calibration point', ops: [{ op: 'delete', path: pt.path }] }],
+      });
     }
     return out;
   },

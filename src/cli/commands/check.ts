@@ -7,7 +7,7 @@
 // (src/check/fixall.ts), writes each changed file atomically and reports what is left.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { formatError, loadConfigText } from '../../config/index';
+import { decodeConfigFile, formatError, loadConfigText, printableLine } from '../../config/index';
 import { checkText, fixAll, SEVERITIES, type CheckOptions, type CheckResult, type Severity } from '../../check/index';
 import { atLeast, isInvalid, toJsonReport, toSarif, type FileReport } from '../../check/report';
 import { configDefaults, DEFAULTS_HELP, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, parseArgs, UsageError, type Io } from '../io';
@@ -90,28 +90,26 @@ function collect(args: readonly string[], io: Io): { targets: Target[]; problems
   return { targets, problems };
 }
 
-function readText(path: string): string {
-  const t = readFileSync(path, 'utf8');
-  return t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
-}
 
 function formatText(reports: readonly FileReport[], min: Severity): string {
   const lines: string[] = [];
   for (const { file, result } of reports) {
     const doc = result.load.doc;
     for (const e of result.configErrors) lines.push(formatError(doc, file, e));
+    // Findings quote config values (device names, ...): each line printed with its unprintable characters
+    // escaped, so that no value can add a line or act on the terminal (the loader's messages are already).
     for (const f of atLeast(result.findings, min)) {
       const p = doc!.positionAt(f.range.start);
-      lines.push(`${file}:${p.line}:${p.column}: ${f.severity} ${f.rule} ${f.message}`);
+      lines.push(`${file}:${p.line}:${p.column}: ${f.severity} ${f.rule} ${printableLine(f.message)}`);
       if (f.kernelText) {
-        const [first, ...rest] = f.kernelText.split('\n');
+        const [first, ...rest] = f.kernelText.split('\n').map(printableLine);
         lines.push(`    kernel: ${first}`, ...rest.map((l) => `            ${l}`));
       }
       for (const r of f.related) {
         const q = doc!.positionAt(r.range.start);
-        lines.push(`    related: ${file}:${q.line}:${q.column}: ${r.message}`);
+        lines.push(`    related: ${file}:${q.line}:${q.column}: ${printableLine(r.message)}`);
       }
-      if (f.fixes.length) lines.push(`    fix: ${f.fixes[0].title}${f.fixes.length > 1 ? ` (+${f.fixes.length - 1} more)` : ''}`);
+      if (f.fixes.length) lines.push(`    fix: ${printableLine(f.fixes[0].title)}${f.fixes.length > 1 ? ` (+${f.fixes.length - 1} more)` : ''}`);
     }
   }
   return lines.length ? lines.join('\n') + '\n' : '';
@@ -151,7 +149,13 @@ export const checkCommand: Command = {
     for (const t of targets) {
       let text: string;
       try {
-        text = readText(t.abs);
+        const decoded = decodeConfigFile(readFileSync(t.abs), t.abs);
+        if (!decoded.ok) {
+          // Not UTF-8 (Latin-1, UTF-16): the loader's error at the first bad byte; nothing is checked.
+          reports.push({ file: t.shown, result: { findings: [], configErrors: decoded.result.errors, load: decoded.result } });
+          continue;
+        }
+        text = decoded.text;
       } catch (e) {
         const load = loadConfigText('', t.shown);
         const result: CheckResult = {
@@ -166,7 +170,7 @@ export const checkCommand: Command = {
       let applied = 0;
       if (flags.has('fix') && !isInvalid(result)) {
         const fixed = fixAll(text, t.abs, opts, min);
-        for (const k of fixed.skipped) io.err(`memmap-lab check: --fix: ${t.shown}: ${k.rule} "${k.title}" not applied: ${k.reason}\n`);
+        for (const k of fixed.skipped) io.err(`memmap-lab check: --fix: ${t.shown}: ${k.rule} "${printableLine(k.title)}" not applied: ${printableLine(k.reason)}\n`);
         if (fixed.applied.length > 0 && fixed.text !== text) {
           const written = writeOutput(t.abs, fixed.text, { shown: t.shown });
           if (!written.ok) {

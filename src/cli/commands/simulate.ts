@@ -4,7 +4,7 @@
 // accounting and the init timing model. Prints a human summary or the stable JSON document described
 // in docs/cli-json.md; writes the timeline as Chrome Trace Event JSON; compares scenarios side by side.
 import { resolve } from 'node:path';
-import { loadConfigFile, scenarioConfig, formatError, formatBytes, type LoadOptions, type LoadResult } from '../../config/index';
+import { loadConfigFile, scenarioConfig, formatError, formatBytes, printableLine, type LoadOptions, type LoadResult } from '../../config/index';
 import { simulateMemmap } from '../../core/simulate';
 import type { MemmapResult, CoreError } from '../../core/types';
 import { simulateTiming, compareTimings, formatTimingComparison, type TimingResult } from '../../core/init/index';
@@ -203,7 +203,7 @@ function runCompare(file: string, json: boolean, io: Io, defaults: LoadOptions):
   out.push(formatTimingComparison(timing));
   if (errors.length) {
     out.push('Problems');
-    for (const e of errors) out.push(`  ${formatLocation(e)}: ${e.severity}: ${e.message}` + (e.kernelMessage ? `\n      kernel: ${e.kernelMessage.trimEnd()}` : ''));
+    for (const e of errors) out.push(`  ${formatLocation(e)}: ${e.severity}: ${printableLine(e.message)}` + (e.kernelMessage ? `\n      kernel: ${e.kernelMessage.trimEnd().split('\n').map(printableLine).join('\n              ')}` : ''));
     out.push('');
   }
   io.out(out.join('\n'));
