@@ -48,7 +48,8 @@ export type Fact =
   | { k: 'lsmem-range'; v: LsmemRange }
   | { k: 'error'; v: KernelError }
   | { k: 'trace'; v: CallTrace }
-  | { k: 'too-large'; v: NumberTooLarge };
+  | { k: 'too-large'; v: NumberTooLarge }
+  | { k: 'wrapped'; line: number; lastLine: number };
 
 export interface PlacedFact {
   f: Fact;
@@ -268,6 +269,7 @@ export function foldBoot(b: BootBuilder): Boot {
     callTraces: [],
     factsDropped: b.factsDropped,
     numbersTooLarge: [],
+    wrapped: [],
   };
   const lsmem = (): Lsmem => (boot.lsmem ??= { blockSizeBytes: null, totalOnlineBytes: null, totalOfflineBytes: null, ranges: [] });
   const hugetlb = new Map<number, HugetlbSize>();
@@ -432,6 +434,9 @@ export function foldBoot(b: BootBuilder): Boot {
         break;
       case 'too-large':
         boot.numbersTooLarge.push(f.v);
+        break;
+      case 'wrapped':
+        boot.wrapped.push({ line: f.line, lastLine: f.lastLine });
         break;
     }
   }

@@ -106,6 +106,7 @@ function passOptions(file: AnalysisFile, boot: Boot, facts: ExtraFacts) {
     quotedPrintable: file.input.quotedPrintable,
     encoding: file.input.encoding,
     crOnly: file.input.crOnlyLineEndings,
+    wrapped: new Map(boot.wrapped.map((w) => [w.line, w.lastLine])),
     want: factLines(boot),
     onMessage: (text: string, line: number) => collectFact(facts, text, line),
   };

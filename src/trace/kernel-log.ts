@@ -765,7 +765,7 @@ export class KernelLogReader implements Sink {
         const r = p.zone ? this.zoneJoin(joined, p) : this.dispatchText(joined, p.rec, p.conts.length >= (p.okText !== null ? MAX_OPEN_JOINS : MAX_JOINS));
         if (r === MATCHED) {
           this.pending = null;
-          this.rejoined += p.conts.length;
+          this.joined(p, p.conts.length);
           return;
         }
         if (r === INCOMPLETE || r === OPEN) {
@@ -810,11 +810,19 @@ export class KernelLogReader implements Sink {
     } else if (p.okText !== null) {
       this.dispatchText(p.okText, p.rec, true);
       used = p.okConts;
-      this.rejoined += used;
+      this.joined(p, used);
     } else if (this.dispatchText(p.rec.text, p.rec, true) === NONE) {
       this.unread(p.rec);
     }
     for (let i = used; i < p.conts.length; i++) this.onRecord(p.conts[i]);
+  }
+
+  /** `n` continuation lines were read as part of the pending message: counted, and noted on the boot (Boot.wrapped)
+   *  so that a second pass (import's quotes) can read the message whole too. */
+  private joined(p: Pending, n: number): void {
+    if (n === 0) return;
+    this.rejoined += n;
+    this.fact({ k: 'wrapped', line: p.rec.line, lastLine: p.conts[n - 1].line }, undefined, p.rec);
   }
 
   private flushPending(): void {
@@ -1012,7 +1020,7 @@ export class KernelLogReader implements Sink {
     }
     b.facts.push({ f, line, t, once: once ?? null });
     if (once !== undefined) b.once.set(once, line);
-    if (f.k !== 'version') b.substantive++;
+    if (f.k !== 'version' && f.k !== 'wrapped') b.substantive++;
   }
 
   kernelBanner(): void {

@@ -122,6 +122,9 @@ export interface Boot {
   /** Messages with a number above 2^53 - 1 (Number.MAX_SAFE_INTEGER), which a JSON number cannot hold
    *  exactly: never read as a rounded value. */
   numbersTooLarge: NumberTooLarge[];
+  /** Messages read over several lines (a mailer or console hard-wrapped them): the first line, where the message's
+   *  facts point, and the last continuation line joined to it. */
+  wrapped: Array<{ line: number; lastLine: number }>;
 }
 
 export interface NumberTooLarge {

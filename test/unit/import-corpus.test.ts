@@ -126,6 +126,12 @@ describe('import: corpus logs', () => {
     assert.equal(cfg.nodes[0].ranges[0].start, 4 * GiB, 'placed in ZONE_NORMAL');
   });
 
+  it('22 SGI UV: a message wrapped before its "ms" is quoted whole in the comments, as the analyzer read it', async () => {
+    const { text } = await imported('22');
+    assert.match(text, /line 11: "node 215 initialised, 3600110 pages in 724ms"/);
+    assert.doesNotMatch(text, /pages in"/);
+  });
+
   it('18 CXL host: nodes from lsmem online blocks', async () => {
     const { cfg } = await imported('18');
     assert.deepEqual(

@@ -159,6 +159,9 @@ describe('mail artefacts', () => {
     assert.deepEqual(b.hotplug.map((h) => [h.kind, h.start, h.end, h.line]), [['virtio-mem-plug', 0x100000000, 0x107ffffff, 3]]);
     assert.deepEqual(b.errors[0].details, { order: 9, mode: '0x4cc0', gfp: 'GFP_KERNEL|__GFP_RETRY_MAYFAIL' });
     assert.equal(r.input.rejoinedLines, 3);
+    // Which lines each wrapped message took, for a second pass that quotes it (import).
+    assert.deepEqual(b.wrapped, [{ line: 1, lastLine: 2 }, { line: 3, lastLine: 4 }, { line: 5, lastLine: 6 }]);
+    assert.equal(b.wrapped.reduce((n, w) => n + w.lastLine - w.line, 0), r.input.rejoinedLines);
   });
 
   it('a join is kept only when it completes the message; otherwise both lines are read on their own', () => {
@@ -166,6 +169,7 @@ describe('mail artefacts', () => {
     const b = r.boots[0];
     assert.deepEqual(b.deferredInit.map((d) => [d.node, d.ms]), [[1, 9]]);
     assert.equal(r.input.rejoinedLines, 0);
+    assert.deepEqual(b.wrapped, []);
   });
 
   it('a message cut off by a truncated excerpt is not guessed', () => {

@@ -23,6 +23,8 @@ export interface RecordPassOptions {
   /** The file has CR-only line endings (AnalysisFile.input.crOnlyLineEndings): each lone CR is a line break,
    *  after the UTF-16 decoding, as the analyzer reads it. */
   crOnly?: boolean;
+  /** Messages the analyzer read over several lines (Boot.wrapped): first line -> last continuation line. */
+  wrapped?: ReadonlyMap<number, number>;
   /** Line numbers whose message text to keep. */
   want: ReadonlySet<number>;
   /** Called with every message of the range (text is a latin1 byte string, prefixes removed); returning
@@ -39,6 +41,8 @@ export class RecordPass {
   private readonly quirks: PrefixQuirks = { mailQuoted: false, absolute: false, relative: false, wallclock: false, prefixes: new Set() };
   private line = 0;
   private qp: { text: string; line: number; parts: number } | null = null;
+  /** A message the analyzer read over several lines, while its continuation lines come. */
+  private join: { line: number; lastLine: number; text: string } | null = null;
   private readonly splitter = new LineSplitter((s, start, end) => this.physical(s.slice(start, end)));
 
   constructor(private readonly opts: RecordPassOptions) {}
@@ -55,6 +59,7 @@ export class RecordPass {
   end(): void {
     this.splitter.end();
     this.flushQp();
+    this.flushJoin();
   }
 
   private physical(raw: string): void {
@@ -94,10 +99,36 @@ export class RecordPass {
   }
 
   private logical(raw: string, line: number): void {
+    const j = this.join;
+    if (j !== null) {
+      if (line > j.line && line <= j.lastLine) {
+        // A continuation line the analyzer joined to the message (Boot.wrapped): read as one message, as it did.
+        j.text = `${j.text} ${parseRecord(raw, line, this.quirks).text.trim()}`;
+        if (line === j.lastLine) this.flushJoin();
+        return;
+      }
+      this.flushJoin();
+    }
     if (line > this.opts.last) return;
     const rec = parseRecord(raw, line, this.quirks);
     const text = rec.text.trim();
     if (text === '') return;
+    const lastLine = this.opts.wrapped?.get(line);
+    if (lastLine !== undefined && lastLine > line) {
+      this.join = { line, lastLine, text };
+      return;
+    }
+    this.message(text, line);
+  }
+
+  private flushJoin(): void {
+    const j = this.join;
+    if (j === null) return;
+    this.join = null;
+    this.message(j.text, j.line);
+  }
+
+  private message(text: string, line: number): void {
     const keep = this.opts.onMessage?.(text, line) === true;
     if ((keep || this.opts.want.has(line)) && !this.texts.has(line)) this.texts.set(line, cleanText(text, MAX_KEPT));
   }
