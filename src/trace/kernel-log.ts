@@ -32,7 +32,7 @@
 import { Buffer } from 'node:buffer';
 import { BootBuilder, MAX_FACTS_PER_BOOT, foldBoot, type Fact } from './boot';
 import { functionPhase, stackPhase, baseFunctionName } from './functions';
-import { parseRecord, TsKind, type PrefixQuirks, type Rec } from './prefix';
+import { parseRecord, RECORD_START, TsKind, type PrefixQuirks, type Rec } from './prefix';
 import {
   ANYWHERE_RULES, DEVICE_ANYWHERE_RULES, DEVICE_BUCKETS, FRAME, Match, RULE_BUCKETS, TRACE_MARKER, ZONE_LINE, ZONE_PART,
   type AnywhereRule, type DevCtx, type HeadEntry, type Sink,
@@ -72,9 +72,6 @@ const WINDOW_BYTES = 256 * 1024;
 const CARRY_BYTES = 64 * 1024;
 
 const GAP = /^[\s>]*(?:\.{3,}|\[\.\.\.\]|<snip>|\[ ?snip ?\]|-+ ?snip ?-+|#{3,} ?\[collector: .*)\s*$/i;
-/** Does a raw line start a log record? (Used before QP mode is established.) */
-const RECORD_START =
-  /^(?:[ \t]*>)*[ \t]*(?:(?:<\d{1,3}>)?\[(?:\s*[+-]?\d+\.\d+(?:\s*<\s*[+-]?\d+\.\d+>)?|<\s*[+-]?\d+\.\d+>|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}(?: <\s*[+-]?\d+\.\d+>)?)\]|[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d|(?:[A-Z][a-z]{2} )?\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\d{9,11}\.\d+ \S+ \S+: )/;
 const QP_ESCAPE = /=([0-9A-Fa-f]{2})/g;
 const QP_EVIDENCE = /=[0-9A-F]{2}/;
 /** Lines a reader wrote around a log, not the wrapped tail of a command line, DMI string or banner (trimmed):

@@ -73,6 +73,26 @@ const ISO_HOST = /\S+ (?:kernel|[\w.-]+\[\d+\]): ?/y;
 const HOST_KERNEL = /\S+ kernel: ?/y;
 const KMSG = /(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,24};/y;
 const DMESG_X = /(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) *:(?:emerg|alert|crit|err|warn|notice|info|debug) *: /y;
+/**
+ * Does a raw line start a log record? A cheap test, without parseRecord()'s side effects, for the kernel log reader's
+ * quoted-printable decision (kernel-log.ts: is the line after a trailing "=" its continuation?). It knows the prefixes
+ * anchored at the line's start (after mail quote marks): stamps, levels, syslog, ISO-8601, journal short-full and
+ * short-unix, /dev/kmsg records, dmesg -x. Not the forms a soft-broken fragment can look like: logfmt ("level=7 ..." may
+ * be the rest of "loglevel=7"), a wrapper before a stamp ("nel: [    0.000000] ..." is the rest of "kernel:"), JSON.
+ * test/unit/trace-format.test.ts checks both lists.
+ */
+export const RECORD_START = new RegExp(
+  '^(?:[ \\t]*>)*[ \\t]*(?:' +
+    [
+      '(?:<\\d{1,3}>)?\\[(?:\\s*[+-]?\\d+\\.\\d+(?:\\s*<\\s*[+-]?\\d+\\.\\d+>)?|<\\s*[+-]?\\d+\\.\\d+>|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}(?: <\\s*[+-]?\\d+\\.\\d+>)?)\\]',
+      '[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d',
+      '(?:[A-Z][a-z]{2} )?\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d',
+      '\\d{9,11}\\.\\d+ \\S+ \\S+: ',
+      KMSG.source,
+      DMESG_X.source,
+    ].join('|') +
+    ')',
+);
 const LOGFMT_START = /(?:ts|time|timestamp|t|level|lvl|caller|host|hostname)=/y;
 const LOGFMT_MSG = /(?:^|\s)(?:msg|message|MESSAGE)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/;
 const LOGFMT_TIME = /(?:^|\s)(?:ts|time|timestamp)=(?:"([^"]*)"|(\S+))/;

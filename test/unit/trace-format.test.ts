@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText } from '../../src/trace/analyze';
+import { parseRecord, RECORD_START } from '../../src/trace/prefix';
 import type { AnalysisFile, Boot } from '../../src/trace/types';
 
 const MiB = 1024 ** 2;
@@ -105,6 +106,30 @@ describe('line prefixes and timestamps', () => {
     assert.deepEqual(d0(b), [[0, 56, 1]]);
     assert.equal(b.memory?.availableKiB, 100);
     assert.equal(b.memory?.line, 3);
+  });
+});
+
+describe('RECORD_START (is the line after a trailing "=" a new record?)', () => {
+  const prefixed = (l: string) => parseRecord(l, 1, { mailQuoted: false, absolute: false, relative: false, wallclock: false, prefixes: new Set() }).prefixed;
+  it('knows every prefix anchored at the line start that parseRecord() reads', () => {
+    for (const l of [
+      '[    1.234567] x', '[  +0.000002] x', '<6>[    1.234567] x', '[    1.234567] [    T1] x', '[Tue May 21 10:59:23 2025] x', '[<    0.000002>] x',
+      'May 21 10:59:23 host kernel: x', '2025-05-21T10:59:23.311954+00:00 host kernel: x', 'Wed 2025-05-21 10:59:23 UTC host kernel: x',
+      '1747825163.311954 host kernel: x', '6,339,5140900,-;x', 'kern  :info  : [    1.234567] x', '> > [    1.234567] x',
+    ]) {
+      assert.ok(prefixed(l), l);
+      assert.ok(RECORD_START.test(l), l);
+    }
+  });
+  it('not the forms a soft-broken fragment can look like (logfmt, a wrapper before a stamp)', () => {
+    for (const l of ['level=7 console=ttyS0', 'nel: [    0.000000] microcode: updated early', 'dmesg.txt:[    1.234567] x', ' version 6.1.0-34-amd64 (debian-kernel@lists.debian.org)']) {
+      assert.ok(!RECORD_START.test(l), l);
+    }
+  });
+  it('a dmesg -x record after a message that ends in "=" is a record of its own, not a soft break', () => {
+    const r = analyzeText('kern  :info  : [    0.100000] Kernel command line: root=\nkern  :info  : [    1.000000] node 0 deferred pages initialised in 56ms\n');
+    assert.deepEqual(r.boots[0].deferredInit.map((d) => [d.node, d.ms, d.line]), [[0, 56, 2]]);
+    assert.equal(r.boots[0].commandLine, 'root=');
   });
 });
 
