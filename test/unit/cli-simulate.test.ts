@@ -270,3 +270,62 @@ describe('simulate: bad input', () => {
     assert.equal(j.memmap!.devices[0].status, 'failed');
   });
 });
+
+/** What a terminal acts on: C0 controls but tab and line feed, DEL and C1. */
+const UNSAFE = /[^\P{Cc}\t\n]/u;
+
+describe('bad input on the command line', () => {
+  it('--kernel with a leading zero is a usage error, not 6.10', async () => {
+    const r = await cli('simulate', example('seed003-128g-namespace.memmap.yaml'), '--kernel', '6.010');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^memmap-lab simulate: --kernel: "6\.010" has a leading zero in its minor number/);
+    assert.equal((await cli('check', example('seed003-128g-namespace.memmap.yaml'), '--kernel=06.1')).code, 2);
+  });
+
+  it('nothing printed acts on the terminal: a file name with ESC, config names with ESC or a line break', async () => {
+    const r = await cli('simulate', 'no\u001b]0;pwned\u0007such\r.memmap.yaml');
+    assert.equal(r.code, 2);
+    assert.doesNotMatch(r.err, UNSAFE);
+    assert.match(r.err, /no\\u001b\]0;pwned\\u0007such\\r\.memmap\.yaml/);
+    const p = tmpConfig(
+      'esc.memmap.json',
+      JSON.stringify({
+        nodes: [{ id: 0, ranges: [{ start: '4G', size: '64G' }] }],
+        devices: [
+          { name: 'a\u001b]0;pwned\u0007\u001b[2J', start: '1T', size: '16G' },
+          { name: 'b\nFAKE: error: all good', start: '1T', size: '16G' },
+        ],
+      }),
+    );
+    for (const argv of [['check', p], ['simulate', p], ['simulate', p, '--json'], ['check', p, '--format', 'json']]) {
+      const o = await cli(...argv);
+      assert.equal(o.code, 2, argv.join(' '));
+      assert.doesNotMatch(o.out + o.err, UNSAFE, argv.join(' '));
+      assert.doesNotMatch(o.out + o.err, /^FAKE/m, argv.join(' '));
+      assert.match(o.out + o.err, /U\+001B \(ESC\)/, argv.join(' '));
+    }
+  });
+
+  it('check: a Latin-1 file is an error at its first bad byte; UTF-16 says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-cli-enc-'));
+    writeFileSync(join(dir, 'l1.memmap.yaml'), Buffer.from('name: "caf\u00e9"\nnodes: []\n', 'latin1'));
+    writeFileSync(join(dir, 'u16.memmap.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('nodes: []\n', 'utf16le')]));
+    const r = await runCli(dir, 'check', 'l1.memmap.yaml', 'u16.memmap.yaml');
+    assert.equal(r.code, 2);
+    assert.match(r.out, /^l1\.memmap\.yaml:1:11: error: byte 0xE9 is not valid UTF-8 \(Latin-1 or Windows-1252 text\?\): save the file as UTF-8$/m);
+    assert.match(r.out, /^u16\.memmap\.yaml:1:1: error: this file is UTF-16 \(little-endian\): save it as UTF-8$/m);
+    const s = await runCli(dir, 'simulate', 'l1.memmap.yaml');
+    assert.equal(s.err, 'l1.memmap.yaml:1:11: error: byte 0xE9 is not valid UTF-8 (Latin-1 or Windows-1252 text?): save the file as UTF-8\n');
+  });
+
+  it("simulate --scenario: another scenario's broken set key is not named after the one simulated", async () => {
+    const p = tmpConfig(
+      'b8.memmap.yaml',
+      'nodes:\n  - id: 0\n    ranges: [{ start: 0x100000000, size: 64G }]\nhugetlb:\n  - { pageSize: 2M, count: 4 }\nscenarios:\n  - name: g\n    set: { "hugetlb[0].count": 8 }\n  - name: h\n    set: { "hugetlb[0]..count": 8 }\n',
+    );
+    const r = await cli('simulate', p, '--scenario', 'g');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /:10:12: error: scenarios\[1\]\.set: "hugetlb\[0\]\.\.count" is not a valid path/);
+    assert.doesNotMatch(r.err, /scenario 'g'/);
+  });
+});

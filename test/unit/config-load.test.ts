@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatError, loadConfigFile, loadConfigText, type ConfigError, type LoadResult } from '../../src/config/load';
+import { formatError, loadConfigFile, loadConfigText, scenarioConfig, type ConfigError, type LoadResult } from '../../src/config/load';
+import { decodeConfigBytes, firstInvalidUtf8 } from '../../src/config/encoding';
+import { parseKernelVersion } from '../../src/config/units';
+import { printableLine, terminalSafe } from '../../src/config/diagnostics';
 import { GiB, MiB, TiB } from '../../src/config/units';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'config');
@@ -401,5 +404,141 @@ describe('messages quote what the user wrote as a short, printable excerpt', () 
     assert.match(field.message, /^unknown field 'x{40}…' in nodes\[0\]/);
     assert.equal(only(loadConfigText('kernel:\n  hvo: "y\\u001bes"\n' + MIN_NODES, 'x.memmap.yaml')).message, 'kernel.hvo: expected a boolean (true or false), got string "y\\u001bes"');
     assert.equal(only(loadConfigText('kernel:\n  hvo: "say \\"yes\\""\n' + MIN_NODES, 'x.memmap.yaml')).message, 'kernel.hvo: expected a boolean (true or false), got string "say \\"yes\\""');
+  });
+});
+
+describe('files that are not UTF-8 are errors, never read with replacement characters', () => {
+  const write = (name: string, bytes: Buffer) => {
+    const dir = mkdtempSync(join(tmpdir(), 'memmap-enc-'));
+    writeFileSync(join(dir, name), bytes);
+    return join(dir, name);
+  };
+  const latin1 = (s: string) => Buffer.from(s, 'latin1');
+
+  it('Latin-1 bytes: one error at the first bad byte, with its value (no silent U+FFFD, no duplicate names)', () => {
+    const text = `${MIN_NODES}devices:\n  - { name: "caf\u00e9", start: 1T, size: 16G }\n  - { name: "caf\u00e8", start: 2T, size: 16G }\n`;
+    const file = write('l1.memmap.yaml', latin1(text));
+    const e = only(loadConfigFile(file));
+    assert.equal(e.message, 'byte 0xE9 is not valid UTF-8 (Latin-1 or Windows-1252 text?): save the file as UTF-8');
+    assert.deepEqual([e.line, e.column], [6, 17]);
+    assert.equal(e.source, 'syntax');
+    const r = loadConfigFile(file);
+    assert.equal(formatError(r.doc, 'l1.memmap.yaml', r.errors[0]), `l1.memmap.yaml:6:17: error: ${e.message}`);
+    // A scenario of it gives the same error, not "unknown scenario".
+    assert.deepEqual(scenarioConfig(r, 'x').errors.map((x) => x.message), [e.message]);
+    // A single one in a comment is not changed silently either.
+    assert.match(only(loadConfigFile(write('c.memmap.yaml', latin1(`${MIN_NODES}# \u00ff\n`)))).message, /^byte 0xFF is not valid UTF-8/);
+  });
+
+  it('UTF-16 (with a BOM, or NULs) and UTF-32 say so', () => {
+    const text = MIN_NODES;
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const [bytes, what] of [
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), le]), 'UTF-16 (little-endian)'],
+      [le, 'UTF-16 (little-endian)'],
+      [Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 'UTF-16 (big-endian)'],
+      [be, 'UTF-16 (big-endian)'],
+      [Buffer.from([0xff, 0xfe, 0, 0, 0x6e, 0, 0, 0]), 'UTF-32 (little-endian)'],
+    ] as const) {
+      for (const name of ['u.memmap.yaml', 'u.memmap.json']) {
+        const e = only(loadConfigFile(write(name, bytes)));
+        assert.equal(e.message, `this file is ${what}: save it as UTF-8`);
+        assert.deepEqual([e.line, e.column], [1, 1]);
+      }
+    }
+  });
+
+  it('UTF-8 with or without a BOM reads as before; the decoder finds the first invalid sequence', () => {
+    assert.deepEqual(decodeConfigBytes(Buffer.from('\ufeffname: "caf\u00e9 \u{1f4be}"\n')), { ok: true, text: 'name: "caf\u00e9 \u{1f4be}"\n' });
+    assert.deepEqual(loadConfigFile(write('ok.memmap.yaml', Buffer.from(`name: "caf\u00e9"\n${MIN_NODES}`))).errors, []);
+    for (const [bytes, at] of [
+      [[0x61, 0x80], 1],
+      [[0xc3], 0],
+      [[0xe2, 0x82], 0],
+      [[0xed, 0xa0, 0x80], 0],
+      [[0xf4, 0x90, 0x80, 0x80], 0],
+      [[0xc0, 0xaf], 0],
+      [[0x61, 0xe2, 0x82, 0xac, 0xe9, 0x62], 4],
+    ] as const) {
+      assert.equal(firstInvalidUtf8(Uint8Array.from(bytes)), at, String(bytes));
+    }
+    const d = decodeConfigBytes(Uint8Array.from([0x61, 0xe2, 0x82, 0xac, 0x0a, 0xe9, 0x62]));
+    assert.ok(!d.ok);
+    assert.equal(d.offset, 3);
+    assert.equal(d.text, 'a\u20ac\n\ufffdb');
+  });
+});
+
+describe('names are printable; free text holds no control characters but tabs and line breaks', () => {
+  it('a device name with ESC, BEL or a line break: an error naming the character, at the name', () => {
+    const json = JSON.stringify({
+      nodes: [{ id: 0, ranges: [{ start: '4G', size: '64G' }] }],
+      devices: [
+        { name: 'a\u001b]0;pwned\u0007\u001b[2J', start: '1T', size: '16G' },
+        { name: 'b\nFAKE: error: all good', start: '2T', size: '16G' },
+      ],
+    });
+    const r = loadConfigText(json, 'x.memmap.json');
+    assert.equal(r.config, null);
+    assert.deepEqual(
+      r.errors.map((e) => e.message),
+      [
+        "devices[0].name: 'a\\u001b]0;pwned\\u0007\\u001b[2J' contains the control character U+001B (ESC) at character 2: names and other identifiers must be printable text",
+        "devices[1].name: 'b\\nFAKE: error: all good' contains the control character U+000A (LF) at character 2: names and other identifiers must be printable text",
+      ],
+    );
+    assert.equal(where(r)[0][1], json.indexOf('"a\\u001b') + 1);
+  });
+
+  it('DEL, C1, bidirectional overrides in the config, scenario and calibration names; the scenario set too', () => {
+    const cases: [string, string][] = [
+      [`name: "x\\x7f"\n${MIN_NODES}`, 'name: \'x\\u007f\' contains the control character U+007F (DEL) at character 2'],
+      [`name: "x\\x9b"\n${MIN_NODES}`, 'name: \'x\\u009b\' contains the control character U+009B (CSI) at character 2'],
+      [`name: "a\\u202Eb"\n${MIN_NODES}`, "name: 'a\\u202eb' contains the control character U+202E (RIGHT-TO-LEFT OVERRIDE) at character 2"],
+      [`${MIN_NODES}scenarios:\n  - name: "s\\ts"\n`, "scenarios[0].name: 's\\ts' contains the control character U+0009 (TAB) at character 2"],
+      [`${MIN_NODES}machine:\n  calibration: [ { phase: zoneDevice, device: "d\\x85", ms: 1 } ]\n`, "machine.calibration[0].device: 'd\\u0085' contains the control character U+0085 (NEL) at character 2"],
+      [`${MIN_NODES}devices: [ { name: ns0, start: 1T, size: 16G } ]\nscenarios:\n  - name: s\n    set: { "devices[0].name": "n\\e" }\n`, "scenario 's': devices[0].name: 'n\\u001b' contains the control character U+001B (ESC) at character 2"],
+    ];
+    for (const [text, message] of cases) assert.equal(only(loadConfigText(text, 'x.memmap.yaml')).message.split(': names and')[0], message);
+  });
+
+  it('free text: tabs and line breaks are fine, ESC is not', () => {
+    const ok = loadConfigText(`description: |\n  two\tlines\n  of text\n${MIN_NODES}scenarios:\n  - name: s\n    description: "a\\r\\nb"\n`, 'x.memmap.yaml');
+    assert.deepEqual(ok.errors, []);
+    const bad = only(loadConfigText(`description: "red \\e[31m"\n${MIN_NODES}`, 'x.memmap.yaml'));
+    assert.equal(bad.message, "description: 'red \\u001b[31m' contains the control character U+001B (ESC) at character 5: free text may hold tabs and line breaks, but no other control characters");
+    // Printable Unicode, emoji sequences (ZWJ) included, is fine in names.
+    assert.deepEqual(loadConfigText(`name: "caf\u00e9 \u{1f468}\u200d\u{1f4bb}"\n${MIN_NODES}`, 'x.memmap.yaml').errors, []);
+  });
+});
+
+describe('kernel versions have no leading zeros', () => {
+  it('"6.012" is an error at the version, not 6.12; "6.0" and "6.12" are fine', () => {
+    const e = only(loadConfigText(`${MIN_NODES}kernel: { version: "6.012" }\n`, 'x.memmap.yaml'));
+    assert.equal(e.message, 'kernel.version: "6.012" has a leading zero in its minor number: kernel versions have none (e.g. "6.12", not "6.012")');
+    assert.deepEqual([e.line, e.column, e.text], [5, 20, '"6.012"']);
+    assert.match(only(loadConfigText(`${MIN_NODES}kernel: { version: "06.1" }\n`, 'x.memmap.yaml')).message, /leading zero in its major number/);
+    assert.match(only(loadConfigText(`${MIN_NODES}kernel: { version: "99999999999999999999.1" }\n`, 'x.memmap.yaml')).message, /major number 99999999999999999999 is not a kernel release/);
+    // Unquoted in YAML: the number 6.012; quoting it would not help, so no "quote it".
+    assert.equal(only(loadConfigText(`${MIN_NODES}kernel: { version: 6.012 }\n`, 'x.memmap.yaml')).message, 'kernel.version: expected a string, got number 6.012: "6.012" has a leading zero in its minor number: kernel versions have none (e.g. "6.12", not "6.012")');
+    for (const v of ['6.0', '6.12', '2.6', '10.100']) assert.deepEqual(loadConfigText(`${MIN_NODES}kernel: { version: "${v}" }\n`, 'x.memmap.yaml').errors, [], v);
+    // The default from the CLI or the extension's setting is held to the same rule.
+    assert.match(only(loadConfigText(MIN_NODES, 'x.memmap.yaml', { defaultKernelVersion: '6.010' })).message, /^kernel\.version: "6\.010" has a leading zero/);
+    assert.deepEqual(parseKernelVersion('6.12'), { ok: true, major: 6, minor: 12 });
+  });
+});
+
+describe('printing config strings', () => {
+  it('terminalSafe escapes what a terminal acts on, keeps line breaks and tabs, and JSON stays the same JSON', () => {
+    assert.equal(terminalSafe('a\u001b[2Jb\n\tc\r\nd\re\u202ef\u0085'), 'a\\u001b[2Jb\n\tc\r\nd\\re\\u202ef\\u0085');
+    const doc = { name: 'a\u007f\u009b\u2066', n: 1 };
+    assert.deepEqual(JSON.parse(terminalSafe(JSON.stringify(doc))), doc);
+    assert.equal(terminalSafe('plain\n'), 'plain\n');
+  });
+
+  it('printableLine keeps a finding on one line, whatever its length', () => {
+    assert.equal(printableLine('device b\nFAKE: error'), 'device b\\nFAKE: error');
+    assert.equal(printableLine('x'.repeat(1000)).length, 1000);
   });
 });

@@ -122,3 +122,25 @@ describe('names have a length limit (reports and the dashboard show them)', () =
     assert.deepEqual(loadConfigText(ok, 'ok.memmap.yaml').errors.filter((e) => e.severity === 'error').map((e) => e.message), []);
   });
 });
+
+describe('"quote it" only when the quoted text is allowed', () => {
+  const min = 'nodes:\n  - id: 0\n    ranges: [{ start: 0x100000000, size: 16G }]\n';
+  const message = (kernel: string) => {
+    const r = loadConfigText(`${min}kernel: { ${kernel} }\n`, 'x.memmap.yaml');
+    assert.equal(r.errors.length, 1, r.errors.map((e) => e.message).join('\n'));
+    return r.errors[0].message;
+  };
+
+  it('a boolean where the enum has "on" and "off": suggests those, never "true"', () => {
+    assert.equal(message('memmapOnMemory: true'), 'kernel.memmapOnMemory: expected a string, got boolean true: write "on" for true (the values are "off", "on", "force")');
+    assert.equal(message('memmapOnMemory: false'), 'kernel.memmapOnMemory: expected a string, got boolean false: write "off" for false (the values are "off", "on", "force")');
+    const json = loadConfigText(JSON.stringify({ ...NODES, kernel: { memmapOnMemory: true } }), 'x.memmap.json');
+    assert.doesNotMatch(json.errors[0].message, /quote it/);
+  });
+
+  it('a number where an enum of strings is expected lists the values; a version that quoted is valid says quote it', () => {
+    assert.equal(message('memmapOnMemory: 1'), 'kernel.memmapOnMemory: expected a string, got number 1: the values are "off", "on", "force"');
+    assert.equal(message('version: 6.10'), 'kernel.version: expected a string, got number 6.1: quote it, "6.10"');
+    assert.equal(message('version: 6'), 'kernel.version: expected a string, got number 6: "6" is not a kernel version "major.minor" (e.g. "6.12")');
+  });
+});

@@ -293,3 +293,70 @@ describe('pathological nesting', () => {
     }
   });
 });
+
+describe('deep YAML nesting gets the same error as deep JSON, at the value that nests too deeply', () => {
+  it('flow and block nesting: "nested too deeply to read" at the top-level value, not the engine message', () => {
+    const flow = `nodes: []\nmachine: ${'['.repeat(5000)}${']'.repeat(5000)}\nother: 1\n`;
+    let block = 'nodes: []\nmachine:\n';
+    for (let i = 0; i < 3000; i++) block += `${' '.repeat(i + 2)}a${i}:\n`;
+    for (const [text, at] of [
+      [flow, [2, 10]],
+      [block, [3, 3]],
+    ] as const) {
+      const { doc, errors } = parse(text, 'x.memmap.yaml');
+      assert.deepEqual(
+        errors.map((e) => e.message),
+        ['the document is nested too deeply to read'],
+      );
+      assert.deepEqual(at, [doc.positionAt(errors[0].range.start).line, doc.positionAt(errors[0].range.start).column]);
+      assert.deepEqual(errors[0].path, ['machine']);
+    }
+  });
+});
+
+describe('%YAML directives: memmap configs are YAML 1.2', () => {
+  it('%YAML 1.1 (010 = 8, 1:30 = 90, on = true) is an error at the directive, and nothing is read', () => {
+    const text = '%YAML 1.1\n---\nkernel: { hvo: on }\nhugetlb: [ { pageSize: 2M, count: 010 }, { pageSize: 1G, count: 1:30 } ]\n';
+    const { doc, errors } = parse(text, 'x.memmap.yaml');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].message, '%YAML directive for YAML 1.1: memmap configs are YAML 1.2 (YAML 1.1 would read 010 as 8, 1:30 as 90 and on as true): remove this line, or write %YAML 1.2');
+    assert.equal(slice(doc, errors[0].range), '%YAML 1.1');
+    assert.equal(errors[0].severity, 'error');
+    assert.equal(doc.value, undefined);
+  });
+
+  it('other versions are errors too; %YAML 1.2 reads as without the directive', () => {
+    for (const v of ['1.3', '2.0', '1.0']) {
+      const { errors } = parse(`# c\n%YAML ${v}\n---\nnodes: []\n`, 'x.memmap.yaml');
+      assert.deepEqual(
+        errors.map((e) => [e.severity, e.message.split(':')[0]]),
+        [['error', `%YAML directive for YAML ${v}`]],
+      );
+    }
+    const ok = parse('%YAML 1.2\n---\nkernel: { hvo: on }\ncount: 010\n', 'x.memmap.yaml');
+    assert.deepEqual(ok.errors, []);
+    assert.deepEqual(ok.doc.value, { kernel: { hvo: 'on' }, count: 10 });
+  });
+});
+
+describe('lone CR line ends (classic Mac OS) are line breaks', () => {
+  it('reads the same value and the same line:column as the LF file', () => {
+    const lf = 'nodes:\n  - id: 0\n    ranges: [{ start: 0x100000000, size: 64G }]\n    cpux: 3\n';
+    const cr = lf.replace(/\n/g, '\r');
+    const a = parse(lf, 'x.memmap.yaml');
+    const b = parse(cr, 'x.memmap.yaml');
+    assert.deepEqual(b.errors, []);
+    assert.deepEqual(b.doc.value, a.doc.value);
+    assert.equal(b.doc.text, cr, 'the document keeps the text as it is');
+    for (const path of [['nodes', 0, 'cpux'], ['nodes', 0, 'ranges', 0, 'size']]) {
+      assert.deepEqual(b.doc.rangeOf(path), a.doc.rangeOf(path));
+      assert.deepEqual(at(b.doc, b.doc.rangeOf(path)), at(a.doc, a.doc.rangeOf(path)));
+    }
+    assert.deepEqual(at(b.doc, b.doc.rangeOf(['nodes', 0, 'cpux'], 'key')), [4, 5]);
+    // Mixed CR, CRLF and LF.
+    const mixed = parse('nodes:\r  - id: 0\r\n    ranges: []\n', 'x.memmap.yaml');
+    assert.deepEqual(mixed.errors, []);
+    assert.deepEqual(mixed.doc.value, { nodes: [{ id: 0, ranges: [] }] });
+    assert.deepEqual(at(mixed.doc, mixed.doc.rangeOf(['nodes', 0, 'ranges'])), [3, 13]);
+  });
+});
