@@ -2,8 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PADATA_LOAD_BALANCE_FACTOR, deferredJob, hugetlbAllocJob, hugetlbGatherJob, padataChunks, padataPlan } from '../../src/core/init/padata';
-import { PPS } from './timing-helpers';
+import { PADATA_LOAD_BALANCE_FACTOR, deferredJob, hugetlbAllocJob, hugetlbGatherJob, padataChunks, padataPlan, wqNodeMaxActive } from '../../src/core/init/padata';
+import { PPS, timing, workloadOf } from './timing-helpers';
 
 describe('padataPlan', () => {
   it('kernel-mm.md 7 worked example: 66,027,520 deferred pages, 32 CPUs -> nworks 32, chunk 524,288, ~126 chunks', () => {
@@ -73,6 +73,49 @@ describe('padataPlan', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("system_unbound_wq's per-node max_active caps the padata helpers (6.9+)", () => {
+  // kernel/workqueue.c (6.12) wq_update_node_max_active(): clamp(DIV_ROUND_UP(512 * node_cpus, total_cpus), 8, 512),
+  // set by workqueue_init_topology() before page_alloc_init_late() (init/main.c).
+  it('wqNodeMaxActive: the 512 active work items split over the nodes by CPUs, at least min_active 8', () => {
+    assert.equal(wqNodeMaxActive(1024, 1024), 512);
+    assert.equal(wqNodeMaxActive(52, 104), 256);
+    assert.equal(wqNodeMaxActive(1024, 1076), 488);
+    assert.equal(wqNodeMaxActive(52, 1076), 25);
+    assert.equal(wqNodeMaxActive(1, 1000), 8);
+    assert.equal(wqNodeMaxActive(0, 1000), 8);
+  });
+  const cfg = (version: string) => `
+arch: x86_64
+kernel: { version: "${version}", deferredInit: true }
+nodes:
+  - { id: 0, cpus: 52, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 382G } ] }
+  - { id: 1, cpus: 1024, ranges: [ { start: 0x6080000000, size: 384G } ] }
+`;
+  it('6.12, nodes of 52 and 1024 CPUs: 1 + 25 and 1 + 488 threads run deferred init, not 52 and 1024', () => {
+    const t = timing(workloadOf(cfg('6.12')));
+    assert.deepEqual(
+      t.nodes.map((n) => n.threads),
+      [26, 489],
+    );
+    const helpers = (node: number) => t.threads.filter((x) => x.name.startsWith(`padata n${node}.`)).length;
+    assert.deepEqual([helpers(0), helpers(1)], [25, 488]);
+    // The inactive works run after the last chunk, find nothing and complete: padata waits for them.
+    const late = t.spans.filter((s) => s.phase === 'threadStart' && /inactive padata works/.test(s.costTerm));
+    assert.deepEqual(
+      late.map((s) => s.node),
+      [0, 1],
+    );
+    assert.match(late[1].costTerm, /535 on node 1 \(max_active 488\): 2 x threadStartNs/);
+  });
+  it('6.1: no per-node cap (max_active max(512, 4 x CPUs) per pool_workqueue): node CPUs', () => {
+    const t = timing(workloadOf(cfg('6.1')));
+    assert.deepEqual(
+      t.nodes.map((n) => n.threads),
+      [52, 1024],
     );
   });
 });

@@ -284,7 +284,7 @@ export const compareCommand: Command = {
       if (after.calibration.length) {
         const byKey = new Map<string, number>();
         for (const c of after.calibration) byKey.set(c.scaled, c.scale);
-        out.push(`  fitted: ${[...byKey].map(([k, s]) => `${k} x${s.toFixed(4)}`).join(', ')} (per-page cost multipliers; points on one key share it: geometric mean)`);
+        out.push(`  fitted: ${[...byKey].map(([k, s]) => `${k} x${s.toFixed(4)}`).join(', ')} (multipliers of the per-page cost, initPage/zoneDevicePage/..., or of a media's write bandwidth, writeBw; points on one key share it: geometric mean)`);
       }
       for (const p of cal.problems) out.push(`  ${p.severity}: ${p.message}`);
       out.push('', 'After calibration');

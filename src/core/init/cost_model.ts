@@ -254,11 +254,24 @@ export function eraOf(version: readonly [number, number], override: CostEra | nu
 /** Per-page cost terms that calibration can scale, per media. */
 export type PageTerm = 'initPage' | 'zoneDevicePage' | 'reservedInitPage' | 'hugetlb' | 'populate';
 
-/** Calibration multipliers, keyed "term:media" (e.g. "initPage:dram"). Missing = 1. */
+/**
+ * Calibration multipliers, keyed "term:media" (e.g. "initPage:dram": a multiplier on the per-page time) or
+ * "writeBw:media" (a multiplier on `media.<media>.nodeWriteGBps`, > 1 = more bandwidth). Missing = 1.
+ */
 export type CostScales = ReadonlyMap<string, number>;
 
 export function scaleKey(term: PageTerm, media: Media): string {
   return `${term}:${media}`;
+}
+
+/** The calibration key of a media's node write bandwidth (applied wherever nodeWriteGBps is used). */
+export function bandwidthScaleKey(media: Media): string {
+  return `writeBw:${media}`;
+}
+
+/** A media's node write bandwidth in GB/s (= bytes/ns) after calibration. */
+export function nodeWriteGBps(m: MachineParams, scales: CostScales, media: Media): number {
+  return m.media[media].nodeWriteGBps * (scales.get(bandwidthScaleKey(media)) ?? 1);
 }
 
 /** The context a struct page write happens in. */
@@ -278,6 +291,11 @@ export interface PageWorkArgs {
   /** Extra multiplier (first bind under a hypervisor), with its label. */
   factor: number;
   factorLabel: string;
+  /**
+   * The write-bandwidth domain when it is not the memmap's own `media:node` (HugeTLB boot allocation
+   * rotating each thread's pages over the nodes: hugetlb_init.ts), with its label for the cost term.
+   */
+  domain?: { key: string; label: string };
 }
 
 /** The model's single formula for struct page writes: standalone time = max(CPU, bytes / thread rate). */
@@ -310,8 +328,8 @@ export function pageWork(m: MachineParams, structPageSize: number, scales: CostS
     bytes,
     standaloneNs,
     standaloneLimit: writeBound ? 'threadWrite' : 'cpu',
-    domain: `${a.home.media}:${a.home.node}`,
-    costTerm: `${parts.join(', ')} on ${a.home.media}:${a.home.node}`,
+    domain: a.domain ? a.domain.key : `${a.home.media}:${a.home.node}`,
+    costTerm: `${parts.join(', ')} on ${a.domain ? a.domain.label : `${a.home.media}:${a.home.node}`}`,
   };
 }
 

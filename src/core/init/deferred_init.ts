@@ -5,7 +5,7 @@
 
 import type { Command, ThreadSpec } from './des';
 import { pageWork } from './cost_model';
-import { type Ctx, type Env, type Program, cpuNodeFor, eraHasPadata } from './env';
+import { type Ctx, type Env, type Program, claimUnboundWorkers, cpuNodeFor, eraHasPadata, inactiveHelpers, releaseUnboundWorkers } from './env';
 import { deferredJob, padataChunks, padataPlan } from './padata';
 import type { NodeInitWork } from './types';
 
@@ -66,7 +66,10 @@ export function* deferredInitMemmap(env: Env, node: NodeInitWork, ctx: Ctx): Pro
     const job = deferredJob(range.startPfn, range.endPfn, pps, maxThreads);
     const plan = padataPlan(job, env.padataFree);
     env.padataFree -= plan.helpers;
-    threads = Math.max(threads, plan.nworks);
+    // queue_work(system_unbound_wq) from this node's CPU: at most the node's max_active run at once (6.9+);
+    // chunk_size still counts every work (ps.nworks), the inactive ones find no chunk left when they run.
+    const active = claimUnboundWorkers(env, ctx.cpuNode, plan.helpers);
+    threads = Math.max(threads, 1 + active);
     const chunks = padataChunks(job, plan);
     const cursor = { i: 0 };
     // A chunk initializes the deferred memory inside it (deferred_init_memmap_chunk() walks the free
@@ -98,7 +101,7 @@ export function* deferredInitMemmap(env: Env, node: NodeInitWork, ctx: Ctx): Pro
       }
     }
     const helpers: ThreadSpec[] = [];
-    for (let k = 1; k <= plan.helpers; k++) {
+    for (let k = 1; k <= active; k++) {
       helpers.push({
         name: `padata n${node.id}.${k}`,
         cpuNode: ctx.cpuNode, // numa_aware = false: system_unbound_wq runs it near the queueing CPU
@@ -111,6 +114,8 @@ export function* deferredInitMemmap(env: Env, node: NodeInitWork, ctx: Ctx): Pro
     if (helpers.length > 0) tids = (yield { op: 'spawn', threads: helpers }) as number[];
     yield* helperLoop(ctx);
     if (tids.length > 0) yield { op: 'join', tids, node: node.id };
+    yield* inactiveHelpers(env, new Map([[ctx.cpuNode, plan.helpers - active]]), node.id);
+    releaseUnboundWorkers(env, ctx.cpuNode, active);
     env.padataFree += plan.helpers;
   }
   env.deferredThreads.set(node.id, threads);

@@ -5,12 +5,15 @@
 //   over node ids (6.9+): per page, HUGETLB_VMEMMAP_RESERVE_PAGES struct pages, then HVO; the
 //   remaining tails only when HVO is off or fails. Before 6.9 the gather is serial in hugetlb_init().
 // - non-gigantic pages (2 MiB) are allocated from buddy in hugetlb_init() (subsys_initcall):
-//   "hugepages=N" uses hugetlb_pages_alloc_boot(), a padata job with 2 x N_MEMORY threads (6.9+);
+//   "hugepages=N" uses hugetlb_pages_alloc_boot(), a padata job with 2 x N_MEMORY threads (6.9+), whose
+//   thread function hugetlb_pages_alloc_boot_node() allocates page after page with
+//   alloc_pool_huge_folio(h, &node_states[N_MEMORY], ..., &next_node): every thread rotates its pages over
+//   the memory nodes, so all threads write all nodes' memmaps at once (rotationDomain());
 //   per-node requests ("hugepages=0:N,1:M") allocate serially, node by node.
 
 import type { Command, ThreadSpec, WorkSpec } from './des';
-import { fixedWork, pageWork, r2 } from './cost_model';
-import { type Ctx, type Env, type Program, nextPadataNode } from './env';
+import { fixedWork, nodeWriteGBps, pageWork, r2 } from './cost_model';
+import { type Ctx, type Env, type Program, claimUnboundWorkers, inactiveHelpers, nextPadataNode, releaseUnboundWorkers } from './env';
 import { hugetlbAllocJob, hugetlbGatherJob, padataChunks, padataPlan } from './padata';
 import type { HugetlbPoolInitWork } from './types';
 
@@ -35,8 +38,38 @@ export function structPagesWritten(env: Env, pool: HugetlbPoolInitWork, count: n
   return count * pool.structPagesPerPage;
 }
 
+/**
+ * The write-bandwidth domain of a balanced boot allocation: alloc_pool_huge_folio() hands each thread's
+ * pages to the memory nodes in turn (next_node), so a thread's struct page writes are spread over the
+ * pools' nodes in proportion to their pages, and together the threads can use every node's bandwidth.
+ * Modelled as one combined domain whose capacity is min over nodes (nodeWriteGBps / share of the bytes):
+ * the aggregate rate at which the nodes, written in those proportions, saturate. Registered in the env
+ * (timeline.ts asks it for the capacity). Nothing else writes struct pages while hugetlb_init() runs.
+ */
+export function rotationDomain(env: Env, pools: readonly HugetlbPoolInitWork[]): { key: string; label: string } {
+  const total = pools.reduce((s, p) => s + p.count * p.structPagesPerPage, 0);
+  const share = new Map<string, { media: 'dram' | 'pmem' | 'cxl'; bytes: number }>();
+  for (const p of pools) {
+    const h = homeOf(env, p.node);
+    const k = `${h.media}:${h.node}`;
+    const e = share.get(k) ?? { media: h.media, bytes: 0 };
+    e.bytes += p.count * p.structPagesPerPage;
+    share.set(k, e);
+  }
+  const keys = [...share.keys()];
+  if (keys.length <= 1 || total <= 0) {
+    const k = keys[0] ?? 'dram:0';
+    return { key: k, label: k };
+  }
+  const key = keys.join('+');
+  let cap = Infinity;
+  for (const e of share.values()) cap = Math.min(cap, nodeWriteGBps(env.m, env.scales, e.media) / (e.bytes / total));
+  env.domainCapacities.set(key, cap);
+  return { key, label: `${key} (every thread's pages rotate over the nodes: ${r2(cap)} GB/s together)` };
+}
+
 /** The work items for `count` huge pages of a pool, done from a CPU on `cpuNode`. */
-export function poolWork(env: Env, pool: HugetlbPoolInitWork, count: number, cpuNode: number): WorkSpec[] {
+export function poolWork(env: Env, pool: HugetlbPoolInitWork, count: number, cpuNode: number, domain?: { key: string; label: string }): WorkSpec[] {
   if (count <= 0) return [];
   const hvo = pool.count > 0 ? Math.floor((count * pool.hvoPages) / pool.count) : 0;
   const out: WorkSpec[] = [];
@@ -56,6 +89,7 @@ export function poolWork(env: Env, pool: HugetlbPoolInitWork, count: number, cpu
       era: env.era,
       factor: 1,
       factorLabel: '',
+      domain,
     }),
   );
   if (hvo > 0 && pool.vmemmapPagesFreedPerPage > 0) {
@@ -126,15 +160,17 @@ export function* hugetlbAllocNonGigantic(env: Env, ctx: Ctx): Program {
       const total = pools.reduce((s, p) => s + p.count, 0);
       const memNodes = env.w.nodes.filter((n) => n.hasMemory).length;
       const job = hugetlbAllocJob(total, memNodes);
+      const domain = rotationDomain(env, pools);
       yield* padataRun(env, ctx, job, 'hugetlb alloc', (c, cpuNode) => {
-        // alloc_pool_huge_folio() spreads each chunk's pages over the nodes round-robin.
+        // alloc_pool_huge_folio() spreads each chunk's pages over the nodes round-robin, page by page: one
+        // item per node for the accounting (pages, time per pool), all of them on the rotation's domain.
         const n = c.end - c.start;
         const items: WorkSpec[] = [];
         let given = 0;
         pools.forEach((p, i) => {
           const share = i === pools.length - 1 ? n - given : Math.floor((n * p.count) / total);
           given += share;
-          items.push(...poolWork(env, p, share, cpuNode));
+          items.push(...poolWork(env, p, share, cpuNode, domain));
         });
         return items;
       });
@@ -164,8 +200,17 @@ function* padataRun(
     }
   }
   const helpers: ThreadSpec[] = [];
+  const claimed = new Map<number, number>();
+  const inactive = new Map<number, number>();
   for (let k = 1; k <= plan.helpers; k++) {
     const nid = nextPadataNode(env); // queue_work_node(next_node_in(last_used_nid, N_CPU))
+    // system_unbound_wq's per-node max_active: a helper beyond it waits, inactive, until an active one
+    // on its node finishes, which for padata is after the last chunk.
+    if (claimUnboundWorkers(env, nid, 1) === 0) {
+      inactive.set(nid, (inactive.get(nid) ?? 0) + 1);
+      continue;
+    }
+    claimed.set(nid, (claimed.get(nid) ?? 0) + 1);
     helpers.push({
       name: `padata ${label} ${k}`,
       cpuNode: nid,
@@ -178,5 +223,7 @@ function* padataRun(
   if (helpers.length > 0) tids = (yield { op: 'spawn', threads: helpers }) as number[];
   yield* loop(ctx);
   if (tids.length > 0) yield { op: 'join', tids };
+  yield* inactiveHelpers(env, inactive, null);
+  for (const [nid, n] of claimed) releaseUnboundWorkers(env, nid, n);
   env.padataFree += plan.helpers;
 }

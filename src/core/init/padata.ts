@@ -78,6 +78,24 @@ export function padataChunks(job: PadataJob, plan: PadataPlan): { start: number;
   return out;
 }
 
+/** include/linux/workqueue.h (6.12): WQ_MAX_ACTIVE, system_unbound_wq's max_active; WQ_DFL_MIN_ACTIVE. */
+export const WQ_MAX_ACTIVE = 512;
+export const WQ_DFL_MIN_ACTIVE = 8;
+
+/**
+ * kernel/workqueue.c (6.12) wq_update_node_max_active() (lines 1598-1639), run for every unbound workqueue by
+ * workqueue_init_topology() (line 8090; init/main.c line 1546, before page_alloc_init_late() at 1549), with
+ * system_unbound_wq allocated with WQ_MAX_ACTIVE (line 7877): a node's share of the workqueue's max_active,
+ * clamp(DIV_ROUND_UP(max_active * node_cpus, total_cpus), min_active, max_active). padata_do_multithreaded()
+ * queues its helpers on system_unbound_wq (kernel/padata.c lines 505-515: queue_work(), or queue_work_node()
+ * when numa_aware), so at most this many of them run at once on a node: pwq_tryinc_nr_active() (line 1735)
+ * leaves the others inactive until an active work item there finishes.
+ */
+export function wqNodeMaxActive(nodeCpus: number, totalCpus: number): number {
+  const share = Math.ceil((WQ_MAX_ACTIVE * nodeCpus) / Math.max(totalCpus, 1));
+  return Math.min(Math.max(share, Math.min(WQ_MAX_ACTIVE, WQ_DFL_MIN_ACTIVE)), WQ_MAX_ACTIVE);
+}
+
 /** The padata job deferred_init_memmap() runs for one memblock range of the last zone. */
 export function deferredJob(startPfn: number, endPfn: number, pagesPerSection: number, maxThreads: number): PadataJob {
   // first_init_pfn = ALIGN(epfn, PAGES_PER_SECTION); .size = first_init_pfn - spfn

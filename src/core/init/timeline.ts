@@ -10,7 +10,7 @@
 //   contend for mem_hotplug_lock.
 
 import { Engine, type RawSpan } from './des';
-import type { CostScales } from './cost_model';
+import { type CostScales, nodeWriteGBps } from './cost_model';
 import { pgdatinitThread } from './deferred_init';
 import { type Env, type Program, makeEnv } from './env';
 import { gatherBootmemPreallocSerial, hstateName, hugetlbAllocNonGigantic, hugetlbBootmemStructPageInit } from './hugetlb_init';
@@ -79,8 +79,11 @@ export function runTimeline(w: InitWorkload, m: MachineParams, scales: CostScale
   const engine = new Engine({
     cpus,
     domainCapacity: (key) => {
+      // A combined domain (HugeTLB rotation over nodes) was registered with its capacity before use.
+      const combined = env.domainCapacities.get(key);
+      if (combined !== undefined) return combined;
       const media = key.split(':')[0] as keyof MachineParams['media'];
-      return m.media[media]?.nodeWriteGBps ?? Infinity;
+      return m.media[media] ? nodeWriteGBps(m, scales, media) : Infinity;
     },
     lockHandoffNs: m.costs.lockHandoffNs,
   });

@@ -421,9 +421,16 @@ export interface CalibrationOutcome {
   defaultMs: number;
   /** Prediction after all calibration scales were applied. */
   predictedMs: number;
-  /** Cost key that was scaled, e.g. "initPage:dram". */
+  /**
+   * Key that was scaled: the per-page cost of the point's term and media ("initPage:dram", "zoneDevicePage:pmem",
+   * "hugetlb:dram", "populate:dram") when the isolated run is bound by it, or the media's node write bandwidth
+   * ("writeBw:dram") when that binds (a deferred init with all of a node's CPUs, a multithreaded device init).
+   */
   scaled: string;
-  /** Multiplier applied to that key (geometric mean when several points name the same key). */
+  /**
+   * Multiplier applied to that key (geometric mean when several points solve the same key): on the per-page time
+   * for a cost key (> 1 = slower), on `media.<media>.nodeWriteGBps` for "writeBw:" (> 1 = more bandwidth).
+   */
   scale: number;
   path: JsonPath;
 }

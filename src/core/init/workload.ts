@@ -46,6 +46,11 @@ export const TIMING_BOUNDARY = {
    *  (2UL << (30 - PAGE_SHIFT) pages, v4.2). Later v4.x also took max() with node_spanned_pages >> 8 (more
    *  than 2 GiB only for nodes above 512 GiB) and added memblock reservations in that range: not modelled. */
   deferOneSection: [4, 17],
+  /** system_unbound_wq's max_active (512) split over the nodes by online CPUs, wq_update_node_max_active()
+   *  (Tejun Heo's "workqueue: Implement system-wide nr_active enforcement for unbound workqueues", v6.9,
+   *  UNVERIFIED: only the 6.12 tree was read). Before, each unbound pool_workqueue had max_active
+   *  WQ_UNBOUND_MAX_ACTIVE = max(512, 4 x num_possible_cpus()), never fewer than padata's helpers. */
+  wqNodeMaxActive: [6, 9],
 } as const;
 
 /** The pages of the highest zone that deferred init leaves to early init (counted as defer_init() counts). */
