@@ -38,6 +38,17 @@ export const BOUNDARY = {
   hvo: [5, 14],
   /** HVO keeps 1 vmemmap page from ~v5.18 (UNVERIFIED). */
   hvoOnePage: [5, 18],
+  /** riscv selects ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP from v6.4: the select came with the 6.4 merge of the riscv
+   *  tree, and "RISC-V: fixup in-flight collision with ARCH_WANT_OPTIMIZE_VMEMMAP rename" (Conor Dooley, fixing
+   *  89d77f71f493, the riscv-for-linus-6.4-mw1 merge) made it select the renamed symbol (UNVERIFIED: that the fixup
+   *  reached v6.4 itself). [6.12] arch/riscv/Kconfig selects it. */
+  hvoRiscv: [6, 4],
+  /** s390 selects ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP from v6.2 (UNVERIFIED) ... */
+  hvoS390: [6, 2],
+  /** ... until "[s390x] Disable ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP", a stable change the Debian changelog lists
+   *  under 6.12.63 ([6.12.118] arch/s390/Kconfig no longer selects it). Versions are major.minor and "6.12" means a
+   *  recent 6.12.y, so s390x has no HVO at 6.12 (6.12.0-6.12.62 still had it; newer releases follow 6.12). */
+  hvoS390Off: [6, 12],
   /** device-dax compound devmaps and vmemmap dedup (Joao Martins), v5.17 (UNVERIFIED). */
   daxDedup: [5, 17],
   /** memmap_on_memory fallback instead of -EINVAL, `force` mode and the arch hook (Aneesh Kumar), v6.6 (UNVERIFIED).
@@ -55,6 +66,12 @@ export const BOUNDARY = {
    *  changelog). Versions are major.minor, so "6.12" is a 6.12.y with the fix; 6.12.0-6.12.100 counted the
    *  old way, like 6.11. */
   memmapVmstatDedup: [6, 12],
+  /** compound_nr_pages() initialises every struct page of a compound page whose head is in an early section (whose
+   *  unoptimised boot memmap section_activate() reuses): the stable fix "mm/mm_init: fix uninitialized struct pages
+   *  for ZONE_DEVICE", which the Debian changelog lists under 6.12.100 ([6.12.118] mm/mm_init.c compound_nr_pages()
+   *  tests early_section()). As for memmapVmstatDedup, "6.12" is a 6.12.y with the fix; 6.1 (and 6.12.0-6.12.99)
+   *  write only VMEMMAP_RESERVE_NR pages' worth of struct pages whenever vmemmap_can_optimize(). */
+  zoneDeviceEarlyCompound: [6, 12],
   /** s390 PTE tables take a whole 4 KiB page instead of a 2 KiB fragment (6.12 arch/s390/mm/pgalloc.c
    *  page_table_alloc(), vmem.c vmem_pte_alloc(); the release it changed in, v6.9, is UNVERIFIED). */
   s390PteFullPage: [6, 9],
@@ -466,7 +483,12 @@ export function archProfile(cfg: Pick<WorkloadConfig, 'arch' | 'kernel'>, highes
 
   const x86 = arch === 'x86_64';
   const ppcRadix = arch === 'ppc64-radix';
-  const hvoArch = modern ? x86 || arch === 'riscv64' : x86;
+  // ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP (ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP before 6.4): x86_64 from the start
+  // (BOUNDARY.hvo), riscv from 6.4, s390 from 6.2 until the 6.12.y that dropped it (loongarch too, not modelled).
+  const hvoArch =
+    x86 ||
+    (arch === 'riscv64' && atLeast(v, BOUNDARY.hvoRiscv)) ||
+    (arch === 's390x' && atLeast(v, BOUNDARY.hvoS390) && !atLeast(v, BOUNDARY.hvoS390Off));
   const hvo = atLeast(v, BOUNDARY.hvo) && hvoArch;
   const dedupArch = modern ? x86 || arch === 'riscv64' || ppcRadix : x86;
   const mhpArch = modern ? x86 || arch.startsWith('arm64') || ppcRadix || arch === 'riscv64' || arch === 's390x' : x86 || arch.startsWith('arm64');

@@ -10,9 +10,12 @@
 //
 // Placement follows how the kernel allocates boot pools (placeBootHugetlbPools() below): boot RAM only,
 // after what memblock reserved for the boot memmap; top-down within the free memory. Gigantic pages first
-// (memblock, not node-exact); then, from 6.9, HVO gives their vmemmap back; then the smaller sizes from the
-// buddy allocator, which keeps the zones' min watermarks and lowmem_reserve, node by node for the node form
-// and round-robin over the memory nodes for a balanced hugepages=N.
+// (memblock, not node-exact: node by node in node-id order for the node form, round-robin over the memory
+// nodes for a balanced hugepages=N, a full node's turn falling back to any node); then, from 6.9, HVO gives
+// their vmemmap back; then the smaller sizes from the buddy allocator, which keeps the zones' min watermarks
+// and lowmem_reserve, node by node for the node form and round-robin over the memory nodes for a balanced
+// hugepages=N (a full node passing its turn). A second pool for a node and size is ignored, as
+// hugepages_setup() ignores a second hugepages= (hugetlbDuplicatePools()).
 
 import { bytesExact } from './format';
 import type { HugetlbPoolConfig, WorkloadConfig } from '../config/types';
@@ -53,13 +56,20 @@ function hstateName(bytes: number): string {
   return `hugepages-${bytes / KiB}kB`;
 }
 
-/** The boot log line about the vmemmap an hstate can free, in the kernel version's wording. */
-export function hvoKernelMessage(profile: ArchProfile, pageSizeBytes: number): string | null {
+/**
+ * The boot log line about the vmemmap an hstate can free, in the kernel version's wording. `hvoOn` is kernel.hvo
+ * (hugetlb_free_vmemmap=on): 5.14-5.17 hugetlb_vmemmap_init() returns before its pr_info() when
+ * !hugetlb_free_vmemmap_enabled, so those kernels print "can free N vmemmap pages" only with HVO on; from 5.18
+ * (the vm.hugetlb_optimize_vmemmap sysctl dropped that early return) the line comes whenever HVO is built, and
+ * 6.0+ report_hugepages() prints the "can be freed" line for every hstate, HVO built or not.
+ */
+export function hvoKernelMessage(profile: ArchProfile, pageSizeBytes: number, hvoOn: boolean): string | null {
   const opt = hugetlbVmemmapOptimizableSize(profile, pageSizeBytes);
   const v = profile.version;
   if (atLeast(v, [6, 0])) return `HugeTLB: ${opt / KiB} KiB vmemmap can be freed for a ${stringGetSize(pageSizeBytes)} page\n`;
   if (!profile.features.hvo || opt === 0) return null;
   if (atLeast(v, [5, 18])) return `HugeTLB: can optimize ${opt / profile.pageSize} vmemmap pages for ${hstateName(pageSizeBytes)}\n`;
+  if (!hvoOn) return null;
   return `HugeTLB: can free ${opt / profile.pageSize} vmemmap pages for ${hstateName(pageSizeBytes)}\n`;
 }
 
@@ -131,10 +141,45 @@ export function hugetlbRequestOf(cfg: Pick<WorkloadConfig, 'machine'>): HugetlbR
   return v === 'perNode' || v === 'balanced' ? v : 'auto';
 }
 
+// A node named twice for one page size. The command line has one hugepagesz= per page size, followed by one
+// hugepages= naming each node once; a later pool for a node and size an earlier pool already has stands for a
+// further hugepages= after it, which 6.12 mm/hugetlb.c hugepages_setup() ignores (mhp == last_mhp):
+//   "HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=%s"
+// Writing it with a hugepagesz= of its own changes nothing: hugepagesz_setup() refuses a size whose hstate exists
+// ("HugeTLB: hugepagesz=%s specified twice, ignoring", leaving parsed_valid_hugepagesz false), and the hugepages=
+// after it is dropped ("HugeTLB: hugepages=%s does not follow a valid hugepagesz, ignoring"). Either way the later
+// pool gets no page and the earlier one keeps its own count. (Repeating the node inside one list, "0:64,0:128",
+// is not what the config stands for: the last count would win for the node.)
+
+/** The pools hugepages_setup() ignores: for each pool, the index of the earlier pool of the same node and page size,
+ *  null for the first (and for pools of an unsupported size, on no known node or with no pages). */
+export function hugetlbDuplicatePools(
+  profile: Pick<ArchProfile, 'hugepageSizes'>,
+  nodes: readonly Pick<NodeLayout, 'id'>[],
+  pools: readonly Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>[],
+): (number | null)[] {
+  const known = new Set(nodes.map((n) => n.id));
+  const first = new Map<string, number>();
+  return pools.map((p, i) => {
+    if (!profile.hugepageSizes.includes(p.pageSize) || !known.has(p.node) || !(p.count > 0)) return null;
+    const key = `${p.node}:${p.pageSize}`;
+    const j = first.get(key);
+    if (j !== undefined) return j;
+    first.set(key, i);
+    return null;
+  });
+}
+
+/** hugepages_setup()'s warning for a second hugepages= of one hstate; `arg` is what followed "hugepages=". */
+export function hugetlbSpecifiedTwiceMessage(arg: string): string {
+  return `HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=${arg}\n`;
+}
+
 /**
  * The node-specific hugepages= of each pool's page size, or null when its pools read as a balanced "hugepages=N"
  * (see above; `request` other than 'auto' says which form every size takes), in pool order. Pools of an
- * unsupported size, on no known node or with no pages are null.
+ * unsupported size, on no known node or with no pages are null, and so are the pools hugepages_setup() ignores
+ * (hugetlbDuplicatePools()), which do not count for the reading either.
  */
 export function hugetlbNodeRequests(
   profile: Pick<ArchProfile, 'hugepageSizes'>,
@@ -144,18 +189,21 @@ export function hugetlbNodeRequests(
 ): (string | null)[] {
   const known = new Set(nodes.map((n) => n.id));
   const memNodes = nodes.filter((n) => n.presentPages > 0).map((n) => n.id);
-  const live = (p: Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>) => profile.hugepageSizes.includes(p.pageSize) && known.has(p.node) && p.count > 0;
+  const dup = hugetlbDuplicatePools(profile, nodes, pools);
+  const liveAt = (i: number) => profile.hugepageSizes.includes(pools[i].pageSize) && known.has(pools[i].node) && pools[i].count > 0 && dup[i] === null;
+  const live = pools.map((_, i) => i).filter(liveAt);
   const bySize = new Map<number, string | null>();
-  for (const size of new Set(pools.filter(live).map((p) => p.pageSize))) {
-    const mine = pools.filter((p) => live(p) && p.pageSize === size);
-    const countOf = (id: number) => mine.filter((p) => p.node === id).reduce((t, p) => t + p.count, 0);
+  for (const size of new Set(live.map((i) => pools[i].pageSize))) {
+    const mine = live.filter((i) => pools[i].pageSize === size).map((i) => pools[i]);
+    // One pool per node now (the duplicates are out).
+    const countOf = (id: number) => mine.find((p) => p.node === id)?.count ?? 0;
     const counts = memNodes.map(countOf);
     const balanced =
       request === 'balanced' || (request === 'auto' && counts.length > 0 && counts[0] > 0 && counts.every((c) => c === counts[0]) && mine.every((p) => memNodes.includes(p.node)));
     const perNode = [...new Set(mine.map((p) => p.node))].sort((a, b) => a - b).map((id) => `${id}:${countOf(id)}`);
     bySize.set(size, balanced ? null : `hugepagesz=${sizeToken(size)} hugepages=${perNode.join(',')}`);
   }
-  return pools.map((p) => (live(p) ? (bySize.get(p.pageSize) ?? null) : null));
+  return pools.map((p, i) => (liveAt(i) ? (bySize.get(p.pageSize) ?? null) : null));
 }
 
 /** Where the kernel puts one boot pool (placeBootHugetlbPools()). */
@@ -175,13 +223,22 @@ export interface BootPoolPlacement {
   allocated: number;
   /** Of those, pages on the requested node. */
   onNode: number;
-  /** Gigantic pages memblock found on other nodes when the requested one was full, per node. */
+  /** Pages on other nodes, per node: gigantic pages memblock found elsewhere when the requested node was full; for a
+   *  balanced hugepages=N, pages on a memory node the config gives no pool of the size. */
   offNode: { node: number; pages: number }[];
   /**
-   * A balanced "hugepages=N" of a non-gigantic size that the nodes could not hold: N asked and what all nodes got
+   * A balanced "hugepages=N" that the nodes could not hold: N asked and what all nodes got
    * (hugetlb_hstate_alloc_pages_errcheck()'s warning, which names no node). Set on the size's first pool only.
    */
   balancedShort: { asked: number; allocated: number } | null;
+  /** The earlier pool of the same node and page size when hugepages_setup() ignores this one
+   *  (hugetlbDuplicatePools()): it gets no page. Null otherwise. */
+  duplicateOf: number | null;
+  /** The kernel's warning for a duplicate (hugetlbSpecifiedTwiceMessage(), or HUGETLB_NODE_ALLOC_UNSUPPORTED when the
+   *  size's node form is refused anyway); null for other pools. */
+  duplicateMessage: string | null;
+  /** The pool's place in the kernel's allocation order (0 first): see placeBootHugetlbPools(). */
+  order: number;
 }
 
 /** hstate_is_gigantic(): huge_page_order(h) > MAX_PAGE_ORDER. */
@@ -495,22 +552,45 @@ export function placeBootHugetlbPools(
   }
 
   const nodeForm = hugetlbNodeRequests(profile, nodes, pools, request);
-  const supported = hugetlbNodeAllocSupported(profile);
-  const out: BootPoolPlacement[] = pools.map((p, i) => ({
-    nodeRequestIgnored: supported ? null : nodeForm[i],
-    balancedRequest: nodeForm[i] === null,
-    gigantic: hugetlbIsGigantic(profile, p.pageSize),
-    chunks: [],
-    allocated: 0,
-    onNode: 0,
-    offNode: [],
-    balancedShort: null,
-  }));
   const known = new Set(nodes.map((n) => n.id));
+  const dupOf = hugetlbDuplicatePools(profile, nodes, pools);
+  const supported = hugetlbNodeAllocSupported(profile);
+  const out: BootPoolPlacement[] = pools.map((p, i) => {
+    const first = dupOf[i];
+    // The size's reading is its first pool's; the duplicate's hugepages= is written in that form. A pool of an
+    // unsupported size, on no known node or with no pages stands for no request at all (not a balanced one).
+    const live = profile.hugepageSizes.includes(p.pageSize) && known.has(p.node) && p.count > 0;
+    const balanced = live && (first === null ? nodeForm[i] === null : nodeForm[first] === null);
+    return {
+      nodeRequestIgnored: supported ? null : nodeForm[i],
+      balancedRequest: balanced,
+      gigantic: hugetlbIsGigantic(profile, p.pageSize),
+      chunks: [],
+      allocated: 0,
+      onNode: 0,
+      offNode: [],
+      balancedShort: null,
+      duplicateOf: first,
+      // On powerpc Book3S-64 a node-form hugepages= is refused before the "twice" test can see it (the refused one
+      // never set last_mhp), so a duplicate of a node-form size gets the architecture's warning instead.
+      duplicateMessage: first === null ? null : !supported && !balanced ? HUGETLB_NODE_ALLOC_UNSUPPORTED : hugetlbSpecifiedTwiceMessage(balanced ? `${p.count}` : `${p.node}:${p.count}`),
+      order: 0,
+    };
+  });
   const memoryNodes = nodes.filter((n) => n.presentPages > 0).map((n) => n.id).sort((a, b) => a - b);
   const balancedDone = new Set<number>();
-  // Gigantic pools at hugepages= parsing, the others later in hugetlb_init(); each group in command-line (config) order.
-  const order = pools.map((_, i) => i).sort((a, b) => Number(out[b].gigantic) - Number(out[a].gigantic) || a - b);
+  // The kernel's order: the gigantic sizes while hugepages= is parsed, in command-line order (each hugepagesz=
+  // hugepages= pair is handled as it is parsed: hugepages_setup() -> hugetlb_hstate_alloc_pages()); the others
+  // later in hugetlb_init() -> hugetlb_init_hstates(), for_each_hstate(), i.e. in the order their hugepagesz= created
+  // the hstates (hugetlb_add_hstate()), the command-line order again. The command line is taken to name the sizes
+  // in the order the config first mentions them. Within one size, hugetlb_hstate_alloc_pages_specific_nodes() goes
+  // for_each_online_node(), in node-id order (6.12 mm/hugetlb.c), whatever the order of the config's pools.
+  const sizeRank = new Map<number, number>();
+  for (const p of pools) if (!sizeRank.has(p.pageSize)) sizeRank.set(p.pageSize, sizeRank.size);
+  const order = pools
+    .map((_, i) => i)
+    .sort((a, b) => Number(out[b].gigantic) - Number(out[a].gigantic) || sizeRank.get(pools[a].pageSize)! - sizeRank.get(pools[b].pageSize)! || pools[a].node - pools[b].node || a - b);
+  order.forEach((i, k) => (out[i].order = k));
   let watermarksHeld = false;
   for (const i of order) {
     const pool = pools[i];
@@ -527,47 +607,44 @@ export function placeBootHugetlbPools(
       if (!gathered) for (const oj of out) if (oj.gigantic) for (const c of oj.chunks) notYetManaged.set(c.node, (notYetManaged.get(c.node) ?? 0) + (c.endPfn - c.startPfn));
       for (const w of buddyReservePages(profile, nodes, reserved, notYetManaged)) mb.holdLowest(w.node, w.pages);
     }
-    if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0) || o.nodeRequestIgnored !== null) continue;
+    if (!profile.hugepageSizes.includes(pool.pageSize) || !known.has(pool.node) || !(pool.count > 0) || o.nodeRequestIgnored !== null || o.duplicateOf !== null) continue;
     const unit = pool.pageSize / P;
-    if (!o.gigantic && o.balancedRequest) {
-      // hugepages=N: the whole size at once, spread over the memory nodes (balancedSpread()).
+    if (o.balancedRequest) {
+      // hugepages=N: the whole size at once, spread over the memory nodes.
       if (balancedDone.has(pool.pageSize)) continue;
       balancedDone.add(pool.pageSize);
-      const mine = pools.map((_, j) => j).filter((j) => pools[j].pageSize === pool.pageSize && out[j].balancedRequest && known.has(pools[j].node) && pools[j].count > 0);
+      const mine = pools
+        .map((_, j) => j)
+        .filter((j) => pools[j].pageSize === pool.pageSize && out[j].balancedRequest && out[j].duplicateOf === null && known.has(pools[j].node) && pools[j].count > 0);
       const asked = mine.reduce((t, j) => t + pools[j].count, 0);
-      const got = balancedSpread(
-        asked,
-        memoryNodes.map((id) => ({ id, capacity: mb.capacity(id, unit) })),
-        atLeast(profile.version, BOUNDARY.hugetlbParallelAlloc),
-      );
-      // Each node's pages go to its pools in config order, each up to its count; what a node got beyond its pools'
-      // counts (another node was full) goes to its first pool.
-      for (const node of new Set(mine.map((j) => pools[j].node))) {
-        const mineHere = mine.filter((j) => pools[j].node === node);
-        let left = got.get(node) ?? 0;
-        got.delete(node);
-        mineHere.forEach((j) => {
-          out[j].chunks = mb.alloc(node, unit, unit, Math.min(left, pools[j].count));
-          out[j].onNode = out[j].allocated = out[j].chunks.reduce((t, c) => t + c.pages, 0);
-          left -= out[j].allocated;
-        });
-        if (left > 0) {
-          const first = out[mineHere[0]];
-          const chunks = mb.alloc(node, unit, unit, left);
-          first.chunks.push(...chunks);
-          first.onNode = first.allocated += chunks.reduce((t, c) => t + c.pages, 0);
-        }
+      let perNode: Map<number, HugetlbChunk[]>;
+      if (o.gigantic) perNode = giganticBalancedAlloc(mb, memoryNodes, unit, asked);
+      else {
+        // alloc_pool_huge_folio() with __GFP_THISNODE per try (balancedSpread()); where buddy takes them is not modeled.
+        const got = balancedSpread(
+          asked,
+          memoryNodes.map((id) => ({ id, capacity: mb.capacity(id, unit) })),
+          atLeast(profile.version, BOUNDARY.hugetlbParallelAlloc),
+        );
+        perNode = new Map(memoryNodes.map((id) => [id, mb.alloc(id, unit, unit, got.get(id) ?? 0)]));
+      }
+      // A node's pages go to its pool (one per node: the duplicates are out), even beyond its count (another node
+      // was full and this one took its turns).
+      for (const j of mine) {
+        const chunks = perNode.get(pools[j].node) ?? [];
+        perNode.delete(pools[j].node);
+        out[j].chunks = chunks;
+        out[j].onNode = out[j].allocated = chunks.reduce((t, c) => t + c.pages, 0);
       }
       // Pages on a memory node the config gives no pool of this size (only when another node was full, or with
       // machine.hugetlbRequest: balanced): booked to the first pool, as pages on another node (offNode).
-      for (const [node, n] of got) {
-        if (n <= 0) continue;
-        const chunks = mb.alloc(node, unit, unit, n);
+      for (const [node, chunks] of perNode) {
         const pages = chunks.reduce((t, c) => t + c.pages, 0);
+        if (pages <= 0) continue;
         const first = out[mine[0]];
         first.chunks.push(...chunks);
         first.allocated += pages;
-        if (pages > 0) first.offNode.push({ node, pages });
+        first.offNode.push({ node, pages });
       }
       const allocated = mine.reduce((t, j) => t + out[j].allocated, 0);
       if (allocated < asked) o.balancedShort = { asked, allocated };
@@ -584,6 +661,56 @@ export function placeBootHugetlbPools(
       }
     }
     o.allocated = o.chunks.reduce((s, c) => s + c.pages, 0);
+  }
+  return out;
+}
+
+/**
+ * A balanced hugepages=N of a gigantic size (6.12 mm/hugetlb.c hugetlb_hstate_alloc_pages() ->
+ * hugetlb_gigantic_pages_alloc_boot()): N calls of alloc_bootmem_huge_page(h, NUMA_NO_NODE); each
+ * (__alloc_bootmem_huge_page()) takes the next node of for_each_node_mask_to_alloc() over N_MEMORY, round-robin from
+ * h->next_nid_to_alloc (first_memory_node, set by hugetlb_add_hstate()), and asks memblock_alloc_try_nid_raw() for a
+ * page there. That is not node-exact (mm/memblock.c memblock_alloc_range_nid() retries with NUMA_NO_NODE): a full
+ * node's turn gives a page wherever memblock's top-down search finds one, on any node. The loop stops at the first
+ * page memblock cannot find at all; hugetlb_hstate_alloc_pages_errcheck() then prints the one warning naming no node.
+ * 6.1 is the same (the loop was inline in hugetlb_hstate_alloc_pages(), with the same message). Returns each node's
+ * chunks, top-down.
+ */
+function giganticBalancedAlloc(mb: BootMemblock, memoryNodes: readonly number[], unit: number, asked: number): Map<number, HugetlbChunk[]> {
+  const out = new Map<number, HugetlbChunk[]>(memoryNodes.map((id) => [id, []]));
+  const add = (c: HugetlbChunk) => {
+    let list = out.get(c.node);
+    if (!list) out.set(c.node, (list = []));
+    const last = list[list.length - 1];
+    if (last && last.startPfn === c.endPfn) {
+      last.startPfn = c.startPfn;
+      last.pages += c.pages;
+    } else list.push({ ...c });
+  };
+  const k = memoryNodes.length;
+  let left = asked;
+  let next = 0;
+  let someFull = false;
+  while (left > 0 && k > 0) {
+    if (!someFull && left >= k) {
+      // Whole rounds while every node has room: each node its page of every round, node-exact.
+      const caps = memoryNodes.map((id) => mb.capacity(id, unit));
+      const rounds = Math.min(Math.floor(left / k), ...caps);
+      if (rounds > 0) {
+        for (const id of memoryNodes) for (const c of mb.alloc(id, unit, unit, rounds)) add(c);
+        left -= rounds * k;
+        continue;
+      }
+      someFull = caps.some((c) => c === 0);
+    }
+    // Page by page: the node whose turn it is, else (memblock's fallback) wherever the top-down search finds room.
+    const id = memoryNodes[next];
+    next = (next + 1) % k;
+    const got = mb.alloc(id, unit, unit, 1);
+    const page = got.length > 0 ? got : mb.alloc(null, unit, unit, 1);
+    if (page.length === 0) break;
+    for (const c of page) add(c);
+    left--;
   }
   return out;
 }
@@ -664,7 +791,7 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
     return result;
   }
   rec.optimizableBytesPerPage = hugetlbVmemmapOptimizableSize(profile, hs);
-  const msg = hvoKernelMessage(profile, hs);
+  const msg = hvoKernelMessage(profile, hs, ctx.cfg.kernel.hvo);
   if (msg) rec.kernelMessages.push(msg);
 
   const chunks = placement.chunks;
@@ -672,7 +799,19 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
   rec.balancedRequest = placement.balancedRequest;
   rec.offNode = placement.offNode.map((o) => ({ ...o }));
   const off = placement.offNode.map((o) => `${o.pages} from node ${o.node}`).join(', ');
-  if (placement.nodeRequestIgnored !== null) {
+  if (placement.duplicateOf !== null) {
+    // hugepages_setup() ignores a second hugepages= of the hstate (hugetlbDuplicatePools()).
+    const first = `hugetlb[${placement.duplicateOf}]`;
+    ctx.errors.push({
+      severity: 'warning',
+      message:
+        `a second pool of ${bytesExact(hs)} pages on node ${pool.node} (${first} is the first): the command line has one hugepages= per hugepagesz=, ` +
+        `and hugepages_setup() ignores a second one, so none of these ${pool.count} pages is allocated (the node gets ${first}'s count, not the sum)`,
+      kernelMessage: placement.duplicateMessage ?? undefined,
+      path: [...pool.path, 'count'],
+    });
+    rec.notes.push(`not allocated: repeats ${first} (node ${pool.node}, ${bytesExact(hs)}), and the kernel ignores a second hugepages= for one page size`);
+  } else if (placement.nodeRequestIgnored !== null) {
     ctx.errors.push({
       severity: 'error',
       message:
@@ -682,8 +821,9 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
       path: [...pool.path, 'node'],
     });
     rec.notes.push(`not allocated: ${profile.arch} ignores node-specific hugepages= (${placement.nodeRequestIgnored}); a balanced hugepages=N (the same count on every node with memory) is allocated`);
-  } else if (placement.balancedRequest && !placement.gigantic) {
-    // hugepages=N: a full node's share went to the others; only the size as a whole can fall short.
+  } else if (placement.balancedRequest) {
+    // hugepages=N: a full node's share went to the others; only the size as a whole can fall short
+    // (6.12 mm/hugetlb.c hugetlb_hstate_alloc_pages() -> hugetlb_hstate_alloc_pages_errcheck(), any page size).
     const short = placement.balancedShort;
     if (short) {
       ctx.errors.push({
@@ -694,8 +834,12 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
       });
     }
     if (rec.allocated !== pool.count) {
-      rec.notes.push(`hugepages=N spreads the pages round-robin over the memory nodes${placement.balancedShort || rec.allocated < pool.count ? ', and a full node passes its turn to the next' : ''}: node ${pool.node} gets ${rec.allocated} of them`);
+      const turn = placement.gigantic
+        ? ", and a full node's turn takes a page wherever memblock finds one (memblock_alloc_try_nid_raw() is not node-exact)"
+        : ', and a full node passes its turn to the next';
+      rec.notes.push(`hugepages=N spreads the pages round-robin over the memory nodes${placement.balancedShort || rec.allocated < pool.count ? turn : ''}: node ${pool.node} gets ${placement.onNode} of them`);
     }
+    if (off) rec.notes.push(`pages on memory nodes the config gives no ${bytesExact(hs)} pool, booked here: ${off}`);
   } else if (rec.allocated < pool.count) {
     ctx.errors.push({
       severity: 'warning',
@@ -712,7 +856,7 @@ export function hugetlbPool(ctx: SimContext, pool: HugetlbPoolConfig, placement:
       path: [...pool.path, 'count'],
     });
   }
-  if (off) rec.notes.push(`node ${pool.node} is full: memblock_alloc_try_nid_raw() is not node-exact and took ${off}`);
+  if (off && !placement.balancedRequest) rec.notes.push(`node ${pool.node} is full: memblock_alloc_try_nid_raw() is not node-exact and took ${off}`);
   if (profile.arch === 'ppc64-hash' && placement.gigantic) {
     // 6.12 arch/powerpc/mm/hugetlbpage.c:126-131 alloc_bootmem_huge_page(): not modelled, the placement above is memblock's.
     rec.notes.push(

@@ -13,7 +13,7 @@
 import { bytesExact } from './format';
 import type { DeviceConfig } from '../config/types';
 import { alignDown, alignUp, divFloor, divRoundUp, formatHex, isPowerOfTwo } from '../config/units';
-import { type ArchProfile } from './arch';
+import { type ArchProfile, BOUNDARY, atLeast } from './arch';
 import { type Altmap, altmapInfo, zoneDeviceInitRange } from './altmap';
 import type { SimContext } from './context';
 import { addPages, hotAdd, memmapOnMemoryPlan, mhpRangeAllowed, takeVmemmapRam } from './memory_hotplug';
@@ -262,8 +262,11 @@ export function mapDevice(ctx: SimContext, d: DeviceConfig, hotplug: HotplugMemm
   if (compoundPfns > 1) {
     rec.compoundPages = divRoundUp(initPages, compoundPfns);
     const perCompound = compoundNrPages(profile, dedup, compoundPfns);
-    // Compound pages whose head is in an early section reuse the unoptimised boot memmap.
-    const earlyHeads = dedup ? res.pieces.filter((p) => p.mapping === 'early-reuse').reduce((s, p) => s + divRoundUp(p.nrPages, compoundPfns), 0) : 0;
+    // Compound pages whose head is in an early section reuse the unoptimised boot memmap: from the fix in
+    // BOUNDARY.zoneDeviceEarlyCompound, [6.12.118] mm/mm_init.c compound_nr_pages() initialises all their struct
+    // pages (pgmap_vmemmap_nr()); before it (6.1), only the optimised count, like any other compound page.
+    const earlyFix = atLeast(profile.version, BOUNDARY.zoneDeviceEarlyCompound);
+    const earlyHeads = dedup && earlyFix ? res.pieces.filter((p) => p.mapping === 'early-reuse').reduce((s, p) => s + divRoundUp(p.nrPages, compoundPfns), 0) : 0;
     rec.initializedStructPages = Math.min(initPages, (rec.compoundPages - earlyHeads) * perCompound + earlyHeads * compoundPfns);
   } else {
     rec.initializedStructPages = initPages;

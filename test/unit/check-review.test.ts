@@ -9,7 +9,7 @@ import { RULES, rulesMarkdown, applyFixes, checkText, fixAll, type Finding } fro
 import { ndctlAccepts, ndctlSizeRefused, ndctlStartRefused } from '../../src/check/rules/ndctl';
 import type { RuleContext } from '../../src/check/types';
 import { loadConfigText } from '../../src/config/load';
-import { archProfile, daxAllocIsAligned, ND_PFN_MIN_SIZE } from '../../src/core/index';
+import { archProfile, daxAllocIsAligned, ND_PFN_MIN_SIZE, simulateMemmap } from '../../src/core/index';
 import { arch, assertFixWorks, byRule, check, x86 } from './check-helpers';
 
 const ns = (fields: string) => `devices:\n  - name: namespace0.0\n${fields}`;
@@ -453,14 +453,61 @@ describe('one place per formula: the rules call the core', () => {
 
 describe('MM028 and MM037 with many pools (review: quadratic in the number of pools)', () => {
   it('a short pool names at most five of the pools allocated on its node before it, and counts the rest', () => {
-    const pools = Array.from({ length: 10 }, () => '  - { pageSize: 2M, count: 60, node: 0 }').join('\n');
-    // Node 1 has memory and no pool: a per-node request (hugepages=0:...), not a balanced one.
-    const text = `arch: x86_64\nnodes:\n  - { id: 0, cpus: 4, ranges: [{ start: 0x100000000, size: 1G }] }\n  - { id: 1, cpus: 4, ranges: [{ start: 0x200000000, size: 1G }] }\nhugetlb:\n${pools}\n`;
+    // A second pool for a node and size is ignored (MM029), so the pools that take memory of one node before it are
+    // those of other nodes whose 1 GiB pages memblock finds there: nodes 0-8 (1 GiB each, too small once their memmap
+    // is in) each ask for one page, which falls back to node 9, the highest memory; node 9's own pool comes last
+    // (node-id order) and is short.
+    const small = Array.from({ length: 9 }, (_, i) => `  - { id: ${i}, cpus: 1, ranges: [{ start: ${(4 + i) * 2 ** 30}, size: 1G }] }`).join('\n');
+    const pools = Array.from({ length: 9 }, (_, i) => `  - { pageSize: 1G, count: 1, node: ${i} }`).join('\n');
+    const text = `arch: x86_64\nnodes:\n${small}\n  - { id: 9, cpus: 4, ranges: [{ start: 0x1000000000, size: 16G }] }\nhugetlb:\n${pools}\n  - { pageSize: 1G, count: 64, node: 9 }\n`;
     const short = checkText(text, 'p.memmap.yaml').findings.filter((f) => f.rule === 'MM028');
     assert.ok(short.length >= 2, JSON.stringify(short.map((f) => f.message)));
     const last = short[short.length - 1];
-    const i = Number(last.path[1]);
-    assert.ok(i >= 7, String(i));
-    assert.match(last.message, new RegExp(`; hugetlb\\[0\\], hugetlb\\[1\\], hugetlb\\[2\\], hugetlb\\[3\\], hugetlb\\[4\\] and ${i - 5} more pools are allocated on the node first$`));
+    assert.equal(Number(last.path[1]), 9);
+    assert.match(last.message, /; hugetlb\[0\], hugetlb\[1\], hugetlb\[2\], hugetlb\[3\], hugetlb\[4\] and 4 more pools are allocated on the node first$/);
+  });
+});
+
+describe('MM016: the memmap fraction follows the page size', () => {
+  it('x86 (4K pages, 64-byte struct page): 1/64; ppc64 radix (64K pages): 1/1024', () => {
+    const dev = ns('    mode: devdax\n    align: 2M\n    start: 0x1000000000\n    size: 1G\n    map: dev\n');
+    assert.match(byRule(check(x86(dev)), 'MM016')[0].message, /\(the full memmap, 1\/64 of the namespace\)/);
+    // 2 MiB is only 32 base pages there (2 vmemmap pages' worth at most): a 1 GiB align is a compound devmap dedup can optimize.
+    const ppc = byRule(check(arch('ppc64-radix', ns('    mode: devdax\n    align: 1G\n    start: 0x1000000000\n    size: 16G\n    map: dev\n'))), 'MM016');
+    assert.equal(ppc.length, 1);
+    assert.match(ppc[0].message, /\(the full memmap, 1\/1024 of the namespace\)/);
+    assert.doesNotMatch(rule('MM016').doc, /\(1\/64 of the namespace\)/);
+  });
+});
+
+describe('MM030 per kernel version (ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP)', () => {
+  const hvo = (a: string, version: string) =>
+    byRule(check(arch(a, 'hugetlb:\n  - { node: 0, pageSize: 2M, count: 16 }\n', `kernel: { version: "${version}", hvo: true }\n`)), 'MM030').length;
+  it('riscv64 from 6.4; s390x 6.2-6.11 only (a 6.12 config is a 6.12.y without it)', () => {
+    assert.deepEqual(['6.1', '6.3', '6.4', '6.12'].map((v) => hvo('riscv64', v)), [1, 1, 0, 0]);
+    const s390 = (v: string) => byRule(check(arch('s390x', 'hugetlb:\n  - { node: 0, pageSize: 1M, count: 16 }\n', `kernel: { version: "${v}", hvo: true }\n`)), 'MM030').length;
+    assert.deepEqual(['6.1', '6.2', '6.11', '6.12'].map(s390), [1, 0, 0, 1]);
+    assert.match(rule('MM030').doc, /riscv from 6\.4/);
+  });
+});
+
+describe('MM029 agrees with simulate: the second hugepages= of a size is ignored', () => {
+  it('1000 + 500 pages of 2 MiB on one node: simulate allocates 1000 and 0, MM029 says so with the kernel\'s line', () => {
+    const text = x86('hugetlb:\n  - { node: 0, pageSize: 2M, count: 1000 }\n  - { node: 0, pageSize: 2M, count: 500 }\n', 'kernel: { hvo: true }\n');
+    const r = check(text);
+    const f = byRule(r, 'MM029');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /none of hugetlb\[1\]'s 500 pages is allocated, node 0 gets hugetlb\[0\]'s 1000, not 1500/);
+    assert.equal(f[0].kernelText, 'HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=500');
+    const sim = simulateMemmap(r.load.config!);
+    assert.deepEqual(sim.memmap.hugetlb.map((h) => h.allocated), [1000, 0]);
+    assert.equal(sim.errors[0].kernelMessage?.trimEnd(), f[0].kernelText);
+    // No MM028 for the ignored pool, no MM037 repeating it.
+    assert.deepEqual(r.findings.filter((x) => x.rule === 'MM028' || x.rule === 'MM037'), []);
+    assert.deepEqual(rule('MM029').kernelText, [
+      'HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=%s\\n',
+      'HugeTLB: hugepagesz=%s specified twice, ignoring\\n',
+      'HugeTLB: hugepages=%s does not follow a valid hugepagesz, ignoring\\n',
+    ]);
   });
 });

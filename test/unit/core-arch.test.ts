@@ -88,10 +88,19 @@ describe('core feature availability per arch and version', () => {
     assert.equal(prof('x86_64', '6.1').features.hvo, true);
     assert.equal(prof('riscv64', '6.1').features.hvo, false);
     assert.equal(prof('riscv64', '6.12').features.hvo, true);
+    assert.equal(prof('s390x', '6.12').features.hvo, false);
     assert.equal(prof('arm64-4k', '6.12').features.hvo, false);
     assert.equal(prof('x86_64', '5.10').features.hvo, false);
     assert.equal(prof('x86_64', '5.15').features.hvoReservePages, 2);
     assert.equal(prof('x86_64', '5.18').features.hvoReservePages, 1);
+  });
+
+  it('HVO per version between 6.1 and 6.12: riscv64 from 6.4, s390x 6.2-6.11 (dropped again in 6.12.y)', () => {
+    const on = (a: Arch, v: string) => prof(a, v).features.hvo;
+    assert.deepEqual(['6.1', '6.3', '6.4', '6.6', '6.11', '6.12'].map((v) => on('riscv64', v)), [false, false, true, true, true, true]);
+    assert.deepEqual(['6.1', '6.2', '6.6', '6.11', '6.12', '6.13'].map((v) => on('s390x', v)), [false, true, true, true, false, false]);
+    assert.deepEqual(['5.14', '6.1', '6.6', '6.12'].map((v) => on('x86_64', v)), [true, true, true, true]);
+    for (const a of ['arm64-4k', 'arm64-16k', 'arm64-64k', 'ppc64-radix', 'ppc64-hash'] as Arch[]) assert.equal(on(a, '6.6'), false, a);
   });
 
   it('DAX vmemmap dedup: 6.12 x86_64, riscv64, ppc radix; 6.1 x86_64', () => {

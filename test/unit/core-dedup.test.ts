@@ -38,6 +38,19 @@ describe('core compound devmaps and vmemmap dedup (§5)', () => {
     assert.equal(d.initializedStructPages, 128 * 128);
   });
 
+  it('compound pages with their head in an early section: all their struct pages from the 6.12.y fix, the optimised count before (6.1)', () => {
+    // Boot RAM ends 64 MiB into the section at 4 GiB; a CXL dax region fills the rest of it and 896 MiB more: 32 compound
+    // pages reuse the unoptimised boot memmap (section_activate()), 448 are deduplicated.
+    const run = (version: string) =>
+      devdax({ version, nodes: [{ id: 0, ranges: [{ start: 0, size: 2 * GiB }, { start: 4 * GiB, size: 64 * MiB }] }] }, { kind: 'cxl', start: 4 * GiB + 64 * MiB, size: 960 * MiB, align: 2 * MiB }).d;
+    const d12 = run('6.12');
+    assert.deepEqual(d12.pieces?.map((p) => [p.mapping, p.nrPages]), [['early-reuse', 16384], ['compound', 229376]]);
+    // [6.12.118] mm/mm_init.c compound_nr_pages(): early_section() -> pgmap_vmemmap_nr().
+    assert.equal(d12.initializedStructPages, 32 * 512 + 448 * 128);
+    // Before "mm/mm_init: fix uninitialized struct pages for ZONE_DEVICE" (6.12.100): 128 for every compound page.
+    assert.equal(run('6.1').initializedStructPages, 480 * 128);
+  });
+
   it('dedup needs the memmap in RAM: map=dev keeps the full memmap in the device', () => {
     const { d } = devdax({}, { map: 'dev' });
     assert.equal(d.dedup, false);

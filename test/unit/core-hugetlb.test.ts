@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GiB, KiB, MiB } from '../../src/config/units';
 import { archProfile, hugetlbVmemmapOptimizableSize, hvoKernelMessage, simulateMemmap } from '../../src/core';
-import { balancedSpread, buddyReservePages, hugetlbNodeRequests, hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
+import { balancedSpread, buddyReservePages, hugetlbDuplicatePools, hugetlbNodeRequests, hvoVmstatDelta, placeBootHugetlbPools } from '../../src/core/hugetlb_vmemmap';
 import { makeConfig } from './core-helpers';
 
 const pool = (o: Parameters<typeof makeConfig>[0]) => {
@@ -15,8 +15,8 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
     const p = archProfile(makeConfig());
     assert.equal(hugetlbVmemmapOptimizableSize(p, 2 * MiB), 28 * KiB);
     assert.equal(hugetlbVmemmapOptimizableSize(p, GiB), 16380 * KiB);
-    assert.equal(hvoKernelMessage(p, 2 * MiB), 'HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB page\n');
-    assert.equal(hvoKernelMessage(p, GiB), 'HugeTLB: 16380 KiB vmemmap can be freed for a 1.00 GiB page\n');
+    assert.equal(hvoKernelMessage(p, 2 * MiB, false), 'HugeTLB: 28 KiB vmemmap can be freed for a 2.00 MiB page\n');
+    assert.equal(hvoKernelMessage(p, GiB, false), 'HugeTLB: 16380 KiB vmemmap can be freed for a 1.00 GiB page\n');
   });
 
   it('512 × 2 MiB with HVO: 3584 pages = 14 MiB freed; the PMD split needs a PTE table per section touched', () => {
@@ -63,8 +63,17 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
   it('5.14-5.17 keep 2 vmemmap pages: 24 KiB per 2 MiB page, old log wording', () => {
     const p = archProfile(makeConfig({ version: '5.15' }));
     assert.equal(hugetlbVmemmapOptimizableSize(p, 2 * MiB), 24 * KiB);
-    assert.equal(hvoKernelMessage(p, 2 * MiB), 'HugeTLB: can free 6 vmemmap pages for hugepages-2048kB\n');
-    assert.equal(hvoKernelMessage(archProfile(makeConfig({ version: '5.19' })), 2 * MiB), 'HugeTLB: can optimize 7 vmemmap pages for hugepages-2048kB\n');
+    assert.equal(hvoKernelMessage(p, 2 * MiB, true), 'HugeTLB: can free 6 vmemmap pages for hugepages-2048kB\n');
+    assert.equal(hvoKernelMessage(archProfile(makeConfig({ version: '5.19' })), 2 * MiB, true), 'HugeTLB: can optimize 7 vmemmap pages for hugepages-2048kB\n');
+  });
+
+  it('5.14-5.17 print "can free" only with HVO on: hugetlb_vmemmap_init() returns early when !hugetlb_free_vmemmap_enabled', () => {
+    const p = archProfile(makeConfig({ version: '5.15' }));
+    assert.equal(hvoKernelMessage(p, 2 * MiB, false), null);
+    assert.deepEqual(pool({ version: '5.15', kernel: { hvo: false }, hugetlb: [{ count: 8 }] }).h.kernelMessages, []);
+    assert.deepEqual(pool({ version: '5.15', kernel: { hvo: true }, hugetlb: [{ count: 8 }] }).h.kernelMessages, ['HugeTLB: can free 6 vmemmap pages for hugepages-2048kB\n']);
+    // From 5.18 the early return is gone: the line comes whenever HVO is built.
+    assert.equal(hvoKernelMessage(archProfile(makeConfig({ version: '5.19' })), 2 * MiB, false), 'HugeTLB: can optimize 7 vmemmap pages for hugepages-2048kB\n');
   });
 
   it('boot pools never come from hot-added memory (2 MiB pages: the buddy allocator at hugetlb_init(), before any hot-add)', () => {
@@ -92,7 +101,8 @@ describe('core HugeTLB vmemmap optimization (§6)', () => {
     // 4 GiB at 4 GiB plus 8 GiB hot-added: 3 pages, the top GiB holds the 64 MiB memmap.
     const a = pool({ ram: { start: 4 * GiB, size: 4 * GiB }, hotplug: [{ start: 32 * GiB, size: 8 * GiB }], hugetlb: [{ pageSize: GiB, count: 8 }] });
     assert.equal(a.h.allocated, 3);
-    assert.ok(a.r.errors.some((e) => e.kernelMessage === 'HugeTLB: allocating 8 of page size 1.00 GiB failed node0.  Only allocated 3 hugepages.\n'));
+    // One memory node: a balanced hugepages=8, whose shortfall names no node (hugetlb_hstate_alloc_pages_errcheck()).
+    assert.ok(a.r.errors.some((e) => e.kernelMessage === 'HugeTLB: allocating 8 of page size 1.00 GiB failed.  Only allocated 3 hugepages.\n'));
     // Exactly 16 GiB at 18 GiB, 16 pages asked: 15.
     assert.equal(gig([{ start: 18 * GiB, size: 16 * GiB }], 16).h.allocated, 15);
     // A 1 GiB node: none.
@@ -341,11 +351,9 @@ describe('core: balanced pools, edge cases (review)', () => {
     const [a, b] = simulateMemmap(cfg).memmap.hugetlb.map((h) => h.allocated);
     assert.ok(a > 8000 && b > 8000 && a < 8192 && b < 8192, `${a} ${b}`);
   });
-  it('two pools on one node share its pages, each up to its count', () => {
+  it('a second pool on one node is a second hugepages=, which the kernel ignores: the rest is the node form 0:5,1:10', () => {
     const cfg = makeConfig({ nodes: two16, hugetlb: [{ node: 0, count: 5 }, { node: 0, count: 5 }, { node: 1, count: 10 }] });
-    // hugepages=20 in 5-page padata chunks, each from node 0: 3 + 2 per chunk, 12 on node 0 and 8 on node 1. Node 0's
-    // pools take 5 each, the 2 beyond their counts go to its first pool.
-    assert.deepEqual(simulateMemmap(cfg).memmap.hugetlb.map((h) => h.allocated), [7, 5, 8]);
+    assert.deepEqual(simulateMemmap(cfg).memmap.hugetlb.map((h) => h.allocated), [5, 0, 10]);
   });
   it('pages on a memory node with no pool of the size are booked to the first pool as pages on another node', () => {
     const cfg = {
@@ -356,5 +364,117 @@ describe('core: balanced pools, edge cases (review)', () => {
     assert.equal(h.allocated, 100);
     // 6.12: padata chunks of 25 pages, each from the first memory node: 13 + 12 per chunk.
     assert.deepEqual(h.offNode, [{ node: 2, pages: 52 }, { node: 5, pages: 48 }]);
+  });
+});
+
+describe('core: a balanced hugepages=N of gigantic pages (hugetlb_gigantic_pages_alloc_boot())', () => {
+  // 0-2 GiB and 4-34 GiB: 30 pages of 1 GiB once the boot memmap (the top 512 MiB) is taken.
+  const node0 = { id: 0, ranges: [{ start: 0, size: 2 * GiB }, { start: 4 * GiB, size: 30 * GiB }] };
+  const node1 = { id: 1, ranges: [{ start: 34 * GiB, size: 32 * GiB }] };
+  it('one memory node: hugepages=40 that falls short gets the warning naming no node', () => {
+    const r = simulateMemmap(makeConfig({ nodes: [node0], hugetlb: [{ pageSize: GiB, count: 40 }] }));
+    assert.equal(r.memmap.hugetlb[0].allocated, 30);
+    assert.deepEqual(
+      r.errors.map((e) => e.kernelMessage),
+      ['HugeTLB: allocating 40 of page size 1.00 GiB failed.  Only allocated 30 hugepages.\n'],
+    );
+  });
+  it('two nodes, 40 each (hugepages=80): round-robin, a full node\'s turn taken on the other node, then one warning', () => {
+    for (const version of ['6.12', '6.1']) {
+      const r = simulateMemmap(makeConfig({ version, kernel: { hvo: true }, nodes: [node0, node1], hugetlb: [{ node: 0, pageSize: GiB, count: 40 }, { node: 1, pageSize: GiB, count: 40 }] }));
+      assert.deepEqual(r.memmap.hugetlb.map((h) => [h.allocated, h.offNode.length, h.balancedRequest]), [[30, 0, true], [31, 0, true]], version);
+      assert.deepEqual(
+        r.errors.map((e) => [e.path.join('/'), e.kernelMessage]),
+        [['hugetlb/0/count', 'HugeTLB: allocating 80 of page size 1.00 GiB failed.  Only allocated 61 hugepages.\n']],
+        version,
+      );
+    }
+  });
+  it("a full node's turn goes where memblock's top-down search finds room (the highest free memory), not to the next node", () => {
+    // Node 0 holds 7 pages; nodes 1 and 2 plenty. hugepages=60: 7 rounds, then every turn of node 0 lands on node 2.
+    const nodes = [
+      { id: 0, ranges: [{ start: 4 * GiB, size: 8 * GiB }] },
+      { id: 1, ranges: [{ start: 12 * GiB, size: 64 * GiB }] },
+      { id: 2, ranges: [{ start: 76 * GiB, size: 64 * GiB }] },
+    ];
+    const r = simulateMemmap(makeConfig({ nodes, hugetlb: [0, 1, 2].map((node) => ({ node, pageSize: GiB, count: 20 })) }));
+    assert.deepEqual(r.memmap.hugetlb.map((h) => h.allocated), [7, 20, 33]);
+    assert.deepEqual(r.errors, []);
+    // Each pool's chunks lie on its own node.
+    for (const [i, h] of r.memmap.hugetlb.entries()) assert.deepEqual(h.offNode, [], `pool ${i}`);
+  });
+});
+
+describe('core: node-specific requests go in node-id order (hugetlb_hstate_alloc_pages_specific_nodes())', () => {
+  const node0 = { id: 0, ranges: [{ start: 0, size: 2 * GiB }, { start: 4 * GiB, size: 30 * GiB }] };
+  const node1 = { id: 1, ranges: [{ start: 34 * GiB, size: 32 * GiB }] };
+  it('node 1 listed first: node 0 gets its 25 first, node 1 then 31 + 5 from node 0, and fails at 36', () => {
+    const r = simulateMemmap(makeConfig({ nodes: [node0, node1], hugetlb: [{ node: 1, pageSize: GiB, count: 40 }, { node: 0, pageSize: GiB, count: 25 }] }));
+    const [a, b] = r.memmap.hugetlb;
+    assert.deepEqual([a.allocated, a.offNode, b.allocated, b.offNode], [36, [{ node: 0, pages: 5 }], 25, []]);
+    assert.deepEqual(r.errors.map((e) => e.kernelMessage), ['HugeTLB: allocating 40 of page size 1.00 GiB failed node1.  Only allocated 36 hugepages.\n']);
+  });
+  it('the order: gigantic sizes first, sizes in the order the config first names them, nodes by id within a size', () => {
+    const cfg = makeConfig({ nodes: [node0, node1] });
+    const sim = simulateMemmap(cfg);
+    const placed = placeBootHugetlbPools(archProfile(cfg), sim.layout.nodes, sim.memmap.nodes, [
+      { node: 1, pageSize: 2 * MiB, count: 4 },
+      { node: 1, pageSize: GiB, count: 1 },
+      { node: 0, pageSize: 2 * MiB, count: 8 },
+      { node: 0, pageSize: GiB, count: 2 },
+    ]);
+    assert.deepEqual(placed.map((p) => p.order), [3, 1, 2, 0]);
+  });
+});
+
+describe('core: a second pool for a node and size is a second hugepages=, which hugepages_setup() ignores', () => {
+  it('one node, 1000 + 500 pages of 2 MiB: 1000 and 0, with the kernel\'s warning', () => {
+    const r = simulateMemmap(makeConfig({ kernel: { hvo: true }, ram: { size: 32 * GiB }, hugetlb: [{ count: 1000 }, { count: 500 }] }));
+    assert.deepEqual(r.memmap.hugetlb.map((h) => h.allocated), [1000, 0]);
+    assert.deepEqual(
+      r.errors.map((e) => [e.severity, e.path.join('/'), e.kernelMessage]),
+      [['warning', 'hugetlb/1/count', 'HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=500\n']],
+    );
+  });
+  it('the node form: the duplicate is written node:count, and the others keep their own reading', () => {
+    const nodes = [
+      { id: 0, ranges: [{ start: 4 * GiB, size: 16 * GiB }] },
+      { id: 1, ranges: [{ start: 20 * GiB, size: 16 * GiB }] },
+    ];
+    const pools = [{ node: 0, count: 100 }, { node: 1, count: 50 }, { node: 0, count: 30 }];
+    const r = simulateMemmap(makeConfig({ nodes, hugetlb: pools }));
+    assert.deepEqual(r.memmap.hugetlb.map((h) => h.allocated), [100, 50, 0]);
+    assert.deepEqual(r.errors.map((e) => e.kernelMessage), ['HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=0:30\n']);
+    const p = archProfile(makeConfig());
+    const layout = [{ id: 0, presentPages: 1 }, { id: 1, presentPages: 1 }];
+    const full = pools.map((x) => ({ ...x, pageSize: 2 * MiB }));
+    assert.deepEqual(hugetlbDuplicatePools(p, layout, full), [null, null, 0]);
+    assert.deepEqual(hugetlbNodeRequests(p, layout, full), ['hugepagesz=2M hugepages=0:100,1:50', 'hugepagesz=2M hugepages=0:100,1:50', null]);
+    // 100 + 100 with a duplicate 0:30: still the balanced hugepages=200.
+    assert.deepEqual(hugetlbNodeRequests(p, layout, [full[0], { ...full[1], count: 100 }, full[2]]), [null, null, null]);
+  });
+  it('ppc64: the duplicate of a refused node-form request is refused by the architecture first', () => {
+    const nodes = [
+      { id: 0, ranges: [{ start: 0, size: 16 * GiB }] },
+      { id: 1, ranges: [{ start: 16 * GiB, size: 16 * GiB }] },
+    ];
+    const r = simulateMemmap(makeConfig({ arch: 'ppc64-radix', nodes, hugetlb: [{ node: 0, count: 64 }, { node: 1, count: 32 }, { node: 1, count: 8 }] }));
+    assert.deepEqual(r.memmap.hugetlb.map((h) => h.allocated), [0, 0, 0]);
+    assert.deepEqual(r.errors.find((e) => e.path.join('/') === 'hugetlb/2/count')?.kernelMessage, "HugeTLB: architecture can't support node specific alloc, ignoring!\n");
+  });
+  it('pools with no pages, of another size or on an unknown node are no duplicates', () => {
+    const p = archProfile(makeConfig());
+    const layout = [{ id: 0 }];
+    assert.deepEqual(
+      hugetlbDuplicatePools(p, layout, [
+        { node: 0, pageSize: 2 * MiB, count: 0 },
+        { node: 0, pageSize: 2 * MiB, count: 4 },
+        { node: 0, pageSize: GiB, count: 4 },
+        { node: 3, pageSize: 2 * MiB, count: 4 },
+        { node: 3, pageSize: 2 * MiB, count: 4 },
+        { node: 0, pageSize: 2 * MiB, count: 0 },
+      ]),
+      [null, null, null, null, null, null],
+    );
   });
 });

@@ -124,6 +124,19 @@ function bootPlacements(ctx: RuleContext): BootPoolPlacement[] {
   return ctx.memo('hugetlb-boot-placement', () => placeBootHugetlbPools(ctx.profile, ctx.sim.layout.nodes, ctx.sim.memmap.nodes, ctx.config.hugetlb, hugetlbRequestOf(ctx.config), ctx.config.kernel.hvo));
 }
 
+/** "; node 0 got 30, node 1 31": where the pages of a balanced hugepages=N of `pageSize` are (null: ''). */
+function perNodeText(ctx: RuleContext, placed: readonly BootPoolPlacement[], pageSize: number | null): string {
+  if (pageSize === null) return '';
+  const per = new Map<number, number>();
+  ctx.config.hugetlb.forEach((p, j) => {
+    const pl = placed[j];
+    if (p.pageSize !== pageSize || !pl?.balancedRequest || pl.duplicateOf !== null) return;
+    for (const c of pl.chunks) per.set(c.node, (per.get(c.node) ?? 0) + c.pages);
+  });
+  const list = [...per].sort((a, b) => a[0] - b[0]);
+  return list.length ? `; ${list.map(([n, k], i) => (i === 0 ? `node ${n} got ${k}` : `node ${n} ${k}`)).join(', ')}` : '';
+}
+
 export const hugetlbPoolTooLarge: Rule = {
   id: 'MM028',
   slug: 'hugetlb-pool-too-large',
@@ -132,8 +145,8 @@ export const hugetlbPoolTooLarge: Rule = {
   title: 'HugeTLB pool larger than its node',
   reference: '§6 (cross-object)',
   kernelCitation:
-    '[6.12] mm/hugetlb.c: hugetlb_hstate_alloc_pages_onenode(), __alloc_bootmem_huge_page(); mm/memblock.c: memblock_alloc_range_nid(); mm/sparse.c: sparse_buffer_init(); mm/page_alloc.c: setup_per_zone_lowmem_reserve()',
-  kernelText: ['HugeTLB: allocating %u of page size %s failed node%d.  Only allocated %lu hugepages.\\n'],
+    '[6.12] mm/hugetlb.c: hugetlb_hstate_alloc_pages_onenode(), hugetlb_hstate_alloc_pages_specific_nodes(), hugetlb_gigantic_pages_alloc_boot(), hugetlb_hstate_alloc_pages_errcheck(), __alloc_bootmem_huge_page(); mm/memblock.c: memblock_alloc_range_nid(); mm/sparse.c: sparse_buffer_init(); mm/page_alloc.c: setup_per_zone_lowmem_reserve()',
+  kernelText: ['HugeTLB: allocating %u of page size %s failed node%d.  Only allocated %lu hugepages.\\n', 'HugeTLB: allocating %lu of page size %s failed.  Only allocated %lu hugepages.\\n'],
   appliesTo: {},
   doc: [
     'Boot-time huge pages come from the node\'s boot RAM only — memory hot-added later does not exist yet — and not from what',
@@ -143,10 +156,13 @@ export const hugetlbPoolTooLarge: Rule = {
     'which keeps back each zone\'s min watermark and, in DMA and DMA32, `lowmem_reserve`: 1/256 of the node\'s memory above',
     'them (about 1.5 GiB of the 2 GiB below 4 GiB on a 384 GiB x86 node).',
     'When a smaller size does not fit, the kernel allocates what fits and warns; the pool is smaller than configured. A balanced',
-    '`hugepages=N` (the same count on every memory node) is different: the pages go round-robin over the nodes and a full node',
-    'passes its turn to the next, so only the size as a whole can fall short (a warning that names no node). A gigantic',
-    'page is not node-exact (`memblock_alloc_try_nid_raw()`): when the node is full memblock silently takes it from another',
-    'node, so the node\'s `nr_hugepages` is short with no message; the warning only comes when no node has room.',
+    '`hugepages=N` (the same count on every memory node, or a single memory node) is different: the pages go round-robin over',
+    'the nodes, so only the size as a whole can fall short (the second warning above, naming no node). A full node passes its',
+    'turn to the next for the smaller sizes; for gigantic pages (`hugetlb_gigantic_pages_alloc_boot()`) its turn takes a page',
+    'wherever memblock finds one. A gigantic page is not node-exact (`memblock_alloc_try_nid_raw()`): when the node is full',
+    'memblock silently takes it from another node, so the node\'s `nr_hugepages` is short with no message; the warning only',
+    'comes when no node has room. Node-specific requests are allocated node by node in node-id order',
+    '(`hugetlb_hstate_alloc_pages_specific_nodes()`), whatever the order of the pools, and the gigantic sizes before the others.',
     '',
     '**Fix:** reduce the count to what fits, or move part of the pool to another node.',
   ].join('\n'),
@@ -154,10 +170,10 @@ export const hugetlbPoolTooLarge: Rule = {
     const out: RuleFinding[] = [];
     const placed = bootPlacements(ctx);
     const P = ctx.profile.pageSize;
-    // The kernel allocates gigantic pools first (memblock, while parsing hugepages=), then the others, each in config
-    // order: a pool's place in that order, and per node the pools that took memory there, in that order (built once:
-    // a config may have thousands of pools).
-    const rank = (j: number) => (placed[j]?.gigantic ? 0 : placed.length) + j;
+    // The kernel's allocation order (placeBootHugetlbPools(): gigantic sizes first, each size's nodes in id order): a
+    // pool's place in it, and per node the pools that took memory there, in that order (built once: a config may have
+    // thousands of pools).
+    const rank = (j: number) => placed[j]?.order ?? placed.length + j;
     let byNode: Map<number, number[]> | null = null;
     const allocatedBefore = (node: number, i: number): { count: number; first: number[] } => {
       if (byNode === null) {
@@ -179,13 +195,13 @@ export const hugetlbPoolTooLarge: Rule = {
     ctx.config.hugetlb.forEach((pool, i) => {
       const rec = ctx.sim.memmap.hugetlb[i];
       const pl = placed[i];
-      // A dropped node-specific request (ppc64) is MM027's.
-      if (!rec || !pl || pl.nodeRequestIgnored !== null || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
-      if (!pl.gigantic && pl.balancedRequest) {
-        // hugepages=N: a full node passes its turn to the others; only the size as a whole can fall short.
+      // A dropped node-specific request (ppc64) is MM027's, an ignored second hugepages= MM029's.
+      if (!rec || !pl || pl.nodeRequestIgnored !== null || pl.duplicateOf !== null || !ctx.profile.hugepageSizes.includes(pool.pageSize)) return;
+      if (pl.balancedRequest) {
+        // hugepages=N: a full node's turn goes elsewhere; only the size as a whole can fall short.
         const short = pl.balancedShort;
         if (!short) return;
-        const siblings = ctx.config.hugetlb.filter((p, j) => p.pageSize === pool.pageSize && placed[j]?.balancedRequest && p.count > 0);
+        const siblings = ctx.config.hugetlb.filter((p, j) => p.pageSize === pool.pageSize && placed[j]?.balancedRequest && placed[j]?.duplicateOf === null && p.count > 0);
         // One count per node (a node's first pool; any other pool of the size on that node to 0): still balanced.
         const byNode = new Map<number, HugetlbPoolConfig[]>();
         for (const p of siblings) {
@@ -197,7 +213,10 @@ export const hugetlbPoolTooLarge: Rule = {
         const ops = [...byNode.values()].flatMap((ps) => ps.map((p, k) => set([...p.path, 'count'], int(k === 0 ? each : 0))));
         out.push({
           path: [...pool.path, 'count'],
-          message: `the memory nodes have room for only ${short.allocated} of the ${short.asked} huge pages of ${bytesExact(pool.pageSize)} (a balanced hugepages=${short.asked}: a full node passes its turn to the next, and every node is full)`,
+          message:
+            `the memory nodes have room for only ${short.allocated} of the ${short.asked} huge pages of ${bytesExact(pool.pageSize)} (a balanced hugepages=${short.asked}: ` +
+            (pl.gigantic ? "a full node's turn takes a page wherever memblock finds one, until no node has room" : 'a full node passes its turn to the next, and every node is full') +
+            `)${perNodeText(ctx, placed, siblings.length > 1 ? pool.pageSize : null)}`,
           kernelText: `HugeTLB: allocating ${short.asked} of page size ${stringGetSize(pool.pageSize)} failed.  Only allocated ${short.allocated} hugepages.`,
           related: siblings.filter((p) => p !== pool).map((p) => ({ path: [...p.path, 'count'], message: `node ${p.node}'s pool of the same size` })),
           fixes: [{ title: `Set the ${bytesExact(pool.pageSize)} pools to ${each} per node (hugepages=${each * byNode.size}, which the nodes hold)`, ops }],
@@ -240,32 +259,38 @@ export const hugetlbDuplicatePool: Rule = {
   area: 'hugetlb',
   title: 'Two pools for the same node and page size',
   reference: '§6 (cross-object)',
-  kernelCitation: '[6.12] mm/hugetlb.c: hugepagesz_setup(), hugepages_setup()',
-  kernelText: ['HugeTLB: hugepagesz=%s specified twice, ignoring\\n'],
+  kernelCitation: '[6.12] mm/hugetlb.c: hugepages_setup(), hugepagesz_setup()',
+  kernelText: [
+    'HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=%s\\n',
+    'HugeTLB: hugepagesz=%s specified twice, ignoring\\n',
+    'HugeTLB: hugepages=%s does not follow a valid hugepagesz, ignoring\\n',
+  ],
   appliesTo: {},
   doc: [
-    'The command line gives one count per page size and node (`hugepagesz=2M hugepages=0:512,1:512`). A second',
-    '`hugepagesz=` of the same size is ignored with a warning (and so is the `hugepages=` after it); a node repeated in one',
-    '`hugepages=` list keeps only its last count. Two config pools for the same node and size therefore do not add up.',
+    'The command line gives one count per page size and node: one `hugepagesz=` followed by one `hugepages=`',
+    '(`hugepagesz=2M hugepages=0:512,1:512`, or `hugepages=1024` for the balanced form). A second pool for a node and size',
+    'stands for a second `hugepages=`, which `hugepages_setup()` ignores with the first warning above; written with a',
+    '`hugepagesz=` of its own it is ignored too (`hugepagesz_setup()` refuses the size twice, then the `hugepages=` after it',
+    'follows no valid `hugepagesz=`: the other two warnings). Either way the later pool gets no page and the node keeps the',
+    'first pool\'s count: the two pools do not add up. `simulate` allocates nothing for it, with the same warning.',
     '',
     '**Fix:** merge them into one pool.',
   ].join('\n'),
   check(ctx) {
     const out: RuleFinding[] = [];
-    const first = new Map<string, number>();
+    const placed = bootPlacements(ctx);
     ctx.config.hugetlb.forEach((pool, j) => {
-      const key = `${pool.node}:${pool.pageSize}`;
-      const i = first.get(key);
-      if (i === undefined) {
-        first.set(key, j);
-        return;
-      }
+      const pl = placed[j];
+      const i = pl?.duplicateOf;
+      if (!pl || i === null || i === undefined) return;
       const a = ctx.config.hugetlb[i];
       const tok = sizeToken(ctx, pool);
       out.push({
         path: [...pool.path, 'pageSize'],
-        message: `hugetlb[${j}] repeats hugetlb[${i}] (node ${pool.node}, ${bytesExact(pool.pageSize)} pages): the kernel takes one count per node and page size — a second hugepagesz=${tok} is ignored, and in hugepages=${pool.node}:${a.count},${pool.node}:${pool.count} only the last count counts`,
-        kernelText: `HugeTLB: hugepagesz=${tok} specified twice, ignoring`,
+        message:
+          `hugetlb[${j}] repeats hugetlb[${i}] (node ${pool.node}, ${bytesExact(pool.pageSize)} pages): the command line has one hugepages= after hugepagesz=${tok}, ` +
+          `and the kernel ignores a second one — none of hugetlb[${j}]'s ${pool.count} pages is allocated, node ${pool.node} gets hugetlb[${i}]'s ${a.count}, not ${a.count + pool.count}`,
+        kernelText: (pl.duplicateMessage ?? '').trimEnd(),
         related: [{ path: a.path, message: `the first pool for node ${pool.node} and ${bytesExact(pool.pageSize)}` }],
         fixes: [{ title: `Merge into hugetlb[${i}] (count ${a.count + pool.count})`, ops: [set([...a.path, 'count'], int(a.count + pool.count)), { op: 'delete', path: pool.path }] }],
       });
@@ -285,9 +310,11 @@ export const hvoUnavailable: Rule = {
   kernelText: ['HugeTLB: %d KiB vmemmap can be freed for a %s page\\n'],
   appliesTo: {},
   doc: [
-    'HugeTLB Vmemmap Optimization needs `CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP`, selected by x86_64 (6.1) and x86_64, riscv and',
-    'loongarch (6.12) — never arm64 or ppc64 — and a power-of-two `sizeof(struct page)`. Otherwise `hugetlb_free_vmemmap=on`',
-    'does nothing, the boot log says `0 KiB vmemmap can be freed` and `vm.hugetlb_optimize_vmemmap` does not exist.',
+    'HugeTLB Vmemmap Optimization needs `CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP`, which `ARCH_WANT_OPTIMIZE_HUGETLB_VMEMMAP`',
+    'enables: x86_64 from 5.14, riscv from 6.4, s390x from 6.2 until a 6.12.y dropped it (6.12.63: no HVO on s390x at 6.12),',
+    'loongarch (not modelled) — never arm64 or ppc64 — and a power-of-two `sizeof(struct page)`. Otherwise',
+    '`hugetlb_free_vmemmap=on` does nothing, the boot log says `0 KiB vmemmap can be freed` and `vm.hugetlb_optimize_vmemmap`',
+    'does not exist.',
     '',
     '**Fix:** drop the setting (and budget the full memmap of the pools).',
   ].join('\n'),
@@ -305,7 +332,7 @@ export const hvoUnavailable: Rule = {
       {
         path: ['kernel', 'hvo'],
         message: `hugetlb_free_vmemmap=on has no effect: ${why}; every huge page keeps its full memmap and vm.hugetlb_optimize_vmemmap is absent`,
-        kernelText: (hvoKernelMessage(p, hs) ?? '').trimEnd(),
+        kernelText: (hvoKernelMessage(p, hs, ctx.config.kernel.hvo) ?? '').trimEnd(),
         related: pow2 ? [] : [{ path: ['kernel', 'structPageSize'], message: `struct page is ${p.structPageSize} bytes` }],
         fixes: [{ title: 'Set hvo to false', ops: [set(['kernel', 'hvo'], bool(false))] }],
       },

@@ -275,6 +275,13 @@ export const dedupUnavailable: Rule = {
   },
 };
 
+/** sizeof(struct page) / PAGE_SIZE as a fraction: "1/64" for 64 B and 4 KiB, "1/1024" for 64 KiB, "5/256" for 80 B. */
+function memmapFraction(structPageSize: number, pageSize: number): string {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const g = gcd(structPageSize, pageSize);
+  return `${structPageSize / g}/${pageSize / g}`;
+}
+
 export const dedupMapDev: Rule = {
   id: 'MM016',
   slug: 'dedup-map-dev',
@@ -287,7 +294,8 @@ export const dedupMapDev: Rule = {
   appliesTo: {},
   doc: [
     'vmemmap deduplication of compound devmaps needs the memmap in RAM: with map=dev (an altmap) `vmemmap_can_optimize()` is',
-    'false and the full memmap (1/64 of the namespace) is carved from the device. That costs no RAM, so it is often the right',
+    'false and the full memmap (`sizeof(struct page)` / `PAGE_SIZE` of the namespace: 1/64 with 4K pages and a 64-byte struct page,',
+    '1/256 with 16K, 1/1024 with 64K) is carved from the device. That costs no RAM, so it is often the right',
     'choice (and the ndctl default); with map=mem the kernel would keep only 2 vmemmap pages per compound page in RAM instead.',
     'Reported as information so the trade-off is visible.',
     '',
@@ -306,7 +314,8 @@ export const dedupMapDev: Rule = {
       out.push({
         path: [...d.path, 'map'],
         message:
-          `${d.name} is a compound devmap (${bytesExact(d.align)} pages) with map=dev, so its vmemmap is not deduplicated: ` +
+          `${d.name} is a compound devmap (${bytesExact(d.align)} pages) with map=dev, so its vmemmap is not deduplicated ` +
+          `(the full memmap, ${memmapFraction(p.structPageSize, p.pageSize)} of the namespace): ` +
           (rec.deviceBytes > 0
             ? `the memmap takes ${bytesExact(rec.deviceBytes)} of the device${rec.ramBytes > 0 ? ` and ${bytesExact(rec.ramBytes)} of RAM` : ''}`
             : `its whole memmap (${bytesExact(rec.ramBytes)}) comes from RAM anyway, undeduplicated` +
