@@ -411,9 +411,10 @@ export const kmemMapDevReserve: Rule = {
   kernelText: [],
   appliesTo: {},
   doc: [
-    'A devdax namespace created with `--map=dev` (the ndctl default) reserves 64 bytes per page for a memmap at its start.',
-    'When the namespace is then given to dax/kmem (`daxctl reconfigure-device --mode=system-ram`), the memory is hot-added',
-    'like any memory block and gets an ordinary hot-plug memmap: the reservation (1/64 of the namespace) is never used.',
+    'A devdax namespace created with `--map=dev` (the ndctl default) reserves 64 bytes per page (`MAX_STRUCT_PAGE_SIZE`) for a',
+    'memmap at its start. When the namespace is then given to dax/kmem (`daxctl reconfigure-device --mode=system-ram`), the',
+    'memory is hot-added like any memory block and gets an ordinary hot-plug memmap: the reservation (1/64 of the namespace',
+    'with 4 KiB pages, 1/256 with 16 KiB, 1/1024 with 64 KiB) is never used.',
     '',
     '**Fix:** create the namespace with `--map=mem`.',
   ].join('\n'),
