@@ -73,9 +73,13 @@ export function nodeHeavyYaml(): string {
 }
 
 
-/** Many HugeTLB pools on two small nodes (most of them do not fit: a finding each), for the checker's scaling. */
+/** Many HugeTLB pools, one per small node, each too large for it (a finding each: MM028), counts unequal so that they
+ *  read as per-node requests (hugepages=0:N,1:M,...), for the checker's scaling. (Pools of one size on one node are one
+ *  hugepages= request: the kernel ignores a second one, MM029.) */
 export function manyPoolsYaml(pools: number): string {
-  const out: string[] = ['arch: x86_64', 'nodes:', '  - { id: 0, cpus: 4, ranges: [{ start: 0x100000000, size: 4G }] }', '  - { id: 1, cpus: 4, ranges: [{ start: 0x200000000, size: 4G }] }', 'hugetlb:'];
-  for (let i = 0; i < pools; i++) out.push(`  - { pageSize: 2M, count: 1, node: ${i % 3 ? i % 2 : 0} }`);
+  const out: string[] = ['arch: x86_64', 'nodes:'];
+  for (let i = 0; i < pools; i++) out.push(`  - { id: ${i}, cpus: 1, ranges: [{ start: ${hex((i + 4) * GiB)}, size: 1G }] }`);
+  out.push('hugetlb:');
+  for (let i = 0; i < pools; i++) out.push(`  - { pageSize: 2M, count: ${600 + (i % 7)}, node: ${i} }`);
   return out.join('\n') + '\n';
 }

@@ -22,6 +22,7 @@ import { recordPassFile, recordPassText } from './import/records';
 import { looksLikeNdctlJson, type NdctlNamespace, type NdctlParse } from './import/ndctl';
 import { Comments, renderYaml } from './import/yaml-out';
 import { loadConfigText } from '../config/load';
+import { UNPRINTABLE_IN_NAME } from '../config/schema';
 import type { Arch, KernelOptions, WorkloadConfig } from '../config/types';
 import { GiB, KiB, MiB, TiB, alignUp, alignmentOf, formatBytes, formatHex } from '../config/units';
 import { archProfile, atLeast, BOUNDARY, type ArchProfile } from '../core/arch';
@@ -755,7 +756,8 @@ export function buildImport(req: ImportRequest): ImportResult {
   const archChoice = chooseArch(log, warnings);
   const value: Record<string, unknown> = {};
   const name = b?.machine ? b.machine.replace(/,\s*BIOS\b.*$/, '').trim() : null;
-  value.name = name || basename(log?.path ?? nd!.path).replace(/\.(log|txt|json)$/i, '');
+  // A name is printable text (the schema's IDENT_PATTERN): whatever else the DMI string or the file name holds is dropped.
+  value.name = (name || basename(log?.path ?? nd!.path).replace(/\.(log|txt|json)$/i, '')).replace(UNPRINTABLE_IN_NAME, '');
   comments.inline('name', b?.machine ? `from ${cite(log!, b.machineLine)}` : 'the input file name');
   value.arch = archChoice.arch;
   comments.before('arch', ...archChoice.details);

@@ -11,7 +11,10 @@ export function toUnicode(bytes: string): string {
   return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
 }
 
-/** A message for results: Unicode, control characters dropped, trimmed, at most `max` characters. */
+/** A message for results: Unicode, control characters (C0 but TAB and LF, DEL, C1, the line and paragraph separators
+ *  and the bidirectional overrides and isolates) dropped, trimmed, at most `max` characters. What is left is what a
+ *  config name may hold (config/schema.ts IDENT_PATTERN), once TAB and LF are gone too: import writes such text
+ *  into configs. */
 export function cleanText(bytes: string, max = 500): string {
   let s = isPlainAscii(bytes) ? bytes.trim() : dropControls(toUnicode(bytes)).trim();
   if (s.length > max) s = s.slice(0, max - 1) + '\u2026';
@@ -30,5 +33,5 @@ function isPlainAscii(s: string): boolean {
 
 function dropControls(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
 }

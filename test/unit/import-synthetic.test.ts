@@ -180,6 +180,14 @@ describe('import: synthetic logs', () => {
   });
 });
 
+describe('import: the machine name is printable text (review)', () => {
+  it('C1 controls, separators and bidi overrides in the DMI string are dropped, not an internal error', () => {
+    const { cfg, yaml } = importText(stamp([BANNER, 'DMI: Vendor\u0085X Evil\u202eCorp\u2028 PM-2S, BIOS 2.1 03/04/2023', ...TWO_NODES]));
+    assert.equal(cfg.name, 'VendorX EvilCorp PM-2S');
+    assert.doesNotMatch(yaml, /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+  });
+});
+
 describe('import: pmem in an e820 type-12 range (legacy pmem, memmap=nn!ss)', () => {
   it('a namespace there is on an nd_e820 region: provider e820, so a raw one still gets struct pages', async () => {
     const { parseNdctlJson } = await import('../../src/trace/import/ndctl');
