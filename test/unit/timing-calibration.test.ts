@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTimingTable } from '../../src/core/init/report';
 import { MEDIA_SOURCES } from '../../src/core/init/cost_model';
-import { SKYLAKE_J3, assertWithin, timing, workloadOf } from './timing-helpers';
+import { PMEM_W2, SKYLAKE_J3, assertWithin, timing, workloadOf } from './timing-helpers';
 
 describe('calibration: a full-thread deferred point (J3 Skylake, 52 CPUs per node)', () => {
   const w = workloadOf(SKYLAKE_J3);
@@ -76,14 +76,7 @@ describe('calibration: a full-thread deferred point (J3 Skylake, 52 CPUs per nod
 
 describe('calibration: the bandwidth multiplier applies wherever nodeWriteGBps is used', () => {
   it('an 8-thread ZONE_DEVICE point on PMEM (W2: bandwidth-bound) scales writeBw:pmem', () => {
-    const w = workloadOf(`
-arch: x86_64
-kernel: { version: "6.12" }
-nodes:
-  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 60G } ] }
-devices:
-  - { name: namespace0.0, node: 0, kind: pmem, mode: fsdax, start: 0x1000000000, size: 128G, align: 2M, map: dev }
-`);
+    const w = workloadOf(PMEM_W2);
     const base = timing(w, { memmapInitThreads: 8 });
     const target = base.devices[0].initMs * 1.2;
     const t = timing(w, { memmapInitThreads: 8, calibration: [{ phase: 'zoneDevice', device: 'namespace0.0', threads: 8, ms: target }] });

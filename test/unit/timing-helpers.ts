@@ -82,6 +82,16 @@ export function synthWorkload(nodes: NodeInitWork[], extra: Partial<InitWorkload
   };
 }
 
+/** The machine of W2 (seed 003): one 16-CPU node, a 128 GiB fsdax namespace with map=dev on PMEM. */
+export const PMEM_W2 = `
+arch: x86_64
+kernel: { version: "6.12" }
+nodes:
+  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 60G } ] }
+devices:
+  - { name: namespace0.0, node: 0, kind: pmem, mode: fsdax, start: 0x1000000000, size: 128G, align: 2M, map: dev }
+`;
+
 /** The Skylake machine of J3 (Daniel Jordan's padata series): 2 nodes x 52 CPUs, 384 GiB per node. */
 export const SKYLAKE_J3 = `
 name: J3 Skylake 8167M

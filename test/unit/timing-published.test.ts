@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { COST_SOURCES } from '../../src/core/init/cost_model';
 import type { InitWorkload, TimingResult } from '../../src/core/init/types';
-import { SKYLAKE_J3, assertWithin, timing, workloadOf } from './timing-helpers';
+import { PMEM_W2, SKYLAKE_J3, assertWithin, timing, workloadOf } from './timing-helpers';
 
 const slowestDeferred = (t: TimingResult): number => Math.max(...t.nodes.map((n) => n.deferredMs));
 
@@ -62,14 +62,7 @@ describe('J3: Skylake deferred init thread scaling (Jordan 2020), calibrated wit
 });
 
 describe('W2: seed 003 multithreaded ZONE_DEVICE init, 128 GiB namespace, PMEM media bandwidth bound', () => {
-  const w = workloadOf(`
-arch: x86_64
-kernel: { version: "6.12" }
-nodes:
-  - { id: 0, cpus: 16, ranges: [ { start: 0x0, size: 2G }, { start: 0x100000000, size: 60G } ] }
-devices:
-  - { name: namespace0.0, node: 0, kind: pmem, mode: fsdax, start: 0x1000000000, size: 128G, align: 2M, map: dev }
-`);
+  const w = workloadOf(PMEM_W2);
   it('8 threads (NR_MEMMAP_THREADS) give 1.5x to 2x (consistency: nodeWriteGBps is 1.75 x one thread\'s rate, from W2)', () => {
     const one = timing(w, { memmapInitThreads: 1 });
     const eight = timing(w, { memmapInitThreads: 8 });
