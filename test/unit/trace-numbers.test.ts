@@ -28,8 +28,9 @@ function binarySizeByRegex(num: string, unit: string): number | null {
 /** cleanText as first written: decode, drop controls by regex, trim, cut. */
 function cleanTextByRegex(bytes: string, max = 500): string {
   const uni = /[\x80-\xff]/.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
+  // C0 but TAB and LF, DEL, C1, the line and paragraph separators, the bidi overrides and isolates.
   // eslint-disable-next-line no-control-regex
-  let s = uni.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '').trim();
+  let s = uni.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '').trim();
   if (s.length > max) s = s.slice(0, max - 1) + '\u2026';
   return s;
 }
@@ -61,7 +62,8 @@ describe('trace number and text helpers', () => {
   });
 
   it('cleanText agrees with the regex definition on ASCII, controls and UTF-8 bytes', () => {
-    const chars = 'ab Z09 \t\n\r\x00\x01\x1b\x7f\x80\xa0\xc3\xa9\xe2\x82\xac\xff';
+    // Bytes of UTF-8 text among them: é (c3 a9), € (e2 82 ac), NEL (c2 85), U+2029 (e2 80 a9), RLO (e2 80 ae).
+    const chars = 'ab Z09 \t\n\r\x00\x01\x1b\x7f\x80\x85\xa0\xa9\xae\xc2\xc3\xa9\xe2\x82\xac\xff';
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 40 }).map((a) => a.join('')), fc.integer({ min: 1, max: 30 }), (s, max) => {
         assert.equal(cleanText(s, max), cleanTextByRegex(s, max), JSON.stringify(s));
@@ -69,6 +71,9 @@ describe('trace number and text helpers', () => {
       }),
       { numRuns: 3000 },
     );
+    // The separators and the bidi controls are dropped wherever they are (they are JavaScript white space: trim() alone
+    // would only drop them at the ends).
+    assert.equal(cleanText('a\xe2\x80\xa9b \xe2\x80\xaec\xc2\x85d'), 'ab cd');
   });
 });
 
