@@ -34,6 +34,8 @@ const MAX_EVENT_DEPTH = 4;
 const MAX_NAMES = 5000;
 const MAX_OPEN = 10000;
 const MAX_SPANS_OUT = 500;
+/** B events kept open per thread (deeper ones are skipped, and so are their E events). */
+const MAX_DEPTH = 256;
 const MAX_OTHER_OUT = 100;
 
 /** Events not read, by why: what the warning says they are, and what became of them. */
@@ -45,6 +47,7 @@ const PROBLEMS = {
   endWithoutBegin: ['end events (E, e, F) without an open begin', 'skipped'],
   beginWithoutEnd: ['begin events (B, b, S) never ended', 'not in the spans'],
   notEvent: ['objects without a "ph" in the event array (not trace events)', 'skipped'],
+  tooMany: [`begin events beyond what is kept open (${MAX_DEPTH} nested on a thread, ${MAX_OPEN} threads or async spans)`, 'skipped with their ends'],
 } as const;
 type Problem = keyof typeof PROBLEMS;
 
@@ -86,6 +89,8 @@ export class ChromeTraceReader implements JsonHandler {
   private readonly counters = new Map<string, { count: number; last: Record<string, number> }>();
   private readonly processNames = new Map<string, string>();
   private readonly threadStacks = new Map<string, Begin[]>();
+  /** Per thread, B events skipped past MAX_DEPTH and not ended yet: the next E events end them, not the kept begins. */
+  private readonly skippedDepth = new Map<string, number>();
   private readonly asyncOpen = new Map<string, Begin>();
   /** Events not read, by why: how many and the byte offset of the first. */
   private readonly problems = new Map<Problem, { count: number; at: number }>();
@@ -294,13 +299,26 @@ export class ChromeTraceReader implements JsonHandler {
         }
         let st = this.threadStacks.get(thread);
         if (!st) {
-          if (this.threadStacks.size >= MAX_OPEN) break;
+          if (this.threadStacks.size >= MAX_OPEN) {
+            this.problem('tooMany');
+            break;
+          }
           this.threadStacks.set(thread, (st = []));
         }
-        if (st.length < 256) st.push({ name, cat, ts, at: this.eventAt });
+        if (st.length < MAX_DEPTH) st.push({ name, cat, ts, at: this.eventAt });
+        else {
+          this.problem('tooMany');
+          this.skippedDepth.set(thread, (this.skippedDepth.get(thread) ?? 0) + 1);
+        }
         break;
       }
       case 'E': {
+        // The end of a begin skipped for depth: it ends nothing that was kept.
+        const skipped = this.skippedDepth.get(thread);
+        if (skipped) {
+          this.skippedDepth.set(thread, skipped - 1);
+          break;
+        }
         // The begin is taken off its thread's stack even when this end cannot close it: left there, it
         // would pair every later end of the thread with the wrong begin.
         const open = this.threadStacks.get(thread)?.pop();
@@ -311,6 +329,7 @@ export class ChromeTraceReader implements JsonHandler {
       case 'S': {
         if (ts === null) this.problem('ts');
         else if (this.asyncOpen.size < MAX_OPEN) this.asyncOpen.set(asyncKey(cat, e, name), { name, cat, ts, at: this.eventAt });
+        else this.problem('tooMany');
         break;
       }
       case 'e':

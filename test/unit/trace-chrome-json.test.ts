@@ -144,6 +144,19 @@ describe('Chrome trace JSON: events that cannot be measured', () => {
     ]);
   });
 
+  it('begins nested deeper than 256 on a thread are skipped with their ends, counted, and the kept ones still pair right', () => {
+    const events: string[] = [];
+    for (let i = 0; i < 300; i++) events.push(`{"name":"${i === 0 ? 'deferred_init_memmap' : `f${i}`}","ph":"B","pid":1,"tid":1,"ts":${i}}`);
+    for (let i = 299; i >= 0; i--) events.push(`{"ph":"E","pid":1,"tid":1,"ts":${1000 + (299 - i)}}`);
+    const text = `[\n${events.join(',\n')}\n]\n`;
+    const r = analyzeText(text);
+    // The outermost begin (ts 0) ends with the last end (ts 1299); without the skipped ends, it would end at ts 1255.
+    assert.deepEqual(r.chromeTrace!.spans.filter((x) => x.name === 'deferred_init_memmap').map((x) => [x.count, x.totalUs]), [[1, 1299]]);
+    assert.deepEqual(r.warnings, [
+      `begin events beyond what is kept open (256 nested on a thread, 10000 threads or async spans): 44 skipped with their ends, the first at byte ${text.indexOf(events[256])}`,
+    ]);
+  });
+
   it('1e400 (beyond a double) anywhere is read, as JSON.parse reads it: in args it is ignored, as a ts or dur it is invalid', () => {
     const text = '[{"name":"a","ph":"X","ts":1,"dur":2,"args":{"big":1e400}},{"name":"deferred_init_memmap","ph":"X","ts":1,"dur":5},'
       + '{"name":"b","ph":"X","ts":1,"dur":1e400},{"name":"n","ph":"C","ts":1,"args":{"pages":1e400,"ok":3}}]';
