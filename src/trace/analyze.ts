@@ -424,7 +424,7 @@ class Run {
       bootsNotRetained: k ? k.bootsNotRetained : 0,
       ftrace: this.ftrace ? this.ftrace.summary() : null,
       chromeTrace: this.chrome ? this.chrome.summary() : null,
-      warnings: [...(this.cr ? [CR_ONLY_NOTE] : []), ...(this.chrome?.warnings() ?? [])],
+      warnings: [...(this.cr ? [CR_ONLY_NOTE] : []), ...(this.chrome?.warnings() ?? []), ...(this.ftrace?.warnings() ?? [])],
     };
   }
 }

@@ -83,6 +83,10 @@ export class FtraceReader {
   private readonly open = new Map<number, Array<Open | undefined>>();
   private readonly calls: FtraceSummary['calls'] = [];
   private namesDropped = 0;
+  /** "LOST" lines: how many, the events they count, whether one gave no count, and the first line. */
+  private readonly lost = { lines: 0, events: 0, uncounted: false, first: null as number | null };
+  /** Plain "}" lines with no call open at their depth. */
+  private readonly unmatched = { count: 0, first: null as number | null };
   private readonly splitter = new LineSplitter((s, start, end) => this.line(s.slice(start, end)));
 
   push(s: string): void {
@@ -105,7 +109,15 @@ export class FtraceReader {
     // return of the call at its depth (the kernel, which did not print the lost events either, would have
     // named the function had it been another), and matching by depth keeps a lost "}" from shifting the
     // later ones onto the wrong calls.
-    if (LOST.test(s)) return;
+    const lost = LOST.exec(s);
+    if (lost) {
+      this.lost.lines++;
+      this.lost.first ??= this.lines;
+      const n = /(\d+) EVENTS|LOST (\d+)/.exec(s);
+      if (n) this.lost.events += Number(n[1] ?? n[2]);
+      else this.lost.uncounted = true;
+      return;
+    }
     let m = REPORT.exec(s);
     if (m) {
       const cpu = Number(m[3]);
@@ -197,7 +209,11 @@ export class FtraceReader {
       return;
     }
     // A plain "}" with no call open at its depth (its opening line was not read): whose time it is is unknown.
-    if (name === null) return;
+    if (name === null) {
+      this.unmatched.count++;
+      this.unmatched.first ??= this.lines;
+      return;
+    }
     // Named, and not the call open at its depth: the open call of that name, with the calls opened after it
     // (whose closing lines were lost); else another task's return on this CPU or a call whose opening line
     // was not read: a call of its own, reported at this line.
@@ -234,6 +250,20 @@ export class FtraceReader {
   private tracer(): FtraceSummary['tracer'] {
     if (this.graphLines === this.functionLines) return this.firstTracer;
     return this.graphLines > this.functionLines ? 'function_graph' : 'function';
+  }
+
+  /** What could not be read as it was traced: lost events, returns whose call is unknown, names beyond the limit. */
+  warnings(): string[] {
+    const w: string[] = [];
+    if (this.lost.lines) {
+      const n = this.lost.events ? `${this.lost.events}${this.lost.uncounted ? '+' : ''} events` : 'events';
+      w.push(`the tracer lost ${n} (${this.lost.lines} "LOST" line${this.lost.lines === 1 ? '' : 's'}, the first at line ${this.lost.first}): calls in them are missing, and times of calls open across a loss may be too short or missing`);
+    }
+    if (this.unmatched.count) {
+      w.push(`${this.unmatched.count} function_graph returns ("}") with no call open at their depth and no name, the first at line ${this.unmatched.first}: not counted (whose time it is is unknown)`);
+    }
+    if (this.namesDropped) w.push(`${this.namesDropped} calls of functions beyond the first ${MAX_NAMES} names were not aggregated`);
+    return w;
   }
 
   summary(): FtraceSummary {

@@ -155,6 +155,28 @@ CPU:1 [LOST EVENTS]
     assert.deepEqual(tracefs.functions.map((x) => [x.function, x.calls, x.totalUs]), [['deferred_init_memmap', 1, 1500], ['__init_single_page', 1, 2]]);
   });
 
+  it('says what it could not read: lost events (with their count) and returns whose call is unknown', () => {
+    const r = analyzeText(`cpus=4
+     kworker/0:1-12    [000]   123.000000: funcgraph_entry:                   |  deferred_init_memmap() {
+CPU:0 [LOST 52311 EVENTS]
+     kworker/0:1-12    [000]   123.165000: funcgraph_exit:       @ 165000.0 us |  }
+CPU:0 [12 EVENTS DROPPED]
+`);
+    assert.deepEqual(r.warnings, [
+      'the tracer lost 52323 events (2 "LOST" lines, the first at line 3): calls in them are missing, and times of calls open across a loss may be too short or missing',
+    ]);
+    const t = analyzeText(`# tracer: function_graph
+CPU:1 [LOST EVENTS]
+ 1) + 50.000 us   |    }
+ 1)   2.000 us    |    __init_single_page();
+`);
+    assert.deepEqual(t.warnings, [
+      'the tracer lost events (1 "LOST" line, the first at line 2): calls in them are missing, and times of calls open across a loss may be too short or missing',
+      '1 function_graph returns ("}") with no call open at their depth and no name, the first at line 3: not counted (whose time it is is unknown)',
+    ]);
+    assert.deepEqual(analyzeText('# tracer: function_graph\n 1)   2.000 us    |  __init_single_page();\n').warnings, []);
+  });
+
   it('funcgraph-args, funcgraph-retval, sym-offset and print-parent off lines are read', () => {
     const g = ftrace(`# tracer: function_graph
  3)               |  kthread(_create=0xffff888100abc000) {
