@@ -99,6 +99,18 @@ export function printableLine(s: string): string {
   return UNPRINTABLE.test(s) ? s.replace(UNPRINTABLE_G, escapeChar) : s;
 }
 
+/** What a name may not hold, as a character class body: C0 and C1 controls, DEL, the line and paragraph separators,
+ *  the bidirectional overrides and isolates (schema.ts IDENT_PATTERN is built from it). */
+export const NOT_IN_NAMES = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+/** The first character a name may not hold (scenario paths check names with it). */
+export const UNPRINTABLE_IN_NAME = new RegExp(`[${NOT_IN_NAMES}]`, 'u');
+const UNPRINTABLE_IN_NAME_G = new RegExp(`[${NOT_IN_NAMES}]`, 'gu');
+
+/** `s` with every character a name may not hold dropped (text made into a name: import's machine name). */
+export function printableName(s: string): string {
+  return s.replace(UNPRINTABLE_IN_NAME_G, '');
+}
+
 /** Characters a terminal acts on rather than shows: C0 controls other than tab and line feed, a carriage
  *  return not followed by a line feed, DEL, C1 controls, and the bidirectional overrides and isolates that
  *  reorder what follows them ("Trojan Source"). */

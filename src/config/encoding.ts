@@ -14,9 +14,6 @@ export type Decoded =
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** How many leading bytes decide whether BOM-less text is UTF-16. */
-const UTF16_LOOK = 512;
-
 export function decodeConfigBytes(bytes: Uint8Array): Decoded {
   const wide = wideEncoding(bytes);
   if (wide) return { ok: false, message: `this file is ${wide}: save it as UTF-8`, text: '', offset: 0 };
@@ -38,22 +35,39 @@ export function decodeConfigBytes(bytes: Uint8Array): Decoded {
 function wideEncoding(b: Uint8Array): string | null {
   if (b[0] === 0x00 && b[1] === 0x00 && b[2] === 0xfe && b[3] === 0xff) return 'UTF-32 (big-endian)';
   if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0x00 && b[3] === 0x00) return 'UTF-32 (little-endian)';
-  if (b[0] === 0xff && b[1] === 0xfe) return 'UTF-16 (little-endian)';
-  if (b[0] === 0xfe && b[1] === 0xff) return 'UTF-16 (big-endian)';
-  // Without a BOM: mostly-ASCII UTF-16 has a NUL in every other byte, and (nearly) none in between.
-  const n = Math.min(b.length, UTF16_LOOK) & ~1;
-  if (n < 4) return null;
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < n; i += 2) {
-    if (b[i] === 0) even++;
-    if (b[i + 1] === 0) odd++;
+  const u = utf16Of(b);
+  return u === 'utf-16le' ? 'UTF-16 (little-endian)' : u === 'utf-16be' ? 'UTF-16 (big-endian)' : null;
+}
+
+export type Utf16 = 'utf-16le' | 'utf-16be';
+
+/** How many leading bytes the UTF-16 NUL heuristic looks at. */
+const LOOK = 4096;
+
+/**
+ * UTF-16 from the first bytes of a file: a byte order mark (FF FE: little endian, FE FF: big endian), or,
+ * without one, text that is mostly ASCII in UTF-16: a NUL in (nearly) every odd byte and (nearly) no even
+ * one (little endian), or the other way round (big endian). null for anything else (UTF-8, ASCII, latin1,
+ * binary).
+ */
+export function utf16Of(head: Uint8Array): Utf16 | null {
+  if (head.length >= 2) {
+    if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+    if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
   }
-  const pairs = n / 2;
-  if (odd >= pairs * 0.4 && even <= pairs * 0.05) return 'UTF-16 (little-endian)';
-  if (even >= pairs * 0.4 && odd <= pairs * 0.05) return 'UTF-16 (big-endian)';
+  const pairs = Math.min(head.length, LOOK) >> 1;
+  if (pairs < 2) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (head[2 * i] === 0) evenNul++;
+    if (head[2 * i + 1] === 0) oddNul++;
+  }
+  if (oddNul >= pairs * 0.6 && evenNul <= pairs * 0.05) return 'utf-16le';
+  if (evenNul >= pairs * 0.6 && oddNul <= pairs * 0.05) return 'utf-16be';
   return null;
 }
+
 
 /** The index of the first byte that does not start a valid UTF-8 sequence (b.length when all are valid). */
 export function firstInvalidUtf8(b: Uint8Array): number {

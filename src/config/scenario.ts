@@ -12,7 +12,7 @@
 // document value, before validation, so that the variant is checked exactly like a file; an entry that
 // a later entry replaces entirely (the same value, or a value containing it) is an error, as it would
 // be lost.
-import { describeChar, didYouMean, excerpt, formatPath, quoted } from './diagnostics';
+import { describeChar, didYouMean, excerpt, formatPath, quoted, UNPRINTABLE_IN_NAME } from './diagnostics';
 import type { JsonPath } from './types';
 
 export type SetStep = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'name'; name: string };
@@ -22,8 +22,6 @@ const FROZEN = new Set(['scenarios', '$schema']);
 
 const IDENT_START = /[A-Za-z_$]/;
 const IDENT_PART = /[A-Za-z0-9_$]/;
-/** What a name may not contain (the schema's rule for names: see IDENT_PATTERN in schema.ts). */
-const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 /** Parse "devices[0].map" into steps; a message saying what is wrong otherwise. */
 export function parseSetPath(s: string): { ok: true; steps: SetStep[] } | { ok: false; message: string } {
@@ -31,7 +29,7 @@ export function parseSetPath(s: string): { ok: true; steps: SetStep[] } | { ok: 
     ok: false as const,
     message: `${quoted(s)} is not a valid path${why ? ` (${why})` : ''}: use field names, [N] and [name], e.g. "devices[0].map", "devices[namespace0.0].align" or 'devices["ns[0]"].map'`,
   });
-  const control = CONTROL.exec(s);
+  const control = UNPRINTABLE_IN_NAME.exec(s);
   if (control) return bad(`it contains the control character ${describeChar(control[0])}`);
   const steps: SetStep[] = [];
   let i = 0;

@@ -2,7 +2,7 @@
 // translation of ajv's raw errors into one clear, located message per problem.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schemaJson from './memmap.schema.json';
-import { describeChar, describeValue, didYouMean, excerpt, formatPath, quoted, type ConfigError } from './diagnostics';
+import { describeChar, describeValue, didYouMean, excerpt, formatPath, NOT_IN_NAMES, quoted, type ConfigError } from './diagnostics';
 import { parseSetPath } from './scenario';
 import { parseAddress, parseKernelVersion, parseSize } from './units';
 import type { JsonPath } from './types';
@@ -60,13 +60,10 @@ function toPath(pointer: string, root: unknown): (string | number)[] {
   return path;
 }
 
-const NOT_IN_NAMES = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
 /** The pattern of names and other identifier-like strings (device, scenario and config names, calibration
  *  devices): no C0 or C1 control character, DEL, line or paragraph separator, or bidirectional override or
  *  isolate, so that a name printed on a terminal or in the editor shows what it is. */
 export const IDENT_PATTERN = `^[^${NOT_IN_NAMES}]*$`;
-/** The characters a name may not hold (IDENT_PATTERN), for text made into a name (import's machine name). */
-export const UNPRINTABLE_IN_NAME = new RegExp(`[${NOT_IN_NAMES}]`, 'gu');
 /** The pattern of free text (descriptions, calibration sources): tabs and line breaks, but no other control character. */
 export const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$';
 /** The pattern of kernel.version ("major.minor", no leading zeros; parseKernelVersion() says what is wrong). */

@@ -171,7 +171,7 @@ export function hugetlbDuplicatePools(
 }
 
 /** hugepages_setup()'s warning for a second hugepages= of one hstate; `arg` is what followed "hugepages=". */
-export function hugetlbSpecifiedTwiceMessage(arg: string): string {
+function hugetlbSpecifiedTwiceMessage(arg: string): string {
   return `HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=${arg}\n`;
 }
 
@@ -186,10 +186,11 @@ export function hugetlbNodeRequests(
   nodes: readonly Pick<NodeLayout, 'id' | 'presentPages'>[],
   pools: readonly Pick<HugetlbPoolConfig, 'node' | 'pageSize' | 'count'>[],
   request: HugetlbRequest = 'auto',
+  /** hugetlbDuplicatePools() of the same pools, when the caller has it already. */
+  dup: readonly (number | null)[] = hugetlbDuplicatePools(profile, nodes, pools),
 ): (string | null)[] {
   const known = new Set(nodes.map((n) => n.id));
   const memNodes = nodes.filter((n) => n.presentPages > 0).map((n) => n.id);
-  const dup = hugetlbDuplicatePools(profile, nodes, pools);
   const liveAt = (i: number) => profile.hugepageSizes.includes(pools[i].pageSize) && known.has(pools[i].node) && pools[i].count > 0 && dup[i] === null;
   const live = pools.map((_, i) => i).filter(liveAt);
   const bySize = new Map<number, string | null>();
@@ -551,9 +552,9 @@ export function placeBootHugetlbPools(
     if (buffer) mb.release(n.id, buffer.startPfn + used, buffer.endPfn);
   }
 
-  const nodeForm = hugetlbNodeRequests(profile, nodes, pools, request);
-  const known = new Set(nodes.map((n) => n.id));
   const dupOf = hugetlbDuplicatePools(profile, nodes, pools);
+  const nodeForm = hugetlbNodeRequests(profile, nodes, pools, request, dupOf);
+  const known = new Set(nodes.map((n) => n.id));
   const supported = hugetlbNodeAllocSupported(profile);
   const out: BootPoolPlacement[] = pools.map((p, i) => {
     const first = dupOf[i];

@@ -14,7 +14,7 @@ import { MAX_LINE } from './lines';
 import { createShared, Ctl, DEFAULT_LAYOUT, Hdr, slotRecords, startWorker, type ParallelLayout } from './parallel';
 import { FtraceReader } from './ftrace';
 import { ChromeTraceReader } from './chrome-trace';
-import { CR_ONLY_NOTE, crOnlyOf, CrToLf, utf16Of, Utf16ToUtf8 } from './encoding';
+import { CR_ONLY_NOTE, crOnlyOf, CrToLf, InputTranscoder, utf16Of, Utf16ToUtf8 } from './encoding';
 import type { AnalysisFile, Boot, FileFormat } from './types';
 
 export interface AnalyzeOptions {
@@ -311,8 +311,8 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
 class Run {
   private sniff: Buffer[] = [];
   private sniffLen = 0;
-  private utf16: Utf16ToUtf8 | null = null;
-  private cr: CrToLf | null = null;
+  /** UTF-16 decoding and CR-only line ends, set as the file is sniffed. */
+  private readonly tc = new InputTranscoder();
   private reader: Reader | null = null;
   private format: FileFormat = 'empty';
   private kernel: KernelLogReader | null = null;
@@ -344,12 +344,12 @@ class Run {
     this.sniff = [];
     const enc = utf16Of(all);
     if (enc) {
-      this.utf16 = new Utf16ToUtf8(enc);
-      all = this.utf16.push(all);
+      this.tc.utf16 = new Utf16ToUtf8(enc);
+      all = this.tc.utf16.push(all);
     }
     if (crOnlyOf(all)) {
-      this.cr = new CrToLf();
-      all = this.cr.push(all);
+      this.tc.cr = new CrToLf();
+      all = this.tc.cr.push(all);
     }
     const fmt = detectFormat(all.toString('latin1', 0, Math.min(all.length, SNIFF_BYTES)));
     if (fmt === 'empty' && all.length < SNIFF_BYTES) return;
@@ -359,8 +359,7 @@ class Run {
 
   /** The bytes of the input as the readers take them (UTF-16 decoded, lone CRs made LFs). */
   private transcode(buf: Buffer): Buffer {
-    const b = this.utf16 === null ? buf : this.utf16.push(buf);
-    return this.cr === null ? b : this.cr.push(b);
+    return this.tc.push(buf);
   }
 
   private feed(buf: Buffer): void {
@@ -382,7 +381,7 @@ class Run {
 
   /** Where the kernel log reader takes the next bytes in place (null: format not known yet, or not a kernel log). */
   block(): Uint8Array | null {
-    return this.kernel && this.utf16 === null && this.cr === null ? this.kernel.byteBlock() : null;
+    return this.kernel && this.tc.identity ? this.kernel.byteBlock() : null;
   }
 
   /** `n` bytes were read into block(). */
@@ -400,12 +399,8 @@ class Run {
 
   finish(options: AnalyzeOptions): AnalysisFile {
     if (!this.reader && this.sniff.length) this.startFromSniff(options);
-    if (this.utf16 && this.reader) {
-      const rest = this.utf16.end();
-      if (rest.length) this.feed(this.cr === null ? rest : this.cr.push(rest));
-    }
-    if (this.cr && this.reader) {
-      const rest = this.cr.end();
+    if (this.reader) {
+      const rest = this.tc.end();
       if (rest.length) this.feed(rest);
     }
     this.reader?.end();
@@ -417,14 +412,14 @@ class Run {
       lines: this.kernel?.lines ?? this.ftrace?.lines ?? 0,
       input: {
         ...(this.kernel ? this.kernel.inputQuirks() : { quotedPrintable: false, mailQuoted: false, timestamps: [], prefixes: [], rejoinedLines: 0, longLinesCut: 0 }),
-        encoding: this.utf16?.encoding ?? null,
-        crOnlyLineEndings: this.cr !== null,
+        encoding: this.tc.utf16?.encoding ?? null,
+        crOnlyLineEndings: this.tc.cr !== null,
       },
       boots: k ? k.boots : [],
       bootsNotRetained: k ? k.bootsNotRetained : 0,
       ftrace: this.ftrace ? this.ftrace.summary() : null,
       chromeTrace: this.chrome ? this.chrome.summary() : null,
-      warnings: [...(this.cr ? [CR_ONLY_NOTE] : []), ...(this.chrome?.warnings() ?? []), ...(this.ftrace?.warnings() ?? [])],
+      warnings: [...(this.tc.cr ? [CR_ONLY_NOTE] : []), ...(this.chrome?.warnings() ?? []), ...(this.ftrace?.warnings() ?? [])],
     };
   }
 }

@@ -5,35 +5,9 @@
 // comes here (the fast path is untouched).
 
 import { Buffer } from 'node:buffer';
+import { utf16Of, type Utf16 } from '../config/encoding';
 
-export type Utf16 = 'utf-16le' | 'utf-16be';
-
-/** How many leading bytes the NUL heuristic looks at. */
-const LOOK = 4096;
-
-/**
- * UTF-16 from the first bytes of a file: a byte order mark (FF FE: little endian, FE FF: big endian), or,
- * without one, text that is mostly ASCII in UTF-16: a NUL in (nearly) every odd byte and (nearly) no even
- * one (little endian), or the other way round (big endian). null for anything else (UTF-8, ASCII, latin1,
- * binary).
- */
-export function utf16Of(head: Uint8Array): Utf16 | null {
-  if (head.length >= 2) {
-    if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-    if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  }
-  const pairs = Math.min(head.length, LOOK) >> 1;
-  if (pairs < 2) return null;
-  let evenNul = 0;
-  let oddNul = 0;
-  for (let i = 0; i < pairs; i++) {
-    if (head[2 * i] === 0) evenNul++;
-    if (head[2 * i + 1] === 0) oddNul++;
-  }
-  if (oddNul >= pairs * 0.6 && evenNul <= pairs * 0.05) return 'utf-16le';
-  if (evenNul >= pairs * 0.6 && oddNul <= pairs * 0.05) return 'utf-16be';
-  return null;
-}
+export { utf16Of, type Utf16 };
 
 /** UTF-16 bytes in, UTF-8 bytes out, chunk by chunk (a code unit or surrogate pair split over two chunks is
  *  kept for the next; the byte order mark is dropped; an unpaired surrogate or odd last byte becomes U+FFFD). */
@@ -121,5 +95,29 @@ export class CrToLf {
     const held = this.held;
     this.held = false;
     return held ? Buffer.from([10]) : Buffer.alloc(0);
+  }
+}
+
+/** A file's bytes as the readers take them: UTF-16 decoded, then lone CRs made LFs. analyze.ts sets its stages as it
+ *  sniffs the file; import's second pass (import/records.ts) sets them from what the analysis found. */
+export class InputTranscoder {
+  utf16: Utf16ToUtf8 | null = null;
+  cr: CrToLf | null = null;
+
+  /** Nothing to undo: the bytes are read as they are. */
+  get identity(): boolean {
+    return this.utf16 === null && this.cr === null;
+  }
+
+  push(b: Buffer): Buffer {
+    const u = this.utf16 === null ? b : this.utf16.push(b);
+    return this.cr === null ? u : this.cr.push(u);
+  }
+
+  /** End of input: what the stages held back. */
+  end(): Buffer {
+    const u = this.utf16 === null ? Buffer.alloc(0) : this.utf16.end();
+    if (this.cr === null) return u;
+    return Buffer.concat([this.cr.push(u), this.cr.end()]);
   }
 }

@@ -22,7 +22,7 @@ import { recordPassFile, recordPassText } from './import/records';
 import { looksLikeNdctlJson, type NdctlNamespace, type NdctlParse } from './import/ndctl';
 import { Comments, renderYaml } from './import/yaml-out';
 import { loadConfigText } from '../config/load';
-import { UNPRINTABLE_IN_NAME } from '../config/schema';
+import { printableName } from '../config/diagnostics';
 import type { Arch, KernelOptions, WorkloadConfig } from '../config/types';
 import { GiB, KiB, MiB, TiB, alignUp, alignmentOf, formatBytes, formatHex } from '../config/units';
 import { archProfile, atLeast, BOUNDARY, type ArchProfile } from '../core/arch';
@@ -757,7 +757,7 @@ export function buildImport(req: ImportRequest): ImportResult {
   const value: Record<string, unknown> = {};
   const name = b?.machine ? b.machine.replace(/,\s*BIOS\b.*$/, '').trim() : null;
   // A name is printable text (the schema's IDENT_PATTERN): whatever else the DMI string or the file name holds is dropped.
-  value.name = (name || basename(log?.path ?? nd!.path).replace(/\.(log|txt|json)$/i, '')).replace(UNPRINTABLE_IN_NAME, '');
+  value.name = printableName(name || basename(log?.path ?? nd!.path).replace(/\.(log|txt|json)$/i, ''));
   comments.inline('name', b?.machine ? `from ${cite(log!, b.machineLine)}` : 'the input file name');
   value.arch = archChoice.arch;
   comments.before('arch', ...archChoice.details);

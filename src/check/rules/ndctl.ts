@@ -6,7 +6,7 @@ import { MiB, KiB, GiB, TiB, alignUp, alignDown } from '../../config/index';
 import type { DeviceConfig } from '../../config/types';
 import { onPagemapRegion } from '../../core/index';
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
-import { altmapSafeRanges, usableAlign, bytesExact, formatHex, hasInfoBlock, isAligned, isFree, isNdctlNamespace, ndLayout, ndctlMode, rangeFix, regionOf, set, shrinkInto, size } from './util';
+import { alignedStartFixes, usableAlign, bytesExact, formatHex, hasInfoBlock, isAligned, isFree, isNdctlNamespace, ndLayout, ndctlMode, regionOf, set, size } from './util';
 
 const SZ_16M = 16 * MiB;
 /** Default region alignment (MEMREMAP_COMPAT_ALIGN_MAX) and interleave ways assumed. */
@@ -104,10 +104,7 @@ export const ndctlStart16m: Rule = {
       // Only ranges the simulated kernel maps: with map=dev a 16 MiB start inside a section can exhaust the altmap
       // (MM014, riscv64 6.12); the section-aligned shrink is offered then.
       const sizeAlign = ndctlSizeMultiple(ctx, d);
-      const s = shrinkInto(d.start, d.size, NDCTL_START_ALIGN, sizeAlign);
-      const fixes = altmapSafeRanges(ctx, d, [s], NDCTL_START_ALIGN, sizeAlign).map(({ range: r, section }) =>
-        rangeFix(`Start at ${section ? 'the section boundary ' : ''}${formatHex(r.start)}, size ${bytesExact(r.size)}`, d.path, d, r),
-      );
+      const fixes = alignedStartFixes(ctx, d, NDCTL_START_ALIGN, sizeAlign);
       out.push({
         path: [...d.path, 'start'],
         message: `namespace ${d.name} starts at ${formatHex(d.start)}, ${bytesExact(d.start % NDCTL_START_ALIGN)} past a 16 MiB boundary: ndctl create-namespace refuses ${ndctlMode(d)} namespaces not aligned to 16 MiB (unless --force)`,

@@ -7,7 +7,7 @@ import { MAX_STRUCT_PAGE_SIZE, ND_PFN_MIN_SIZE, vmemmapCanOptimize } from '../..
 import type { FixSpec, Rule, RuleContext, RuleFinding } from '../types';
 import type { DeviceConfig } from '../../config/types';
 import { NDCTL_START_ALIGN, ndctlSizeMultiple, ndctlSizeRefused } from './ndctl';
-import { altmapSafeRanges, alignedTo, bytesExact, bytesReadable, formatHex, hasInfoBlock, isAligned, isNdctlNamespace, ndLayout, rangeFix, set, shrinkInto, size, str } from './util';
+import { alignedStartFixes, alignedTo, bytesExact, bytesReadable, formatHex, hasInfoBlock, isAligned, isNdctlNamespace, ndLayout, set, size, str } from './util';
 
 /** The align value as the user wrote it (ndctl prints its --align argument back). */
 function alignToken(ctx: RuleContext, d: DeviceConfig): string {
@@ -57,11 +57,8 @@ export const namespaceCompatMisaligned: Rule = {
       // Every device with an info block is an ndctl namespace: its start and size follow ndctl's rules too.
       const startAlign = Math.max(C, NDCTL_START_ALIGN);
       const sizeAlign = Math.max(C, ndctlSizeMultiple(ctx, d));
-      const s = shrinkInto(d.start, d.size, startAlign, sizeAlign);
       // Only ranges the simulated kernel maps without exhausting a map=dev altmap (as MM002 and MM023).
-      const fixes = altmapSafeRanges(ctx, d, [s], startAlign, sizeAlign).map(({ range: r, section }) =>
-        rangeFix(`Start at ${section ? 'the section boundary ' : ''}${formatHex(r.start)}, size ${bytesExact(r.size)}`, d.path, d, r),
-      );
+      const fixes = alignedStartFixes(ctx, d, startAlign, sizeAlign);
       out.push({
         path: [...d.path, 'start'],
         message: `namespace ${d.name} starts at ${formatHex(d.start)}, which is not aligned to memremap_compat_align() = ${bytesExact(C)} on ${p.arch} (it is ${alignedTo(d.start)}): nd_pfn_init() refuses it with -EINVAL`,

@@ -108,6 +108,15 @@ export function altmapSafeRanges(
   return s && altmapHolds(ctx, d, s) ? [{ range: s, section: true }] : [];
 }
 
+/** The fixes that move `d` to the shrink of it aligned to `startAlign` / `sizeAlign` (or, where the altmap would not
+ *  hold, to whole sections): altmapSafeRanges() of that one candidate, titled "Start at ..., size ...". */
+export function alignedStartFixes(ctx: RuleContext, d: DeviceConfig, startAlign: number, sizeAlign: number): FixSpec[] {
+  const s = shrinkInto(d.start, d.size, startAlign, sizeAlign);
+  return altmapSafeRanges(ctx, d, [s], startAlign, sizeAlign).map(({ range: r, section }) =>
+    rangeFix(`Start at ${section ? 'the section boundary ' : ''}${formatHex(r.start)}, size ${bytesExact(r.size)}`, d.path, d, r),
+  );
+}
+
 /** "1 MiB aligned": the largest power of two dividing n. */
 export function alignedTo(n: number): string {
   if (n === 0) return 'aligned to everything';

@@ -79,8 +79,8 @@ export function padataChunks(job: PadataJob, plan: PadataPlan): { start: number;
 }
 
 /** include/linux/workqueue.h (6.12): WQ_MAX_ACTIVE, system_unbound_wq's max_active; WQ_DFL_MIN_ACTIVE. */
-export const WQ_MAX_ACTIVE = 512;
-export const WQ_DFL_MIN_ACTIVE = 8;
+const WQ_MAX_ACTIVE = 512;
+const WQ_DFL_MIN_ACTIVE = 8;
 
 /**
  * kernel/workqueue.c (6.12) wq_update_node_max_active() (lines 1598-1639), run for every unbound workqueue by

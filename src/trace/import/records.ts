@@ -7,7 +7,7 @@
 // Memory stays bounded: only the requested lines' texts (cut to 200 characters) are kept.
 
 import { createReadStream } from 'node:fs';
-import { CrToLf, Utf16ToUtf8, type Utf16 } from '../encoding';
+import { CrToLf, InputTranscoder, Utf16ToUtf8, type Utf16 } from '../encoding';
 import { LineSplitter } from '../lines';
 import { parseRecord, type PrefixQuirks } from '../prefix';
 import { cleanText } from '../text';
@@ -134,33 +134,18 @@ export class RecordPass {
   }
 }
 
-/** The file's bytes as the analyzer's readers take them (analyze.ts Run.transcode): UTF-16 decoded, then lone
- *  CRs made LFs. */
-class Transcoder {
-  private readonly utf16: Utf16ToUtf8 | null;
-  private readonly cr: CrToLf | null;
-
-  constructor(opts: RecordPassOptions) {
-    this.utf16 = opts.encoding ? new Utf16ToUtf8(opts.encoding) : null;
-    this.cr = opts.crOnly ? new CrToLf() : null;
-  }
-
-  push(b: Buffer): Buffer {
-    const u = this.utf16 === null ? b : this.utf16.push(b);
-    return this.cr === null ? u : this.cr.push(u);
-  }
-
-  end(): Buffer {
-    const u = this.utf16 === null ? Buffer.alloc(0) : this.utf16.end();
-    if (this.cr === null) return u;
-    return Buffer.concat([this.cr.push(u), this.cr.end()]);
-  }
+/** The file's bytes as the analyzer's readers take them (analyze.ts): UTF-16 decoded, then lone CRs made LFs. */
+function transcoder(opts: RecordPassOptions): InputTranscoder {
+  const tc = new InputTranscoder();
+  if (opts.encoding) tc.utf16 = new Utf16ToUtf8(opts.encoding);
+  if (opts.crOnly) tc.cr = new CrToLf();
+  return tc;
 }
 
 /** Run the pass over a file (streamed, one latin1 character per byte like the analyzer). */
 export async function recordPassFile(path: string, opts: RecordPassOptions): Promise<Map<number, string>> {
   const pass = new RecordPass(opts);
-  const tc = new Transcoder(opts);
+  const tc = transcoder(opts);
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
   let done = false;
   try {
@@ -180,7 +165,7 @@ export async function recordPassFile(path: string, opts: RecordPassOptions): Pro
 /** Run the pass over text in memory (tests, the editor): its UTF-8 bytes, as analyzeText() reads them. */
 export function recordPassText(text: string, opts: RecordPassOptions): Map<number, string> {
   const pass = new RecordPass(opts);
-  const tc = new Transcoder(opts);
+  const tc = transcoder(opts);
   pass.push(Buffer.concat([tc.push(Buffer.from(text, 'utf8')), tc.end()]).toString('latin1'));
   pass.end();
   return pass.texts;
